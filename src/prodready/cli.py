@@ -1,0 +1,169 @@
+"""The command line: parse arguments, call the library, map errors to exit codes.
+
+Reports go to stdout (or ``--output``), diagnostics to stderr. Every error prodready raises
+carries its exit code; anything else is an internal error (exit 3) with a short message,
+never a bare traceback unless ``PRODREADY_DEBUG`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+
+from prodready import __version__
+from prodready.audit import AuditOptions, run_audit
+from prodready.errors import EXIT_BLOCK, EXIT_INTERNAL, EXIT_OK, ProdreadyError, UsageError
+from prodready.model import Tier, Verdict
+from prodready.output import write_report
+from prodready.reporters import FORMATS, render
+
+_EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="prodready")
+def cli() -> None:
+    """Is this repository or change ready for production? A verdict with evidence."""
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON.")
+@click.option("--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable).")
+@click.option("--vulns", multiple=True, type=_EXISTING_FILE, help="pip-audit or OSV-Scanner JSON (repeatable).")
+@click.option("--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date for waiver expiry (default: today).")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: when a terminal).")
+def audit(
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    coverage: Path | None,
+    junit: tuple[Path, ...],
+    vulns: tuple[Path, ...],
+    tier: str | None,
+    jobs: int | None,
+    today: object,
+    color: bool | None,
+) -> None:
+    """Audit a whole repository and print its production-readiness report."""
+    options = AuditOptions(
+        coverage=coverage,
+        junit=junit,
+        vulns=vulns,
+        tier=Tier(tier) if tier else None,
+        today=today.date() if hasattr(today, "date") else date.today(),
+        jobs=jobs,
+    )
+    with _progress() as progress:
+        report = run_audit(path, options, progress=progress)
+    use_color = color if color is not None else (output is None and _tty(sys.stdout))
+    width = _width()
+    text = render(report, fmt, color=use_color, width=width)
+    write_report(text, output)
+    if output is not None:
+        click.echo(f"prodready: {report.verdict.value} — report written to {output}", err=True)
+    raise SystemExit(EXIT_BLOCK if report.verdict is Verdict.BLOCK else EXIT_OK)
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing prodready.toml.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented starter prodready.toml from what the repository shows. Asks nothing."""
+    from prodready.init import write_starter_policy
+
+    written = write_starter_policy(path, force=force)
+    click.echo(f"wrote {written}", err=True)
+
+
+@cli.command()
+@click.argument("criterion_id", required=False)
+@click.option("--list", "list_all", is_flag=True, help="List every criterion and rule id.")
+def explain(criterion_id: str | None, list_all: bool) -> None:
+    """Show the documentation of one criterion or rule: what, why, an example, the fix."""
+    from prodready.criteria import all_criteria
+
+    criteria = all_criteria()
+    if list_all or criterion_id is None:
+        for crit in criteria.values():
+            required = crit.required_from.value if crit.required_from else "advisory"
+            click.echo(f"{crit.id:<32} {crit.dimension.value:<14} {crit.layer.value:<15} {required}")
+        return
+    crit = criteria.get(criterion_id)
+    if crit is None:
+        close = [c for c in criteria if criterion_id.split(".")[-1] in c]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `prodready explain --list` shows all"
+        raise UsageError(f"unknown criterion or rule {criterion_id!r}{hint}")
+    click.echo(crit.documentation())
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="prodready", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        raise SystemExit(130) from None
+    except ProdreadyError as exc:
+        click.echo(f"prodready: error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        raise SystemExit(130) from None
+    except SystemExit:
+        raise
+    except Exception as exc:  # the one place an unexpected error becomes exit 3
+        if os.environ.get("PRODREADY_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"prodready: internal error: {type(exc).__name__}: {exc} "
+            "(set PRODREADY_DEBUG=1 for the traceback; please report it)",
+            err=True,
+        )
+        raise SystemExit(EXIT_INTERNAL) from None
+
+
+def _tty(stream: object) -> bool:
+    isatty: Callable[[], bool] | None = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+def _width() -> int:
+    try:
+        return max(80, min(140, os.get_terminal_size().columns))
+    except OSError:
+        return 100
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long runs on a terminal; nothing when not a tty."""
+    if not _tty(sys.stderr):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("analysing Python files"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        task = bar.add_task("parse", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

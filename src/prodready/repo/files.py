@@ -1,0 +1,200 @@
+"""Walk a repository once and answer "does this path exist?" from memory afterwards.
+
+Every collector asks about files; walking the tree once (honouring .gitignore, never
+following directory symlinks so a symlink loop cannot hang us) keeps the audit fast and
+gives one place where unreadable entries become reported errors instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pathspec
+
+from prodready.model import ReportError
+
+# Directories that are never the project's own source: tool caches, virtualenvs, vendored
+# installs. Skipping them by name is what every linter does, and it keeps a repository
+# with a checked-in virtualenv from being judged on third-party code.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "site-packages",
+        ".idea",
+        ".vscode",
+    }
+)
+
+TEST_DIR_NAMES = frozenset({"tests", "test", "testing"})
+# Top-level folders whose code is shown to people, not run in production: judging a
+# framework by the toy app in its examples/ folder is the classic false alarm.
+NON_PRODUCTION_DIRS = frozenset(
+    {"examples", "example", "docs", "doc", "samples", "sample", "demo", "demos", "benchmarks"}
+)
+
+
+@dataclass(frozen=True)
+class RepoIndex:
+    """The repository's files (relative, '/'-separated, sorted) and what could not be read."""
+
+    root: Path
+    files: tuple[str, ...]
+    sizes: dict[str, int] = field(compare=False)
+    dirs: frozenset[str]
+    errors: tuple[ReportError, ...]
+
+    def exists(self, rel: str) -> bool:
+        rel = rel.strip("/")
+        return rel == "" or rel in self.sizes or rel in self.dirs
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.sizes
+
+    def matching(self, *patterns: str) -> list[str]:
+        """Files whose name (not path) matches any glob, e.g. ``Dockerfile*``."""
+        return [f for f in self.files if any(fnmatch(f.rsplit("/", 1)[-1], p) for p in patterns)]
+
+    def under(self, prefix: str) -> Iterator[str]:
+        prefix = prefix.strip("/")
+        if not prefix:
+            yield from self.files
+            return
+        for f in self.files:
+            if f.startswith(prefix + "/"):
+                yield f
+
+    def read_text(self, rel: str, limit: int = 2_000_000) -> str | None:
+        """Text of a small file, or None when it is missing, binary, huge or not UTF-8."""
+        if self.sizes.get(rel, limit + 1) > limit:
+            return None
+        try:
+            data = (self.root / rel).read_bytes()
+        except OSError:
+            return None
+        if b"\0" in data:
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+
+
+def is_test_path(rel: str) -> bool:
+    """Test code by the conventions pytest and unittest collect (and teams follow)."""
+    parts = rel.split("/")
+    name = parts[-1]
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(p in TEST_DIR_NAMES for p in parts[:-1])
+
+
+def is_production_path(rel: str) -> bool:
+    """Code that ships: not tests, not examples or documentation snippets."""
+    if is_test_path(rel):
+        return False
+    return rel.split("/", 1)[0].lower() not in NON_PRODUCTION_DIRS
+
+
+def walk_repository(root: Path) -> RepoIndex:
+    """Index every non-ignored file under ``root``."""
+    files: dict[str, int] = {}
+    dirs: set[str] = set()
+    errors: list[ReportError] = []
+    _walk(root, "", [], files, dirs, errors)
+    ordered = tuple(sorted(files))
+    return RepoIndex(
+        root=root,
+        files=ordered,
+        sizes=files,
+        dirs=frozenset(dirs),
+        errors=tuple(sorted(errors, key=lambda e: e.path)),
+    )
+
+
+_Spec = tuple[str, pathspec.GitIgnoreSpec]  # (directory it applies to, its patterns)
+
+
+def _walk(
+    root: Path,
+    rel_dir: str,
+    specs: list[_Spec],
+    files: dict[str, int],
+    dirs: set[str],
+    errors: list[ReportError],
+) -> None:
+    here = root / rel_dir if rel_dir else root
+    try:
+        entries = sorted(os.scandir(here), key=lambda e: e.name)
+    except OSError as exc:
+        errors.append(ReportError(rel_dir or ".", f"directory cannot be listed: {exc.strerror}"))
+        return
+    local = _load_gitignore(here, rel_dir, errors)
+    if local is not None:
+        specs = [*specs, (rel_dir, local)]
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError as exc:
+            errors.append(ReportError(rel, f"cannot be read: {exc.strerror}"))
+            continue
+        if is_dir:
+            if entry.name in SKIPPED_DIRS or _ignored(specs, rel, is_dir=True):
+                continue
+            dirs.add(rel)
+            _walk(root, rel, specs, files, dirs, errors)
+            continue
+        if _ignored(specs, rel, is_dir=False):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=True)
+        except OSError as exc:
+            # ELOOP for a symlink loop, ENOENT for a dangling link: say which.
+            what = "symlink loop" if exc.errno == 40 else "broken symlink" if is_link else "unreadable"
+            errors.append(ReportError(rel, f"{what}: {exc.strerror}"))
+            continue
+        if is_link and stat.S_ISDIR(st.st_mode):
+            continue  # a symlink to a directory: not followed, so a loop cannot recurse
+        if stat.S_ISREG(st.st_mode):
+            files[rel] = st.st_size
+
+
+def _load_gitignore(
+    here: Path, rel_dir: str, errors: list[ReportError]
+) -> pathspec.GitIgnoreSpec | None:
+    path = here / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        rel = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
+        errors.append(ReportError(rel, f"cannot be read: {exc.strerror}"))
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+
+
+def _ignored(specs: Iterable[_Spec], rel: str, *, is_dir: bool) -> bool:
+    for base, spec in specs:
+        sub = rel[len(base) + 1 :] if base else rel
+        if spec.match_file(sub + "/" if is_dir else sub):
+            return True
+    return False

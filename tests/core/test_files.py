@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from prodready.repo.files import is_production_path, is_test_path, walk_repository
+from tests.conftest import write_tree
+
+
+def test_walk_honours_gitignore_including_nested_and_skips_tool_dirs(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "*.log\nbuild/\n",
+            "app/.gitignore": "local_*.py\n",
+            "app/main.py": "x = 1\n",
+            "app/local_settings.py": "x = 2\n",
+            "app/debug.log": "log\n",
+            "build/out.py": "x = 3\n",
+            ".venv/lib/site.py": "x = 4\n",
+            "node_modules/a/index.js": "1\n",
+        },
+    )
+    repo = walk_repository(tmp_path)
+    assert repo.files == (".gitignore", "app/.gitignore", "app/main.py")
+    assert repo.exists("app") and repo.exists("app/main.py") and not repo.exists("build")
+    assert repo.errors == ()
+
+
+def test_symlink_loop_and_broken_link_are_reported_not_followed(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"a/x.py": "x = 1\n"})
+    os.symlink(tmp_path / "a", tmp_path / "a" / "again")  # directory loop: not followed
+    os.symlink(tmp_path / "loop1", tmp_path / "loop2")
+    os.symlink(tmp_path / "loop2", tmp_path / "loop1")
+    os.symlink(tmp_path / "missing", tmp_path / "dangling.py")
+    repo = walk_repository(tmp_path)
+    assert repo.files == ("a/x.py",)
+    assert [(e.path, e.reason.split(":")[0]) for e in repo.errors] == [
+        ("dangling.py", "broken symlink"),
+        ("loop1", "symlink loop"),
+        ("loop2", "symlink loop"),
+    ]
+
+
+def test_read_text_refuses_binary_and_non_utf8(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"bin.py": b"\x00\x01", "latin.md": b"caf\xe9\n", "ok.md": "caf\u00e9\n"})
+    repo = walk_repository(tmp_path)
+    assert repo.read_text("bin.py") is None
+    assert repo.read_text("latin.md") is None
+    assert repo.read_text("ok.md") == "caf\u00e9\n"
+    assert repo.read_text("absent.md") is None
+
+
+def test_test_and_production_paths() -> None:
+    assert is_test_path("tests/unit/helpers.py")
+    assert is_test_path("pkg/test_x.py") and is_test_path("pkg/x_test.py") and is_test_path("conftest.py")
+    assert not is_test_path("pkg/testing_utils.py")
+    assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
+    assert is_production_path("src/pkg/examples.py")
