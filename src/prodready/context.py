@@ -75,7 +75,8 @@ class AuditContext:
         found: list[Evidence] = []
         for facts in self.python.production():
             for imp in facts.imports:
-                if any(imp.module == m or imp.module.startswith(m + ".") for m in modules):
+                names = [imp.module, *(f"{imp.module}.{n}" for n in imp.names)]
+                if any(n == m or n.startswith(m + ".") for n in names for m in modules):
                     found.append(Evidence(f"imports {imp.module}", facts.rel, imp.line))
                     break
         return found

@@ -22,6 +22,14 @@ def write_report(text: str, output: Path | None) -> None:
             sys.stdout.write("\n")
         sys.stdout.flush()
         return
+    if output.exists() and not output.is_file():
+        # /dev/null, a named pipe or /dev/stdout: not a file to replace, just write to it
+        try:
+            with output.open("w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot write report: {exc.strerror}") from exc
+        return
     directory = output.parent if str(output.parent) else Path(".")
     if not directory.is_dir():
         raise UsageError(f"{output}: directory {directory} does not exist")

@@ -1,7 +1,7 @@
 """The criteria, found by importing every module of this package.
 
-Importing is the registration: each module's ``@criterion`` functions add themselves to
-``REGISTRY``, so there is exactly one place that declares a criterion. A module that fails
+Importing is the registration: each module's `@criterion` functions add themselves to
+`REGISTRY`, so there is exactly one place that declares a criterion. A module that fails
 to import fails loudly, not by silently dropping its criteria.
 """
 

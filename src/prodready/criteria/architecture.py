@@ -35,7 +35,7 @@ def _project_edges(ctx: AuditContext) -> dict[str, dict[str, ImportRef]]:
 
 
 def _is_ancestor(package: str, module: str) -> bool:
-    """A submodule importing its own package's ``__init__`` is how packages expose names;
+    """A submodule importing its own package's `__init__` is how packages expose names;
     counting it would call nearly every package a cycle."""
     return module.startswith(package + ".")
 
@@ -120,7 +120,7 @@ def import_cycles(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Builds the graph of import-time imports between the project's own modules
-        (imports inside functions or under ``if TYPE_CHECKING:`` do not run at import time
+        (imports inside functions or under `if TYPE_CHECKING:` do not run at import time
         and are left out, as is a submodule importing its own package) and names each cycle
         with the import statement behind every edge.
     Why it matters:
@@ -128,8 +128,8 @@ def import_cycles(ctx: AuditContext) -> Outcome:
         partially initialised module. Cycles also mean the modules cannot be understood,
         tested or deployed apart, which is what a reviewer of an AI-written change needs.
     Example:
-        ``billing/invoice.py`` does ``from billing.refund import refund`` and
-        ``billing/refund.py`` does ``from billing.invoice import Invoice``.
+        `billing/invoice.py` does `from billing.refund import refund` and
+        `billing/refund.py` does `from billing.invoice import Invoice`.
     Fix:
         Move what both modules need into a third module both import, or make one of the
         imports lazy (inside the function that needs it) and say why in a comment.
@@ -161,16 +161,16 @@ def module_size(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Lists production modules with more code lines (not blank, not comments) than
-        ``thresholds.max_module_lines`` (default 1000).
+        `thresholds.max_module_lines` (default 1000).
     Why it matters:
         A reviewer cannot hold a 3,000-line module in their head, so changes to it are
         approved on trust. Assistants make this worse: they append to the file they were
         shown.
     Example:
-        ``app/views.py``: 2,400 code lines with every endpoint of the service.
+        `app/views.py`: 2,400 code lines with every endpoint of the service.
     Fix:
         Split the module along its responsibilities (one module per resource or use case),
-        or raise the threshold in ``[thresholds]`` if the size is deliberate.
+        or raise the threshold in `[thresholds]` if the size is deliberate.
     """
     limit = ctx.policy.thresholds.max_module_lines
     big = sorted(
@@ -196,16 +196,16 @@ def module_size(ctx: AuditContext) -> Outcome:
 def function_size(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Lists production functions longer than ``thresholds.max_function_lines`` (default
+        Lists production functions longer than `thresholds.max_function_lines` (default
         100 lines, decorators included).
     Why it matters:
         Long functions hide branches that no test reaches and error paths nobody reviewed.
     Example:
-        ``def handle_checkout(request):`` spanning 240 lines of validation, pricing,
+        `def handle_checkout(request):` spanning 240 lines of validation, pricing,
         charging and e-mail.
     Fix:
         Extract the steps into named functions that can be tested one by one, or raise
-        the threshold in ``[thresholds]``.
+        the threshold in `[thresholds]`.
     """
     limit = ctx.policy.thresholds.max_function_lines
     long_ones = sorted(
@@ -233,7 +233,7 @@ def layers(ctx: AuditContext) -> Outcome:
     """
     What it does:
         When the policy declares layers from top to bottom
-        (``[architecture] layers = ["api", "service", "storage"]``), finds every import in
+        (`[architecture] layers = ["api", "service", "storage"]`), finds every import in
         production code where a lower layer imports a higher one. A module belongs to the
         layer whose name is one of its package path's components.
     Why it matters:
@@ -241,8 +241,8 @@ def layers(ctx: AuditContext) -> Outcome:
         imports the API layer to reuse a helper. It couples deployment and testing of
         parts that were meant to change apart.
     Example:
-        ``app/storage/orders.py:3 from app.api.schemas import OrderOut`` with layers
-        ``["api", "service", "storage"]``.
+        `app/storage/orders.py:3 from app.api.schemas import OrderOut` with layers
+        `["api", "service", "storage"]`.
     Fix:
         Move the shared code down to the lowest layer that needs it, or pass the value in
         from the higher layer instead of importing it.

@@ -1,7 +1,7 @@
 """How a criterion is declared: one decorated function, its documentation in its docstring.
 
 The decorator is the only registration there is, so a criterion cannot exist in the
-registry without its documentation or vice versa, and ``explain`` and the reports read the
+registry without its documentation or vice versa, and `explain` and the reports read the
 same text the code carries.
 """
 

@@ -29,6 +29,7 @@ _RUNS_TESTS = re.compile(
     r"make\s+(test|check|ci)|(npm|yarn|pnpm)\s+(run\s+)?test|hatch\s+(run\s+)?test|"
     r"go\s+test|mvn\s+(test|verify)|gradlew?\s+test|cargo\s+test)\b"
 )
+_INSTALLS = re.compile(r"\b(pip|pip3|uv pip|poetry|pipx|apt-get|brew)\s+(install|add)\b|\bpip install\b")
 _SCRIPT_REF = re.compile(r"(?:^|[\s'\"=])(\.?/?[\w.-]+(?:/[\w.-]+)+|\./[\w.-]+)")
 _LOCK_FILES = ("poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "conda-lock.yml", "pylock.toml")
 _ROLLBACK = re.compile(r"\broll(ing)?[\s-]?back\b|\brevert(ing)?\s+(a\s+|the\s+)?(deploy|release)", re.I)
@@ -60,9 +61,9 @@ def ci(ctx: AuditContext) -> Outcome:
         Tests that only run on a developer's laptop do not protect the main branch. CI that
         only lints gives a green tick that means nothing about behaviour.
     Example:
-        ``.github/workflows/ci.yml`` runs ``ruff check`` and ``mypy`` but never ``pytest``.
+        `.github/workflows/ci.yml` runs `ruff check` and `mypy` but never `pytest`.
     Fix:
-        Add a job step that runs the test suite (``pytest``, ``tox``, ``make test``) on
+        Add a job step that runs the test suite (`pytest`, `tox`, `make test`) on
         every pull request.
     """
     found = ci_files(ctx)
@@ -82,11 +83,11 @@ def ci(ctx: AuditContext) -> Outcome:
 
 def _test_command(ctx: AuditContext, rel: str, text: str, depth: int) -> Evidence | None:
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
+        stripped = line.split(" #", 1)[0].strip()
+        if not stripped or stripped.startswith("#"):
             continue
         match = _RUNS_TESTS.search(stripped)
-        if match:
+        if match and not _INSTALLS.search(stripped):
             return Evidence(stripped[:100], rel, number)
     if depth > 0:
         return None
@@ -112,15 +113,15 @@ def dependencies_locked(ctx: AuditContext) -> Outcome:
     What it does:
         For services and command-line tools, looks for a lock file (poetry.lock, uv.lock,
         Pipfile.lock, pdm.lock, pylock.toml) or requirements files where every requirement
-        is pinned with ``==`` (or hashed); names each unpinned requirement with its line.
+        is pinned with `==` (or hashed); names each unpinned requirement with its line.
         Libraries are not judged: they declare ranges and their consumers pin.
     Why it matters:
         An unpinned dependency means the artifact you tested is not the artifact you ship:
         a new release upstream can change behaviour between CI and production.
     Example:
-        ``requirements.txt:3 requests>=2`` in a service.
+        `requirements.txt:3 requests>=2` in a service.
     Fix:
-        Commit a lock file (``uv lock``, ``poetry lock``, ``pip-compile``) and install from
+        Commit a lock file (`uv lock`, `poetry lock`, `pip-compile`) and install from
         it in CI and in the image.
     """
     if ctx.kind is ProjectKind.LIBRARY:
@@ -210,19 +211,19 @@ def _dockerfiles(ctx: AuditContext) -> list[str]:
 def container(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        For each Dockerfile: every base image is pinned (a tag other than ``latest``, or a
-        digest); the final stage switches to a non-root ``USER``; and there is a
-        ``HEALTHCHECK`` (or Kubernetes probes in the repository's manifests).
+        For each Dockerfile: every base image is pinned (a tag other than `latest`, or a
+        digest); the final stage switches to a non-root `USER`; and there is a
+        `HEALTHCHECK` (or Kubernetes probes in the repository's manifests).
     Why it matters:
-        ``FROM python:latest`` rebuilds into a different image tomorrow; a root container
+        `FROM python:latest` rebuilds into a different image tomorrow; a root container
         turns any code execution bug into control of the node; without a health check the
         orchestrator keeps routing traffic to a hung process.
     Example:
-        ``FROM python`` ... ``CMD ["gunicorn", "app:app"]`` with no ``USER`` and no
-        ``HEALTHCHECK``.
+        `FROM python` ... `CMD ["gunicorn", "app:app"]` with no `USER` and no
+        `HEALTHCHECK`.
     Fix:
-        ``FROM python:3.12-slim@sha256:...``; ``RUN useradd -r app`` and ``USER app``;
-        ``HEALTHCHECK CMD curl -f http://localhost:8000/healthz || exit 1``.
+        `FROM python:3.12-slim@sha256:...`; `RUN useradd -r app` and `USER app`;
+        `HEALTHCHECK CMD curl -f http://localhost:8000/healthz || exit 1`.
     """
     files = _dockerfiles(ctx)
     if not files:
@@ -275,10 +276,10 @@ def kubernetes(ctx: AuditContext) -> Outcome:
         Without probes Kubernetes sends traffic to pods that are not ready and never
         restarts hung ones; without requests and limits one pod can starve the node.
     Example:
-        ``deploy/api.yaml``: Deployment/api container ``web`` with no ``readinessProbe``.
+        `deploy/api.yaml`: Deployment/api container `web` with no `readinessProbe`.
     Fix:
-        Add ``livenessProbe``/``readinessProbe`` (an HTTP health endpoint) and
-        ``resources.requests``/``resources.limits`` to every container.
+        Add `livenessProbe`/`readinessProbe` (an HTTP health endpoint) and
+        `resources.requests`/`resources.limits` to every container.
     """
     scan = ctx.manifests
     if scan.workloads == 0 and not scan.unreadable:
@@ -312,7 +313,7 @@ def rollback(ctx: AuditContext) -> Outcome:
         The moment you need a rollback plan is the worst moment to write one. A named,
         rehearsed procedure turns an incident into a routine.
     Example:
-        ``docs/runbook.md`` has "## Deploy" but nothing about going back.
+        `docs/runbook.md` has "## Deploy" but nothing about going back.
     Fix:
         Add a "Rollback" section: how to redeploy the previous version, what to do with
         database migrations, and who decides.
@@ -333,15 +334,15 @@ def rollback(ctx: AuditContext) -> Outcome:
 def migrations(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Names Alembic migrations whose ``downgrade()`` is empty (``pass``, ``...`` or only
-        a docstring) and Django migrations with ``RunPython`` without ``reverse_code`` or
-        ``RunSQL`` without ``reverse_sql``.
+        Names Alembic migrations whose `downgrade()` is empty (`pass`, `...` or only
+        a docstring) and Django migrations with `RunPython` without `reverse_code` or
+        `RunSQL` without `reverse_sql`.
     Why it matters:
         A deploy that cannot be rolled back past a migration cannot be rolled back at all.
-        An explicit no-op reverse (``migrations.RunPython.noop``) is a decision; a missing
+        An explicit no-op reverse (`migrations.RunPython.noop`) is a decision; a missing
         one is an accident.
     Example:
-        ``migrations/0007_backfill.py:12 migrations.RunPython(backfill_totals)``.
+        `migrations/0007_backfill.py:12 migrations.RunPython(backfill_totals)`.
     Fix:
         Write the reverse operation, or pass an explicit no-op reverse and document in the
         rollback plan why going back is safe.

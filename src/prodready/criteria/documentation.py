@@ -60,10 +60,10 @@ def readme(ctx: AuditContext) -> Outcome:
         with its line.
     Why it matters:
         The README is the first production context a new engineer or a coding assistant
-        reads. A README that points at ``scripts/deploy.sh`` after it was deleted teaches
+        reads. A README that points at `scripts/deploy.sh` after it was deleted teaches
         both the wrong thing.
     Example:
-        ``README.md:42 python scripts/seed_db.py`` where ``scripts/`` no longer exists.
+        `README.md:42 python scripts/seed_db.py` where `scripts/` no longer exists.
     Fix:
         Add the missing sections (Installation, Usage, Running the tests) and update or
         remove each stale reference.
@@ -114,16 +114,16 @@ def _matching(ctx: AuditContext, pattern: re.Pattern[str]) -> list[str]:
 def changelog(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for a changelog: ``CHANGELOG``, ``CHANGES``, ``HISTORY``, ``NEWS``, release
-        notes, a ``docs/releases/`` folder, or fragment folders (``changelog.d/``,
-        ``.changeset/``).
+        Looks for a changelog: `CHANGELOG`, `CHANGES`, `HISTORY`, `NEWS`, release
+        notes, a `docs/releases/` folder, or fragment folders (`changelog.d/`,
+        `.changeset/`).
     Why it matters:
         When a release misbehaves, the first question is "what changed?". A changelog
         answers it for people who were not in the pull requests.
     Example:
         Tags v1.0 to v1.9 and no record of what any of them contained.
     Fix:
-        Keep ``CHANGELOG.md`` (keepachangelog.com format) or use towncrier fragments.
+        Keep `CHANGELOG.md` (keepachangelog.com format) or use towncrier fragments.
     """
     found = _matching(ctx, _CHANGELOG)
     if found:
@@ -141,15 +141,15 @@ def changelog(ctx: AuditContext) -> Outcome:
 def architecture(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for ``ARCHITECTURE.md``, ``docs/architecture``/``docs/design`` documents, or
-        architecture decision records (``docs/adr/``, ``docs/decisions/``).
+        Looks for `ARCHITECTURE.md`, `docs/architecture`/`docs/design` documents, or
+        architecture decision records (`docs/adr/`, `docs/decisions/`).
     Why it matters:
         Constraints that live only in people's heads are the ones an assistant (or a new
         engineer) breaks first. Written decisions say why the code is shaped as it is.
     Example:
         A service split into api/service/storage with no note saying the split is a rule.
     Fix:
-        Write ``ARCHITECTURE.md`` (components, data flow, rules) and record significant
+        Write `ARCHITECTURE.md` (components, data flow, rules) and record significant
         decisions as ADRs.
     """
     found = _matching(ctx, _ARCHITECTURE)
@@ -169,8 +169,8 @@ def architecture(ctx: AuditContext) -> Outcome:
 def runbook(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for a runbook: ``RUNBOOK.md``, ``docs/runbook*``, ``runbooks/``,
-        ``docs/operations`` or a playbook, or a "Runbook"/"Operations" section heading in
+        Looks for a runbook: `RUNBOOK.md`, `docs/runbook*`, `runbooks/`,
+        `docs/operations` or a playbook, or a "Runbook"/"Operations" section heading in
         the documentation.
     Why it matters:
         The person paged at night is often not the person who wrote the service. A runbook
@@ -178,7 +178,7 @@ def runbook(ctx: AuditContext) -> Outcome:
     Example:
         A payment service with alerts but no page telling on-call what to do with them.
     Fix:
-        Add ``RUNBOOK.md``: dashboards, alerts and what each means, common failures and
+        Add `RUNBOOK.md`: dashboards, alerts and what each means, common failures and
         their fixes, rollback, escalation contacts.
     """
     found = _matching(ctx, _RUNBOOK)

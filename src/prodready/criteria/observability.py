@@ -54,8 +54,8 @@ _INSTRUMENT_CMD = re.compile(r"opentelemetry-instrument|ddtrace-run|newrelic-adm
 def logging_configured(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for logging being configured, not just used: ``logging.basicConfig``,
-        ``dictConfig``/``fileConfig``, Django ``LOGGING``, ``structlog.configure``, loguru,
+        Looks for logging being configured, not just used: `logging.basicConfig`,
+        `dictConfig`/`fileConfig`, Django `LOGGING`, `structlog.configure`, loguru,
         or a logging configuration file. Says whether the output is structured (JSON,
         structlog), which is preferred.
     Why it matters:
@@ -63,10 +63,10 @@ def logging_configured(ctx: AuditContext) -> Outcome:
         names a log system can parse, or request context; at 3 a.m. that is the only
         evidence of what happened.
     Example:
-        ``logger = logging.getLogger(__name__)`` in every module, no configuration anywhere.
+        `logger = logging.getLogger(__name__)` in every module, no configuration anywhere.
     Fix:
         Configure logging once at start-up, preferably as JSON
-        (``structlog`` or ``python-json-logger``), with level from the environment.
+        (`structlog` or `python-json-logger`), with level from the environment.
     """
     configured = ctx.signals("logging-config")
     files = [Evidence("logging configuration file", f) for f in ctx.repo.files if _LOG_CONFIG_FILE.search(f)]
@@ -103,10 +103,10 @@ def metrics(ctx: AuditContext) -> Outcome:
         Logs tell you what happened to one request; metrics tell you that 4% of users are
         failing right now. Importing a library without recording anything measures nothing.
     Example:
-        ``prometheus_client`` in requirements, no ``Counter`` or ``Histogram`` anywhere.
+        `prometheus_client` in requirements, no `Counter` or `Histogram` anywhere.
     Fix:
         Count requests and failures and time the outbound calls, e.g.
-        ``REQUESTS = Counter("http_requests_total", "...", ["route", "status"])``.
+        `REQUESTS = Counter("http_requests_total", "...", ["route", "status"])`.
     """
     libs = ctx.imports_of(*_METRIC_LIBS)
     auto = ctx.imports_of(*_AUTO_METRICS)
@@ -133,14 +133,14 @@ def tracing(ctx: AuditContext) -> Outcome:
     What it does:
         Looks for tracing: OpenTelemetry tracing or instrumentation, ddtrace, Jaeger,
         Zipkin, AWS X-Ray, Elastic APM, Sentry performance tracing, or a start command
-        wrapped in ``opentelemetry-instrument``/``ddtrace-run``.
+        wrapped in `opentelemetry-instrument`/`ddtrace-run`.
     Why it matters:
         When a request crosses three services, only a trace shows which one made it slow
         or failed it.
     Example:
         A FastAPI service calling two internal APIs with no trace context propagated.
     Fix:
-        Add OpenTelemetry (``opentelemetry-instrument`` or the framework instrumentation)
+        Add OpenTelemetry (`opentelemetry-instrument` or the framework instrumentation)
         and export to your tracing backend.
     """
     found = ctx.imports_of(*_TRACING_LIBS) + ctx.signals("tracing-call")
@@ -165,16 +165,16 @@ def tracing(ctx: AuditContext) -> Outcome:
 def health_endpoint(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for a route whose path names health, readiness or liveness (``/healthz``,
-        ``/ready``, ``/ping``...), a Django health-check app, a Kubernetes probe path or a
-        Dockerfile ``HEALTHCHECK``.
+        Looks for a route whose path names health, readiness or liveness (`/healthz`,
+        `/ready`, `/ping`...), a Django health-check app, a Kubernetes probe path or a
+        Dockerfile `HEALTHCHECK`.
     Why it matters:
         Load balancers and orchestrators can only stop sending traffic to a broken instance
         if it can say it is broken.
     Example:
         A Flask API whose only routes are the business endpoints.
     Fix:
-        Add ``GET /healthz`` (process alive) and ``GET /readyz`` (dependencies reachable)
+        Add `GET /healthz` (process alive) and `GET /readyz` (dependencies reachable)
         and point the probes at them.
     """
     found = ctx.signals("health-route")
@@ -200,16 +200,16 @@ def health_endpoint(ctx: AuditContext) -> Outcome:
 def error_reporting(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for an error tracker being initialised: ``sentry_sdk.init``, Rollbar,
+        Looks for an error tracker being initialised: `sentry_sdk.init`, Rollbar,
         Bugsnag, Honeybadger, Airbrake, New Relic, Elastic APM, or their Django apps.
     Why it matters:
         An unhandled exception in production should page someone with the stack trace,
         not wait for a user to complain.
     Example:
-        ``sentry-sdk`` in requirements but ``sentry_sdk.init`` never called.
+        `sentry-sdk` in requirements but `sentry_sdk.init` never called.
     Fix:
         Initialise the tracker at start-up with the DSN from the environment:
-        ``sentry_sdk.init(dsn=os.environ["SENTRY_DSN"])``.
+        `sentry_sdk.init(dsn=os.environ["SENTRY_DSN"])`.
     """
     initialised = ctx.signals("error-reporting")
     if initialised:

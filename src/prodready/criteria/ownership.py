@@ -27,19 +27,19 @@ def _source_files(ctx: AuditContext) -> list[str]:
 def codeowners(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Reads CODEOWNERS (``.github/``, the root or ``docs/``; GitHub and GitLab syntax,
+        Reads CODEOWNERS (`.github/`, the root or `docs/`; GitHub and GitLab syntax,
         last match wins) and measures the share of production source files that have an
-        owner; below ``thresholds.min_owned_share`` (default 0.8) is a gap. Lines the file
+        owner; below `thresholds.min_owned_share` (default 0.8) is a gap. Lines the file
         cannot be parsed at are named.
     Why it matters:
         A change with no owner gets no informed reviewer, and an incident with no owner
         gets no responder. Ownership is the accountability layer made explicit.
     Example:
-        ``.github/CODEOWNERS`` assigns ``/api/`` only; ``worker/`` and ``billing/`` have no
+        `.github/CODEOWNERS` assigns `/api/` only; `worker/` and `billing/` have no
         owner.
     Fix:
         Add CODEOWNERS rules for every top-level component, e.g.
-        ``/billing/ @acme/payments-team``.
+        `/billing/ @acme/payments-team`.
     """
     owners = ctx.codeowners
     if owners is None:
@@ -62,11 +62,11 @@ def codeowners(ctx: AuditContext) -> Outcome:
 
 def _roll_up(paths: list[str]) -> list[str]:
     """Name unowned directories rather than thousands of files."""
-    dirs: dict[str, int] = {}
+    dirs: dict[str, list[str]] = {}
     for p in paths:
         top = p.split("/", 1)[0] + "/" if "/" in p else p
-        dirs[top] = dirs.get(top, 0) + 1
-    return [f"{d} ({n} files)" if n > 1 else d for d, n in sorted(dirs.items())]
+        dirs.setdefault(top, []).append(p)
+    return [f"{d} ({len(files)} files)" if len(files) > 1 else files[0] for d, files in sorted(dirs.items())]
 
 
 @criterion(
@@ -81,12 +81,12 @@ def sensitive_paths(ctx: AuditContext) -> Outcome:
     What it does:
         Finds files in the sensitive groups (payments, permissions, data-deletion,
         external-integrations and the gate's own policy; globs configurable under
-        ``[sensitive]``) and names those CODEOWNERS gives no owner.
+        `[sensitive]`) and names those CODEOWNERS gives no owner.
     Why it matters:
         A change to refunds or permissions needs a reviewer who knows the domain. Without
         an owner, whoever is free approves it.
     Example:
-        ``app/billing/refund.py`` matches the payments group; CODEOWNERS has no rule for it.
+        `app/billing/refund.py` matches the payments group; CODEOWNERS has no rule for it.
     Fix:
         Add a CODEOWNERS rule for each sensitive area naming the team that answers for it.
     """

@@ -38,15 +38,15 @@ _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 def policy(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for a security policy: ``SECURITY.md`` at the root, in ``.github/`` or in
-        ``docs/``, or ``.well-known/security.txt``.
+        Looks for a security policy: `SECURITY.md` at the root, in `.github/` or in
+        `docs/`, or `.well-known/security.txt`.
     Why it matters:
         Someone who finds a vulnerability needs to know whom to tell and how, privately.
         Without it, reports arrive as public issues or not at all.
     Example:
-        A public service repository with no ``SECURITY.md``.
+        A public service repository with no `SECURITY.md`.
     Fix:
-        Add ``SECURITY.md`` saying how to report a vulnerability, what response time to
+        Add `SECURITY.md` saying how to report a vulnerability, what response time to
         expect and which versions get fixes.
     """
     for rel in _POLICY_FILES:
@@ -66,17 +66,17 @@ def debug_mode(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Finds debug mode switched on by a literal in production code: Flask
-        ``app.run(debug=True)``, ``app.debug = True``, ``app.config["DEBUG"] = True``, and
-        Django ``DEBUG = True`` in settings modules that are not development, local or test
+        `app.run(debug=True)`, `app.debug = True`, `app.config["DEBUG"] = True`, and
+        Django `DEBUG = True` in settings modules that are not development, local or test
         settings. A value read from the environment is not flagged.
     Why it matters:
         Debug mode serves stack traces with local variables and settings to anyone, and
         Werkzeug's debugger runs arbitrary code from the browser.
     Example:
-        ``settings.py:26 DEBUG = True``.
+        `settings.py:26 DEBUG = True`.
     Fix:
         Drive it from the environment, off by default:
-        ``DEBUG = os.environ.get("DJANGO_DEBUG") == "1"``.
+        `DEBUG = os.environ.get("DJANGO_DEBUG") == "1"`.
     """
     hits: list[Evidence] = []
     for facts in ctx.python.production():
@@ -106,16 +106,16 @@ def _is_production_settings(rel: str) -> bool:
 def secret_files(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Names ``.env`` files (not ``.env.example`` and similar templates), SSH private keys
-        (``id_rsa``...), and key stores or ``.pem``/``.key`` files that contain a private
+        Names `.env` files (not `.env.example` and similar templates), SSH private keys
+        (`id_rsa`...), and key stores or `.pem`/`.key` files that contain a private
         key, outside tests, examples and docs, that .gitignore does not exclude.
     Why it matters:
         A committed secret is a leaked secret: every clone, fork and CI cache has it, and
         deleting the file later does not remove it from history.
     Example:
-        ``.env`` with ``DATABASE_URL=postgres://app:hunter2@db/app`` at the root.
+        `.env` with `DATABASE_URL=postgres://app:hunter2@db/app` at the root.
     Fix:
-        Rotate the secret first, then remove the file, add it to ``.gitignore``, and load
+        Rotate the secret first, then remove the file, add it to `.gitignore`, and load
         secrets from the environment or a secret manager.
     """
     hits: list[Evidence] = []
@@ -149,16 +149,16 @@ def secret_files(ctx: AuditContext) -> Outcome:
 def vulnerabilities(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Reads the dependency scanner reports given with ``--vulns`` (pip-audit JSON,
+        Reads the dependency scanner reports given with `--vulns` (pip-audit JSON,
         OSV-Scanner JSON) and names each vulnerable package, version, advisory and fixed
-        version. Without a report the criterion is ``unknown``: prodready works offline and
+        version. Without a report the criterion is `unknown`: prodready works offline and
         does not query advisory databases itself.
     Why it matters:
         A known vulnerability with a published fix is the cheapest incident to prevent.
     Example:
-        ``--vulns pip-audit.json`` listing ``jinja2 2.11.2 GHSA-h5c8-rqwp-cp95 (fix 2.11.3)``.
+        `--vulns pip-audit.json` listing `jinja2 2.11.2 GHSA-h5c8-rqwp-cp95 (fix 2.11.3)`.
     Fix:
-        Upgrade to a fixed version (``pip-audit --fix``), or waive with a reason when the
+        Upgrade to a fixed version (`pip-audit --fix`), or waive with a reason when the
         vulnerable code path is not used.
     """
     if not ctx.vulns:

@@ -92,11 +92,11 @@ def suite(ctx: AuditContext) -> Outcome:
         A test file the runner never collects passes forever. It is a common way for
         generated tests to look present and verify nothing.
     Example:
-        ``tests/payment_tests.py`` defines ``test_refund`` but pytest collects only
-        ``test_*.py`` and ``*_test.py``.
+        `tests/payment_tests.py` defines `test_refund` but pytest collects only
+        `test_*.py` and `*_test.py`.
     Fix:
-        Add tests under ``tests/`` named ``test_*.py``, configure the runner
-        (``[tool.pytest.ini_options]``), or rename files the runner skips.
+        Add tests under `tests/` named `test_*.py`, configure the runner
+        (`[tool.pytest.ini_options]`), or rename files the runner skips.
     """
     runner = detect_runner(ctx)
     test_files = [f for f in ctx.python.tests() if f.tests]
@@ -127,15 +127,15 @@ def suite(ctx: AuditContext) -> Outcome:
 def assertions(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Names each test function with no assertion: no ``assert`` statement, no
-        ``assert*``/``pytest.raises``/``expect``/``check`` style call, no raised
-        ``AssertionError``, and no call to a helper in the same file that asserts.
+        Names each test function with no assertion: no `assert` statement, no
+        `assert*`/`pytest.raises`/`expect`/`check` style call, no raised
+        `AssertionError`, and no call to a helper in the same file that asserts.
     Why it matters:
         A test that only calls the code proves it did not crash, not that it is right.
         Assistant-written suites often contain such tests; they raise coverage and catch
         nothing.
     Example:
-        ``def test_refund(): refund(order)`` with nothing checked afterwards.
+        `def test_refund(): refund(order)` with nothing checked afterwards.
     Fix:
         Assert the observable outcome (the returned value, the stored state, the call made
         to the payment provider), or delete the test.
@@ -161,7 +161,7 @@ def ratio(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Compares code lines of tests with code lines of production Python code; below
-        ``thresholds.min_test_ratio`` (default 0.2) is a gap.
+        `thresholds.min_test_ratio` (default 0.2) is a gap.
     Why it matters:
         It is a coarse signal, which is why it is advisory: a very low ratio means most
         behaviour has never been exercised by anything but a user.
@@ -192,17 +192,17 @@ def ratio(ctx: AuditContext) -> Outcome:
 def coverage(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Reads the coverage report given with ``--coverage`` (Cobertura XML, coverage.py
-        ``.coverage`` data or ``coverage json``) and compares total line coverage of the
-        repository's files with the floor: ``thresholds.min_coverage`` or the tier's
+        Reads the coverage report given with `--coverage` (Cobertura XML, coverage.py
+        `.coverage` data or `coverage json`) and compares total line coverage of the
+        repository's files with the floor: `thresholds.min_coverage` or the tier's
         default (internal 50, production 70, critical 80).
     Why it matters:
         Uncovered code is code no test has ever run. Without a report the criterion is
-        ``unknown``, never ``met``.
+        `unknown`, never `met`.
     Example:
-        ``prodready audit --coverage coverage.xml`` with 61.2% at tier production (floor 70).
+        `prodready audit --coverage coverage.xml` with 61.2% at tier production (floor 70).
     Fix:
-        Run the tests under coverage (``coverage run -m pytest && coverage xml``), pass the
+        Run the tests under coverage (`coverage run -m pytest && coverage xml`), pass the
         report, and add tests for the files listed as least covered.
     """
     supplied = ctx.coverage
@@ -239,13 +239,13 @@ def coverage(ctx: AuditContext) -> Outcome:
 def results(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Reads every JUnit XML report given with ``--junit`` and names failed and errored
-        test cases. Without a report the criterion is ``unknown``.
+        Reads every JUnit XML report given with `--junit` and names failed and errored
+        test cases. Without a report the criterion is `unknown`.
     Why it matters:
         "The tests pass" is a claim until a report shows it; a readiness verdict must not
         rest on a claim.
     Example:
-        ``--junit results.xml`` with ``tests/test_refund.py::test_partial`` failing.
+        `--junit results.xml` with `tests/test_refund.py::test_partial` failing.
     Fix:
         Fix the failing tests, or pass the report of the CI run that produced the build.
     """

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from prodready.model import Status
+from tests.conftest import RepoFactory
+from tests.criteria.helpers import assert_status, evaluate, locations
+
+GOOD_README = """
+# svc
+
+## Installation
+
+    pip install -r requirements.txt
+
+## Usage
+
+```bash
+python scripts/serve.py
+```
+
+## Running tests
+
+```bash
+pytest
+```
+"""
+
+
+def test_readme_complete(make_repo: RepoFactory) -> None:
+    root = make_repo({"README.md": GOOD_README, "requirements.txt": "x==1\n", "scripts/serve.py": "x = 1\n"})
+    r = evaluate(root, "docs.readme")
+    assert_status(r, Status.MET)
+
+
+def test_readme_stale_reference_and_missing_section(make_repo: RepoFactory) -> None:
+    text = GOOD_README.replace("## Running tests\n\n```bash\npytest\n```\n", "")
+    root = make_repo({"README.md": text, "requirements.txt": "x==1\n"})
+    r = evaluate(root, "docs.readme")
+    assert_status(r, Status.MISSING)
+    assert r.missing == "README.md does not say how to test; 1 stale reference(s)"
+    assert locations(r)[0] == ("README.md", 10)
+    assert "scripts/serve.py" in r.evidence[0].text
+
+
+def test_no_readme(make_repo: RepoFactory) -> None:
+    assert_status(evaluate(make_repo({"app.py": "x = 1\n"}), "docs.readme"), Status.MISSING)
+
+
+def test_changelog_architecture_runbook(make_repo: RepoFactory) -> None:
+    svc = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+    bare = make_repo(svc)
+    for cid in ("docs.changelog", "docs.architecture", "docs.runbook"):
+        assert_status(evaluate(bare, cid), Status.MISSING)
+    full = make_repo({**svc, "CHANGES.rst": "1.0\n", "docs/adr/0001-use-postgres.md": "# ADR\n", "RUNBOOK.md": "# Runbook\n"})
+    assert locations(evaluate(full, "docs.changelog")) == [("CHANGES.rst", None)]
+    assert locations(evaluate(full, "docs.architecture")) == [("docs/adr/0001-use-postgres.md", None)]
+    assert locations(evaluate(full, "docs.runbook")) == [("RUNBOOK.md", None)]
