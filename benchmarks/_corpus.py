@@ -20,11 +20,23 @@ def django_tree() -> Path:
     if (target / "django" / "__init__.py").is_file():
         return target
     WORK.mkdir(exist_ok=True)
-    wheels = list(WORK.glob(f"Django-{DJANGO_VERSION}-*.whl")) + list(WORK.glob(f"django-{DJANGO_VERSION}-*.whl"))
+    wheels = list(WORK.glob(f"Django-{DJANGO_VERSION}-*.whl")) + list(
+        WORK.glob(f"django-{DJANGO_VERSION}-*.whl")
+    )
     if not wheels:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-             "-d", str(WORK), f"django=={DJANGO_VERSION}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(WORK),
+                f"django=={DJANGO_VERSION}",
+            ],
             check=True,
         )
         wheels = list(WORK.glob("[Dd]jango-*.whl"))

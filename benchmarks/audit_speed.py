@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _corpus import django_tree  # noqa: E402
+from _corpus import django_tree
 
 PLAIN_PARSE = r"""
 import ast, os, sys
@@ -56,7 +56,19 @@ def main() -> None:
     for _ in range(runs):
         t, _mem = timed([sys.executable, "-c", PLAIN_PARSE, str(root)])
         parse_times.append(t)
-        t, mem = timed([sys.executable, "-m", "prodready", "audit", str(root), "--format", "json", "-o", "/dev/null"])
+        t, mem = timed(
+            [
+                sys.executable,
+                "-m",
+                "prodready",
+                "audit",
+                str(root),
+                "--format",
+                "json",
+                "-o",
+                "/dev/null",
+            ]
+        )
         audit_times.append(t)
         audit_mem = max(audit_mem, mem)
     files = sum(1 for _ in root.rglob("*.py"))

@@ -36,7 +36,13 @@ from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import Progress, index_python
 
 T = TypeVar("T")
-_OBSERVABILITY_IDS = ("obs.logging", "obs.metrics", "obs.tracing", "obs.health-endpoint", "obs.error-reporting")
+_OBSERVABILITY_IDS = (
+    "obs.logging",
+    "obs.metrics",
+    "obs.tracing",
+    "obs.health-endpoint",
+    "obs.error-reporting",
+)
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,8 @@ def run_audit(
         kind_reason=kind_reason,
         today=options.today,
         coverage=_supplied(options.coverage, lambda p: load_coverage(p, root), errors),
-        junit=[s for p in options.junit if (s := _supplied(p, load_junit, errors))],
-        vulns=[s for p in options.vulns if (s := _supplied(p, load_vulns, errors))],
+        junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
+        vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
         findings=tuple(options.findings),
     )
     evaluated: list[tuple[Criterion, Outcome]] = []
@@ -97,7 +103,9 @@ def run_audit(
             skipped_off.append(crit.id)
             continue
         if crit.service_only and kind in (ProjectKind.LIBRARY, ProjectKind.CLI):
-            outcome = Outcome.not_applicable(f"service-only criterion; this is a {kind.value} ({kind_reason})")
+            outcome = Outcome.not_applicable(
+                f"service-only criterion; this is a {kind.value} ({kind_reason})"
+            )
         else:
             outcome = crit.check(ctx)
         evaluated.append((crit, outcome))
@@ -107,9 +115,11 @@ def run_audit(
     notes = [*policy.notes, *expiry_notes, *waiver_notes]
     if skipped_off:
         notes.append(f"turned off by policy: {', '.join(skipped_off)}")
-    if kind is ProjectKind.SERVICE and all(
-        r.status is Status.MISSING for r in results if r.id in _OBSERVABILITY_IDS
-    ) and any(r.id in _OBSERVABILITY_IDS for r in results):
+    if (
+        kind is ProjectKind.SERVICE
+        and all(r.status is Status.MISSING for r in results if r.id in _OBSERVABILITY_IDS)
+        and any(r.id in _OBSERVABILITY_IDS for r in results)
+    ):
         decision = replace(
             decision,
             reasons=(
@@ -142,9 +152,13 @@ def run_audit(
 def _supplied(
     path: Path | None, loader: Callable[[Path], T], errors: list[ReportError]
 ) -> Supplied[T] | None:
-    """Unreadable evidence becomes an error entry and an ``unknown`` criterion, not a crash."""
-    if path is None:
-        return None
+    return None if path is None else _supplied_one(path, loader, errors)
+
+
+def _supplied_one(
+    path: Path, loader: Callable[[Path], T], errors: list[ReportError]
+) -> Supplied[T]:
+    """Unreadable evidence becomes an error entry and an `unknown` criterion, not a crash."""
     try:
         return Supplied(str(path), loader(path))
     except EvidenceError as exc:

@@ -36,14 +36,35 @@ def cli() -> None:
 @cli.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-@click.option("--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON.")
-@click.option("--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable).")
-@click.option("--vulns", multiple=True, type=_EXISTING_FILE, help="pip-audit or OSV-Scanner JSON (repeatable).")
-@click.option("--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date for waiver expiry (default: today).")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: when a terminal).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON."
+)
+@click.option(
+    "--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable)."
+)
+@click.option(
+    "--vulns",
+    multiple=True,
+    type=_EXISTING_FILE,
+    help="pip-audit or OSV-Scanner JSON (repeatable).",
+)
+@click.option(
+    "--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date for waiver expiry (default: today).",
+)
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: when a terminal)."
+)
 def audit(
     path: Path,
     fmt: str,
@@ -98,14 +119,20 @@ def explain(criterion_id: str | None, list_all: bool) -> None:
     if list_all or criterion_id is None:
         for crit in criteria.values():
             required = crit.required_from.value if crit.required_from else "advisory"
-            click.echo(f"{crit.id:<32} {crit.dimension.value:<14} {crit.layer.value:<15} {required}")
+            click.echo(
+                f"{crit.id:<32} {crit.dimension.value:<14} {crit.layer.value:<15} {required}"
+            )
         return
-    crit = criteria.get(criterion_id)
-    if crit is None:
+    found = criteria.get(criterion_id)
+    if found is None:
         close = [c for c in criteria if criterion_id.split(".")[-1] in c]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `prodready explain --list` shows all"
+        hint = (
+            f"; did you mean {', '.join(close)}?"
+            if close
+            else "; `prodready explain --list` shows all"
+        )
         raise UsageError(f"unknown criterion or rule {criterion_id!r}{hint}")
-    click.echo(crit.documentation())
+    click.echo(found.documentation())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,8 +45,8 @@ def active_waivers(policy: Policy, today: date) -> tuple[list[Waiver], list[str]
     for w in policy.waivers:
         if w.expires < today:
             notes.append(
-                f"waiver #{w.index} for {w.id} expired on {w.expires.isoformat()} and no longer counts "
-                f"(owner {w.owner})"
+                f"waiver #{w.index} for {w.id} expired on {w.expires.isoformat()} "
+                f"and no longer counts (owner {w.owner})"
             )
         else:
             active.append(w)
@@ -81,7 +81,9 @@ def apply_policy(
                 if w.id == crit.id and _waiver_covers(w, outcome):
                     used.add(w.index)
                     status, original = Status.WAIVED, outcome.status
-                    waiver_ref = WaiverRef(w.id, w.owner, w.approved_by, w.expires.isoformat(), w.reason)
+                    waiver_ref = WaiverRef(
+                        w.id, w.owner, w.approved_by, w.expires.isoformat(), w.reason
+                    )
                     break
         results.append(
             CriterionResult(
@@ -132,9 +134,13 @@ def decide(results: Sequence[CriterionResult], tier: Tier) -> Decision:
             reasons.append(f"{r.id} is {r.status.value}: {r.missing or r.title}")
         elif r.id in known and r.waiver:
             reasons.append(f"{r.id} is waived until {r.waiver.expires} (owner {r.waiver.owner})")
-    unknown_advisory = [r.id for r in results if r.required and r.status is Status.UNKNOWN and r.id not in blocking]
+    unknown_advisory = [
+        r.id for r in results if r.required and r.status is Status.UNKNOWN and r.id not in blocking
+    ]
     if unknown_advisory:
-        reasons.append(f"not blocking at tier {tier.value}, but unknown: {', '.join(unknown_advisory)}")
+        reasons.append(
+            f"not blocking at tier {tier.value}, but unknown: {', '.join(unknown_advisory)}"
+        )
     if blocking:
         verdict = Verdict.BLOCK
     elif known:

@@ -18,8 +18,21 @@ from prodready.repo.files import is_production_path, walk_repository
 from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import index_python
 
-_LAYER_NAMES = ("api", "web", "views", "handlers", "service", "services", "domain", "core",
-                "storage", "repository", "repositories", "db", "infrastructure")
+_LAYER_NAMES = (
+    "api",
+    "web",
+    "views",
+    "handlers",
+    "service",
+    "services",
+    "domain",
+    "core",
+    "storage",
+    "repository",
+    "repositories",
+    "db",
+    "infrastructure",
+)
 
 
 def starter_policy(root: Path) -> str:

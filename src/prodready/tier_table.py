@@ -21,7 +21,9 @@ def tier_table() -> str:
     for crit in all_criteria().values():
         marks = ["required" if crit.required_at(t) else "advisory" for t in tiers]
         name = f"`{crit.id}`" + (" (services)" if crit.service_only else "")
-        rows.append(f"| {name} | {crit.dimension.value} | {crit.layer.value} | " + " | ".join(marks) + " |")
+        rows.append(
+            f"| {name} | {crit.dimension.value} | {crit.layer.value} | " + " | ".join(marks) + " |"
+        )
     return "\n".join(rows)
 
 

@@ -16,7 +16,11 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "orders-service"
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "prodready", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "prodready", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -49,7 +53,9 @@ def test_example_blocks_once_the_waiver_expires() -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html", "sarif"])
 def test_every_format_writes_a_file(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"report.{fmt}"
-    proc = run("audit", str(EXAMPLE), "--today", "2026-11-21", "--format", fmt, "--output", str(out))
+    proc = run(
+        "audit", str(EXAMPLE), "--today", "2026-11-21", "--format", fmt, "--output", str(out)
+    )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert "tests.assertions" in text
@@ -78,7 +84,9 @@ def test_missing_path_and_bad_option_exit_2(tmp_path: Path) -> None:
     assert run("audit", str(tmp_path), "--coverage", str(tmp_path / "none.xml")).returncode == 2
 
 
-def test_malformed_repository_contents_never_traceback(make_repo: RepoFactory, tmp_path: Path) -> None:
+def test_malformed_repository_contents_never_traceback(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
     root = make_repo(
         {
             "pkg/binary.py": b"\x00\x01\x02\xff",
@@ -106,7 +114,9 @@ def test_malformed_repository_contents_never_traceback(make_repo: RepoFactory, t
     assert statuses["docs.readme"] == "unknown"
 
 
-def test_empty_repository_and_repository_without_commits(make_repo: RepoFactory, tmp_path: Path) -> None:
+def test_empty_repository_and_repository_without_commits(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     proc = run("audit", str(empty), "--format", "json")
@@ -135,14 +145,24 @@ def test_explain_unknown_id_exits_2_with_a_hint() -> None:
 
 
 def test_init_writes_a_valid_policy_and_refuses_to_overwrite(make_repo: RepoFactory) -> None:
-    root = make_repo({"app/billing/refund.py": "x = 1\n", "app/api/__init__.py": "", "app/storage/__init__.py": "", "app/__init__.py": ""})
+    root = make_repo(
+        {
+            "app/billing/refund.py": "x = 1\n",
+            "app/api/__init__.py": "",
+            "app/storage/__init__.py": "",
+            "app/__init__.py": "",
+        }
+    )
     proc = run("init", str(root))
     assert proc.returncode == 0, proc.stderr
     text = (root / "prodready.toml").read_text()
     assert 'tier = "internal"' in text
     assert "#   payments: app/billing/refund.py" in text
     assert '# layers = ["api", "storage"]' in text
-    assert run("audit", str(root), "--format", "json").returncode in (0, 1)  # the file it wrote is valid
+    assert run("audit", str(root), "--format", "json").returncode in (
+        0,
+        1,
+    )  # the file it wrote is valid
     again = run("init", str(root))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert run("init", str(root), "--force").returncode == 0

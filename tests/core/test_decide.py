@@ -22,7 +22,9 @@ from prodready.model import (
 from prodready.policy.model import Policy, Waiver
 
 
-def result(status: Status, *, required: bool = True, rid: str = "x", original: Status | None = None) -> CriterionResult:
+def result(
+    status: Status, *, required: bool = True, rid: str = "x", original: Status | None = None
+) -> CriterionResult:
     return CriterionResult(
         id=rid,
         title=rid,
@@ -90,15 +92,22 @@ def test_unknown_below_production_is_named_in_reasons() -> None:
     assert decision.reasons == ("not blocking at tier internal, but unknown: tests.coverage",)
 
 
-def waiver(wid: str, *, paths: tuple[str, ...] = (), expires: date = date(2027, 1, 1), index: int = 1) -> Waiver:
+def waiver(
+    wid: str, *, paths: tuple[str, ...] = (), expires: date = date(2027, 1, 1), index: int = 1
+) -> Waiver:
     return Waiver(wid, paths, "reason", "@owner", "@approver", expires, index)
 
 
 def test_expired_waivers_do_not_count_and_are_reported() -> None:
-    policy = Policy(source="p", waivers=(waiver("deploy.ci", expires=date(2026, 1, 1)), waiver("docs.readme", index=2)))
+    policy = Policy(
+        source="p",
+        waivers=(waiver("deploy.ci", expires=date(2026, 1, 1)), waiver("docs.readme", index=2)),
+    )
     active, notes = active_waivers(policy, date(2026, 6, 1))
     assert [w.id for w in active] == ["docs.readme"]
-    assert notes == ["waiver #1 for deploy.ci expired on 2026-01-01 and no longer counts (owner @owner)"]
+    assert notes == [
+        "waiver #1 for deploy.ci expired on 2026-01-01 and no longer counts (owner @owner)"
+    ]
     # on the expiry date itself the waiver still counts
     active, _ = active_waivers(policy, date(2026, 1, 1))
     assert len(active) == 2
@@ -110,10 +119,19 @@ def test_apply_policy_modes_and_path_scoped_waivers() -> None:
     policy = Policy(source="p", modes={"tests.coverage": Mode.ENFORCE, "deploy.ci": Mode.WARN})
     evaluated = [
         (ci, Outcome.gap("no CI")),
-        (readme, Outcome.gap("stale", Evidence("stale path", "docs/a.md", 3), Evidence("stale", "README.md", 1))),
+        (
+            readme,
+            Outcome.gap(
+                "stale", Evidence("stale path", "docs/a.md", 3), Evidence("stale", "README.md", 1)
+            ),
+        ),
         (cov, Outcome.unknown("no report")),
     ]
-    waivers = [waiver("docs.readme", paths=("docs/**",)), waiver("tests.coverage", index=2), waiver("deploy.ci", index=3, paths=("x/**",))]
+    waivers = [
+        waiver("docs.readme", paths=("docs/**",)),
+        waiver("tests.coverage", index=2),
+        waiver("deploy.ci", index=3, paths=("x/**",)),
+    ]
     results, notes = apply_policy(evaluated, policy, Tier.EXPERIMENTAL, waivers)
     by_id = {r.id: r for r in results}
     assert by_id["deploy.ci"].required is False  # warn overrides the tier
@@ -122,7 +140,10 @@ def test_apply_policy_modes_and_path_scoped_waivers() -> None:
     assert by_id["docs.readme"].status is Status.MISSING
     assert by_id["tests.coverage"].status is Status.WAIVED
     assert by_id["tests.coverage"].original_status is Status.UNKNOWN
-    assert by_id["tests.coverage"].waiver is not None and by_id["tests.coverage"].waiver.owner == "@owner"
+    assert (
+        by_id["tests.coverage"].waiver is not None
+        and by_id["tests.coverage"].waiver.owner == "@owner"
+    )
     assert notes == [
         "waiver #1 for docs.readme matched no gap in its scope and waives nothing",
         "waiver #3 for deploy.ci matched no gap in its scope and waives nothing",

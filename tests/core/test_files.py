@@ -53,7 +53,11 @@ def test_read_text_refuses_binary_and_non_utf8(tmp_path: Path) -> None:
 
 def test_test_and_production_paths() -> None:
     assert is_test_path("tests/unit/helpers.py")
-    assert is_test_path("pkg/test_x.py") and is_test_path("pkg/x_test.py") and is_test_path("conftest.py")
+    assert (
+        is_test_path("pkg/test_x.py")
+        and is_test_path("pkg/x_test.py")
+        and is_test_path("conftest.py")
+    )
     assert not is_test_path("pkg/testing_utils.py")
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")

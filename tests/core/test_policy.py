@@ -74,7 +74,9 @@ expires = 2027-01-31
     assert p.layers == ("api", "service", "storage")
     assert p.sensitive["payments"] == ("billing/**",)
     assert "permissions" in p.sensitive  # defaults kept for groups not overridden
-    assert [(c.name, c.path, c.tier) for c in p.components] == [("api", "services/api", Tier.CRITICAL)]
+    assert [(c.name, c.path, c.tier) for c in p.components] == [
+        ("api", "services/api", Tier.CRITICAL)
+    ]
     (w,) = p.waivers
     assert (w.id, w.paths, w.expires) == ("docs.readme", ("docs/**",), date(2027, 1, 31))
     assert p.notes == ()
@@ -87,12 +89,24 @@ expires = 2027-01-31
         ("tier = 3", "tier", "got 3"),
         ('tiers = "internal"', "tiers", "unknown key"),
         ('[criteria]\n"tests.coverag" = "warn"', "criteria.tests.coverag", "unknown criterion id"),
-        ('[criteria]\n"tests.coverage" = "strict"', "criteria.tests.coverage", "expected one of enforce, warn, off"),
-        ("[thresholds]\nmax_module_lines = 1.5", "thresholds.max_module_lines", "expected a non-negative int"),
+        (
+            '[criteria]\n"tests.coverage" = "strict"',
+            "criteria.tests.coverage",
+            "expected one of enforce, warn, off",
+        ),
+        (
+            "[thresholds]\nmax_module_lines = 1.5",
+            "thresholds.max_module_lines",
+            "expected a non-negative int",
+        ),
         ("[thresholds]\nmin_coverage = 120", "thresholds.min_coverage", "between 0 and 100"),
         ("[thresholds]\nmin_test_ratio = -1", "thresholds.min_test_ratio", "non-negative"),
         ("[thresholds]\nspeed = 1", "thresholds.speed", "unknown key"),
-        ('[architecture]\nlayers = "api"', "architecture.layers", "expected a list of non-empty strings"),
+        (
+            '[architecture]\nlayers = "api"',
+            "architecture.layers",
+            "expected a list of non-empty strings",
+        ),
         ('[architecture]\nlayers = ["a", "a"]', "architecture.layers", "each layer once"),
         ('[[component]]\nname = "x"', "component[1].path", "expected a non-empty string"),
         ('[[component]]\npath = "../x"', "component[1].path", "inside the repository"),
@@ -100,7 +114,9 @@ expires = 2027-01-31
         ('[[waiver]]\nid = "deploy.ci"\nfoo = 1', "waiver[1].foo", "unknown key"),
     ],
 )
-def test_invalid_policy_names_file_key_and_expectation(tmp_path: Path, text: str, key: str, expected: str) -> None:
+def test_invalid_policy_names_file_key_and_expectation(
+    tmp_path: Path, text: str, key: str, expected: str
+) -> None:
     write(tmp_path, "prodready.toml", text + "\n")
     with pytest.raises(PolicyError) as info:
         load_policy(tmp_path, IDS)
@@ -136,17 +152,31 @@ def test_pyproject_key_names_carry_the_table_prefix(tmp_path: Path) -> None:
 def test_incomplete_waivers_are_reported_and_do_not_count() -> None:
     table = {
         "waiver": [
-            {"id": "deploy.ci", "reason": "r", "owner": "o", "approved_by": "a", "expires": "2027-01-01"},
+            {
+                "id": "deploy.ci",
+                "reason": "r",
+                "owner": "o",
+                "approved_by": "a",
+                "expires": "2027-01-01",
+            },
             {"id": "deploy.ci", "reason": "r", "owner": "o", "expires": "2027-01-01"},
             {"id": "deploy.ci", "reason": "r", "owner": "o", "approved_by": "a", "expires": "soon"},
-            {"id": "nope", "reason": "r", "owner": "o", "approved_by": "a", "expires": "2027-01-01"},
+            {
+                "id": "nope",
+                "reason": "r",
+                "owner": "o",
+                "approved_by": "a",
+                "expires": "2027-01-01",
+            },
             {"reason": "", "owner": "o", "approved_by": "a", "expires": "2027-01-01"},
         ]
     }
     policy = parse_policy(table, "prodready.toml", IDS)
     assert [w.index for w in policy.waivers] == [1]
     assert len(policy.notes) == 4
-    assert "waiver[2] (deploy.ci): incomplete waiver does not count: no approved_by" in policy.notes[0]
+    assert (
+        "waiver[2] (deploy.ci): incomplete waiver does not count: no approved_by" in policy.notes[0]
+    )
     assert "expires 'soon' is not a date" in policy.notes[1]
     assert "id 'nope' names no criterion or rule" in policy.notes[2]
     assert "no id; no reason" in policy.notes[3]

@@ -189,7 +189,10 @@ def test_migrations() -> None:
 
 
 def test_bad_input_becomes_an_error_not_an_exception() -> None:
-    assert analyse_source("a.py", b"\x00\x01binary", is_test=False).error == "binary file with a .py name"
+    assert (
+        analyse_source("a.py", b"\x00\x01binary", is_test=False).error
+        == "binary file with a .py name"
+    )
     assert analyse_source("a.py", b"x = '\xff'\n", is_test=False).error == "not UTF-8 (byte 5)"
     assert analyse_source("a.py", b"def f(:\n", is_test=False).error == "syntax error at line 1"
     deep = ("(" * 200_000).encode()
@@ -203,6 +206,11 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("def class import from ( ) : = \n\t.x1@'\"#if else try")), max_size=200))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("def class import from ( ) : = \n\t.x1@'\"#if else try")),
+        max_size=200,
+    )
+)
 def test_arbitrary_pythonish_text_never_raises(text: str) -> None:
     analyse_source("fuzz.py", text.encode(), is_test=True)

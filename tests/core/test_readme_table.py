@@ -12,7 +12,9 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 def test_readme_carries_the_current_tier_table() -> None:
     text = README.read_text(encoding="utf-8")
     start, end = text.index(BEGIN), text.index(END) + len(END)
-    assert text[start:end] == readme_block(), "run: python -m prodready.tier_table and paste it into README.md"
+    assert text[start:end] == readme_block(), (
+        "run: python -m prodready.tier_table and paste it into README.md"
+    )
 
 
 def test_every_criterion_appears_once() -> None:

@@ -19,7 +19,9 @@ def test_import_cycle_is_named_with_each_edge(make_repo: RepoFactory) -> None:
     assert "cycle: shop.invoice -> shop.refund -> shop.invoice" in r.evidence[0].text
 
 
-def test_lazy_type_checking_and_parent_package_imports_are_not_cycles(make_repo: RepoFactory) -> None:
+def test_lazy_type_checking_and_parent_package_imports_are_not_cycles(
+    make_repo: RepoFactory,
+) -> None:
     files = {
         "shop/__init__.py": "from shop.invoice import Invoice\n",
         "shop/invoice.py": "from typing import TYPE_CHECKING\nimport shop\nif TYPE_CHECKING:\n    from shop.refund import refund\n",
@@ -32,7 +34,8 @@ def test_lazy_type_checking_and_parent_package_imports_are_not_cycles(make_repo:
 def test_module_and_function_size_thresholds(make_repo: RepoFactory) -> None:
     body = "\n".join(f"    x{i} = {i}" for i in range(120))
     files = {
-        "app/big.py": "\n".join(f"v{i} = {i}" for i in range(30)) + f"\n\ndef long_one():\n{body}\n",
+        "app/big.py": "\n".join(f"v{i} = {i}" for i in range(30))
+        + f"\n\ndef long_one():\n{body}\n",
         "app/small.py": "def short():\n    return 1\n",
         "prodready.toml": "[thresholds]\nmax_module_lines = 100\nmax_function_lines = 50\n",
     }

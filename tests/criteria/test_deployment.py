@@ -11,21 +11,31 @@ SERVICE = {
 
 
 def test_ci_that_runs_tests(make_repo: RepoFactory) -> None:
-    files = {**SERVICE, ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ruff check\n      - run: python -m pytest -q\n"}
+    files = {
+        **SERVICE,
+        ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: ruff check\n      - run: python -m pytest -q\n",
+    }
     r = evaluate(make_repo(files), "deploy.ci")
     assert_status(r, Status.MET)
     assert locations(r) == [(".github/workflows/ci.yml", 5)]
 
 
 def test_ci_that_calls_a_script_that_runs_tests(make_repo: RepoFactory) -> None:
-    files = {**SERVICE, ".gitlab-ci.yml": "test:\n  script:\n    - bash .ci/run\n", ".ci/run": "#!/bin/sh\nset -e\ntox -e py311\n"}
+    files = {
+        **SERVICE,
+        ".gitlab-ci.yml": "test:\n  script:\n    - bash .ci/run\n",
+        ".ci/run": "#!/bin/sh\nset -e\ntox -e py311\n",
+    }
     r = evaluate(make_repo(files), "deploy.ci")
     assert_status(r, Status.MET)
     assert locations(r) == [(".ci/run", 3)]
 
 
 def test_ci_that_only_lints_is_missing(make_repo: RepoFactory) -> None:
-    files = {**SERVICE, ".github/workflows/lint.yml": "jobs:\n  l:\n    steps:\n      - run: ruff check  # not pytest\n"}
+    files = {
+        **SERVICE,
+        ".github/workflows/lint.yml": "jobs:\n  l:\n    steps:\n      - run: ruff check  # not pytest\n",
+    }
     r = evaluate(make_repo(files), "deploy.ci")
     assert_status(r, Status.MISSING)
     assert locations(r) == [(".github/workflows/lint.yml", None)]
@@ -36,14 +46,24 @@ def test_no_ci(make_repo: RepoFactory) -> None:
 
 
 def test_unpinned_requirements_are_named(make_repo: RepoFactory) -> None:
-    files = {**SERVICE, "requirements.txt": "# deps\nfastapi==0.110.0\nrequests>=2\n-r other.txt\nuvicorn\nhttpx==0.27.*\n"}
+    files = {
+        **SERVICE,
+        "requirements.txt": "# deps\nfastapi==0.110.0\nrequests>=2\n-r other.txt\nuvicorn\nhttpx==0.27.*\n",
+    }
     r = evaluate(make_repo(files), "deploy.dependencies-locked")
     assert_status(r, Status.MISSING)
-    assert locations(r) == [("requirements.txt", 3), ("requirements.txt", 5), ("requirements.txt", 6)]
+    assert locations(r) == [
+        ("requirements.txt", 3),
+        ("requirements.txt", 5),
+        ("requirements.txt", 6),
+    ]
 
 
 def test_lock_file_or_pinned_requirements_are_met(make_repo: RepoFactory) -> None:
-    assert_status(evaluate(make_repo({**SERVICE, "uv.lock": "version = 1\n"}), "deploy.dependencies-locked"), Status.MET)
+    assert_status(
+        evaluate(make_repo({**SERVICE, "uv.lock": "version = 1\n"}), "deploy.dependencies-locked"),
+        Status.MET,
+    )
     pinned = {**SERVICE, "requirements.txt": "fastapi==0.110.0 \\\n    --hash=sha256:abc\n"}
     assert_status(evaluate(make_repo(pinned), "deploy.dependencies-locked"), Status.MET)
 
@@ -55,7 +75,10 @@ def test_ranges_without_lock_in_a_service_are_missing(make_repo: RepoFactory) ->
 
 
 def test_library_is_not_judged_on_pinning(make_repo: RepoFactory) -> None:
-    lib = {"pyproject.toml": "[project]\nname = 'lib'\ndependencies = ['attrs>=22']\n", "lib/__init__.py": "x = 1\n"}
+    lib = {
+        "pyproject.toml": "[project]\nname = 'lib'\ndependencies = ['attrs>=22']\n",
+        "lib/__init__.py": "x = 1\n",
+    }
     assert_status(evaluate(make_repo(lib), "deploy.dependencies-locked"), Status.NOT_APPLICABLE)
 
 
@@ -89,7 +112,10 @@ def test_container_problems_are_located(make_repo: RepoFactory) -> None:
 
 
 def test_good_container_and_no_container(make_repo: RepoFactory) -> None:
-    assert_status(evaluate(make_repo({**SERVICE, "Dockerfile": GOOD_DOCKERFILE}), "deploy.container"), Status.MET)
+    assert_status(
+        evaluate(make_repo({**SERVICE, "Dockerfile": GOOD_DOCKERFILE}), "deploy.container"),
+        Status.MET,
+    )
     assert_status(evaluate(make_repo(SERVICE), "deploy.container"), Status.NOT_APPLICABLE)
 
 
@@ -129,7 +155,11 @@ def test_kubernetes_workloads(make_repo: RepoFactory) -> None:
     r = evaluate(make_repo({**SERVICE, "deploy/k8s.yaml": K8S_BAD}), "deploy.kubernetes")
     assert_status(r, Status.MISSING)
     assert [(e.path, e.line, e.text) for e in r.evidence] == [
-        ("deploy/k8s.yaml", 9, "Deployment/api container web: no livenessProbe, resources.requests, resources.limits")
+        (
+            "deploy/k8s.yaml",
+            9,
+            "Deployment/api container web: no livenessProbe, resources.requests, resources.limits",
+        )
     ]
     assert_status(evaluate(make_repo(SERVICE), "deploy.kubernetes"), Status.NOT_APPLICABLE)
 
@@ -138,7 +168,9 @@ def test_invalid_manifest_yaml_is_unknown(make_repo: RepoFactory) -> None:
     broken = "apiVersion: v1\nkind: Pod\nspec: [unclosed\n"
     r = evaluate(make_repo({**SERVICE, "k8s/pod.yaml": broken}), "deploy.kubernetes")
     assert_status(r, Status.UNKNOWN)
-    assert r.missing is not None and r.missing.startswith("manifest k8s/pod.yaml could not be read: invalid YAML")
+    assert r.missing is not None and r.missing.startswith(
+        "manifest k8s/pod.yaml could not be read: invalid YAML"
+    )
 
 
 def test_rollback_section(make_repo: RepoFactory) -> None:
@@ -159,5 +191,10 @@ def test_irreversible_migrations(make_repo: RepoFactory) -> None:
     }
     r = evaluate(make_repo(files), "deploy.migrations-reversible")
     assert_status(r, Status.MISSING)
-    assert locations(r) == [("alembic/versions/0001_init.py", 4), ("shop/migrations/0003_backfill.py", 2)]
-    assert_status(evaluate(make_repo(SERVICE), "deploy.migrations-reversible"), Status.NOT_APPLICABLE)
+    assert locations(r) == [
+        ("alembic/versions/0001_init.py", 4),
+        ("shop/migrations/0003_backfill.py", 2),
+    ]
+    assert_status(
+        evaluate(make_repo(SERVICE), "deploy.migrations-reversible"), Status.NOT_APPLICABLE
+    )

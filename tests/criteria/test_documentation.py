@@ -26,7 +26,9 @@ pytest
 
 
 def test_readme_complete(make_repo: RepoFactory) -> None:
-    root = make_repo({"README.md": GOOD_README, "requirements.txt": "x==1\n", "scripts/serve.py": "x = 1\n"})
+    root = make_repo(
+        {"README.md": GOOD_README, "requirements.txt": "x==1\n", "scripts/serve.py": "x = 1\n"}
+    )
     r = evaluate(root, "docs.readme")
     assert_status(r, Status.MET)
 
@@ -50,7 +52,16 @@ def test_changelog_architecture_runbook(make_repo: RepoFactory) -> None:
     bare = make_repo(svc)
     for cid in ("docs.changelog", "docs.architecture", "docs.runbook"):
         assert_status(evaluate(bare, cid), Status.MISSING)
-    full = make_repo({**svc, "CHANGES.rst": "1.0\n", "docs/adr/0001-use-postgres.md": "# ADR\n", "RUNBOOK.md": "# Runbook\n"})
+    full = make_repo(
+        {
+            **svc,
+            "CHANGES.rst": "1.0\n",
+            "docs/adr/0001-use-postgres.md": "# ADR\n",
+            "RUNBOOK.md": "# Runbook\n",
+        }
+    )
     assert locations(evaluate(full, "docs.changelog")) == [("CHANGES.rst", None)]
-    assert locations(evaluate(full, "docs.architecture")) == [("docs/adr/0001-use-postgres.md", None)]
+    assert locations(evaluate(full, "docs.architecture")) == [
+        ("docs/adr/0001-use-postgres.md", None)
+    ]
     assert locations(evaluate(full, "docs.runbook")) == [("RUNBOOK.md", None)]

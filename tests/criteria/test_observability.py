@@ -27,10 +27,19 @@ INSTRUMENTED = {
 
 def test_blind_service_misses_every_observability_criterion(make_repo: RepoFactory) -> None:
     root = make_repo(BLIND)
-    for cid in ("obs.logging", "obs.metrics", "obs.tracing", "obs.health-endpoint", "obs.error-reporting"):
+    for cid in (
+        "obs.logging",
+        "obs.metrics",
+        "obs.tracing",
+        "obs.health-endpoint",
+        "obs.error-reporting",
+    ):
         assert_status(evaluate(root, cid), Status.MISSING)
     r = evaluate(root, "obs.logging")
-    assert r.missing == "no logging configuration found; logging is imported in 1 module(s) but never configured"
+    assert (
+        r.missing
+        == "no logging configuration found; logging is imported in 1 module(s) but never configured"
+    )
 
 
 def test_instrumented_service_meets_each_with_located_evidence(make_repo: RepoFactory) -> None:
@@ -50,7 +59,9 @@ def test_instrumented_service_meets_each_with_located_evidence(make_repo: RepoFa
 
 
 def test_metrics_library_without_metrics_is_missing(make_repo: RepoFactory) -> None:
-    files = {"app/main.py": "import prometheus_client\nfrom fastapi import FastAPI\napp = FastAPI()\n"}
+    files = {
+        "app/main.py": "import prometheus_client\nfrom fastapi import FastAPI\napp = FastAPI()\n"
+    }
     r = evaluate(make_repo(files), "obs.metrics")
     assert_status(r, Status.MISSING)
     assert locations(r) == [("app/main.py", 1)]

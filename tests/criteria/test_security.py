@@ -9,7 +9,10 @@ CERT = "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n"
 
 
 def test_security_policy(make_repo: RepoFactory) -> None:
-    assert_status(evaluate(make_repo({".github/SECURITY.md": "Report to security@x\n"}), "security.policy"), Status.MET)
+    assert_status(
+        evaluate(make_repo({".github/SECURITY.md": "Report to security@x\n"}), "security.policy"),
+        Status.MET,
+    )
     assert_status(evaluate(make_repo({"README.md": "# x\n"}), "security.policy"), Status.MISSING)
 
 
@@ -66,7 +69,9 @@ def test_vulnerabilities_from_pip_audit(make_repo: RepoFactory) -> None:
     assert_status(r, Status.MISSING)
     assert [e.text for e in r.evidence] == ["jinja2 2.11.2: GHSA-h5c8-rqwp-cp95 (fixed in 2.11.3)"]
     clean = root / "clean.json"
-    clean.write_text('{"dependencies": [{"name": "flask", "version": "3.0.3", "vulns": []}], "fixes": []}')
+    clean.write_text(
+        '{"dependencies": [{"name": "flask", "version": "3.0.3", "vulns": []}], "fixes": []}'
+    )
     assert_status(evaluate(root, "security.vulnerabilities", vulns=(clean,)), Status.MET)
     assert_status(evaluate(root, "security.vulnerabilities"), Status.UNKNOWN)
     broken = root / "broken.json"

@@ -23,7 +23,10 @@ PROJECT = {
 def test_suite_found_with_runner_evidence(make_repo: RepoFactory) -> None:
     r = evaluate(make_repo(PROJECT), "tests.suite")
     assert_status(r, Status.MET)
-    assert [e.text for e in r.evidence] == ["[tool.pytest] in pyproject.toml", "2 test functions in 1 files"]
+    assert [e.text for e in r.evidence] == [
+        "[tool.pytest] in pyproject.toml",
+        "2 test functions in 1 files",
+    ]
 
 
 def test_no_tests_is_missing(make_repo: RepoFactory) -> None:
@@ -62,7 +65,9 @@ def test_ratio(make_repo: RepoFactory) -> None:
     assert r.evidence[0].text == "5 test code lines / 4 source code lines = 1.25"
 
 
-def test_coverage_unknown_without_report_and_blocking_from_production(make_repo: RepoFactory) -> None:
+def test_coverage_unknown_without_report_and_blocking_from_production(
+    make_repo: RepoFactory,
+) -> None:
     root = make_repo({**PROJECT, "prodready.toml": 'tier = "production"\n'})
     r = evaluate(root, "tests.coverage")
     assert_status(r, Status.UNKNOWN)
@@ -72,8 +77,29 @@ def test_coverage_unknown_without_report_and_blocking_from_production(make_repo:
 
 def _run_coverage(root: Path) -> Path:
     env_python = sys.executable
-    subprocess.run([env_python, "-m", "coverage", "run", "--source=calc", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, check=True, capture_output=True)
-    subprocess.run([env_python, "-m", "coverage", "xml", "-o", "coverage.xml"], cwd=root, check=True, capture_output=True)
+    subprocess.run(
+        [
+            env_python,
+            "-m",
+            "coverage",
+            "run",
+            "--source=calc",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [env_python, "-m", "coverage", "xml", "-o", "coverage.xml"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
     return root / "coverage.xml"
 
 
@@ -86,11 +112,19 @@ def test_coverage_from_a_real_report(make_repo: RepoFactory) -> None:
 
 
 def test_coverage_below_floor_names_least_covered_files(make_repo: RepoFactory) -> None:
-    files = {**PROJECT, "calc/unused.py": "def never():\n    x = 1\n    return x\n", "prodready.toml": "[thresholds]\nmin_coverage = 95\n"}
+    files = {
+        **PROJECT,
+        "calc/unused.py": "def never():\n    x = 1\n    return x\n",
+        "prodready.toml": "[thresholds]\nmin_coverage = 95\n",
+    }
     root = make_repo(files)
     r = evaluate(root, "tests.coverage", coverage=_run_coverage(root))
     assert_status(r, Status.MISSING)
-    assert r.missing is not None and r.missing.startswith("coverage ") and "below the floor of 95%" in r.missing
+    assert (
+        r.missing is not None
+        and r.missing.startswith("coverage ")
+        and "below the floor of 95%" in r.missing
+    )
     assert ("calc/unused.py", None) in locations(r)
 
 
@@ -100,15 +134,21 @@ def test_broken_coverage_report_is_unknown_and_an_error(make_repo: RepoFactory) 
     bad.write_text("<coverage><packages>", encoding="utf-8")
     r = evaluate(root, "tests.coverage", coverage=bad)
     assert_status(r, Status.UNKNOWN)
-    assert r.missing is not None and r.missing.startswith(f"coverage report {bad} could not be read")
+    assert r.missing is not None and r.missing.startswith(
+        f"coverage report {bad} could not be read"
+    )
 
 
 def test_junit_results(make_repo: RepoFactory) -> None:
     root = make_repo(PROJECT)
     ok = root / "ok.xml"
-    ok.write_text('<testsuite tests="2" failures="0"><testcase classname="t" name="a"/><testcase classname="t" name="b"/></testsuite>')
+    ok.write_text(
+        '<testsuite tests="2" failures="0"><testcase classname="t" name="a"/><testcase classname="t" name="b"/></testsuite>'
+    )
     bad = root / "bad.xml"
-    bad.write_text('<testsuites><testsuite tests="2" failures="1"><testcase classname="tests.test_ops" name="test_add"><failure message="boom"/></testcase><testcase classname="t" name="b"/></testsuite></testsuites>')
+    bad.write_text(
+        '<testsuites><testsuite tests="2" failures="1"><testcase classname="tests.test_ops" name="test_add"><failure message="boom"/></testcase><testcase classname="t" name="b"/></testsuite></testsuites>'
+    )
     assert_status(evaluate(root, "tests.results", junit=(ok,)), Status.MET)
     r = evaluate(root, "tests.results", junit=(ok, bad))
     assert_status(r, Status.MISSING)

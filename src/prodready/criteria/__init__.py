@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 
 from prodready.criteria.base import REGISTRY, Criterion
+from prodready.model import Dimension
 
 _loaded = False
 
@@ -22,7 +23,8 @@ def all_criteria() -> dict[str, Criterion]:
             if info.name != "base":
                 importlib.import_module(f"{__name__}.{info.name}")
         _loaded = True
-    return dict(sorted(REGISTRY.items(), key=lambda kv: (list(type(kv[1].dimension)).index(kv[1].dimension), kv[0])))
+    order = list(Dimension)
+    return dict(sorted(REGISTRY.items(), key=lambda kv: (order.index(kv[1].dimension), kv[0])))
 
 
 __all__ = ["Criterion", "all_criteria"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 
 from prodready.context import AuditContext
 from prodready.criteria.base import criterion
@@ -143,10 +144,12 @@ def import_cycles(ctx: AuditContext) -> Outcome:
     evidence: list[Evidence] = []
     for component in components[:_MAX_LISTED]:
         loop = _shortest_cycle(component, edges)
-        for a, b in zip(loop, loop[1:], strict=False):
+        for a, b in pairwise(loop):
             imp = edges[a][b]
             rel = ctx.python.modules[a]
-            evidence.append(Evidence(f"{a} imports {b} (cycle: {' -> '.join(loop)})", rel, imp.line))
+            evidence.append(
+                Evidence(f"{a} imports {b} (cycle: {' -> '.join(loop)})", rel, imp.line)
+            )
     return Outcome.gap(f"{len(components)} import cycle(s) between project modules", *evidence)
 
 
@@ -217,7 +220,8 @@ def function_size(ctx: AuditContext) -> Outcome:
     if not long_ones:
         return Outcome.met(Evidence(f"no function over {limit} lines"))
     evidence = [
-        Evidence(f"{fn.name}: {fn.lines} lines", rel, fn.line) for rel, fn in long_ones[:_MAX_LISTED]
+        Evidence(f"{fn.name}: {fn.lines} lines", rel, fn.line)
+        for rel, fn in long_ones[:_MAX_LISTED]
     ]
     return Outcome.gap(f"{len(long_ones)} function(s) over {limit} lines", *evidence)
 
@@ -285,4 +289,6 @@ def layers(ctx: AuditContext) -> Outcome:
         )
     if not violations:
         return Outcome.met(Evidence(f"{checked} modules in declared layers; no upward import"))
-    return Outcome.gap(f"{len(violations)} import(s) from a lower layer into a higher one", *violations)
+    return Outcome.gap(
+        f"{len(violations)} import(s) from a lower layer into a higher one", *violations
+    )

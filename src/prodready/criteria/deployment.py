@@ -29,10 +29,21 @@ _RUNS_TESTS = re.compile(
     r"make\s+(test|check|ci)|(npm|yarn|pnpm)\s+(run\s+)?test|hatch\s+(run\s+)?test|"
     r"go\s+test|mvn\s+(test|verify)|gradlew?\s+test|cargo\s+test)\b"
 )
-_INSTALLS = re.compile(r"\b(pip|pip3|uv pip|poetry|pipx|apt-get|brew)\s+(install|add)\b|\bpip install\b")
+_INSTALLS = re.compile(
+    r"\b(pip|pip3|uv pip|poetry|pipx|apt-get|brew)\s+(install|add)\b|\bpip install\b"
+)
 _SCRIPT_REF = re.compile(r"(?:^|[\s'\"=])(\.?/?[\w.-]+(?:/[\w.-]+)+|\./[\w.-]+)")
-_LOCK_FILES = ("poetry.lock", "uv.lock", "Pipfile.lock", "pdm.lock", "conda-lock.yml", "pylock.toml")
-_ROLLBACK = re.compile(r"\broll(ing)?[\s-]?back\b|\brevert(ing)?\s+(a\s+|the\s+)?(deploy|release)", re.I)
+_LOCK_FILES = (
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "pdm.lock",
+    "conda-lock.yml",
+    "pylock.toml",
+)
+_ROLLBACK = re.compile(
+    r"\broll(ing)?[\s-]?back\b|\brevert(ing)?\s+(a\s+|the\s+)?(deploy|release)", re.I
+)
 
 
 def ci_files(ctx: AuditContext) -> list[tuple[str, str]]:
@@ -68,15 +79,20 @@ def ci(ctx: AuditContext) -> Outcome:
     """
     found = ci_files(ctx)
     if not found:
-        return Outcome.gap("no CI configuration found (looked for " + ", ".join(s for s, _ in CI_SYSTEMS) + ")")
+        return Outcome.gap(
+            "no CI configuration found (looked for " + ", ".join(s for s, _ in CI_SYSTEMS) + ")"
+        )
     systems = sorted({s for s, _ in found})
     for _, rel in found:
         text = ctx.repo.read_text(rel) or ""
         hit = _test_command(ctx, rel, text, depth=0)
         if hit is not None:
-            return Outcome.met(Evidence(f"{', '.join(systems)}; runs tests: {hit.text}", hit.path, hit.line))
+            return Outcome.met(
+                Evidence(f"{', '.join(systems)}; runs tests: {hit.text}", hit.path, hit.line)
+            )
     return Outcome.gap(
-        f"{', '.join(systems)} configured, but no test command found in it or in the scripts it calls",
+        f"{', '.join(systems)} configured, but no test command found in it "
+        "or in the scripts it calls",
         *[Evidence(system, rel) for system, rel in found[:_MAX_LISTED]],
     )
 
@@ -125,8 +141,12 @@ def dependencies_locked(ctx: AuditContext) -> Outcome:
         it in CI and in the image.
     """
     if ctx.kind is ProjectKind.LIBRARY:
-        return Outcome.not_applicable("a library declares version ranges; applications that use it pin")
-    locks = [f for f in ctx.repo.files if f.rsplit("/", 1)[-1] in _LOCK_FILES and not is_test_path(f)]
+        return Outcome.not_applicable(
+            "a library declares version ranges; applications that use it pin"
+        )
+    locks = [
+        f for f in ctx.repo.files if f.rsplit("/", 1)[-1] in _LOCK_FILES and not is_test_path(f)
+    ]
     if locks:
         return Outcome.met(*[Evidence("lock file", f) for f in locks[:5]])
     req_files = [
@@ -144,7 +164,9 @@ def dependencies_locked(ctx: AuditContext) -> Outcome:
         if not problems:
             pinned_files.append(rel)
     if unpinned:
-        return Outcome.gap(f"{len(unpinned)} requirement(s) not pinned to one version", *unpinned[:_MAX_LISTED])
+        return Outcome.gap(
+            f"{len(unpinned)} requirement(s) not pinned to one version", *unpinned[:_MAX_LISTED]
+        )
     if pinned_files:
         return Outcome.met(*[Evidence("every requirement pinned", f) for f in pinned_files[:5]])
     declared = _pyproject_dependencies(ctx)
@@ -171,7 +193,9 @@ def _unpinned_requirements(text: str) -> list[tuple[int, str]]:
         except InvalidRequirement:
             continue  # pip would reject it too; not this criterion's business
         specs = list(req.specifier)
-        exact = len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
+        exact = (
+            len(specs) == 1 and specs[0].operator in ("==", "===") and "*" not in specs[0].version
+        )
         if not exact:
             problems.append((number, str(req)))
     return problems
@@ -247,15 +271,21 @@ def container(ctx: AuditContext) -> Outcome:
         final = stages[-1]
         users = [i for i in final.instructions if i.keyword == "USER"]
         if not users:
-            problems.append(Evidence("final stage runs as root (no USER instruction)", rel, final.line))
+            problems.append(
+                Evidence("final stage runs as root (no USER instruction)", rel, final.line)
+            )
         elif users[-1].args.split(":")[0].strip() in ("root", "0"):
             problems.append(Evidence(f"final stage runs as {users[-1].args}", rel, users[-1].line))
         checks = [i for i in final.instructions if i.keyword == "HEALTHCHECK"]
         if (not checks or checks[-1].args.upper().startswith("NONE")) and not has_probes:
-            problems.append(Evidence("no HEALTHCHECK (and no Kubernetes probes found)", rel, final.line))
+            problems.append(
+                Evidence("no HEALTHCHECK (and no Kubernetes probes found)", rel, final.line)
+            )
     if problems:
         return Outcome.gap(f"{len(problems)} container image problem(s)", *problems[:_MAX_LISTED])
-    return Outcome.met(*[Evidence("pinned base, non-root USER, health check", f) for f in files[:5]])
+    return Outcome.met(
+        *[Evidence("pinned base, non-root USER, health check", f) for f in files[:5]]
+    )
 
 
 @criterion(
@@ -289,7 +319,9 @@ def kubernetes(ctx: AuditContext) -> Outcome:
         for p in scan.problems
     ]
     if evidence:
-        return Outcome.gap(f"{len(evidence)} container(s) lack probes or resources", *evidence[:_MAX_LISTED])
+        return Outcome.gap(
+            f"{len(evidence)} container(s) lack probes or resources", *evidence[:_MAX_LISTED]
+        )
     if scan.unreadable:
         path, reason = scan.unreadable[0]
         return Outcome.unknown(f"manifest {path} could not be read: {reason}")
@@ -365,9 +397,13 @@ def migrations(ctx: AuditContext) -> Outcome:
         if not is_migration:
             continue
         migration_files += 1
-        problems.extend(Evidence(kinds[s.kind], facts.rel, s.line) for s in facts.signals if s.kind in kinds)
+        problems.extend(
+            Evidence(kinds[s.kind], facts.rel, s.line) for s in facts.signals if s.kind in kinds
+        )
     if migration_files == 0:
         return Outcome.not_applicable("no database migrations found")
     if problems:
-        return Outcome.gap(f"{len(problems)} irreversible migration operation(s)", *problems[:_MAX_LISTED])
+        return Outcome.gap(
+            f"{len(problems)} irreversible migration operation(s)", *problems[:_MAX_LISTED]
+        )
     return Outcome.met(Evidence(f"{migration_files} migration files, all reversible"))

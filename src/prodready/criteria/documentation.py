@@ -89,7 +89,9 @@ def readme(ctx: AuditContext) -> Outcome:
             gaps.append(f"how to {label}")
         else:
             evidence.append(Evidence(f"says how to {label}", rel, line))
-    stale = [Evidence(f"stale {s.kind} {s.reference!r}: {s.reason}", rel, s.line) for s in facts.stale]
+    stale = [
+        Evidence(f"stale {s.kind} {s.reference!r}: {s.reason}", rel, s.line) for s in facts.stale
+    ]
     if not gaps and not stale:
         return Outcome.met(*evidence)
     parts = []
@@ -184,7 +186,9 @@ def runbook(ctx: AuditContext) -> Outcome:
     found = _matching(ctx, _RUNBOOK)
     if found:
         return Outcome.met(*[Evidence("runbook", f) for f in found[:3]])
-    headings = ctx.search_documents(re.compile(r"\b(runbook|on-?call|operations)\b", re.I), headings_only=True)
+    headings = ctx.search_documents(
+        re.compile(r"\b(runbook|on-?call|operations)\b", re.I), headings_only=True
+    )
     if headings:
         return Outcome.met(*headings[:3])
     if ctx.kind is not ProjectKind.SERVICE:

@@ -39,7 +39,9 @@ _TRACING_LIBS = (
     "elasticapm",
 )
 _ERROR_LIBS = ("sentry_sdk", "raven", "rollbar", "bugsnag", "honeybadger", "airbrake", "newrelic")
-_LOG_CONFIG_FILE = re.compile(r"(^|/)(logging|log_config|logconfig)[^/]*\.(conf|ini|ya?ml|json|toml)$")
+_LOG_CONFIG_FILE = re.compile(
+    r"(^|/)(logging|log_config|logconfig)[^/]*\.(conf|ini|ya?ml|json|toml)$"
+)
 _INSTRUMENT_CMD = re.compile(r"opentelemetry-instrument|ddtrace-run|newrelic-admin run-program")
 
 
@@ -69,17 +71,27 @@ def logging_configured(ctx: AuditContext) -> Outcome:
         (`structlog` or `python-json-logger`), with level from the environment.
     """
     configured = ctx.signals("logging-config")
-    files = [Evidence("logging configuration file", f) for f in ctx.repo.files if _LOG_CONFIG_FILE.search(f)]
+    files = [
+        Evidence("logging configuration file", f)
+        for f in ctx.repo.files
+        if _LOG_CONFIG_FILE.search(f)
+    ]
     structured = ctx.imports_of(*_STRUCTURED) + ctx.signals("structured-logging")
     evidence = configured[:3] + files[:2]
     if not evidence and structured:
         evidence = structured[:3]
     if not evidence:
         used = ctx.imports_of("logging")
-        suffix = f"; logging is imported in {len(used)} module(s) but never configured" if used else ""
+        suffix = (
+            f"; logging is imported in {len(used)} module(s) but never configured" if used else ""
+        )
         return Outcome.gap("no logging configuration found" + suffix, *used[:3])
     if structured:
-        evidence.append(Evidence(f"structured logging: {structured[0].text}", structured[0].path, structured[0].line))
+        evidence.append(
+            Evidence(
+                f"structured logging: {structured[0].text}", structured[0].path, structured[0].line
+            )
+        )
     else:
         evidence.append(Evidence("plain-text logs (structured JSON logging is preferred)"))
     return Outcome.met(*evidence)
@@ -116,7 +128,9 @@ def metrics(ctx: AuditContext) -> Outcome:
     if auto:
         return Outcome.met(*auto[:3])
     if libs:
-        return Outcome.gap("a metrics library is imported but no metric is defined or recorded", *libs[:3])
+        return Outcome.gap(
+            "a metrics library is imported but no metric is defined or recorded", *libs[:3]
+        )
     return Outcome.gap("no metrics library set up (Prometheus, StatsD, OpenTelemetry...)")
 
 
@@ -144,7 +158,9 @@ def tracing(ctx: AuditContext) -> Outcome:
         and export to your tracing backend.
     """
     found = ctx.imports_of(*_TRACING_LIBS) + ctx.signals("tracing-call")
-    for rel in ctx.repo.matching("Dockerfile*", "Procfile", "*.sh", "docker-compose*.yml", "compose*.yaml"):
+    for rel in ctx.repo.matching(
+        "Dockerfile*", "Procfile", "*.sh", "docker-compose*.yml", "compose*.yaml"
+    ):
         text = ctx.repo.read_text(rel) or ""
         match = _INSTRUMENT_CMD.search(text)
         if match:
@@ -178,7 +194,9 @@ def health_endpoint(ctx: AuditContext) -> Outcome:
         and point the probes at them.
     """
     found = ctx.signals("health-route")
-    found += [Evidence(f"Kubernetes probe {path}", rel) for rel, path in ctx.manifests.probe_paths[:2]]
+    found += [
+        Evidence(f"Kubernetes probe {path}", rel) for rel, path in ctx.manifests.probe_paths[:2]
+    ]
     for rel in ctx.repo.matching("Dockerfile", "Dockerfile.*", "*.Dockerfile"):
         text = ctx.repo.read_text(rel) or ""
         for number, line in enumerate(text.splitlines(), start=1):

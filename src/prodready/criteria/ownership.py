@@ -45,7 +45,9 @@ def codeowners(ctx: AuditContext) -> Outcome:
     if owners is None:
         return Outcome.gap("no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)")
     files = _source_files(ctx)
-    problems = [Evidence(f"cannot parse: {what}", owners.path, line) for line, what in owners.problems]
+    problems = [
+        Evidence(f"cannot parse: {what}", owners.path, line) for line, what in owners.problems
+    ]
     if not files:
         return Outcome.met(Evidence("CODEOWNERS present", owners.path), *problems[:5])
     unowned = [f for f in files if not owners.owners_of(f)]
@@ -56,8 +58,15 @@ def codeowners(ctx: AuditContext) -> Outcome:
         return Outcome.met(summary)
     listed = [Evidence("no owner", f) for f in _roll_up(unowned)[:_MAX_LISTED]]
     if share >= floor:
-        return Outcome.gap(f"{len(problems)} CODEOWNERS line(s) cannot be parsed", summary, *problems)
-    return Outcome.gap(f"only {share:.0%} of source files have an owner (floor {floor:.0%})", summary, *listed, *problems)
+        return Outcome.gap(
+            f"{len(problems)} CODEOWNERS line(s) cannot be parsed", summary, *problems
+        )
+    return Outcome.gap(
+        f"only {share:.0%} of source files have an owner (floor {floor:.0%})",
+        summary,
+        *listed,
+        *problems,
+    )
 
 
 def _roll_up(paths: list[str]) -> list[str]:
@@ -66,7 +75,10 @@ def _roll_up(paths: list[str]) -> list[str]:
     for p in paths:
         top = p.split("/", 1)[0] + "/" if "/" in p else p
         dirs.setdefault(top, []).append(p)
-    return [f"{d} ({len(files)} files)" if len(files) > 1 else files[0] for d, files in sorted(dirs.items())]
+    return [
+        f"{d} ({len(files)} files)" if len(files) > 1 else files[0]
+        for d, files in sorted(dirs.items())
+    ]
 
 
 @criterion(
@@ -101,7 +113,12 @@ def sensitive_paths(ctx: AuditContext) -> Outcome:
         return Outcome.not_applicable("no files in the sensitive groups")
     unowned = [(g, f) for g, f in sensitive if owners is None or not owners.owners_of(f)]
     if not unowned:
-        return Outcome.met(Evidence(f"all {len(sensitive)} sensitive files have an owner", owners.path if owners else None))
+        return Outcome.met(
+            Evidence(
+                f"all {len(sensitive)} sensitive files have an owner",
+                owners.path if owners else None,
+            )
+        )
     evidence = [Evidence(f"{group}: no owner", rel) for group, rel in unowned[:_MAX_LISTED]]
     groups = sorted({g for g, _ in unowned})
     return Outcome.gap(

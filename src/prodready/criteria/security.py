@@ -81,12 +81,13 @@ def debug_mode(ctx: AuditContext) -> Outcome:
     hits: list[Evidence] = []
     for facts in ctx.python.production():
         for sig in facts.signals:
-            if sig.kind == "debug-true":
-                hits.append(Evidence(sig.detail, facts.rel, sig.line))
-            elif sig.kind == "django-debug-true" and _is_production_settings(facts.rel):
+            in_settings = sig.kind == "django-debug-true" and _is_production_settings(facts.rel)
+            if sig.kind == "debug-true" or in_settings:
                 hits.append(Evidence(sig.detail, facts.rel, sig.line))
     if hits:
-        return Outcome.gap(f"debug mode enabled by a literal in {len(hits)} place(s)", *hits[:_MAX_LISTED])
+        return Outcome.gap(
+            f"debug mode enabled by a literal in {len(hits)} place(s)", *hits[:_MAX_LISTED]
+        )
     return Outcome.met(Evidence("no literal debug=True in production code or settings"))
 
 
@@ -165,7 +166,9 @@ def vulnerabilities(ctx: AuditContext) -> Outcome:
         return Outcome.unknown("no vulnerability report given (pass --vulns pip-audit.json)")
     unreadable = [s for s in ctx.vulns if s.value is None]
     if unreadable:
-        return Outcome.unknown(f"vulnerability report {unreadable[0].path} could not be read: {unreadable[0].error}")
+        return Outcome.unknown(
+            f"vulnerability report {unreadable[0].path} could not be read: {unreadable[0].error}"
+        )
     found: list[Evidence] = []
     scanned = 0
     skipped: list[str] = []
@@ -178,7 +181,9 @@ def vulnerabilities(ctx: AuditContext) -> Outcome:
             fix = f" (fixed in {', '.join(v.fix_versions)})" if v.fix_versions else " (no fix yet)"
             found.append(Evidence(f"{v.package} {v.version}: {v.id}{fix}", supplied.path))
     if found:
-        return Outcome.gap(f"{len(found)} known vulnerabilit(ies) in dependencies", *found[:_MAX_LISTED])
+        return Outcome.gap(
+            f"{len(found)} known vulnerabilit(ies) in dependencies", *found[:_MAX_LISTED]
+        )
     evidence = [Evidence(f"{scanned} packages scanned, no known vulnerability", ctx.vulns[0].path)]
     if skipped:
         evidence.append(Evidence(f"not checked by the scanner: {', '.join(sorted(skipped)[:10])}"))

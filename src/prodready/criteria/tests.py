@@ -34,9 +34,16 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
         pytest_cfg = tool.get("pytest", {}) if isinstance(tool, dict) else {}
         if isinstance(pytest_cfg, dict) and pytest_cfg:
             ini = pytest_cfg.get("ini_options", pytest_cfg)
-            return Runner("pytest", Evidence("[tool.pytest] in pyproject.toml", "pyproject.toml"),
-                          _patterns(ini.get("python_files") if isinstance(ini, dict) else None))
-    for rel, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+            return Runner(
+                "pytest",
+                Evidence("[tool.pytest] in pyproject.toml", "pyproject.toml"),
+                _patterns(ini.get("python_files") if isinstance(ini, dict) else None),
+            )
+    for rel, section in (
+        ("pytest.ini", "pytest"),
+        ("tox.ini", "pytest"),
+        ("setup.cfg", "tool:pytest"),
+    ):
         cfg_text = repo.read_text(rel)
         if cfg_text is None:
             continue
@@ -55,7 +62,7 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
         if repo.is_file(rel):
             return Runner("unittest/django", Evidence("test runner script", rel), ("test*.py",))
     if repo.is_file("noxfile.py"):
-        return Runner("nox", Evidence("noxfile.py", "noxfile.py"), _PYTEST_DEFAULT + ("test*.py",))
+        return Runner("nox", Evidence("noxfile.py", "noxfile.py"), (*_PYTEST_DEFAULT, "test*.py"))
     if any(t.tests for t in ctx.python.tests()):
         return Runner("pytest (default collection)", Evidence("test_*.py files"), _PYTEST_DEFAULT)
     return None
@@ -110,7 +117,10 @@ def suite(ctx: AuditContext) -> Outcome:
         names = ", ".join(runner.patterns)
         return Outcome.gap(
             f"{len(skipped)} file(s) define tests that {runner.name} does not collect ({names})",
-            *[Evidence(f"{len(f.tests)} tests not collected", f.rel) for f in skipped[:_MAX_LISTED]],
+            *[
+                Evidence(f"{len(f.tests)} tests not collected", f.rel)
+                for f in skipped[:_MAX_LISTED]
+            ],
         )
     if count == 0:
         return Outcome.gap("the runner collects no test functions", *evidence)
@@ -146,7 +156,9 @@ def assertions(ctx: AuditContext) -> Outcome:
     empty = [(rel, t) for rel, t in tests if not t.asserts]
     if not empty:
         return Outcome.met(Evidence(f"all {len(tests)} test functions assert something"))
-    evidence = [Evidence(f"{t.name} asserts nothing", rel, t.line) for rel, t in empty[:_MAX_LISTED]]
+    evidence = [
+        Evidence(f"{t.name} asserts nothing", rel, t.line) for rel, t in empty[:_MAX_LISTED]
+    ]
     return Outcome.gap(f"{len(empty)} of {len(tests)} test functions assert nothing", *evidence)
 
 
@@ -209,13 +221,21 @@ def coverage(ctx: AuditContext) -> Outcome:
     if supplied is None:
         return Outcome.unknown("no coverage report given (pass --coverage coverage.xml)")
     if supplied.value is None:
-        return Outcome.unknown(f"coverage report {supplied.path} could not be read: {supplied.error}")
+        return Outcome.unknown(
+            f"coverage report {supplied.path} could not be read: {supplied.error}"
+        )
     data = supplied.value
     percent = data.percent()
     if percent is None or not data.files:
-        return Outcome.unknown(f"coverage report {supplied.path} covers none of this repository's files")
+        return Outcome.unknown(
+            f"coverage report {supplied.path} covers none of this repository's files"
+        )
     floor = ctx.policy.thresholds.coverage_floor(ctx.tier)
-    ev = [Evidence(f"{percent:.1f}% of lines in {len(data.files)} files ({data.format})", supplied.path)]
+    ev = [
+        Evidence(
+            f"{percent:.1f}% of lines in {len(data.files)} files ({data.format})", supplied.path
+        )
+    ]
     if percent >= floor:
         return Outcome.met(*ev)
     worst = sorted(
@@ -225,7 +245,10 @@ def coverage(ctx: AuditContext) -> Outcome:
             if fc.executable
         ),
     )[:5]
-    ev += [Evidence(f"{share * 100:.0f}% covered, {missed} lines not run", rel) for share, rel, missed in worst]
+    ev += [
+        Evidence(f"{share * 100:.0f}% covered, {missed} lines not run", rel)
+        for share, rel, missed in worst
+    ]
     return Outcome.gap(f"coverage {percent:.1f}% is below the floor of {floor:.0f}%", *ev)
 
 
@@ -266,7 +289,9 @@ def results(ctx: AuditContext) -> Outcome:
                 label = f"{case.classname}::{case.name}" if case.classname else case.name
                 failed.append(Evidence(f"{case.outcome}: {label}", supplied.path))
         if report.failures + report.errors and not any(c.outcome != "passed" for c in report.cases):
-            failed.append(Evidence(f"{report.failures} failures, {report.errors} errors", supplied.path))
+            failed.append(
+                Evidence(f"{report.failures} failures, {report.errors} errors", supplied.path)
+            )
     if total == 0 and not failed:
         return Outcome.unknown("the supplied test reports contain no test cases")
     if failed:

@@ -34,7 +34,7 @@ _TOP_KEYS = (
     "component",
     "waiver",
 )
-_THRESHOLD_KEYS = {
+_THRESHOLD_KEYS: dict[str, type[int] | type[float]] = {
     "max_module_lines": int,
     "max_function_lines": int,
     "min_test_ratio": float,
@@ -165,9 +165,11 @@ def _modes(v: _Validator, raw: Any, known_ids: Collection[str]) -> dict[str, Mod
 def _thresholds(v: _Validator, raw: Any) -> Thresholds:
     values: dict[str, Any] = {}
     for key, value in v.table("thresholds", raw).items():
-        kind = _THRESHOLD_KEYS.get(key)
-        if kind is None:
-            v.fail(f"thresholds.{key}", f"unknown key; expected one of: {', '.join(_THRESHOLD_KEYS)}")
+        if key not in _THRESHOLD_KEYS:
+            v.fail(
+                f"thresholds.{key}", f"unknown key; expected one of: {', '.join(_THRESHOLD_KEYS)}"
+            )
+        kind = _THRESHOLD_KEYS[key]
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         if kind is int and not (isinstance(value, int) and not isinstance(value, bool)):
             ok = False

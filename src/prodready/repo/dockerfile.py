@@ -67,8 +67,8 @@ def parse_stages(text: str) -> list[Stage]:
             if not words:
                 continue
             image = _substitute(words[0], args)
-            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
-            stages.append(Stage(image=image, name=name, line=ins.line))
+            alias = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+            stages.append(Stage(image=image, name=alias, line=ins.line))
         elif stages:
             stages[-1].instructions.append(ins)
     return stages

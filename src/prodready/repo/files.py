@@ -168,7 +168,9 @@ def _walk(
             st = entry.stat(follow_symlinks=True)
         except OSError as exc:
             # ELOOP for a symlink loop, ENOENT for a dangling link: say which.
-            what = "symlink loop" if exc.errno == 40 else "broken symlink" if is_link else "unreadable"
+            what = (
+                "symlink loop" if exc.errno == 40 else "broken symlink" if is_link else "unreadable"
+            )
             errors.append(ReportError(rel, f"{what}: {exc.strerror}"))
             continue
         if is_link and stat.S_ISDIR(st.st_mode):

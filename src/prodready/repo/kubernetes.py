@@ -70,7 +70,7 @@ def scan_manifests(files: dict[str, str]) -> ManifestScan:
             problems.extend(found)
             continue
         try:
-            docs = list(yaml.load_all(text, Loader=_Loader))  # noqa: S506 - safe loader
+            docs = list(yaml.load_all(text, Loader=_Loader))
         except yaml.YAMLError as exc:
             unreadable.append((rel, f"invalid YAML: {str(exc).splitlines()[0]}"))
             continue
@@ -90,7 +90,9 @@ def scan_manifests(files: dict[str, str]) -> ManifestScan:
                         probes.append((rel, path))
                 if missing:
                     problems.append(
-                        WorkloadProblem(rel, _line_of(lines, cname), f"{kind}/{name}", cname, missing)
+                        WorkloadProblem(
+                            rel, _line_of(lines, cname), f"{kind}/{name}", cname, missing
+                        )
                     )
     return ManifestScan(workloads, tuple(problems), tuple(unreadable), tuple(probes))
 

@@ -14,7 +14,9 @@ from prodready.model import ProjectKind
 from prodready.repo.files import RepoIndex, is_production_path
 from prodready.repo.python_index import PythonIndex
 
-_SERVER_CMD = re.compile(r"\b(gunicorn|uvicorn|hypercorn|daphne|waitress-serve|uwsgi|granian|celery\s+.*worker)\b")
+_SERVER_CMD = re.compile(
+    r"\b(gunicorn|uvicorn|hypercorn|daphne|waitress-serve|uwsgi|granian|celery\s+.*worker)\b"
+)
 
 
 def detect_kind(repo: RepoIndex, python: PythonIndex) -> tuple[ProjectKind, str]:
@@ -42,7 +44,9 @@ def _service_signal(repo: RepoIndex, python: PythonIndex) -> str | None:
         for sig in facts.signals:
             if sig.kind == "web-app":
                 return f"{facts.rel}:{sig.line} creates a web application ({sig.detail})"
-    for rel in repo.matching("Procfile", "Dockerfile", "Dockerfile.*", "docker-compose*.yml", "compose*.yaml"):
+    for rel in repo.matching(
+        "Procfile", "Dockerfile", "Dockerfile.*", "docker-compose*.yml", "compose*.yaml"
+    ):
         if not is_production_path(rel):
             continue
         text = repo.read_text(rel) or ""

@@ -105,9 +105,7 @@ _DJANGO_APP_SIGNALS = (
     ("rollbar.contrib.django", "error-reporting"),
     ("elasticapm.contrib.django", "error-reporting"),
 )
-_WEB_APP_CONSTRUCTORS = frozenset(
-    {"Flask", "FastAPI", "Starlette", "Quart", "Sanic", "Litestar"}
-)
+_WEB_APP_CONSTRUCTORS = frozenset({"Flask", "FastAPI", "Starlette", "Quart", "Sanic", "Litestar"})
 
 
 def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
@@ -208,17 +206,24 @@ class _Walker:
                 self._scan_body(node.body, prefix=name + ".", toplevel=False, in_class=None)
             elif isinstance(node, ast.ClassDef):
                 self._scan_body(
-                    node.body, prefix=prefix + node.name + ".", toplevel=toplevel, in_class=node.name
+                    node.body,
+                    prefix=prefix + node.name + ".",
+                    toplevel=toplevel,
+                    in_class=node.name,
                 )
             elif isinstance(node, ast.If):
                 guarded = _is_type_checking(node.test)
-                self._scan_body(node.body, prefix=prefix, toplevel=toplevel and not guarded, in_class=in_class)
+                self._scan_body(
+                    node.body, prefix=prefix, toplevel=toplevel and not guarded, in_class=in_class
+                )
                 self._scan_body(node.orelse, prefix=prefix, toplevel=toplevel, in_class=in_class)
             elif isinstance(node, ast.Try):
                 for block in (node.body, node.orelse, node.finalbody):
                     self._scan_body(block, prefix=prefix, toplevel=toplevel, in_class=in_class)
                 for handler in node.handlers:
-                    self._scan_body(handler.body, prefix=prefix, toplevel=toplevel, in_class=in_class)
+                    self._scan_body(
+                        handler.body, prefix=prefix, toplevel=toplevel, in_class=in_class
+                    )
             elif isinstance(node, ast.With | ast.AsyncWith | ast.For | ast.AsyncFor | ast.While):
                 self._scan_body(node.body, prefix=prefix, toplevel=toplevel, in_class=in_class)
 
@@ -229,7 +234,11 @@ class _Walker:
             return
         module = node.module or ""
         if node.level:
-            base = self.package[: len(self.package) - (node.level - 1)] if node.level > 1 else self.package
+            base = (
+                self.package[: len(self.package) - (node.level - 1)]
+                if node.level > 1
+                else self.package
+            )
             if node.level - 1 > len(self.package):
                 return  # relative import beyond the top: Python would fail too
             module = ".".join([*base, module] if module else base)
@@ -240,12 +249,16 @@ class _Walker:
     # -- signals ---------------------------------------------------------------------
     def _call(self, node: ast.Call) -> None:
         func = node.func
-        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        last = (
+            func.attr
+            if isinstance(func, ast.Attribute)
+            else func.id
+            if isinstance(func, ast.Name)
+            else ""
+        )
         if not last:
             return
-        if last == "run" and any(
-            k.arg == "debug" and _is_true(k.value) for k in node.keywords
-        ):
+        if last == "run" and any(k.arg == "debug" and _is_true(k.value) for k in node.keywords):
             self.signal("debug-true", node, f"{dotted(func)}(debug=True)")
         name = dotted(func)
         if name in _LOG_CONFIG_CALLS or last in ("basicConfig", "dictConfig", "fileConfig"):
@@ -266,13 +279,22 @@ class _Walker:
             self._route_call(node, name)
         if last in ("path", "re_path", "url") and node.args and _is_str(node.args[0]):
             # Django URLconf: the route or the included URLconf may name the health check
-            texts = [c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            texts = [
+                c.value
+                for c in ast.walk(node)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            ]
             if any(w in t.lower() for t in texts for w in _HEALTH_WORDS):
                 self.signal("health-route", node, f"{name}({_str(node.args[0])!r})")
-        if name == "sentry_sdk.init" and any(k.arg in ("traces_sample_rate", "traces_sampler") for k in node.keywords):
+        if name == "sentry_sdk.init" and any(
+            k.arg in ("traces_sample_rate", "traces_sampler") for k in node.keywords
+        ):
             self.signal("tracing-call", node, "sentry_sdk.init(traces_sample_rate=...)")
         if last in ("ArgumentParser", "command", "group", "Typer") and name.split(".")[0] in (
-            "argparse", "click", "typer", "ArgumentParser",
+            "argparse",
+            "click",
+            "typer",
+            "ArgumentParser",
         ):
             self.signal("cli", node, name)
 
@@ -304,7 +326,9 @@ class _Walker:
                 name.endswith("[DEBUG]") and _is_true(value)
             ):
                 self.signal("debug-true", node, f"{name} = True")
-            elif name in ("INSTALLED_APPS", "MIDDLEWARE") and isinstance(value, ast.List | ast.Tuple):
+            elif name in ("INSTALLED_APPS", "MIDDLEWARE") and isinstance(
+                value, ast.List | ast.Tuple
+            ):
                 for elt in value.elts:
                     if _is_str(elt):
                         self._django_app(elt, _str(elt))
@@ -347,10 +371,10 @@ class _Walker:
 
     # -- migrations ------------------------------------------------------------------
     def _migration(self, tree: ast.Module) -> None:
-        for node in tree.body:
-            if isinstance(node, ast.FunctionDef) and node.name == "downgrade":
-                if _is_empty_body(node.body):
-                    self.signal("alembic-empty-downgrade", node, "def downgrade(): pass")
+        for stmt in tree.body:
+            is_downgrade = isinstance(stmt, ast.FunctionDef) and stmt.name == "downgrade"
+            if is_downgrade and _is_empty_body(stmt.body):  # type: ignore[attr-defined]
+                self.signal("alembic-empty-downgrade", stmt, "def downgrade(): pass")
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue

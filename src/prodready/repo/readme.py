@@ -606,6 +606,7 @@ class _Checker:
     created: set[str] = field(default_factory=set)
     clone_names: set[str] = field(default_factory=set)
     cd_dirs: set[str] = field(default_factory=set)
+    first_cd: int | None = None
     cwd: str | None = ""
     tainted: bool = False
     _cache: dict[str, bool] = field(default_factory=dict)
@@ -665,6 +666,8 @@ class _Checker:
             )
         elif head in ("cd", "pushd") and positional:
             target = positional[0]
+            if self.first_cd is None:
+                self.first_cd = command.line
             for base in (self.readme_dir, ""):
                 resolved = _join(base, target)
                 if resolved and not _unknowable(target) and self.has(resolved):
@@ -791,12 +794,10 @@ class _Checker:
             return []
         if any(cleaned.startswith(c + "/") for c in self.created):
             return []
-        if self.mentions_clone and "/" not in cleaned:
-            # Probably the directory the repository was cloned into.
-            self.cwd = ""
-            return []
-        if self.mentions_clone and rest and self._found(rest):
-            self.cwd = rest
+        if self.mentions_clone and not self.clone_names and command.line == self.first_cd:
+            # "Clone the repository, then cd into it": the clone's name is not in the
+            # repository, and the README did not show the clone command that names it.
+            self.cwd = rest if not rest or self._found(rest) else None
             return []
         return [
             StaleReference(
