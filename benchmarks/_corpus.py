@@ -1,14 +1,15 @@
-"""Bring a large real source tree for the benchmarks: Django's source, from its wheel.
+"""Bring a large real source tree for the benchmarks: Django's source distribution.
 
-The wheel comes from the package index the machine already uses for installs; nothing is
-committed. The tree lands in ``benchmarks/.work/`` (ignored by git) and is reused.
+The sdist carries Django's own tests and docs beside the package, so it is the closest to
+a checkout of the repository that the package index can give. It lands in
+``benchmarks/.work/`` (ignored by git) and is reused; nothing is committed.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import zipfile
+import tarfile
 from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / ".work"
@@ -16,14 +17,12 @@ DJANGO_VERSION = "5.1.4"
 
 
 def django_tree() -> Path:
-    target = WORK / f"django-{DJANGO_VERSION}"
+    target = WORK / f"Django-{DJANGO_VERSION}"
     if (target / "django" / "__init__.py").is_file():
         return target
     WORK.mkdir(exist_ok=True)
-    wheels = list(WORK.glob(f"Django-{DJANGO_VERSION}-*.whl")) + list(
-        WORK.glob(f"django-{DJANGO_VERSION}-*.whl")
-    )
-    if not wheels:
+    archive = WORK / f"Django-{DJANGO_VERSION}.tar.gz"
+    if not archive.is_file():
         subprocess.run(
             [
                 sys.executable,
@@ -32,14 +31,13 @@ def django_tree() -> Path:
                 "download",
                 "--quiet",
                 "--no-deps",
-                "--only-binary=:all:",
+                "--no-binary=:all:",
                 "-d",
                 str(WORK),
                 f"django=={DJANGO_VERSION}",
             ],
             check=True,
         )
-        wheels = list(WORK.glob("[Dd]jango-*.whl"))
-    with zipfile.ZipFile(wheels[0]) as wheel:
-        wheel.extractall(target)
+    with tarfile.open(archive) as tar:
+        tar.extractall(WORK, filter="data")
     return target

@@ -93,6 +93,9 @@ def test_assertion_free_tests_are_named() -> None:
             def test_method_mock(self):
                 m.assert_called_once_with(1)
 
+            def test_delegates_to_another_test(self):
+                self.test_method_mock()
+
         class Helper:
             def test_not_a_test_class(self):
                 pass
@@ -107,6 +110,7 @@ def test_assertion_free_tests_are_named() -> None:
         ("test_nothing", 16, False),
         ("TestThing.test_method_nothing", 20, False),
         ("TestThing.test_method_mock", 23, True),
+        ("TestThing.test_delegates_to_another_test", 26, True),
     ]
 
 

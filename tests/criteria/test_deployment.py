@@ -74,12 +74,22 @@ def test_ranges_without_lock_in_a_service_are_missing(make_repo: RepoFactory) ->
     assert locations(r) == [("pyproject.toml", None)]
 
 
-def test_library_is_not_judged_on_pinning(make_repo: RepoFactory) -> None:
+def test_library_and_cli_are_not_judged_on_pinning(make_repo: RepoFactory) -> None:
     lib = {
         "pyproject.toml": "[project]\nname = 'lib'\ndependencies = ['attrs>=22']\n",
         "lib/__init__.py": "x = 1\n",
+        "docs/requirements.txt": "sphinx\n",
     }
     assert_status(evaluate(make_repo(lib), "deploy.dependencies-locked"), Status.NOT_APPLICABLE)
+    cli = {**lib, "pyproject.toml": "[project]\nname = 'tool'\n[project.scripts]\ntool = 'lib:main'\n"}
+    assert_status(evaluate(make_repo(cli), "deploy.dependencies-locked"), Status.NOT_APPLICABLE)
+
+
+def test_docs_requirements_do_not_count(make_repo: RepoFactory) -> None:
+    files = {**SERVICE, "uv.lock": "version = 1\n", "docs/requirements.txt": "sphinx\n"}
+    r = evaluate(make_repo(files), "deploy.dependencies-locked")
+    assert_status(r, Status.MET)
+    assert locations(r) == [("uv.lock", None)]
 
 
 BAD_DOCKERFILE = """

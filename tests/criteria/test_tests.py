@@ -154,3 +154,14 @@ def test_junit_results(make_repo: RepoFactory) -> None:
     assert_status(r, Status.MISSING)
     assert [e.text for e in r.evidence] == ["failed: tests.test_ops::test_add"]
     assert_status(evaluate(root, "tests.results"), Status.UNKNOWN)
+
+
+def test_shared_test_cases_imported_by_collected_tests_are_not_flagged(make_repo: RepoFactory) -> None:
+    files = {
+        **PROJECT,
+        "tests/__init__.py": "",
+        "tests/cases.py": "class Base:\n    def test_shared(self):\n        assert True\n",
+        "tests/test_more.py": "from .cases import Base\n\nclass TestMore(Base):\n    pass\n",
+        "tests/views.py": "def testview(request):\n    return request\n",
+    }
+    assert_status(evaluate(make_repo(files), "tests.suite"), Status.MET)

@@ -11,7 +11,7 @@ from prodready.context import AuditContext
 from prodready.criteria.base import criterion
 from prodready.model import Dimension, Evidence, Layer, Outcome, ProjectKind, Tier
 from prodready.repo.dockerfile import image_pin_problem, parse_stages
-from prodready.repo.files import is_test_path
+from prodready.repo.files import is_production_path, is_test_path
 
 _MAX_LISTED = 20
 
@@ -127,10 +127,11 @@ def _test_command(ctx: AuditContext, rel: str, text: str, depth: int) -> Evidenc
 def dependencies_locked(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        For services and command-line tools, looks for a lock file (poetry.lock, uv.lock,
+        For services, looks for a lock file (poetry.lock, uv.lock,
         Pipfile.lock, pdm.lock, pylock.toml) or requirements files where every requirement
         is pinned with `==` (or hashed); names each unpinned requirement with its line.
-        Libraries are not judged: they declare ranges and their consumers pin.
+        Libraries and command-line tools published as packages are not judged
+        unless they commit a lock file: they declare ranges and their consumers pin.
     Why it matters:
         An unpinned dependency means the artifact you tested is not the artifact you ship:
         a new release upstream can change behaviour between CI and production.
@@ -140,20 +141,21 @@ def dependencies_locked(ctx: AuditContext) -> Outcome:
         Commit a lock file (`uv lock`, `poetry lock`, `pip-compile`) and install from
         it in CI and in the image.
     """
-    if ctx.kind is ProjectKind.LIBRARY:
-        return Outcome.not_applicable(
-            "a library declares version ranges; applications that use it pin"
-        )
     locks = [
-        f for f in ctx.repo.files if f.rsplit("/", 1)[-1] in _LOCK_FILES and not is_test_path(f)
+        f for f in ctx.repo.files if f.rsplit("/", 1)[-1] in _LOCK_FILES and is_production_path(f)
     ]
     if locks:
         return Outcome.met(*[Evidence("lock file", f) for f in locks[:5]])
+    if ctx.kind in (ProjectKind.LIBRARY, ProjectKind.CLI):
+        return Outcome.not_applicable(
+            f"a {ctx.kind.value} published as a package declares version ranges; "
+            "the applications that install it pin"
+        )
     req_files = [
         f
         for f in ctx.repo.files
         if re.search(r"(^|/)requirements[^/]*\.(txt|in)$|(^|/)requirements/[^/]+\.txt$", f)
-        and not is_test_path(f)
+        and is_production_path(f)
         and not f.endswith(".in")
     ]
     unpinned: list[Evidence] = []

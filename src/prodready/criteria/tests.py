@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from prodready.context import AuditContext
 from prodready.criteria.base import criterion
 from prodready.model import Dimension, Evidence, Layer, Outcome, Tier
+from prodready.repo.python_facts import PyFacts
 
 _MAX_LISTED = 25
 _PYTEST_DEFAULT = ("test_*.py", "*_test.py")
@@ -76,6 +77,23 @@ def _patterns(raw: object) -> tuple[str, ...]:
     return _PYTEST_DEFAULT
 
 
+def _imported_by(files: list[PyFacts]) -> set[str]:
+    names: set[str] = set()
+    for f in files:
+        for imp in f.imports:
+            names.add(imp.module)
+            names.update(f"{imp.module}.{n}" for n in imp.names)
+    return names
+
+
+def _is_imported(module: str | None, imported: set[str]) -> bool:
+    """A file of shared test cases runs through the test modules that import it, even
+    though its own name does not match the collection pattern."""
+    if module is None:
+        return False
+    return any(name == module or name.endswith("." + module) for name in imported)
+
+
 def _collected(rel: str, runner: Runner) -> bool:
     name = rel.rsplit("/", 1)[-1]
     # unittest-style classes are also collected by pytest; Django's runner uses test*.py
@@ -110,7 +128,14 @@ def suite(ctx: AuditContext) -> Outcome:
     if runner is None or not test_files:
         return Outcome.gap("no test functions found (looked for test_*.py, *_test.py, tests/)")
     collected = [f for f in test_files if _collected(f.rel, runner)]
-    skipped = [f for f in test_files if not _collected(f.rel, runner)]
+    imported = _imported_by(collected)
+    skipped = [
+        f
+        for f in test_files
+        if not _collected(f.rel, runner)
+        and not _is_imported(ctx.python.module_of(f.rel), imported)
+        and any("." in t.name or t.name.startswith("test_") for t in f.tests)
+    ]
     count = sum(len(f.tests) for f in collected)
     evidence = [runner.evidence, Evidence(f"{count} test functions in {len(collected)} files")]
     if skipped:

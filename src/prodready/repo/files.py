@@ -102,7 +102,9 @@ def is_test_path(rel: str) -> bool:
     name = parts[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
-    return any(p in TEST_DIR_NAMES for p in parts[:-1])
+    # `tests/` anywhere is tests; `test/` and `testing/` only at the top, because inside a
+    # package they are usually production code (django/test/ is Django's testing framework)
+    return "tests" in parts[:-1] or (len(parts) > 1 and parts[0] in TEST_DIR_NAMES)
 
 
 def is_production_path(rel: str) -> bool:

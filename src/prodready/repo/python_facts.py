@@ -365,9 +365,20 @@ class _Walker:
                         candidates.append((item, f"{node.name}.{item.name}"))
                     elif _asserts(item, frozenset()):
                         self.asserting_helpers.add(item.name)
-        helpers = frozenset(self.asserting_helpers)
+        # A test may delegate to another test or helper that asserts (self.test_base());
+        # grow the set of asserting names until it stops changing.
+        asserting = set(self.asserting_helpers)
+        verdicts: dict[str, bool] = {}
+        for _ in range(3):
+            helpers = frozenset(asserting)
+            for func, qualname in candidates:
+                verdicts[qualname] = _asserts(func, helpers)
+                if verdicts[qualname]:
+                    asserting.add(func.name)
+            if helpers == frozenset(asserting):
+                break
         for func, qualname in candidates:
-            self.tests.append(TestFunction(qualname, func.lineno, _asserts(func, helpers)))
+            self.tests.append(TestFunction(qualname, func.lineno, verdicts[qualname]))
 
     # -- migrations ------------------------------------------------------------------
     def _migration(self, tree: ast.Module) -> None:

@@ -112,7 +112,9 @@ def read_readme_facts(
         makefile_targets=_make_targets(makefile_text) if makefile_text is not None else None,
         mentions_clone="clone" in readme_text.lower(),
         mentions_configure=bool(_CONFIGURE.search(readme_text)),
+        outside_commands=_outside_commands(doc),
     )
+    checker.learn_directories(doc)
     stale = [*_stale_links(doc, base, checker), *checker.check_blocks(doc.blocks)]
     install, run, test = _topics(doc, console_scripts)
     unique = {(ref.line, ref.reference, ref.kind): ref for ref in stale}
@@ -154,7 +156,8 @@ _INLINE_CODE = re.compile(r"(`+)(?P<code>.+?)\1")
 _MD_LINK = re.compile(r"\]\(\s*(?P<target><[^>\n]*>|[^)\s]+)")
 _MD_REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(?P<target><[^>]*>|\S+)")
 _HTML_LINK = re.compile(
-    r"<(?:img|a|source|video|audio|image)\b[^>]*?\s(?:src|href)\s*=\s*[\"'](?P<target>[^\"']+)[\"']",
+    r"<(?:img|a|source|video|audio|image)\b[^>]{0,400}?\s(?:src|href)\s*=\s*"
+    r"[\"'](?P<target>[^\"']+)[\"']",
     re.IGNORECASE,
 )
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -241,6 +244,15 @@ def _scan_markdown_text(doc: _Doc, number: int, line: str) -> None:
     for pattern in (_MD_LINK, _MD_REF_DEF, _HTML_LINK):
         for found in pattern.finditer(text):
             doc.links.append((number, found["target"]))
+
+
+def _outside_commands(doc: _Doc) -> str:
+    """README text that is not a shell command: prose, headings, non-shell code."""
+    parts = [text for _, text in (*doc.prose, *doc.inline_code, *doc.headings)]
+    for block in doc.blocks:
+        if block.lang not in _SHELL_LANGS:
+            parts.extend(text for _, text in block.lines)
+    return "\n".join(parts)
 
 
 _RST_ADORNMENT = re.compile(r"^([=\-~^\"'`#*+:._<>])\1{2,}\s*$")
@@ -344,6 +356,7 @@ def _collect_indented(lines: list[str], start: int, indent: int, block: _Block) 
 # ------------------------------------------------------------------------------- links
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[^/@\s]+@[^/@\s]+\.\w+$)", re.IGNORECASE)
 
 
 def _stale_links(doc: _Doc, base: str, checker: _Checker) -> Iterator[StaleReference]:
@@ -354,8 +367,8 @@ def _stale_links(doc: _Doc, base: str, checker: _Checker) -> Iterator[StaleRefer
         if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
             continue
         path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-        if not path or _unknowable(path):
-            continue
+        if not path or _unknowable(path) or _LOOKS_LIKE_HOST.match(path):
+            continue  # "someone@example.com", "www.example.com": meant as addresses
         # GitHub resolves "/x" against the repository root, everything else against the
         # README's directory.
         resolved = _join("", path.lstrip("/")) if path.startswith("/") else _join(base, path)
@@ -386,6 +399,7 @@ _GENERATED = _words(
 _VENV_NAME = re.compile(r"^\.?(?:venv|virtualenv|env)(?:\d[\d.]*|[-_]\w+)?$", re.IGNORECASE)
 _LOCAL_ENV = re.compile(r"^\.env(?:\.[\w-]+)?$")
 _TEMPLATE = re.compile(r"example|sample|template|dist|default", re.IGNORECASE)
+_TEMPLATE_FILE = re.compile(r"example|sample|template|dist|default|tmpl|tpl|\.in$", re.IGNORECASE)
 _PLACEHOLDER_SEGMENT = re.compile(
     r"^(?:your|some[-_]|my(?:[-_.]|[A-Z]|$)|(?:foo|bar|baz|qux|xxx|examples?|samples?)(?:[-_.]|$)"
     r"|(?:file|dir|folder|directory|path|project|repo)(?:name)?$)",
@@ -449,6 +463,8 @@ def _command_lines(block: _Block) -> Iterator[tuple[int, str]]:
                 heredoc = None
             continue
         if pending is not None:
+            if prompted:
+                text = re.sub(r"^>\s+", "", text)  # the shell's continuation prompt
             number, text = pending[0], f"{pending[1]} {text}"
             pending = None
         elif prompted:
@@ -582,6 +598,14 @@ def _is_python(word: str) -> bool:
 
 # ------------------------------------------------------------------------------ checks
 
+_UNLABELED = _words("text txt plain plaintext none nohighlight") | {""}
+
+
+def _implicit_path_command(head: str) -> bool:
+    explicit = head.startswith(("./", "../"))
+    return not explicit and ("/" in head or head.endswith(".py"))
+
+
 _PYTHON_VALUE_OPTIONS = frozenset({"-W", "-X", "-Q"})
 _PIP_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint"})
 _CLONE_VALUE_OPTIONS = frozenset(
@@ -591,6 +615,7 @@ _GENERATORS = _words(
     "make cmake ./configure configure tar unzip gunzip curl wget cookiecutter "
     "django-admin npx openssl ssh-keygen protoc sphinx-build git rsync scp"
 )
+_MAKE_READ_ONLY = _words("test tests check lint fmt format typecheck help run serve start dev up")
 _BUILD_SUBCOMMANDS = frozenset({"build", "new", "init", "generate", "startproject", "startapp"})
 
 
@@ -605,11 +630,13 @@ class _Checker:
     mentions_configure: bool
     created: set[str] = field(default_factory=set)
     clone_names: set[str] = field(default_factory=set)
+    outside_commands: str = ""
     cd_dirs: set[str] = field(default_factory=set)
     first_cd: int | None = None
     cwd: str | None = ""
     tainted: bool = False
     _cache: dict[str, bool] = field(default_factory=dict)
+    _outside_words: frozenset[str] | None = None
 
     def has(self, path: str) -> bool:
         if not path:
@@ -625,6 +652,10 @@ class _Checker:
             if block.lang in _SHELL_LANGS:
                 for number, text in _command_lines(block):
                     commands.extend(_parse_line(number, text) or [])
+            if block.lang in _UNLABELED:
+                # A file listing or program output is not a command: in a block that
+                # does not say it is shell, only an explicit ./path runs something.
+                commands = [c for c in commands if not _implicit_path_command(c.words[0])]
             parsed.append(commands)
         # What the README creates anywhere counts everywhere: sections are read out of
         # order, and a false alarm costs more than a missed one.
@@ -653,7 +684,15 @@ class _Checker:
         elif head in ("mkdir", "touch"):
             self.created.update(_clean(path) for path in positional)
         elif head in ("cp", "mv", "ln", "install") and len(positional) >= 2:
-            self.created.add(_clean(positional[-1]))
+            target = positional[-1]
+            into = not _unknowable(target) and not target.startswith("/")
+            if target.endswith("/") or (into and self.has(_clean(target))):
+                # copying into a directory creates files in it, not the directory
+                for source in positional[:-1]:
+                    name = posixpath.basename(source.rstrip("/"))
+                    self.created.add(_clean(posixpath.join(target, name)))
+            else:
+                self.created.add(_clean(target))
         elif head in ("virtualenv", "pyvenv"):
             self.created.update(_clean(path) for path in _positionals(args, frozenset({"-p"})))
         elif _is_python(head) and args[:2] in (["-m", "venv"], ["-m", "virtualenv"]):
@@ -672,6 +711,39 @@ class _Checker:
                 resolved = _join(base, target)
                 if resolved and not _unknowable(target) and self.has(resolved):
                     self.cd_dirs.add(resolved)
+
+    def learn_directories(self, doc: _Doc) -> None:
+        """Directories the README names (`backend/`, [api](services/api)) are places its
+        commands may be meant to run in, which matters in monorepos."""
+        names = [text for _, text in doc.inline_code] + [text for _, text in doc.links]
+        for name in names:
+            candidate = name.strip().strip("<>")
+            if not re.fullmatch(r"\.?[\w-]+(?:/[\w.-]+)*/?", candidate):
+                continue
+            resolved = _join(self.readme_dir, candidate)
+            last = posixpath.basename(resolved or "")
+            if resolved and "." not in last and not _generated(resolved) and self.has(resolved):
+                self.cd_dirs.add(resolved)
+
+    def _mentioned(self, path: str) -> bool:
+        """Whether the README names this file outside its commands.
+
+        "Save this as hello.py, then run python hello.py" describes a file the reader
+        creates. Only bare names count: a script under a directory (scripts/seed.py) is
+        the repository's even when the prose talks about it.
+        """
+        name = _clean(path)
+        if "/" in name:
+            return False
+        if self._outside_words is None:
+            words = re.findall(r"[\w.-]+", self.outside_commands)
+            self._outside_words = frozenset(word.rstrip(".") for word in words)
+        return bool(name) and name in self._outside_words
+
+    def _script(self, command: _Command, path: str) -> list[StaleReference]:
+        if self._mentioned(path):
+            return []
+        return self._path(command, path)
 
     def _bases(self) -> list[str]:
         bases = [self.cwd] if self.cwd is not None else []
@@ -729,14 +801,17 @@ class _Checker:
         elif head in ("bash", "sh", "zsh", "ksh", "dash"):
             scripts = _positionals(args, frozenset({"-c", "-o", "-O"}))
             if scripts and "-c" not in args and _looks_like_script(scripts[0]):
-                found = self._path(command, scripts[0])
+                found = self._script(command, scripts[0])
         elif head in ("source", "."):
             if args and ("/" in args[0] or args[0].endswith((".sh", ".bash"))):
-                found = self._path(command, args[0])
-        elif head in ("cp",):
+                found = self._script(command, args[0])
+        elif head == "cp":
             sources = _positionals(args, frozenset({"-t", "-S", "--suffix"}))
+            # A template (.env.example) or a path into the tree is the repository's; a bare
+            # "credentials.json" may be something the reader downloads first.
             for source in sources[:-1]:
-                found += self._path(command, source)
+                if _TEMPLATE_FILE.search(posixpath.basename(source)) or "/" in source:
+                    found += self._path(command, source)
         elif head == "make":
             found = self._make(command, args)
         elif head in ("docker", "podman", "docker-compose"):
@@ -752,7 +827,7 @@ class _Checker:
         elif head in ("uvicorn", "gunicorn", "hypercorn", "daphne"):
             found = self._asgi(command, args)
         elif ("/" in head and not head.startswith("/")) or head.endswith(".py"):
-            found = self._path(command, head)  # ./scripts/x.sh, or a script after `uv run`
+            found = self._script(command, head)  # ./scripts/x.sh, or a script after `uv run`
         self._after(command)
         return found
 
@@ -760,6 +835,8 @@ class _Checker:
         """Commands that create files we cannot predict end checking for this block."""
         head, args = command.words[0], command.words[1:]
         generator = head in _GENERATORS and args[:1] != ("clone",)
+        if head == "make" and args and all(arg in _MAKE_READ_ONLY for arg in args):
+            generator = False  # make test / make lint leave the tree as it was
         # docker/kubectl "build" and friends do not write into the working tree.
         remote = head in ("docker", "podman", "docker-compose", "kubectl", "helm")
         builds = not remote and any(arg in _BUILD_SUBCOMMANDS for arg in args[:2])
@@ -794,7 +871,7 @@ class _Checker:
             return []
         if any(cleaned.startswith(c + "/") for c in self.created):
             return []
-        if self.mentions_clone and not self.clone_names and command.line == self.first_cd:
+        if self.mentions_clone and command.line == self.first_cd:
             # "Clone the repository, then cd into it": the clone's name is not in the
             # repository, and the README did not show the clone command that names it.
             self.cwd = rest if not rest or self._found(rest) else None
@@ -825,7 +902,7 @@ class _Checker:
         script = args[index]
         if not _looks_like_script(script, python=True):
             return []
-        return self._path(command, script)
+        return self._script(command, script)
 
     def _pip(self, command: _Command, args: list[str]) -> list[StaleReference]:
         found: list[StaleReference] = []
@@ -843,7 +920,7 @@ class _Checker:
         for arg in _positionals(args, value_options):
             path = arg.split("::", 1)[0]
             if path.endswith(".py") or "/" in path.rstrip("/"):
-                found += self._path(command, path)
+                found += self._script(command, path)
         return found
 
     def _module(self, command: _Command, module: str, shown: str) -> list[StaleReference]:
