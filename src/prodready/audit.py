@@ -15,13 +15,16 @@ from typing import TypeVar
 
 from prodready.context import AuditContext, Supplied
 from prodready.criteria import Criterion, all_criteria
-from prodready.decide import active_waivers, apply_policy, decide, summarise_layers
-from prodready.errors import EvidenceError, UsageError
+from prodready.criteria.deployment import CI_SYSTEMS
+from prodready.criteria.security import SECURITY_POLICY_FILES
+from prodready.decide import active_waivers, apply_policy, decide, summarise_layers, worst
+from prodready.errors import EvidenceError, PolicyError, UsageError
 from prodready.evidence.coverage import load_coverage
 from prodready.evidence.junit import load_junit
 from prodready.evidence.vulns import load_vulns
 from prodready.model import (
     AuditReport,
+    Decision,
     Finding,
     Mode,
     Outcome,
@@ -31,7 +34,8 @@ from prodready.model import (
     Tier,
 )
 from prodready.policy import Policy, load_policy
-from prodready.repo.files import walk_repository
+from prodready.repo.codeowners import CODEOWNERS_LOCATIONS
+from prodready.repo.files import RepoIndex, walk_repository
 from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import Progress, index_python
 
@@ -67,19 +71,86 @@ def run_audit(
     progress: Progress | None = None,
     policy: Policy | None = None,
 ) -> AuditReport:
+    """Audit `root`; with components declared, each is audited at its own tier and the
+    repository's verdict is the worst of them and of what lies outside them."""
     options = options or AuditOptions()
     if not root.exists():
         raise UsageError(f"{root}: no such directory")
     if not root.is_dir():
         raise UsageError(f"{root}: not a directory")
     started = time.perf_counter()
-    criteria = all_criteria()
     policy = policy if policy is not None else load_policy(root, known_ids())
-    tier = options.tier or policy.tier
-    repo = walk_repository(root)
+    for component in policy.components:
+        if not (root / component.path).is_dir():
+            raise PolicyError(
+                policy.source or str(root),
+                f"component {component.name!r} path",
+                f"expected a directory in the repository, {component.path!r} is not one",
+            )
+    repo = walk_repository(root, exclude=[c.path for c in policy.components])
+    report = _audit_project(
+        root, repo, options, policy, options.tier or policy.tier, base="", progress=progress
+    )
+    components = []
+    for component in policy.components:
+        local = walk_repository(root / component.path).inherit(repo, _inherited_files(repo))
+        components.append(
+            _audit_project(
+                root / component.path,
+                local,
+                options,
+                policy,
+                options.tier or component.tier,
+                base=component.path,
+                name=component.name,
+            )
+        )
+    stats = {**report.stats, "seconds": round(time.perf_counter() - started, 3)}
+    if not components:
+        return replace(report, stats=stats)
+    return replace(
+        report,
+        decision=_combine(report, components),
+        components=tuple(components),
+        stats=stats,
+    )
+
+
+def _inherited_files(repo: RepoIndex) -> list[str]:
+    """What a component uses from the repository around it when it has none of its own:
+    CI configuration, the security policy and CODEOWNERS."""
+    ci = [rel for rel in repo.files if any(p.match(rel) for _, p in CI_SYSTEMS)]
+    return [*ci, *SECURITY_POLICY_FILES, *CODEOWNERS_LOCATIONS]
+
+
+def _combine(report: AuditReport, components: list[AuditReport]) -> Decision:
+    blocking = list(report.decision.blocking)
+    known = list(report.decision.known_risks)
+    reasons = list(report.decision.reasons)
+    for comp in components:
+        blocking += [f"{comp.name}:{cid}" for cid in comp.decision.blocking]
+        known += [f"{comp.name}:{cid}" for cid in comp.decision.known_risks]
+        reasons += [f"[{comp.name}] {reason}" for reason in comp.decision.reasons]
+    verdict = worst([report.verdict, *(c.verdict for c in components)])
+    return Decision(verdict, tuple(blocking), tuple(known), tuple(reasons))
+
+
+def _audit_project(
+    root: Path,
+    repo: RepoIndex,
+    options: AuditOptions,
+    policy: Policy,
+    tier: Tier,
+    *,
+    base: str,
+    name: str = "",
+    progress: Progress | None = None,
+) -> AuditReport:
+    started = time.perf_counter()
+    criteria = all_criteria()
     python = index_python(repo, jobs=options.jobs, progress=progress)
     kind, kind_reason = detect_kind(repo, python)
-    if policy.kind is not None:
+    if policy.kind is not None and not base:
         kind, kind_reason = policy.kind, f"declared in {policy.source}"
     errors: list[ReportError] = [*repo.errors, *python.errors]
     ctx = AuditContext(
@@ -95,6 +166,7 @@ def run_audit(
         junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
         vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
         findings=tuple(options.findings),
+        base=base,
     )
     evaluated: list[tuple[Criterion, Outcome]] = []
     skipped_off: list[str] = []
@@ -108,11 +180,11 @@ def run_audit(
             )
         else:
             outcome = crit.check(ctx)
-        evaluated.append((crit, outcome))
+        evaluated.append((crit, _repository_paths(outcome, ctx)))
     waivers, expiry_notes = active_waivers(policy, options.today)
     results, waiver_notes = apply_policy(evaluated, policy, tier, waivers)
     decision = decide(results, tier)
-    notes = [*policy.notes, *expiry_notes, *waiver_notes]
+    notes = [*policy.notes, *expiry_notes, *waiver_notes] if not base else []
     if skipped_off:
         notes.append(f"turned off by policy: {', '.join(skipped_off)}")
     if (
@@ -135,18 +207,35 @@ def run_audit(
         "seconds": round(time.perf_counter() - started, 3),
     }
     return AuditReport(
-        root=str(root),
+        root=base or str(root),
         tier=tier,
         kind=kind,
         kind_reason=kind_reason,
         decision=decision,
         criteria=tuple(results),
-        findings=tuple(options.findings),
-        errors=tuple(sorted(errors, key=lambda e: (e.path, e.reason))),
+        findings=tuple(options.findings) if not base else (),
+        errors=tuple(
+            sorted(
+                (ReportError(ctx.repo_path(e.path), e.reason) for e in errors),
+                key=lambda e: (e.path, e.reason),
+            )
+        ),
         layers=summarise_layers(results),
         policy_notes=tuple(notes),
         stats=stats,
+        name=name,
     )
+
+
+def _repository_paths(outcome: Outcome, ctx: AuditContext) -> Outcome:
+    """A component's evidence is found under component-relative paths; reports and waivers
+    speak repository-relative ones."""
+    if not ctx.base:
+        return outcome
+    evidence = tuple(
+        replace(e, path=ctx.repo_path(e.path)) if e.path else e for e in outcome.evidence
+    )
+    return replace(outcome, evidence=evidence)
 
 
 def _supplied(

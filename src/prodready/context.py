@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from prodready.model import Evidence, Finding, ProjectKind, Tier
 from prodready.policy.model import Policy
-from prodready.repo.codeowners import CodeOwners, find_codeowners, parse_codeowners
+from prodready.repo.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
 from prodready.repo.files import RepoIndex
 from prodready.repo.kubernetes import ManifestScan, find_manifests, scan_manifests
 from prodready.repo.python_index import PythonIndex
@@ -54,21 +54,35 @@ class AuditContext:
     junit: list[Supplied[JUnitReport]] = field(default_factory=list)
     vulns: list[Supplied[VulnReport]] = field(default_factory=list)
     findings: tuple[Finding, ...] = ()
+    base: str = ""  # a component's path inside the repository; "" for the repository itself
 
     @property
     def is_service(self) -> bool:
         return self.kind is ProjectKind.SERVICE
 
+    def repo_path(self, rel: str) -> str:
+        """The repository-relative path of a file of this project (a component's files are
+        indexed relative to the component; files it inherits keep their own path)."""
+        if not self.base or self.repo.is_inherited(rel) or not self.repo.exists(rel):
+            return rel  # inherited, or not a repository file (a supplied report)
+        return f"{self.base}/{rel}"
+
     @cached_property
     def codeowners(self) -> CodeOwners | None:
-        path = find_codeowners(self.root)
-        if path is None:
-            return None
-        rel = path.relative_to(self.root).as_posix()
-        text = self.repo.read_text(rel)
-        if text is None:
-            return None
-        return parse_codeowners(text, rel)
+        for rel in CODEOWNERS_LOCATIONS:
+            if self.repo.is_file(rel):
+                text = self.repo.read_text(rel)
+                return None if text is None else parse_codeowners(text, rel)
+        return None
+
+    def owners_of(self, rel: str) -> tuple[str, ...]:
+        """Owners of a project file; a CODEOWNERS inherited from the repository matches
+        repository-relative paths."""
+        owners = self.codeowners
+        if owners is None:
+            return ()
+        path = self.repo_path(rel) if self.repo.is_inherited(owners.path) else rel
+        return owners.owners_of(path)
 
     def imports_of(self, *modules: str) -> list[Evidence]:
         """Where production code imports any of ``modules`` (or their submodules)."""

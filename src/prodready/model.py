@@ -214,6 +214,11 @@ class AuditReport:
     layers: tuple[LayerSummary, ...] = ()
     policy_notes: tuple[str, ...] = ()  # e.g. an expired waiver, reported as itself
     stats: dict[str, int | float] = field(default_factory=dict)
+    # Monorepos: each declared component is judged at its own tier and reported as a
+    # nested report (its `root` is the component path, its evidence paths are repository
+    # relative). The top-level decision already includes theirs.
+    name: str = ""
+    components: tuple[AuditReport, ...] = ()
 
     @property
     def verdict(self) -> Verdict:

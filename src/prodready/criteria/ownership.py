@@ -50,13 +50,13 @@ def codeowners(ctx: AuditContext) -> Outcome:
     ]
     if not files:
         return Outcome.met(Evidence("CODEOWNERS present", owners.path), *problems[:5])
-    unowned = [f for f in files if not owners.owners_of(f)]
+    unowned = [f for f in files if not ctx.owners_of(f)]
     share = 1 - len(unowned) / len(files)
     floor = ctx.policy.thresholds.min_owned_share
     summary = Evidence(f"{share:.0%} of {len(files)} source files have an owner", owners.path)
     if share >= floor and not problems:
         return Outcome.met(summary)
-    listed = [Evidence("no owner", f) for f in _roll_up(unowned)[:_MAX_LISTED]]
+    listed = _roll_up(unowned)[:_MAX_LISTED]
     if share >= floor:
         return Outcome.gap(
             f"{len(problems)} CODEOWNERS line(s) cannot be parsed", summary, *problems
@@ -69,14 +69,16 @@ def codeowners(ctx: AuditContext) -> Outcome:
     )
 
 
-def _roll_up(paths: list[str]) -> list[str]:
-    """Name unowned directories rather than thousands of files."""
+def _roll_up(paths: list[str]) -> list[Evidence]:
+    """Name unowned top-level directories rather than thousands of files."""
     dirs: dict[str, list[str]] = {}
     for p in paths:
         top = p.split("/", 1)[0] + "/" if "/" in p else p
         dirs.setdefault(top, []).append(p)
     return [
-        f"{d} ({len(files)} files)" if len(files) > 1 else files[0]
+        Evidence(f"no owner ({len(files)} files)", d)
+        if len(files) > 1
+        else Evidence("no owner", files[0])
         for d, files in sorted(dirs.items())
     ]
 
@@ -111,7 +113,7 @@ def sensitive_paths(ctx: AuditContext) -> Outcome:
                 sensitive.append((group, rel))
     if not sensitive:
         return Outcome.not_applicable("no files in the sensitive groups")
-    unowned = [(g, f) for g, f in sensitive if owners is None or not owners.owners_of(f)]
+    unowned = [(g, f) for g, f in sensitive if not ctx.owners_of(f)]
     if not unowned:
         return Outcome.met(
             Evidence(

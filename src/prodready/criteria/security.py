@@ -10,7 +10,7 @@ from prodready.model import Dimension, Evidence, Layer, Outcome, Tier
 from prodready.repo.files import is_production_path
 
 _MAX_LISTED = 20
-_POLICY_FILES = (
+SECURITY_POLICY_FILES = (
     "SECURITY.md",
     "SECURITY.rst",
     "SECURITY.txt",
@@ -49,7 +49,7 @@ def policy(ctx: AuditContext) -> Outcome:
         Add `SECURITY.md` saying how to report a vulnerability, what response time to
         expect and which versions get fixes.
     """
-    for rel in _POLICY_FILES:
+    for rel in SECURITY_POLICY_FILES:
         if ctx.repo.is_file(rel):
             return Outcome.met(Evidence("security policy", rel))
     return Outcome.gap("no SECURITY.md (root, .github/ or docs/)")

@@ -59,6 +59,9 @@ class RepoIndex:
     sizes: dict[str, int] = field(compare=False)
     dirs: frozenset[str]
     errors: tuple[ReportError, ...]
+    # Files inherited from the enclosing repository (a component sees the repository's CI
+    # configuration and security policy): relative name -> where the file really is.
+    external: dict[str, Path] = field(default_factory=dict, compare=False)
 
     def exists(self, rel: str) -> bool:
         rel = rel.strip("/")
@@ -85,7 +88,7 @@ class RepoIndex:
         if self.sizes.get(rel, limit + 1) > limit:
             return None
         try:
-            data = (self.root / rel).read_bytes()
+            data = self.external.get(rel, self.root / rel).read_bytes()
         except OSError:
             return None
         if b"\0" in data:
@@ -94,6 +97,28 @@ class RepoIndex:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return None
+
+    def inherit(self, parent: RepoIndex, rels: Iterable[str]) -> RepoIndex:
+        """This index plus the parent's files `rels` that it does not have itself."""
+        extra = {r: parent.sizes[r] for r in rels if r in parent.sizes and r not in self.sizes}
+        if not extra:
+            return self
+        sizes = {**self.sizes, **extra}
+        dirs = set(self.dirs)
+        for rel in extra:
+            parts = rel.split("/")[:-1]
+            dirs.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+        return RepoIndex(
+            root=self.root,
+            files=tuple(sorted(sizes)),
+            sizes=sizes,
+            dirs=frozenset(dirs),
+            errors=self.errors,
+            external={**self.external, **{r: parent.root / r for r in extra}},
+        )
+
+    def is_inherited(self, rel: str) -> bool:
+        return rel in self.external
 
 
 def is_test_path(rel: str) -> bool:
@@ -114,12 +139,13 @@ def is_production_path(rel: str) -> bool:
     return rel.split("/", 1)[0].lower() not in NON_PRODUCTION_DIRS
 
 
-def walk_repository(root: Path) -> RepoIndex:
-    """Index every non-ignored file under ``root``."""
+def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
+    """Index every non-ignored file under `root`, leaving out the `exclude` directories
+    (a monorepo's components, which are judged on their own)."""
     files: dict[str, int] = {}
     dirs: set[str] = set()
     errors: list[ReportError] = []
-    _walk(root, "", [], files, dirs, errors)
+    _walk(root, "", [], files, dirs, errors, frozenset(p.strip("/") for p in exclude))
     ordered = tuple(sorted(files))
     return RepoIndex(
         root=root,
@@ -140,6 +166,7 @@ def _walk(
     files: dict[str, int],
     dirs: set[str],
     errors: list[ReportError],
+    exclude: frozenset[str] = frozenset(),
 ) -> None:
     here = root / rel_dir if rel_dir else root
     try:
@@ -159,10 +186,10 @@ def _walk(
             errors.append(ReportError(rel, f"cannot be read: {exc.strerror}"))
             continue
         if is_dir:
-            if entry.name in SKIPPED_DIRS or _ignored(specs, rel, is_dir=True):
+            if entry.name in SKIPPED_DIRS or rel in exclude or _ignored(specs, rel, is_dir=True):
                 continue
             dirs.add(rel)
-            _walk(root, rel, specs, files, dirs, errors)
+            _walk(root, rel, specs, files, dirs, errors, exclude)
             continue
         if _ignored(specs, rel, is_dir=False):
             continue

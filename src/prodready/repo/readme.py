@@ -1203,6 +1203,8 @@ def _command_topics(words: tuple[str, ...], console_scripts: frozenset[str]) -> 
                 topics.add(topic)
     if _is_python(head):
         topics |= _python_topics(args)
+    elif head.endswith(".py"):  # ./manage.py test, ./run.py
+        topics |= _python_topics([head, *args])
     return topics
 
 
