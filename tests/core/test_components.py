@@ -51,7 +51,12 @@ def audit(root):  # type: ignore[no-untyped-def]
 def test_components_are_judged_at_their_own_tier(make_repo: RepoFactory) -> None:
     report = audit(make_repo(MONOREPO))
     api, tools = report.components
-    assert (api.name, api.root, api.tier.value, api.kind.value) == ("api", "services/api", "critical", "service")
+    assert (api.name, api.root, api.tier.value, api.kind.value) == (
+        "api",
+        "services/api",
+        "critical",
+        "service",
+    )
     assert (tools.name, tools.tier.value) == ("tools", "experimental")
     # the repository's own audit does not see the components' files
     assert report.stats["python_files"] == 2

@@ -31,16 +31,40 @@ def test_imports_resolve_relative_and_mark_import_time() -> None:
         """,
         rel="src/pkg/inner/mod.py",
     )
-    got = [(i.module, i.names, i.line, i.toplevel) for i in f.imports]
+    got = [(i.module, i.names, i.line, i.toplevel, i.level) for i in f.imports]
     assert got == [
-        ("os", (), 1, True),
-        ("pkg.inner", ("sibling",), 2, True),
-        ("pkg.inner.sub", ("thing",), 3, True),
-        ("pkg.top", ("x",), 4, True),
-        ("typing", ("TYPE_CHECKING",), 5, True),
-        ("pkg.types", ("T",), 7, False),
-        ("pkg.late", (), 9, False),
-        ("ujson", (), 11, True),
+        ("os", (), 1, True, 0),
+        ("", ("sibling",), 2, True, 1),  # relative: resolved by the index, see below
+        ("sub", ("thing",), 3, True, 1),
+        ("top", ("x",), 4, True, 2),
+        ("typing", ("TYPE_CHECKING",), 5, True, 0),
+        ("pkg.types", ("T",), 7, False, 0),
+        ("pkg.late", (), 9, False, 0),
+        ("ujson", (), 11, True, 0),
+    ]
+
+
+def test_relative_imports_resolve_against_the_module_name_not_the_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from prodready.repo.files import walk_repository
+    from prodready.repo.python_index import index_python
+    from tests.conftest import write_tree
+
+    # like netbox: the repository's netbox/ folder is not a package, netbox/core/ is
+    write_tree(
+        tmp_path,
+        {
+            "netbox/core/__init__.py": "from . import models\n",
+            "netbox/core/models/__init__.py": "from .change import Change\nfrom ..util import u\n",
+            "netbox/core/models/change.py": "x = 1\n",
+            "netbox/core/util.py": "u = 1\n",
+        },
+    )
+    index = index_python(walk_repository(tmp_path), jobs=1)
+    got = {rel: [(i.module, i.names) for i in f.imports] for rel, f in index.facts.items()}
+    assert got["netbox/core/__init__.py"] == [("core", ("models",))]
+    assert got["netbox/core/models/__init__.py"] == [
+        ("core.models.change", ("Change",)),
+        ("core.util", ("u",)),
     ]
 
 

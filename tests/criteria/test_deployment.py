@@ -81,7 +81,10 @@ def test_library_and_cli_are_not_judged_on_pinning(make_repo: RepoFactory) -> No
         "docs/requirements.txt": "sphinx\n",
     }
     assert_status(evaluate(make_repo(lib), "deploy.dependencies-locked"), Status.NOT_APPLICABLE)
-    cli = {**lib, "pyproject.toml": "[project]\nname = 'tool'\n[project.scripts]\ntool = 'lib:main'\n"}
+    cli = {
+        **lib,
+        "pyproject.toml": "[project]\nname = 'tool'\n[project.scripts]\ntool = 'lib:main'\n",
+    }
     assert_status(evaluate(make_repo(cli), "deploy.dependencies-locked"), Status.NOT_APPLICABLE)
 
 

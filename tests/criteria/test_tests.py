@@ -156,7 +156,9 @@ def test_junit_results(make_repo: RepoFactory) -> None:
     assert_status(evaluate(root, "tests.results"), Status.UNKNOWN)
 
 
-def test_shared_test_cases_imported_by_collected_tests_are_not_flagged(make_repo: RepoFactory) -> None:
+def test_shared_test_cases_imported_by_collected_tests_are_not_flagged(
+    make_repo: RepoFactory,
+) -> None:
     files = {
         **PROJECT,
         "tests/__init__.py": "",

@@ -109,11 +109,8 @@ class CodeOwners:
         either one settles the question; everything else is read with GitHub's rules,
         which is what the large majority of CODEOWNERS files are written for.
         """
-        if self.sections or self.path.startswith(".gitlab/"):
-            return "gitlab"
-        if any(rule.section is not None for rule in self.rules):
-            return "gitlab"
-        return "github"
+        named = self.sections or any(rule.section is not None for rule in self.rules)
+        return "gitlab" if named or _in_gitlab_dir(self.path) else "github"
 
     def owners_of(self, rel_path: str) -> tuple[str, ...]:
         """Owners the forge would request for ``rel_path``; () when nobody owns it."""
@@ -137,6 +134,10 @@ class CodeOwners:
             found = _Lookup(self._matcher.decisive(_normalise(rel_path)))
             self._cache[rel_path] = found
         return found
+
+
+def _in_gitlab_dir(path: str) -> bool:
+    return path.replace("\\", "/").removeprefix("./").startswith(".gitlab/")
 
 
 def _normalise(rel_path: str) -> str:
@@ -355,9 +356,7 @@ def parse_codeowners(text: str, path: str) -> CodeOwners:
     lines = text.split("\n")
     # Headers are decided up front because they change what the other lines may say
     # (GitLab allows ``[ ]`` ranges and ``!`` exclusions; GitHub does not).
-    gitlab = path.replace("\\", "/").startswith(".gitlab/") or any(
-        _parse_header(_strip(line)) is not None for line in lines
-    )
+    gitlab = _in_gitlab_dir(path) or any(_names_section(_strip(line)) for line in lines)
     rules: list[OwnerRule] = []
     problems: list[tuple[int, str]] = []
     sections: list[OwnerSection] = []
@@ -394,6 +393,11 @@ def _strip(raw: str) -> str:
     if line.endswith("\\") and raw.rstrip("\r\n").endswith("\\ "):
         line += " "
     return line
+
+
+def _names_section(line: str) -> bool:
+    header = _parse_header(line)
+    return header is not None and bool(header[0]["name"].strip())
 
 
 def _parse_header(line: str) -> tuple[re.Match[str], list[str]] | None:

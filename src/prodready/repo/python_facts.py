@@ -17,6 +17,7 @@ class ImportRef:
     names: tuple[str, ...]  # for ``from m import a, b``; () for ``import m``
     line: int
     toplevel: bool  # executed at import time (not inside a function or TYPE_CHECKING)
+    level: int = 0  # relative import depth; the index resolves it against the module's name
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ _DJANGO_APP_SIGNALS = (
     ("rollbar.contrib.django", "error-reporting"),
     ("elasticapm.contrib.django", "error-reporting"),
 )
+_TRACING_CALLS = frozenset(
+    {"get_tracer", "start_as_current_span", "start_span", "set_tracer_provider", "patch_all"}
+)
+_SENTRY_TRACING = frozenset({"traces_sample_rate", "traces_sampler", "enable_tracing"})
 _WEB_APP_CONSTRUCTORS = frozenset({"Flask", "FastAPI", "Starlette", "Quart", "Sanic", "Litestar"})
 
 
@@ -157,18 +162,10 @@ def dotted(node: ast.expr) -> str:
     return ""
 
 
-def _package_of(rel: str) -> list[str]:
-    parts = rel[:-3].split("/") if rel.endswith(".py") else rel.split("/")
-    if parts and parts[0] == "src":
-        parts = parts[1:]
-    return parts[:-1]
-
-
 class _Walker:
     def __init__(self, rel: str, is_test: bool) -> None:
         self.rel = rel
         self.is_test = is_test
-        self.package = _package_of(rel)
         self.is_migration = "/migrations/" in f"/{rel}" or "/versions/" in f"/{rel}"
         self.imports: list[ImportRef] = []
         self.functions: list[FunctionSize] = []
@@ -187,6 +184,11 @@ class _Walker:
                 self._call(node)
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 self._assign(node)
+            elif isinstance(node, ast.Dict):
+                for key in node.keys:
+                    if key is not None and _is_str(key) and _str(key) in _SENTRY_TRACING:
+                        self.signal("tracing-call", node, f"{_str(key)} in a Sentry configuration")
+                        break
         if self.is_test:
             self._collect_tests(tree)
         if self.is_migration:
@@ -233,18 +235,9 @@ class _Walker:
                 self.imports.append(ImportRef(alias.name, (), node.lineno, toplevel))
             return
         module = node.module or ""
-        if node.level:
-            base = (
-                self.package[: len(self.package) - (node.level - 1)]
-                if node.level > 1
-                else self.package
-            )
-            if node.level - 1 > len(self.package):
-                return  # relative import beyond the top: Python would fail too
-            module = ".".join([*base, module] if module else base)
         names = tuple(a.name for a in node.names if a.name != "*")
-        if module:
-            self.imports.append(ImportRef(module, names, node.lineno, toplevel))
+        if module or node.level:
+            self.imports.append(ImportRef(module, names, node.lineno, toplevel, node.level))
 
     # -- signals ---------------------------------------------------------------------
     def _call(self, node: ast.Call) -> None:
@@ -271,7 +264,7 @@ class _Walker:
             self.signal("metric-created", node, f"{last}({_str(node.args[0])!r})")
         elif last in _METRIC_CALLS and "." in name:
             self.signal("metric-call", node, name)
-        if last in ("get_tracer", "start_as_current_span", "start_span", "trace", "patch_all"):
+        if last in _TRACING_CALLS and ("trace" in name.lower() or name.startswith("ddtrace")):
             self.signal("tracing-call", node, name)
         if last in _WEB_APP_CONSTRUCTORS:
             self.signal("web-app", node, f"{name}(...)")
@@ -287,9 +280,9 @@ class _Walker:
             if any(w in t.lower() for t in texts for w in _HEALTH_WORDS):
                 self.signal("health-route", node, f"{name}({_str(node.args[0])!r})")
         if name == "sentry_sdk.init" and any(
-            k.arg in ("traces_sample_rate", "traces_sampler") for k in node.keywords
+            k.arg in _SENTRY_TRACING and not _is_false(k.value) for k in node.keywords
         ):
-            self.signal("tracing-call", node, "sentry_sdk.init(traces_sample_rate=...)")
+            self.signal("tracing-call", node, "sentry_sdk.init with performance tracing")
         if last in ("ArgumentParser", "command", "group", "Typer") and name.split(".")[0] in (
             "argparse",
             "click",
@@ -400,6 +393,10 @@ class _Walker:
 
 def _is_true(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (False, None, 0)
 
 
 def _is_str(node: ast.expr) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prodready.model import ReportError
 from prodready.repo.files import RepoIndex, is_production_path, is_test_path
@@ -74,9 +74,33 @@ def index_python(
             results.append(_analyse_one(*item))
             if progress and i % _CHUNK == 0:
                 progress(i, len(work))
-    facts = {f.rel: f for f in results}
+    modules = _module_names(repo, rels)
+    by_path = {rel: mod for mod, rel in modules.items()}
+    facts = {f.rel: _resolve_relative(f, by_path.get(f.rel)) for f in results}
     errors = tuple(ReportError(f.rel, f.error) for f in results if f.error)
-    return PythonIndex(facts=facts, modules=_module_names(repo, rels), errors=errors)
+    return PythonIndex(facts=facts, modules=modules, errors=errors)
+
+
+def _resolve_relative(facts: PyFacts, module: str | None) -> PyFacts:
+    """Resolve `from .x import y` against the module's real dotted name, which only the
+    index knows (a file's path says nothing about where its package starts)."""
+    if not any(i.level for i in facts.imports):
+        return facts
+    package = (module or "").split(".") if module else []
+    if not facts.rel.endswith("__init__.py"):
+        package = package[:-1]
+    imports = []
+    for imp in facts.imports:
+        if not imp.level:
+            imports.append(imp)
+            continue
+        if module is None or imp.level - 1 > len(package):
+            continue  # beyond the top package: Python would refuse it too
+        base = package[: len(package) - (imp.level - 1)]
+        name = ".".join([*base, imp.module] if imp.module else base)
+        if name:
+            imports.append(replace(imp, module=name, level=0))
+    return replace(facts, imports=tuple(imports))
 
 
 def _analyse_chunk(chunk: list[tuple[str, str]]) -> list[PyFacts]:

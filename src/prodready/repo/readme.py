@@ -982,7 +982,7 @@ class _Checker:
             if not _ASSIGNMENT.match(arg) and not arg.isdigit()
         ]
         makefiles = ("Makefile", "makefile", "GNUmakefile")
-        if not any(self._found(name) for name in makefiles):
+        if not self.tainted and not any(self._found(name) for name in makefiles):
             return [
                 StaleReference(
                     command.line,

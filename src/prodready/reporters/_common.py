@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from prodready.model import AuditReport, CriterionResult, Dimension, Status
+from prodready.model import AuditReport, CriterionResult, Dimension, Status, Verdict
 
 #: Fixed display order of dimensions (the order of the enum, which the design fixes).
 DIMENSIONS: tuple[Dimension, ...] = tuple(Dimension)
@@ -92,19 +93,48 @@ def status_counts(criteria: list[CriterionResult]) -> dict[Status, int]:
     return counts
 
 
-def _lookup(report: AuditReport, ids: tuple[str, ...]) -> list[tuple[str, CriterionResult | None]]:
-    index = {result.id: result for result in report.criteria}
-    return [(cid, index.get(cid)) for cid in ids]
+class Gap(NamedTuple):
+    """A blocking criterion as the decision names it, with its result when one is known."""
+
+    id: str  # as in the decision: "tests.coverage", or "api:tests.coverage" for a component
+    result: CriterionResult | None
+    component: AuditReport | None = None  # the component the gap is in, if not the repository
 
 
-def blocking(report: AuditReport) -> list[tuple[str, CriterionResult | None]]:
-    """The decision's blocking criterion ids, in decision order, with their results."""
-    return _lookup(report, report.decision.blocking)
+def blocking(report: AuditReport) -> list[Gap]:
+    """The decision's blocking criterion ids, in decision order, with their results.
+
+    In a monorepo the decision names a component's gaps ``<component>:<criterion>``; those
+    are looked up in the component, whose report the ``Gap`` carries.
+    """
+    own = {result.id: result for result in report.criteria}
+    # Longest name first, so a component named "a:b" wins over one named "a".
+    components = sorted(report.components, key=lambda c: -len(c.name))
+    indexes = [{result.id: result for result in c.criteria} for c in components]
+    gaps: list[Gap] = []
+    for cid in report.decision.blocking:
+        gap = Gap(cid, own.get(cid))
+        if gap.result is None:
+            for component, index in zip(components, indexes, strict=True):
+                prefix = f"{component.name}:"
+                if cid.startswith(prefix):
+                    gap = Gap(cid, index.get(cid[len(prefix) :]), component)
+                    break
+        gaps.append(gap)
+    return gaps
 
 
 def waived(report: AuditReport) -> list[CriterionResult]:
     """Criteria covered by a waiver (known risk), in report order."""
     return [r for r in report.criteria if r.status is Status.WAIVED]
+
+
+#: A one-character mark per verdict, for summaries of components.
+VERDICT_MARK: dict[Verdict, str] = {
+    Verdict.SHIP: "✓",
+    Verdict.SHIP_WITH_KNOWN_RISK: "~",
+    Verdict.BLOCK: "✗",
+}
 
 
 def number(value: int | float) -> str:

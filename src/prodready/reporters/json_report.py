@@ -8,6 +8,11 @@ JSON. ``ensure_ascii`` keeps the bytes ASCII, so undecodable file names survive 
 Beyond the keys in the design brief, the top level carries ``kind_reason`` (why the
 project kind was chosen), criteria carry ``original_status`` (the status before a waiver
 applied) and findings carry ``suppression_reason``; all are additive within version 1.
+
+Monorepos: ``name`` is the component's name (``""`` for the repository) and
+``components`` lists each declared component's report in the same shape (without
+``schema``), in policy order; it is an empty list when the policy declares none. The
+top-level ``decision`` already includes the components' gaps as ``<name>:<criterion>``.
 """
 
 from __future__ import annotations
@@ -98,13 +103,17 @@ def _stat(value: int | float) -> int | float | None:
 
 def to_dict(report: AuditReport) -> dict[str, Any]:
     """The report as plain JSON-compatible data, keys in their documented order."""
+    return {"schema": SCHEMA, **_report(report)}
+
+
+def _report(report: AuditReport) -> dict[str, Any]:
     decision = report.decision
     return {
-        "schema": SCHEMA,
         "verdict": decision.verdict.value,
         "tier": report.tier.value,
         "kind": report.kind.value,
         "kind_reason": report.kind_reason,
+        "name": report.name,
         "root": report.root,
         "decision": {
             "blocking": list(decision.blocking),
@@ -117,6 +126,7 @@ def to_dict(report: AuditReport) -> dict[str, Any]:
         "errors": [_error(error) for error in report.errors],
         "policy_notes": list(report.policy_notes),
         "stats": {key: _stat(report.stats[key]) for key in sorted(report.stats)},
+        "components": [_report(component) for component in report.components],
     }
 
 

@@ -7,6 +7,12 @@ blocking-gaps section, which must always show, is cut row by row if it alone is 
 
 Every repository-derived string passes through ``md`` so a file name cannot end a table
 cell, open a code span or inject HTML.
+
+In a monorepo the blocking-gaps table also lists the components' gaps (as
+``<component>:<criterion>``, with what is missing and the fix), and a "Components" section
+follows the policy notes: a table of every component's verdict, then one collapsed
+``<details>`` block per component with its known risk and per-dimension tables. Each of
+those blocks is a section of its own for the size cap.
 """
 
 from __future__ import annotations
@@ -14,7 +20,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from prodready.model import AuditReport, CriterionResult, Dimension, Evidence, Status
+from prodready.model import (
+    AuditReport,
+    CriterionResult,
+    Dimension,
+    Evidence,
+    Status,
+    Verdict,
+)
 from prodready.reporters._common import (
     EVIDENCE_PREVIEW,
     STATUS_ORDER,
@@ -108,24 +121,24 @@ def _blocking(report: AuditReport) -> _Section | None:
         "| Criterion | Status | Missing | Fix |",
         "| --- | --- | --- | --- |",
     ]
-    for cid, result in gaps:
+    for cid, result, _component in gaps:
         if result is None:
             lines.append(f"| {md(cid)} | | | |")
             continue
         lines.append(
-            f"| **{md(result.id)}** {md(result.title)} | {result.status.value} "
+            f"| **{md(cid)}** {md(result.title)} | {result.status.value} "
             f"| {md(result.missing or '')} | {md(result.remediation)} |"
         )
     return _Section("blocking gaps", lines, essential=True)
 
 
-def _known_risk(report: AuditReport) -> _Section | None:
+def _known_risk(report: AuditReport, level: str = "###") -> _Section | None:
     results = waived(report)
     if not results:
         return None
     lines = [
         "",
-        f"### Known risk, waived ({len(results)})",
+        f"{level} Known risk, waived ({len(results)})",
         "",
         "| Criterion | Was | Waiver | Owner | Approved by | Expires | Reason |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -144,19 +157,19 @@ def _known_risk(report: AuditReport) -> _Section | None:
     return _Section("known risk", lines)
 
 
-def _notes(report: AuditReport) -> _Section | None:
+def _notes(report: AuditReport, level: str = "###") -> _Section | None:
     if not report.policy_notes:
         return None
-    lines = ["", "### Policy notes", ""] + [f"- {md(note)}" for note in report.policy_notes]
+    lines = ["", f"{level} Policy notes", ""] + [f"- {md(note)}" for note in report.policy_notes]
     return _Section("policy notes", lines)
 
 
-def _errors(report: AuditReport) -> _Section | None:
+def _errors(report: AuditReport, level: str = "###") -> _Section | None:
     if not report.errors:
         return None
     lines = [
         "",
-        f"### Inputs that could not be read ({len(report.errors)})",
+        f"{level} Inputs that could not be read ({len(report.errors)})",
         "",
         "| Path | Reason |",
         "| --- | --- |",
@@ -244,6 +257,57 @@ def _stats(report: AuditReport) -> _Section | None:
     return _Section("stats", ["", f"<sub>{items}</sub>"])
 
 
+def _components(report: AuditReport) -> _Section | None:
+    if not report.components:
+        return None
+    lines = [
+        "",
+        f"### Components ({len(report.components)})",
+        "",
+        "| Component | Path | Tier | Verdict | Blocking |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for c in report.components:
+        verdict = c.verdict.value
+        if c.verdict is Verdict.BLOCK:
+            verdict = f"**{verdict}**"
+        lines.append(
+            f"| {md(c.name)} | {md(c.root)} | {c.tier.value} | {verdict} "
+            f"| {len(c.decision.blocking)} |"
+        )
+    return _Section("components", lines)
+
+
+def _component(component: AuditReport) -> _Section:
+    """One component's known risk and results, collapsed: its blocking gaps are already in
+    the repository's blocking table."""
+    gaps = len(component.decision.blocking)
+    summary = (
+        f"{one_line(component.name)} ({one_line(component.root)}): "
+        f"{component.verdict.value} · tier {component.tier.value} · {component.kind.value}"
+        f"{f', {gaps} blocking' if gaps else ''}"
+    )
+    lines = [
+        "",
+        "<details>",
+        # Inside an HTML block markdown escapes are not processed: escape as HTML.
+        f"<summary>{html.escape(summary)}</summary>",
+        "",
+        f"**Project:** {component.kind.value} ({md(component.kind_reason)})",
+    ]
+    parts: list[_Section | None] = [
+        _known_risk(component, "####"),
+        _errors(component, "####"),
+        _notes(component, "####"),
+    ]
+    parts += [_dimension(d, c) for d, c in by_dimension(component)]
+    for part in parts:
+        if part is not None:
+            lines += part.lines
+    lines += ["", "</details>"]
+    return _Section(f"component {md(component.name)}", lines)
+
+
 def _sections(report: AuditReport) -> list[_Section]:
     """Sections in display order, which is also the order of importance for truncation:
     unreadable inputs and policy notes come before the dimensions because they explain
@@ -254,6 +318,8 @@ def _sections(report: AuditReport) -> list[_Section]:
         _known_risk(report),
         _errors(report),
         _notes(report),
+        _components(report),
+        *(_component(component) for component in report.components),
         _Section("results heading", ["", "### Results by dimension"]),
     ]
     candidates += [_dimension(d, c) for d, c in by_dimension(report)]

@@ -3,6 +3,11 @@
 Order: verdict header, blocking gaps (what is missing and the fix), results by dimension,
 known risk (waivers), findings, layers, policy notes, unreadable inputs, stats.
 
+In a monorepo the header also names each component with its verdict, the repository's
+blocking list names the components' gaps (detailed under the component), and after the
+repository's sections each component gets the same sections under a header line of its
+own, their headings prefixed with the component's name. Stats come last.
+
 Every repository-derived string goes into a ``rich.text.Text`` (never through console
 markup), after ``visible`` has written control characters as escapes, so a file name can
 neither restyle the report nor send escape sequences to the terminal.
@@ -20,6 +25,7 @@ from prodready.model import AuditReport, CriterionResult, Evidence, Status, Verd
 from prodready.reporters._common import (
     EVIDENCE_PREVIEW,
     STATUS_ORDER,
+    VERDICT_MARK,
     blocking,
     by_dimension,
     location,
@@ -67,6 +73,7 @@ class _Page:
             emoji=False,
             legacy_windows=False,
         )
+        self.scope = ""  # a component's name, prefixed to headings in its sections
 
     def line(self, *parts: Part, indent: int = 0) -> None:
         text = Text.assemble(*parts)
@@ -77,6 +84,8 @@ class _Page:
 
     def heading(self, title: str) -> None:
         self.blank()
+        if self.scope:
+            title = f"{one_line(self.scope)} · {title}"
         self.line((title, "bold underline"))
 
     def blank(self) -> None:
@@ -117,6 +126,22 @@ def _header(page: _Page, report: AuditReport) -> None:
         one_line(report.kind_reason),
     )
     page.line(("root ", "dim"), one_line(report.root))
+    if report.components:
+        parts: list[Part] = [("components", "dim")]
+        for component in report.components:
+            verdict = component.verdict
+            gaps = len(component.decision.blocking)
+            parts += [
+                "  ",
+                (VERDICT_MARK[verdict], VERDICT_STYLE[verdict]),
+                " ",
+                (one_line(component.name), "bold"),
+                " ",
+                (verdict.value.upper(), VERDICT_STYLE[verdict]),
+            ]
+            if gaps:
+                parts.append((f" ({gaps} blocking)", "dim"))
+        page.line(*parts)
     for reason in report.decision.reasons:
         page.line("• ", one_line(reason), indent=2)
 
@@ -126,23 +151,27 @@ def _blocking(page: _Page, report: AuditReport) -> None:
     if not gaps:
         return
     page.heading(f"Blocking ({len(gaps)})")
-    for cid, result in gaps:
+    for cid, result, component in gaps:
         if result is None:
             page.line(_mark(Status.MISSING), " ", (one_line(cid), "bold"), indent=2)
             continue
         page.line(
             _mark(result.status),
             " ",
-            (one_line(result.id), "bold"),
+            (one_line(cid), "bold"),
             "  ",
             one_line(result.title),
             ("  " + result.status.value, STATUS_MARK[result.status][1]),
             indent=2,
         )
+        if component is not None:
+            continue  # what is missing and the fix are under the component
         if result.missing:
             page.line(("missing: ", "bold"), one_line(result.missing), indent=6)
         if result.remediation:
             page.line(("fix:     ", "bold"), one_line(result.remediation), indent=6)
+    if any(gap.component is not None for gap in gaps):
+        page.line(("a component's gaps are detailed in its section below", "dim"), indent=2)
 
 
 def _criterion(page: _Page, result: CriterionResult, blocking_ids: set[str]) -> None:
@@ -274,20 +303,48 @@ def _notes_and_errors(page: _Page, report: AuditReport) -> None:
                 one_line(error.reason),
                 indent=2,
             )
+
+
+def _stats(page: _Page, report: AuditReport) -> None:
     if report.stats:
         page.blank()
         items = "  ".join(f"{k} {v}" for k, v in stats_items(report.stats))
         page.line(("stats  ", "dim"), (items, "dim"))
 
 
-def render(report: AuditReport, *, color: bool = False, width: int = 100) -> str:
-    """Render the terminal report; ``color=False`` output contains no escape sequences."""
-    page = _Page(color=color, width=width)
-    _header(page, report)
+def _sections(page: _Page, report: AuditReport) -> None:
+    """Everything below a header, for the repository and for each component alike."""
     _blocking(page, report)
     _dimensions(page, report)
     _known_risk(page, report)
     _findings(page, report)
     _layers(page, report)
     _notes_and_errors(page, report)
+
+
+def _component(page: _Page, component: AuditReport) -> None:
+    verdict = component.verdict
+    style = "bold underline"
+    page.blank()
+    page.line(
+        ("Component ", style),
+        (one_line(component.name), style),
+        (f" ({one_line(component.root)}): ", style),
+        (verdict.value.upper(), f"{VERDICT_STYLE[verdict]} underline"),
+        (f" · tier {component.tier.value} · {component.kind.value}", style),
+    )
+    page.line(("why: ", "dim"), one_line(component.kind_reason), indent=2)
+    page.scope = component.name
+    _sections(page, component)
+    page.scope = ""
+
+
+def render(report: AuditReport, *, color: bool = False, width: int = 100) -> str:
+    """Render the terminal report; ``color=False`` output contains no escape sequences."""
+    page = _Page(color=color, width=width)
+    _header(page, report)
+    _sections(page, report)
+    for component in report.components:
+        _component(page, component)
+    _stats(page, report)
     return page.value()

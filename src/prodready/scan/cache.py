@@ -1,0 +1,125 @@
+"""The scan cache: results by file content, so a re-run only analyses what changed.
+
+One SQLite file in the user's cache directory (`PRODREADY_CACHE_DIR`, else
+`$XDG_CACHE_HOME/prodready`, else `~/.cache/prodready`). Entries are keyed by the digest
+of the file's bytes and of the rules' own source, so a new prodready version never reuses
+an old answer; a stat table (path, size, mtime) lets a warm run skip reading unchanged
+files. A cache that cannot be opened or written is simply not used: it is an optimisation,
+never a source of truth.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prodready.scan.engine import FileResult
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("PRODREADY_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "prodready" if xdg else Path.home() / ".cache" / "prodready"
+
+
+def rules_digest() -> str:
+    """Digest of the scan package's own source: any change to a rule invalidates results."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ScanCache:
+    def __init__(self, directory: Path | None = None) -> None:
+        self.version = rules_digest()
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, str]] = []
+        self._stats: list[tuple[str, int, int, str]] = []
+        self._known: dict[str, tuple[int, int, str]] = {}
+        directory = directory or default_cache_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(directory / "scan.sqlite", timeout=5)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS result (version TEXT, digest TEXT, data TEXT, "
+                "PRIMARY KEY (version, digest))"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, "
+                "mtime INTEGER, digest TEXT)"
+            )
+            self._db = db
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    def get(self, path: Path) -> FileResult | None:
+        from prodready.scan.engine import FileResult, RawHit
+
+        if self._db is None:
+            return None
+        try:
+            st = path.stat()
+            key = str(path.resolve())
+            row = self._db.execute(
+                "SELECT size, mtime, digest FROM stat WHERE path = ?", (key,)
+            ).fetchone()
+            if row is None or row[0] != st.st_size or row[1] != st.st_mtime_ns:
+                return None
+            data = self._db.execute(
+                "SELECT data FROM result WHERE version = ? AND digest = ?", (self.version, row[2])
+            ).fetchone()
+        except (OSError, sqlite3.Error):
+            return None
+        if data is None:
+            return None
+        try:
+            raw = json.loads(data[0])
+            return FileResult(
+                hits=tuple(RawHit(**h) for h in raw["hits"]),
+                facts=frozenset(raw["facts"]),
+                error=raw["error"],
+                suppressions=tuple((s[0], tuple(s[1]), s[2]) for s in raw["suppressions"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, path: Path, digest: str, result: FileResult) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            self._stats.append((str(path.resolve()), st.st_size, st.st_mtime_ns, digest))
+        data = json.dumps(
+            {
+                "hits": [h.__dict__ for h in result.hits],
+                "facts": sorted(result.facts),
+                "error": result.error,
+                "suppressions": [list(s) for s in result.suppressions],
+            }
+        )
+        self._pending.append((self.version, digest, data))
+
+    def flush(self) -> None:
+        if self._db is None or not (self._pending or self._stats):
+            return
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO result VALUES (?, ?, ?)", self._pending
+                )
+                self._db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)", self._stats)
+        except sqlite3.Error:
+            pass
+        self._pending.clear()
+        self._stats.clear()

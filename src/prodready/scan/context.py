@@ -1,0 +1,134 @@
+"""Everything a rule may ask about one file, computed in one walk of its syntax tree.
+
+Rules never walk the whole tree themselves: the single walk here sorts the nodes they care
+about into lists (calls, functions, handlers, ...), which is what keeps ten rules close to
+the cost of one parse. Name resolution through the file's imports lives here too, so every
+rule agrees that `from requests import get as fetch; fetch(url)` is `requests.get`.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class FileContext:
+    def __init__(self, path: str, source: str, tree: ast.Module) -> None:
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.calls: list[ast.Call] = []
+        self.functions: list[FunctionNode] = []
+        self.classes: list[ast.ClassDef] = []
+        self.handlers: list[ast.ExceptHandler] = []
+        self.assigns: list[ast.Assign | ast.AnnAssign] = []
+        self.loops: list[ast.For | ast.AsyncFor | ast.While] = []
+        self.withs: list[ast.With | ast.AsyncWith] = []
+        self.aliases: dict[str, str] = {}  # local name -> qualified name
+        self.module_constants: dict[str, ast.expr] = {}  # module-level NAME = <constant expr>
+        self.facts: set[str] = set()  # project facts this file establishes (see engine)
+        self._walk()
+
+    def _walk(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                self.calls.append(node)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                self.functions.append(node)
+            elif isinstance(node, ast.ExceptHandler):
+                self.handlers.append(node)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                self.assigns.append(node)
+            elif isinstance(node, ast.For | ast.AsyncFor | ast.While):
+                self.loops.append(node)
+            elif isinstance(node, ast.ClassDef):
+                self.classes.append(node)
+            elif isinstance(node, ast.With | ast.AsyncWith):
+                self.withs.append(node)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.aliases[local] = alias.name if alias.asname else local
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+                if isinstance(target, ast.Name) and _is_constant(stmt.value):
+                    self.module_constants[target.id] = stmt.value
+
+    # -- names ---------------------------------------------------------------------
+    def qualname(self, node: ast.expr) -> str:
+        """Dotted name of an expression with its first part resolved through the imports:
+        `r.get` after `import requests as r` is `requests.get`; "" if not a name chain."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return ""
+        head = self.aliases.get(node.id, node.id)
+        return ".".join([head, *reversed(parts)])
+
+    def call_name(self, call: ast.Call) -> str:
+        return self.qualname(call.func)
+
+    def imports(self, module: str) -> bool:
+        """Does this file import `module` or anything inside it?"""
+        return any(q == module or q.startswith(module + ".") for q in self.aliases.values())
+
+    # -- structure -------------------------------------------------------------------
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Child -> parent, built only for the rules that need to look upwards."""
+        parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+        return parents
+
+    def enclosing_function(self, node: ast.AST) -> FunctionNode | None:
+        current = self.parents.get(node)
+        while current is not None:
+            if isinstance(current, ast.FunctionDef | ast.AsyncFunctionDef):
+                return current
+            current = self.parents.get(current)
+        return None
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines()
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def has_star_kwargs(call: ast.Call) -> bool:
+    """`f(**options)` may carry any keyword, so a rule must not claim one is missing."""
+    return any(kw.arg is None for kw in call.keywords)
+
+
+def is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_constant(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return all(_is_constant(e) for e in node.elts)
+    if isinstance(node, ast.BinOp):
+        return _is_constant(node.left) and _is_constant(node.right)
+    return False

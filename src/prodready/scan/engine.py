@@ -1,0 +1,231 @@
+"""Run the rules over files: one parse per file, both cores, results cached by content.
+
+A file's result depends only on its bytes and on the rules, so it is cached under the
+content's digest (and the rules' own digest); a warm re-run reads no file whose size and
+modification time are unchanged. Some findings hold only if a fact about the whole
+application is true ("this app authenticates other routes"); files report such facts, and
+conditional hits are kept only when some file established the fact.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prodready.model import Finding, ReportError
+from prodready.repo.files import is_test_path, walk_repository
+from prodready.scan.cache import ScanCache
+from prodready.scan.context import FileContext
+from prodready.scan.registry import Rule, all_rules
+from prodready.scan.suppression import apply_suppressions
+
+_PARALLEL_THRESHOLD = 120
+_CHUNK = 48
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RawHit:
+    rule: str
+    line: int
+    end_line: int
+    message: str
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What scanning one file produced: cacheable, so only plain data."""
+
+    hits: tuple[RawHit, ...] = ()
+    facts: frozenset[str] = frozenset()
+    error: str | None = None
+    suppressions: tuple[tuple[int, tuple[str, ...], str], ...] = ()  # (line, ids, reason)
+
+
+@dataclass
+class ScanResult:
+    root: str
+    findings: list[Finding]
+    errors: list[ReportError]
+    stats: dict[str, int | float] = field(default_factory=dict)
+
+
+def scan_source(rel: str, data: bytes, tree: ast.Module | None = None) -> FileResult:
+    """All rules over one file. Never raises for bad input: the reason goes to `error`."""
+    from prodready.scan.suppression import find_suppressions
+
+    if b"\0" in data:
+        return FileResult(error="binary file with a .py name")
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return FileResult(error=f"not UTF-8 (byte {exc.start})")
+    if tree is None:
+        try:
+            tree = ast.parse(source, filename=rel)
+        except SyntaxError as exc:
+            return FileResult(error=f"syntax error at line {exc.lineno}")
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return FileResult(error=f"cannot be parsed: {type(exc).__name__}")
+    try:
+        ctx = FileContext(rel, source, tree)
+        hits: list[RawHit] = []
+        for rule in _rules().values():
+            for hit in rule.check(ctx):
+                hits.append(RawHit(rule.id, hit.line, hit.end_line, hit.message, hit.condition))
+    except RecursionError:
+        return FileResult(error="nested too deeply to analyse")
+    hits.sort(key=lambda h: (h.line, h.rule, h.message))
+    return FileResult(
+        hits=tuple(hits),
+        facts=frozenset(ctx.facts),
+        suppressions=tuple(find_suppressions(source)),
+    )
+
+
+_RULES: dict[str, Rule] | None = None
+
+
+def _rules() -> dict[str, Rule]:
+    global _RULES
+    if _RULES is None:
+        _RULES = all_rules()
+    return _RULES
+
+
+def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
+    """Production Python files under the given paths, relative to their common root."""
+    if len(paths) == 1 and paths[0].is_dir():
+        root = paths[0]
+        repo = walk_repository(root)
+        rels = [f for f in repo.files if f.endswith(".py") and not is_test_path(f)]
+        return root, rels, list(repo.errors)
+    resolved = [p.resolve() for p in paths]
+    root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
+    rels: list[str] = []
+    errors: list[ReportError] = []
+    for p in resolved:
+        if p.is_dir():
+            repo = walk_repository(p)
+            prefix = p.relative_to(root).as_posix()
+            errors.extend(repo.errors)
+            rels.extend(
+                f"{prefix}/{f}" if prefix != "." else f
+                for f in repo.files
+                if f.endswith(".py") and not is_test_path(f)
+            )
+        else:
+            rels.append(p.relative_to(root).as_posix())
+    return root, sorted(set(rels)), errors
+
+
+def scan_paths(
+    paths: Sequence[Path],
+    *,
+    jobs: int | None = None,
+    cache: ScanCache | None = None,
+    progress: Progress | None = None,
+) -> ScanResult:
+    root, rels, errors = discover(paths)
+    results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
+    findings, file_errors, stats = assemble(results)
+    stats["files"] = len(rels)
+    return ScanResult(
+        root=str(root),
+        findings=findings,
+        errors=sorted([*errors, *file_errors], key=lambda e: (e.path, e.reason)),
+        stats=stats,
+    )
+
+
+def scan_files(
+    root: Path,
+    rels: Sequence[str],
+    *,
+    jobs: int | None = None,
+    cache: ScanCache | None = None,
+    progress: Progress | None = None,
+) -> dict[str, FileResult]:
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    if cache is not None:
+        for rel in rels:
+            cached = cache.get(root / rel)
+            if cached is None:
+                todo.append(rel)
+            else:
+                results[rel] = cached
+    else:
+        todo = list(rels)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    fresh: dict[str, tuple[str, FileResult]] = {}
+    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
+        chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = 0
+            for chunk in pool.map(_scan_chunk, [(str(root), c) for c in chunks]):
+                fresh.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(todo))
+    else:
+        for rel in todo:
+            fresh.update(_scan_chunk((str(root), [rel])))
+    for rel, (digest, result) in fresh.items():
+        results[rel] = result
+        if cache is not None and digest:
+            cache.put(root / rel, digest, result)
+    if cache is not None:
+        cache.flush()
+    return results
+
+
+def _scan_chunk(item: tuple[str, list[str]]) -> dict[str, tuple[str, FileResult]]:
+    root, rels = item
+    out: dict[str, tuple[str, FileResult]] = {}
+    for rel in rels:
+        try:
+            with open(os.path.join(root, rel), "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            out[rel] = ("", FileResult(error=f"cannot be read: {exc.strerror}"))
+            continue
+        out[rel] = (hashlib.sha256(data).hexdigest(), scan_source(rel, data))
+    return out
+
+
+def assemble(
+    results: dict[str, FileResult],
+) -> tuple[list[Finding], list[ReportError], dict[str, int | float]]:
+    """Apply project facts, suppressions and rule metadata to the per-file hits."""
+    rules = _rules()
+    facts: set[str] = set()
+    for result in results.values():
+        facts.update(result.facts)
+    findings: list[Finding] = []
+    errors: list[ReportError] = []
+    for rel in sorted(results):
+        result = results[rel]
+        if result.error:
+            errors.append(ReportError(rel, result.error))
+            continue
+        raw = [h for h in result.hits if h.condition is None or h.condition in facts]
+        findings.extend(apply_suppressions(rel, raw, result.suppressions, rules))
+    stats: dict[str, int | float] = {
+        "findings": sum(1 for f in findings if not f.suppressed),
+        "suppressed": sum(1 for f in findings if f.suppressed),
+        "unreadable": len(errors),
+    }
+    return findings, errors, stats
+
+
+def findings_for(results: Iterable[Finding], categories: Iterable[str]) -> list[Finding]:
+    wanted = set(categories)
+    return [f for f in results if f.category in wanted]

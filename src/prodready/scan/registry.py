@@ -1,0 +1,113 @@
+"""How a scan rule is declared: one decorated function per rule, documented in its docstring.
+
+As with criteria, the decorator is the only registration, the docstring's four sections
+(What it does / Why it matters / Example / Fix) feed `prodready explain` and the SARIF
+rule help, and a rule cannot exist without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from prodready.criteria.base import parse_doc
+
+if TYPE_CHECKING:
+    from prodready.scan.context import FileContext
+
+# The category strings are a public contract: other tools filter on them.
+CATEGORIES = (
+    "timeout",
+    "retry-idempotency",
+    "swallowed-exception",
+    "sensitive-logging",
+    "missing-authn",
+    "idor",
+    "unvalidated-input",
+    "sql-injection",
+    "hardcoded-secret",
+    "unbounded-queue",
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports; the engine adds the rule's id, category, path and fix."""
+
+    line: int
+    end_line: int
+    message: str
+    # A project fact that must hold for the hit to count (e.g. "authenticates-routes"):
+    # some rules only make sense relative to the rest of the application.
+    condition: str | None = None
+
+
+Check = Callable[["FileContext"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # e.g. "PR101"
+    name: str  # e.g. "timeout"
+    category: str
+    severity: str  # "error" | "warning" | "note"
+    confidence: str  # "high" | "medium" | "low"
+    check: Check
+    what: str
+    why: str
+    example: str
+    fix: str
+
+    def documentation(self) -> str:
+        def indent(text: str) -> str:
+            return "\n".join("    " + ln if ln else "" for ln in text.splitlines())
+
+        return (
+            f"{self.id} ({self.name}): category {self.category} · severity {self.severity} · "
+            f"confidence {self.confidence}\n\n"
+            f"What it does\n{indent(self.what)}\n\nWhy it matters\n{indent(self.why)}\n\n"
+            f"Example\n{indent(self.example)}\n\nFix\n{indent(self.fix)}\n"
+        )
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    id: str, name: str, category: str, *, severity: str = "warning", confidence: str = "high"
+) -> Callable[[Check], Check]:
+    if category not in CATEGORIES:
+        raise RuntimeError(f"rule {id}: unknown category {category!r}")
+
+    def register(check: Check) -> Check:
+        if id in RULES:
+            raise RuntimeError(f"rule {id} is registered twice")
+        sections = parse_doc(check.__doc__ or "", where=f"rule {id}")
+        RULES[id] = Rule(
+            id=id,
+            name=name,
+            category=category,
+            severity=severity,
+            confidence=confidence,
+            check=check,
+            what=sections["What it does"],
+            why=sections["Why it matters"],
+            example=sections["Example"],
+            fix=sections["Fix"],
+        )
+        return check
+
+    return register
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, found by importing each module of `prodready.scan.rules`."""
+    import importlib
+    import pkgutil
+
+    from prodready.scan import rules as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{info.name}")
+    return dict(sorted(RULES.items()))

@@ -1,0 +1,1 @@
+"""The scan rules, one module each; importing a module registers its rule."""

@@ -1,0 +1,156 @@
+"""PR101 timeout: outbound network calls that can wait forever."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
+from prodready.scan.registry import Hit, rule
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+# callable -> index of the positional parameter that is the timeout (None: keyword only)
+_BLOCKING: dict[str, int | None] = {
+    "urllib.request.urlopen": 2,
+    "urllib2.urlopen": 2,
+    "socket.create_connection": 1,
+    "smtplib.SMTP": 3,
+    "smtplib.SMTP_SSL": None,
+    "smtplib.LMTP": None,
+    "http.client.HTTPConnection": 2,
+    "http.client.HTTPSConnection": None,
+    "ftplib.FTP": None,
+    "telnetlib.Telnet": 2,
+}
+_HTTPX_CALLS = frozenset(
+    {f"httpx.{v}" for v in _HTTP_VERBS | {"stream"}} | {"httpx.Client", "httpx.AsyncClient"}
+)
+_SESSION_FACTORIES = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session"}
+)
+
+
+@rule("PR101", "timeout", "timeout", severity="warning", confidence="high")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds outbound network calls that can wait forever: `requests` calls (module
+        functions, `requests.request`, and methods of `requests.Session` objects kept in
+        local variables or `self.` attributes) without `timeout=` or with `timeout=None`;
+        `urllib.request.urlopen`, `socket.create_connection`, `smtplib.SMTP`/`SMTP_SSL`,
+        `http.client` connections and `ftplib.FTP` without a timeout. httpx has a 5 s
+        default and aiohttp a 5-minute one, so they are flagged only for an explicit
+        `timeout=None`. Calls that pass `**kwargs` (which may carry the timeout) and
+        sessions whose class or mounted adapter sets a default are not flagged.
+    Why it matters:
+        `requests` waits forever by default. One slow dependency then holds a worker per
+        request until the whole service stops answering: the classic cascading failure.
+    Example:
+        `resp = requests.post(PAYMENTS_URL, json=payload)`
+    Fix:
+        Pass an explicit timeout sized to the caller's budget, e.g.
+        `requests.post(url, json=payload, timeout=(3.05, 10))`, or use a session class
+        that sets one by default.
+    """
+    sessions = _session_names(ctx)
+    for call in ctx.calls:
+        name = ctx.call_name(call)
+        if not name:
+            continue
+        head, _, verb = name.rpartition(".")
+        problem: str | None = None
+        if head == "requests" and verb in _HTTP_VERBS:
+            problem = _requests_problem(call, name)
+        elif verb in _HTTP_VERBS and head in sessions and _scope(ctx, call, head) in sessions[head]:
+            problem = _requests_problem(call, f"session {head}.{verb}")
+        elif name in _BLOCKING:
+            problem = _blocking_problem(call, name, _BLOCKING[name])
+        elif name in _HTTPX_CALLS:
+            kw = keyword(call, "timeout")
+            if kw is not None and is_none(kw.value):
+                problem = f"{name}(timeout=None) disables httpx's default timeout"
+        if problem:
+            yield Hit(call.lineno, call.end_lineno or call.lineno, problem)
+
+
+def _requests_problem(call: ast.Call, what: str) -> str | None:
+    if has_star_kwargs(call):
+        return None
+    kw = keyword(call, "timeout")
+    if kw is None:
+        return f"{what}() has no timeout; requests waits forever by default"
+    if is_none(kw.value):
+        return f"{what}(timeout=None) waits forever"
+    return None
+
+
+def _blocking_problem(call: ast.Call, name: str, position: int | None) -> str | None:
+    if has_star_kwargs(call):
+        return None
+    if position is not None and len(call.args) > position:
+        return (
+            None
+            if not is_none(call.args[position])
+            else f"{name}() with timeout None waits forever"
+        )
+    kw = keyword(call, "timeout")
+    if kw is None:
+        return f"{name}() has no timeout; it uses the global socket default (none)"
+    if is_none(kw.value):
+        return f"{name}(timeout=None) waits forever"
+    return None
+
+
+def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
+    """Names bound to a plain `requests.Session`, with the scopes where they are bound.
+
+    Scope matters: `session` is a Session in one function and Flask's session dict in
+    another, and `session.get("user")` on the dict is no network call. Locals are scoped
+    to their function, `self.` attributes to their class. Sessions made from a subclass
+    (where teams set a default timeout) are not tracked, nor sessions that get a timeout
+    adapter mounted.
+    """
+    names: dict[str, set[ast.AST]] = {}
+
+    def bind(name: str, node: ast.AST) -> None:
+        names.setdefault(name, set()).add(_scope(ctx, node, name))
+
+    for node in ctx.assigns:
+        value = node.value
+        if not isinstance(value, ast.Call) or ctx.call_name(value) not in _SESSION_FACTORIES:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            dotted = ctx.qualname(target) if isinstance(target, ast.Name | ast.Attribute) else ""
+            if dotted:
+                bind(dotted, node)
+    for with_node in ctx.withs:  # `with requests.Session() as s:`
+        for item in with_node.items:
+            expr = item.context_expr
+            if (
+                isinstance(expr, ast.Call)
+                and ctx.call_name(expr) in _SESSION_FACTORIES
+                and isinstance(item.optional_vars, ast.Name)
+            ):
+                bind(item.optional_vars.id, with_node)
+    for call in ctx.calls:  # session.mount(prefix, TimeoutAdapter(...)) sets a default
+        name = ctx.call_name(call)
+        if name.endswith(".mount") and len(call.args) >= 2 and isinstance(call.args[1], ast.Call):
+            if "timeout" in ctx.call_name(call.args[1]).lower():
+                names.pop(name.rsplit(".", 1)[0], None)
+    return names
+
+
+def _scope(ctx: FileContext, node: ast.AST, name: str) -> ast.AST:
+    """The function (or, for `self.x`, the class) a name lives in; the module otherwise."""
+    want_class = name.startswith("self.")
+    current = ctx.parents.get(node)
+    while current is not None:
+        if want_class and isinstance(current, ast.ClassDef):
+            return current
+        if not want_class and isinstance(
+            current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+        ):
+            return current
+        current = ctx.parents.get(current)
+    return ctx.tree
