@@ -25,6 +25,8 @@ from prodready.evidence.vulns import load_vulns
 from prodready.model import (
     AuditReport,
     Decision,
+    Dimension,
+    Evidence,
     Finding,
     Mode,
     Outcome,
@@ -40,6 +42,8 @@ from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import Progress, index_python
 
 T = TypeVar("T")
+# Criteria judged from parsed code: a "met" over files we could not parse says so.
+_CODE_DIMENSIONS = frozenset({Dimension.ARCHITECTURE, Dimension.TESTS, Dimension.OBSERVABILITY})
 _OBSERVABILITY_IDS = (
     "obs.logging",
     "obs.metrics",
@@ -180,6 +184,16 @@ def _audit_project(
             )
         else:
             outcome = crit.check(ctx)
+        if outcome.status is Status.MET and python.errors and crit.dimension in _CODE_DIMENSIONS:
+            outcome = replace(
+                outcome,
+                evidence=(
+                    *outcome.evidence,
+                    Evidence(
+                        f"{len(python.errors)} Python file(s) could not be analysed (see errors)"
+                    ),
+                ),
+            )
         evaluated.append((crit, _repository_paths(outcome, ctx)))
     waivers, expiry_notes = active_waivers(policy, options.today)
     results, waiver_notes = apply_policy(evaluated, policy, tier, waivers)

@@ -60,6 +60,7 @@ def test_test_and_production_paths() -> None:
     )
     assert not is_test_path("pkg/testing_utils.py")
     assert is_test_path("test/unit/helpers.py")
+    assert is_test_path("netbox/utilities/testing/api.py")
     assert not is_test_path("django/test/runner.py")  # a package's testing framework ships
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")

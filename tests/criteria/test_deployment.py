@@ -120,7 +120,7 @@ def test_container_problems_are_located(make_repo: RepoFactory) -> None:
     assert [(e.text, e.line) for e in r.evidence] == [
         ("base image python has no tag (means latest)", 2),
         ("final stage runs as root", 6),
-        ("no HEALTHCHECK (and no Kubernetes probes found)", 4),
+        ("no HEALTHCHECK (nor compose healthcheck or Kubernetes probes)", 4),
     ]
 
 
@@ -211,3 +211,31 @@ def test_irreversible_migrations(make_repo: RepoFactory) -> None:
     assert_status(
         evaluate(make_repo(SERVICE), "deploy.migrations-reversible"), Status.NOT_APPLICABLE
     )
+
+
+def test_build_and_test_images_are_not_judged_and_compose_healthcheck_counts(
+    make_repo: RepoFactory,
+) -> None:
+    files = {
+        **SERVICE,
+        "Dockerfile": GOOD_DOCKERFILE.replace('HEALTHCHECK CMD ["/healthcheck"]\n', ""),
+        "Dockerfile.dockerignore": "node_modules\n",
+        "frontend/Dockerfile.playwright": "FROM mcr.microsoft.com/playwright\n",
+        "extras/packaging/linux/Dockerfile": "FROM ubuntu\n",
+        "compose.yml": "services:\n  api:\n    build: .\n    healthcheck:\n      test: [CMD, curl, -f, localhost/healthz]\n",
+    }
+    r = evaluate(make_repo(files), "deploy.container")
+    assert_status(r, Status.MET)
+    assert locations(r) == [("Dockerfile", None)]
+
+
+def test_ci_follows_working_directory_and_nested_scripts(make_repo: RepoFactory) -> None:
+    files = {
+        **SERVICE,
+        ".github/workflows/test-backend.yml": "jobs:\n  t:\n    steps:\n      - run: bash scripts/tests-start.sh\n        working-directory: backend\n",
+        "backend/scripts/tests-start.sh": 'set -e\npython app/prestart.py\nbash scripts/test.sh "$@"\n',
+        "backend/scripts/test.sh": "set -e\ncoverage run -m pytest tests/\n",
+    }
+    r = evaluate(make_repo(files), "deploy.ci")
+    assert_status(r, Status.MET)
+    assert locations(r) == [("backend/scripts/test.sh", 2)]

@@ -65,3 +65,18 @@ def test_changelog_architecture_runbook(make_repo: RepoFactory) -> None:
         ("docs/adr/0001-use-postgres.md", None)
     ]
     assert locations(evaluate(full, "docs.runbook")) == [("RUNBOOK.md", None)]
+
+
+def test_runbook_and_architecture_headings(make_repo: RepoFactory) -> None:
+    svc = {"app.py": "from flask import Flask\napp = Flask(__name__)\n"}
+    loose = make_repo({**svc, "docs/git.md": "# Git\n\n## Common Operations\n\nrebase\n"})
+    assert_status(evaluate(loose, "docs.runbook"), Status.MISSING)
+    real = make_repo(
+        {
+            **svc,
+            "docs/service.md": "# Service\n\n## On-call\n\nPage @sre.\n",
+            "AGENTS.md": "# Agents\n\n## Architecture\n\nlayers\n",
+        }
+    )
+    assert locations(evaluate(real, "docs.runbook")) == [("docs/service.md", 3)]
+    assert locations(evaluate(real, "docs.architecture")) == [("AGENTS.md", 3)]

@@ -83,3 +83,12 @@ def test_library_gets_not_applicable(make_repo: RepoFactory) -> None:
     r = evaluate(make_repo(lib), "obs.metrics")
     assert_status(r, Status.NOT_APPLICABLE)
     assert "this is a library" in r.evidence[0].text
+
+
+def test_logging_evidence_prefers_the_application_over_migrations(make_repo: RepoFactory) -> None:
+    files = {
+        "alembic/env.py": "import logging.config\nlogging.config.fileConfig('alembic.ini')\n",
+        "app/main.py": "import logging\nfrom fastapi import FastAPI\nlogging.basicConfig()\napp = FastAPI()\n",
+    }
+    r = evaluate(make_repo(files), "obs.logging")
+    assert locations(r)[0] == ("app/main.py", 3)

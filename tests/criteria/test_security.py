@@ -47,7 +47,23 @@ def test_secret_files(make_repo: RepoFactory) -> None:
     }
     r = evaluate(make_repo(files), "security.secret-files")
     assert_status(r, Status.MISSING)
-    assert locations(r) == [(".env", None), ("deploy/server.key", None), ("keys/id_ed25519", None)]
+    assert locations(r) == [(".env", 1), ("deploy/server.key", None), ("keys/id_ed25519", None)]
+    assert r.evidence[0].text == "environment file with a real value for DATABASE_URL"
+
+
+def test_env_file_of_placeholders_and_public_values_is_not_a_leak(make_repo: RepoFactory) -> None:
+    files = {
+        ".env": "SECRET_KEY=changethis\nPOSTGRES_PASSWORD=changethis\nDOMAIN=localhost\n"
+        "DATABASE_URL=postgres://app:${POSTGRES_PASSWORD}@db/app\nSENTRY_DSN=\n",
+        "frontend/.env": "VITE_API_URL=http://localhost:8000\nVITE_API_TOKEN=abc123def456\n",
+    }
+    assert_status(evaluate(make_repo(files), "security.secret-files"), Status.MET)
+
+
+def test_env_file_with_a_real_token_is_named_with_its_line(make_repo: RepoFactory) -> None:
+    files = {".env": "DEBUG=1\n# stripe\nSTRIPE_API_KEY=sk_live_51Habc0123456789\n"}
+    r = evaluate(make_repo(files), "security.secret-files")
+    assert locations(r) == [(".env", 3)]
 
 
 def test_ignored_env_file_is_not_committed(make_repo: RepoFactory) -> None:

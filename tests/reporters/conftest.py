@@ -400,10 +400,197 @@ def hostile_report() -> AuditReport:
     )
 
 
+def _api_component() -> AuditReport:
+    """A critical service that blocks: two required gaps, one waived known risk."""
+    criteria = (
+        criterion(
+            "ARCH-002",
+            "Retries are idempotent",
+            Dimension.ARCHITECTURE,
+            Layer.CONSTRAINTS,
+            Status.MET,
+            Evidence("payment retries carry an idempotency key", "services/api/pay.py", 30),
+        ),
+        criterion(
+            "TEST-001",
+            "Changed lines are executed by tests",
+            Dimension.TESTS,
+            Layer.VERIFICATION,
+            Status.MISSING,
+            Evidence("services/api/pay.py lines 12-40 not executed", "services/api/pay.py", 12),
+            missing="41% of changed lines executed; critical requires 90%",
+            remediation="Add tests for services/api/pay.py.",
+        ),
+        criterion(
+            "DEPL-001",
+            "Rollback plan documented",
+            Dimension.DEPLOYMENT,
+            Layer.OPERATION,
+            Status.UNKNOWN,
+            missing="no deploy manifest found for services/api",
+            remediation="Describe how to roll back a bad release in services/api/RUNBOOK.md.",
+        ),
+        criterion(
+            "SEC-004",
+            "Debug mode off in production settings",
+            Dimension.SECURITY,
+            Layer.CONSTRAINTS,
+            Status.WAIVED,
+            Evidence("app.debug = True", "services/api/app.py", 3),
+            missing="debug mode is on in services/api/app.py",
+            remediation="Turn debug mode off outside development.",
+            waiver=WaiverRef(
+                id="W-3",
+                owner="@api-team",
+                approved_by="@cto",
+                expires="2031-01-31",
+                reason="debug toolbar until the 2.0 cut-over",
+            ),
+            original_status=Status.MISSING,
+        ),
+        criterion(
+            "OBS-002",
+            "Structured logging",
+            Dimension.OBSERVABILITY,
+            Layer.OPERATION,
+            Status.MET,
+            Evidence("structlog configured", "services/api/logging.py", 5),
+        ),
+        criterion(
+            "OWN-001",
+            "CODEOWNERS covers changed paths",
+            Dimension.OWNERSHIP,
+            Layer.ACCOUNTABILITY,
+            Status.MET,
+            Evidence("@api-team owns /services/api/", ".github/CODEOWNERS", 1),
+        ),
+    )
+    return AuditReport(
+        root="services/api",
+        tier=Tier.CRITICAL,
+        kind=ProjectKind.SERVICE,
+        kind_reason="services/api/app.py creates a web application (Flask(...))",
+        decision=Decision(
+            verdict=Verdict.BLOCK,
+            blocking=("TEST-001", "DEPL-001"),
+            known_risks=("SEC-004",),
+            reasons=(
+                "2 required criteria are not met: TEST-001, DEPL-001",
+                "1 gap is waived as known risk: SEC-004",
+            ),
+        ),
+        criteria=criteria,
+        errors=(ReportError("services/api/coverage.xml", "not well-formed XML"),),
+        layers=(
+            LayerSummary(Layer.CONSTRAINTS, met=1, applicable=2),
+            LayerSummary(Layer.VERIFICATION, met=0, applicable=1),
+            LayerSummary(Layer.OPERATION, met=1, applicable=2),
+            LayerSummary(Layer.ACCOUNTABILITY, met=1, applicable=1),
+        ),
+        stats={"files": 12, "python_files": 9, "criteria": 6},
+        name="api",
+    )
+
+
+def _tools_component() -> AuditReport:
+    """An experimental CLI that ships: its only gap is advisory."""
+    return AuditReport(
+        root="tools",
+        tier=Tier.EXPERIMENTAL,
+        kind=ProjectKind.CLI,
+        kind_reason="console script in tools/pyproject.toml",
+        decision=Decision(
+            verdict=Verdict.SHIP,
+            blocking=(),
+            known_risks=(),
+            reasons=("all required criteria are met",),
+        ),
+        criteria=(
+            criterion(
+                "TEST-002",
+                "Test suite passes",
+                Dimension.TESTS,
+                Layer.VERIFICATION,
+                Status.MET,
+                Evidence("14 tests, 0 failures", "tools/junit.xml"),
+            ),
+            criterion(
+                "DOC-001",
+                "README explains how to run the tool",
+                Dimension.DOCUMENTATION,
+                Layer.INTENT,
+                Status.MISSING,
+                required=False,
+                missing="no README in tools/",
+                remediation="Add tools/README.md with a usage example.",
+            ),
+        ),
+        layers=(
+            LayerSummary(Layer.INTENT, met=0, applicable=1),
+            LayerSummary(Layer.VERIFICATION, met=1, applicable=1),
+        ),
+        stats={"files": 3, "python_files": 2, "criteria": 2},
+        name="tools",
+    )
+
+
+def monorepo_report() -> AuditReport:
+    """A repository with two components: "api" (critical) blocks, "tools" ships. The
+    repository's own criteria are met; its decision names the components' gaps."""
+    return AuditReport(
+        root="/srv/checkout/acme",
+        tier=Tier.INTERNAL,
+        kind=ProjectKind.LIBRARY,
+        kind_reason="Python code with no server entry point or console script",
+        decision=Decision(
+            verdict=Verdict.BLOCK,
+            blocking=("api:TEST-001", "api:DEPL-001"),
+            known_risks=("api:SEC-004",),
+            reasons=(
+                "[api] 2 required criteria are not met: TEST-001, DEPL-001",
+                "[api] 1 gap is waived as known risk: SEC-004",
+                "[tools] all required criteria are met",
+            ),
+        ),
+        criteria=(
+            criterion(
+                "TEST-002",
+                "Test suite passes",
+                Dimension.TESTS,
+                Layer.VERIFICATION,
+                Status.MET,
+                Evidence("31 tests, 0 failures", "junit.xml"),
+            ),
+            criterion(
+                "OWN-002",
+                "On-call rotation named",
+                Dimension.OWNERSHIP,
+                Layer.ACCOUNTABILITY,
+                Status.MISSING,
+                required=False,
+                missing="no on-call rotation in prodready.toml [ownership]",
+                remediation="Name the on-call rotation under [ownership] oncall.",
+            ),
+        ),
+        layers=(
+            LayerSummary(Layer.VERIFICATION, met=1, applicable=1),
+            LayerSummary(Layer.ACCOUNTABILITY, met=0, applicable=1),
+        ),
+        policy_notes=("waiver W-9 for OBS-001 expired on 2024-01-31 and no longer counts",),
+        stats={"files": 31, "python_files": 4, "criteria": 2},
+        components=(_api_component(), _tools_component()),
+    )
+
+
 @pytest.fixture
 def factories() -> dict[str, Callable[[], AuditReport]]:
     """The report factories by name, for tests that need fresh, equal reports."""
-    return {"block": block_report, "ship": ship_report, "hostile": hostile_report}
+    return {
+        "block": block_report,
+        "ship": ship_report,
+        "hostile": hostile_report,
+        "monorepo": monorepo_report,
+    }
 
 
 @pytest.fixture
@@ -419,6 +606,11 @@ def ship() -> AuditReport:
 @pytest.fixture
 def hostile() -> AuditReport:
     return hostile_report()
+
+
+@pytest.fixture
+def monorepo() -> AuditReport:
+    return monorepo_report()
 
 
 class Golden:

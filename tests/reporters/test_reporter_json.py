@@ -27,6 +27,7 @@ def test_top_level_shape(block: AuditReport) -> None:
         "tier",
         "kind",
         "kind_reason",
+        "name",
         "root",
         "decision",
         "criteria",
@@ -35,8 +36,10 @@ def test_top_level_shape(block: AuditReport) -> None:
         "errors",
         "policy_notes",
         "stats",
+        "components",
     ]
     assert doc["schema"] == "prodready.audit/1"
+    assert (doc["name"], doc["components"]) == ("", [])
     assert (doc["verdict"], doc["tier"], doc["kind"]) == ("block", "production", "service")
     assert doc["root"] == "/srv/checkout/acme-billing"
     assert doc["decision"] == {

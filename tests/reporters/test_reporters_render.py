@@ -12,12 +12,12 @@ from prodready.errors import EXIT_USAGE, UsageError
 from prodready.model import AuditReport
 from prodready.reporters import FORMATS, render
 
-GOLDEN_NAMES = {
-    "text": "block.txt",
-    "markdown": "block.md",
-    "json": "block.json",
-    "html": "block.html",
-    "sarif": "block.sarif",
+GOLDEN_SUFFIXES = {
+    "text": "txt",
+    "markdown": "md",
+    "json": "json",
+    "html": "html",
+    "sarif": "sarif",
 }
 
 
@@ -27,7 +27,12 @@ def test_formats_are_the_documented_five() -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_block_report_matches_golden(fmt: str, block: AuditReport, golden: Any) -> None:
-    golden.check(GOLDEN_NAMES[fmt], render(block, fmt))
+    golden.check(f"block.{GOLDEN_SUFFIXES[fmt]}", render(block, fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_monorepo_report_matches_golden(fmt: str, monorepo: AuditReport, golden: Any) -> None:
+    golden.check(f"monorepo.{GOLDEN_SUFFIXES[fmt]}", render(monorepo, fmt))
 
 
 def test_unknown_format_is_a_usage_error(block: AuditReport) -> None:
@@ -41,7 +46,7 @@ def test_unknown_format_is_a_usage_error(block: AuditReport) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("name", ["block", "ship", "hostile"])
+@pytest.mark.parametrize("name", ["block", "ship", "hostile", "monorepo"])
 def test_same_report_gives_same_bytes(
     fmt: str, name: str, factories: dict[str, Callable[[], AuditReport]]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tomllib
 
@@ -27,12 +28,18 @@ CI_SYSTEMS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _RUNS_TESTS = re.compile(
     r"\b(pytest|py\.test|tox|nox|unittest|runtests(\.py)?|manage\.py\s+test|"
     r"make\s+(test|check|ci)|(npm|yarn|pnpm)\s+(run\s+)?test|hatch\s+(run\s+)?test|"
-    r"go\s+test|mvn\s+(test|verify)|gradlew?\s+test|cargo\s+test)\b"
+    r"go\s+test|mvn\s+(test|verify)|gradlew?\s+test|cargo\s+test|playwright\s+test|vitest|jest)\b"
 )
 _INSTALLS = re.compile(
     r"\b(pip|pip3|uv pip|poetry|pipx|apt-get|brew)\s+(install|add)\b|\bpip install\b"
 )
+_WORKDIR = re.compile(r"working[-_]directory:\s*([^\s#]+)")
 _SCRIPT_REF = re.compile(r"(?:^|[\s'\"=])(\.?/?[\w.-]+(?:/[\w.-]+)+|\./[\w.-]+)")
+_BUILD_IMAGE = re.compile(
+    r"(^|/)(packaging|build|ci|\.ci|\.devcontainer|\.github|e2e|testing|tools)/|"
+    r"Dockerfile\.(test|tests|ci|dev|e2e|playwright|build|docs)$|(test|dev|e2e|ci|docs)\.Dockerfile$",
+    re.I,
+)
 _LOCK_FILES = (
     "poetry.lock",
     "uv.lock",
@@ -97,7 +104,18 @@ def ci(ctx: AuditContext) -> Outcome:
     )
 
 
-def _test_command(ctx: AuditContext, rel: str, text: str, depth: int) -> Evidence | None:
+def _test_command(
+    ctx: AuditContext,
+    rel: str,
+    text: str,
+    depth: int,
+    seen: set[str] | None = None,
+    workdirs: tuple[str, ...] = (),
+) -> Evidence | None:
+    """The first line that runs tests in a CI file or, up to three scripts deep, in the
+    repository scripts it calls (resolved from the root, the calling script's folder and
+    any `working-directory:` the file names)."""
+    seen = seen if seen is not None else {rel}
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.split(" #", 1)[0].strip()
         if not stripped or stripped.startswith("#"):
@@ -105,13 +123,19 @@ def _test_command(ctx: AuditContext, rel: str, text: str, depth: int) -> Evidenc
         match = _RUNS_TESTS.search(stripped)
         if match and not _INSTALLS.search(stripped):
             return Evidence(stripped[:100], rel, number)
-    if depth > 0:
+    if depth >= 3:
         return None
+    # a script runs in the directory its caller ran in, so working directories carry down
+    workdirs = (*workdirs, *(d.strip().strip("'\"./") for d in _WORKDIR.findall(text)))
+    bases = ["", rel.rsplit("/", 1)[0] if "/" in rel else "", *workdirs]
     for ref in _SCRIPT_REF.findall(text):
-        target = ref.removeprefix("./")
-        if target != rel and ctx.repo.is_file(target):
+        for base in dict.fromkeys(bases):
+            target = posixpath.normpath(posixpath.join(base, ref.removeprefix("./")))
+            if target in seen or not ctx.repo.is_file(target):
+                continue
+            seen.add(target)
             script = ctx.repo.read_text(target) or ""
-            hit = _test_command(ctx, target, script, depth + 1)
+            hit = _test_command(ctx, target, script, depth + 1, seen, workdirs)
             if hit is not None:
                 return hit
     return None
@@ -220,11 +244,26 @@ def _pyproject_dependencies(ctx: AuditContext) -> int:
 
 
 def _dockerfiles(ctx: AuditContext) -> list[str]:
+    """Images that run the project; build, packaging and test images are not judged."""
+    found = ctx.repo.matching("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile")
     return [
         f
-        for f in ctx.repo.matching("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile")
+        for f in found
         if not is_test_path(f)
+        and not f.endswith((".dockerignore", ".md"))
+        and not _BUILD_IMAGE.search(f)
     ]
+
+
+def _compose_healthcheck(ctx: AuditContext) -> Evidence | None:
+    for rel in ctx.repo.matching(
+        "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml"
+    ):
+        text = ctx.repo.read_text(rel) or ""
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip().startswith("healthcheck:"):
+                return Evidence("compose healthcheck", rel, number)
+    return None
 
 
 @criterion(
@@ -237,9 +276,10 @@ def _dockerfiles(ctx: AuditContext) -> list[str]:
 def container(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        For each Dockerfile: every base image is pinned (a tag other than `latest`, or a
-        digest); the final stage switches to a non-root `USER`; and there is a
-        `HEALTHCHECK` (or Kubernetes probes in the repository's manifests).
+        For each Dockerfile that builds the project's image (build, packaging, CI and test
+        images are skipped): every base image is pinned (a tag other than `latest`, or a
+        digest); the final stage switches to a non-root `USER`; and, for a service, there
+        is a `HEALTHCHECK` (or a compose `healthcheck:` or Kubernetes probes).
     Why it matters:
         `FROM python:latest` rebuilds into a different image tomorrow; a root container
         turns any code execution bug into control of the node; without a health check the
@@ -254,7 +294,12 @@ def container(ctx: AuditContext) -> Outcome:
     files = _dockerfiles(ctx)
     if not files:
         return Outcome.not_applicable("no Dockerfile in the repository")
-    has_probes = bool(ctx.manifests.probe_paths)
+    # Only a service needs a health check; a compose file or Kubernetes probes may hold it.
+    health_elsewhere = (
+        not ctx.is_service
+        or bool(ctx.manifests.probe_paths)
+        or _compose_healthcheck(ctx) is not None
+    )
     problems: list[Evidence] = []
     for rel in files:
         text = ctx.repo.read_text(rel)
@@ -279,9 +324,11 @@ def container(ctx: AuditContext) -> Outcome:
         elif users[-1].args.split(":")[0].strip() in ("root", "0"):
             problems.append(Evidence(f"final stage runs as {users[-1].args}", rel, users[-1].line))
         checks = [i for i in final.instructions if i.keyword == "HEALTHCHECK"]
-        if (not checks or checks[-1].args.upper().startswith("NONE")) and not has_probes:
+        if (not checks or checks[-1].args.upper().startswith("NONE")) and not health_elsewhere:
             problems.append(
-                Evidence("no HEALTHCHECK (and no Kubernetes probes found)", rel, final.line)
+                Evidence(
+                    "no HEALTHCHECK (nor compose healthcheck or Kubernetes probes)", rel, final.line
+                )
             )
     if problems:
         return Outcome.gap(f"{len(problems)} container image problem(s)", *problems[:_MAX_LISTED])

@@ -21,6 +21,14 @@ _ARCHITECTURE = re.compile(
     r"(docs?/)?(adrs?|decisions|architecture/decisions)/.+\.(md|rst|txt|adoc))$",
     re.I,
 )
+# A heading that names operating the service, not any "operations" (a git cheat sheet's
+# "Common Operations" is no runbook).
+_RUNBOOK_HEADING = re.compile(
+    r"\b(run ?books?|on-?call|incident response|playbooks?|operating (the|this) service|"
+    r"operations (guide|manual|handbook))\b",
+    re.I,
+)
+_ARCHITECTURE_HEADING = re.compile(r"^#*\s*(architecture|system design|design overview)\b", re.I)
 _RUNBOOK = re.compile(
     r"^((docs?/)?(runbooks?|playbooks?|operations|ops|on-?call)(\.\w+)?|"
     r"(docs?/)?(runbooks?|playbooks?|operations|ops)/.+\.(md|rst|txt|adoc))$",
@@ -143,8 +151,9 @@ def changelog(ctx: AuditContext) -> Outcome:
 def architecture(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Looks for `ARCHITECTURE.md`, `docs/architecture`/`docs/design` documents, or
-        architecture decision records (`docs/adr/`, `docs/decisions/`).
+        Looks for `ARCHITECTURE.md`, `docs/architecture`/`docs/design` documents,
+        architecture decision records (`docs/adr/`, `docs/decisions/`), or an
+        "Architecture" section heading in the README or documentation.
     Why it matters:
         Constraints that live only in people's heads are the ones an assistant (or a new
         engineer) breaks first. Written decisions say why the code is shaped as it is.
@@ -157,6 +166,9 @@ def architecture(ctx: AuditContext) -> Outcome:
     found = _matching(ctx, _ARCHITECTURE)
     if found:
         return Outcome.met(*[Evidence("architecture notes", f) for f in found[:3]])
+    headings = ctx.search_documents(_ARCHITECTURE_HEADING, headings_only=True)
+    if headings:
+        return Outcome.met(*headings[:3])
     return Outcome.gap("no ARCHITECTURE.md, design notes or decision records")
 
 
@@ -172,8 +184,8 @@ def runbook(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Looks for a runbook: `RUNBOOK.md`, `docs/runbook*`, `runbooks/`,
-        `docs/operations` or a playbook, or a "Runbook"/"Operations" section heading in
-        the documentation.
+        `docs/operations` or a playbook, or a section heading about runbooks, on-call or
+        incident response in the documentation.
     Why it matters:
         The person paged at night is often not the person who wrote the service. A runbook
         says how to check it, restart it, scale it and whom to call.
@@ -186,9 +198,7 @@ def runbook(ctx: AuditContext) -> Outcome:
     found = _matching(ctx, _RUNBOOK)
     if found:
         return Outcome.met(*[Evidence("runbook", f) for f in found[:3]])
-    headings = ctx.search_documents(
-        re.compile(r"\b(runbook|on-?call|operations)\b", re.I), headings_only=True
-    )
+    headings = ctx.search_documents(_RUNBOOK_HEADING, headings_only=True)
     if headings:
         return Outcome.met(*headings[:3])
     if ctx.kind is not ProjectKind.SERVICE:

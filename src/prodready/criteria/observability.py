@@ -42,6 +42,17 @@ _ERROR_LIBS = ("sentry_sdk", "raven", "rollbar", "bugsnag", "honeybadger", "airb
 _LOG_CONFIG_FILE = re.compile(
     r"(^|/)(logging|log_config|logconfig)[^/]*\.(conf|ini|ya?ml|json|toml)$"
 )
+_INCIDENTAL = re.compile(
+    r"(^|/)(alembic|migrations|scripts?|bin)/|example|sample|testing|_test\.py$"
+)
+
+
+def _incidental(evidence: Evidence) -> bool:
+    """Sort key: configuration in migrations, scripts or example settings comes last, so
+    the evidence shown is the application's own set-up."""
+    return bool(evidence.path and _INCIDENTAL.search(evidence.path))
+
+
 _INSTRUMENT_CMD = re.compile(r"opentelemetry-instrument|ddtrace-run|newrelic-admin run-program")
 
 
@@ -70,7 +81,7 @@ def logging_configured(ctx: AuditContext) -> Outcome:
         Configure logging once at start-up, preferably as JSON
         (`structlog` or `python-json-logger`), with level from the environment.
     """
-    configured = ctx.signals("logging-config")
+    configured = sorted(ctx.signals("logging-config"), key=_incidental)
     files = [
         Evidence("logging configuration file", f)
         for f in ctx.repo.files

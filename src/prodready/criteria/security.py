@@ -23,6 +23,16 @@ SECURITY_POLICY_FILES = (
 _SETTINGS_NAME = re.compile(r"(^|/)(settings|config)(/[^/]+|[^/]*)\.py$")
 _NON_PROD_SETTINGS = re.compile(r"(dev|local|test|ci|debug|example|sample)", re.I)
 _ENV_EXAMPLE = re.compile(r"\.(example|sample|template|dist|defaults?|tmpl|tpl|test|ci)$", re.I)
+_SECRET_KEY = re.compile(
+    r"(SECRET|TOKEN|PASSWORD|PASSWD|PWD|API_?KEY|PRIVATE|CREDENTIAL|DSN|AUTH)", re.I
+)
+_PUBLIC_PREFIX = ("VITE_", "NEXT_PUBLIC_", "REACT_APP_", "PUBLIC_", "NUXT_PUBLIC_", "EXPO_PUBLIC_")
+_PLACEHOLDER = re.compile(
+    r"^(change[-_ ]?(this|me|it)?|changethis|todo|xxx+|\*+|<.*>|\$\{?\w+\}?|your[-_].*|example.*|"
+    r"dummy.*|placeholder|secret|password|test.*|dev.*|local.*|none|null|false|true|)$",
+    re.I,
+)
+_URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@\s]+)@")
 _KEY_NAMES = {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"}
 _KEY_SUFFIXES = (".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk")
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
@@ -91,6 +101,32 @@ def debug_mode(ctx: AuditContext) -> Outcome:
     return Outcome.met(Evidence("no literal debug=True in production code or settings"))
 
 
+def _env_secret(text: str | None) -> tuple[int, str] | None:
+    """(line, variable) of the first secret-looking variable with a real value.
+
+    Many projects commit a `.env` of development defaults (`SECRET_KEY=changethis`) that
+    the application refuses outside development; those, and public build-time variables
+    (`VITE_API_URL`), are not leaked secrets.
+    """
+    if text is None:
+        return (1, "its contents (unreadable as text)")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.removeprefix("export ").partition("=")
+        name = name.strip()
+        value = value.split(" #", 1)[0].strip().strip("'\"")
+        if name.upper().startswith(_PUBLIC_PREFIX):
+            continue
+        in_url = _URL_PASSWORD.search(value)
+        if in_url and not _PLACEHOLDER.match(in_url.group(1)):
+            return (number, name)
+        if _SECRET_KEY.search(name) and not _PLACEHOLDER.match(value) and len(value) >= 6:
+            return (number, name)
+    return None
+
+
 def _is_production_settings(rel: str) -> bool:
     if not _SETTINGS_NAME.search(rel):
         return False
@@ -107,7 +143,9 @@ def _is_production_settings(rel: str) -> bool:
 def secret_files(ctx: AuditContext) -> Outcome:
     """
     What it does:
-        Names `.env` files (not `.env.example` and similar templates), SSH private keys
+        Names `.env` files (not `.env.example` and similar templates) that give a
+        secret-looking variable (`*_SECRET`, `*_TOKEN`, `*PASSWORD*`, a password inside a
+        URL...) a real value rather than a placeholder such as `changethis`, SSH private keys
         (`id_rsa`...), and key stores or `.pem`/`.key` files that contain a private
         key, outside tests, examples and docs, that .gitignore does not exclude.
     Why it matters:
@@ -125,7 +163,11 @@ def secret_files(ctx: AuditContext) -> Outcome:
             continue
         name = rel.rsplit("/", 1)[-1]
         if (name == ".env" or name.startswith(".env.")) and not _ENV_EXAMPLE.search(name):
-            hits.append(Evidence("environment file with settings and secrets", rel))
+            secret = _env_secret(ctx.repo.read_text(rel, limit=200_000))
+            if secret is not None:
+                hits.append(
+                    Evidence(f"environment file with a real value for {secret[1]}", rel, secret[0])
+                )
         elif name in _KEY_NAMES:
             hits.append(Evidence("SSH private key", rel))
         elif name.lower().endswith(_KEY_SUFFIXES):

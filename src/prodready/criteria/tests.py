@@ -59,9 +59,12 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
     conftests = [f for f in repo.files if f.endswith("conftest.py")]
     if conftests:
         return Runner("pytest", Evidence("conftest.py present", conftests[0]), _PYTEST_DEFAULT)
-    for rel in ("runtests.py", "tests/runtests.py", "manage.py"):
+    scripts = ["runtests.py", "tests/runtests.py", "manage.py"]
+    scripts += [f for f in repo.files if f.count("/") == 1 and f.endswith("/manage.py")]
+    for rel in scripts:
         if repo.is_file(rel):
-            return Runner("unittest/django", Evidence("test runner script", rel), ("test*.py",))
+            name = "django" if rel.endswith("manage.py") else "unittest/django"
+            return Runner(name, Evidence("test runner script", rel), ("test*.py",))
     if repo.is_file("noxfile.py"):
         return Runner("nox", Evidence("noxfile.py", "noxfile.py"), (*_PYTEST_DEFAULT, "test*.py"))
     if any(t.tests for t in ctx.python.tests()):

@@ -127,9 +127,10 @@ def is_test_path(rel: str) -> bool:
     name = parts[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
         return True
-    # `tests/` anywhere is tests; `test/` and `testing/` only at the top, because inside a
-    # package they are usually production code (django/test/ is Django's testing framework)
-    return "tests" in parts[:-1] or (len(parts) > 1 and parts[0] in TEST_DIR_NAMES)
+    # `tests/` and `testing/` anywhere are tests; `test/` only at the top, because inside a
+    # package it is usually production code (django/test/ is Django's testing framework)
+    dirs = parts[:-1]
+    return "tests" in dirs or "testing" in dirs or (len(parts) > 1 and parts[0] == "test")
 
 
 def is_production_path(rel: str) -> bool:

@@ -8,6 +8,7 @@ repository code: ``ast.parse`` only.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 
 
@@ -55,6 +56,9 @@ class PyFacts:
     error: str | None = None  # why the file could not be analysed
 
 
+# Newer syntax (PEP 701 f-strings, PEP 758 except) fails under an older interpreter; say
+# which one parsed the file so the error is not mistaken for broken code.
+_PARSER = f" (parsed as Python {sys.version_info.major}.{sys.version_info.minor})"
 _ASSERT_WORDS = ("assert", "raises", "warns", "fail", "expect", "verify", "check", "should")
 _HTTP_ROUTE_ATTRS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "add_url_rule"}
@@ -126,7 +130,9 @@ def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
     try:
         tree = ast.parse(text, filename=rel)
     except SyntaxError as exc:
-        return PyFacts(rel, len(lines), code_lines, error=f"syntax error at line {exc.lineno}")
+        return PyFacts(
+            rel, len(lines), code_lines, error=f"syntax error at line {exc.lineno}{_PARSER}"
+        )
     except (ValueError, RecursionError, MemoryError) as exc:
         return PyFacts(rel, len(lines), code_lines, error=f"cannot be parsed: {type(exc).__name__}")
     walker = _Walker(rel, is_test)
@@ -343,7 +349,7 @@ class _Walker:
         candidates: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if node.name.startswith("test"):
+                if node.name.startswith("test") and _is_real_test(node):
                     candidates.append((node, node.name))
                 elif _asserts(node, frozenset()):
                     self.asserting_helpers.add(node.name)
@@ -355,17 +361,19 @@ class _Walker:
                     if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                         continue
                     if is_test_class and item.name.startswith("test"):
-                        candidates.append((item, f"{node.name}.{item.name}"))
+                        if _is_real_test(item):
+                            candidates.append((item, f"{node.name}.{item.name}"))
                     elif _asserts(item, frozenset()):
                         self.asserting_helpers.add(item.name)
         # A test may delegate to another test or helper that asserts (self.test_base());
         # grow the set of asserting names until it stops changing.
         asserting = set(self.asserting_helpers)
+        local_tests = {func.name for func, _ in candidates}
         verdicts: dict[str, bool] = {}
         for _ in range(3):
             helpers = frozenset(asserting)
             for func, qualname in candidates:
-                verdicts[qualname] = _asserts(func, helpers)
+                verdicts[qualname] = _asserts(func, helpers, local_tests)
                 if verdicts[qualname]:
                     asserting.add(func.name)
             if helpers == frozenset(asserting):
@@ -423,9 +431,31 @@ def _is_empty_body(body: list[ast.stmt]) -> bool:
     return True
 
 
-def _asserts(func: ast.FunctionDef | ast.AsyncFunctionDef, helpers: frozenset[str]) -> bool:
+def _is_real_test(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Not a test to judge: an override that disables an inherited test (`pass`,
+    `return`), or a benchmark (it measures, it is not meant to assert)."""
+    body = [
+        stmt
+        for stmt in func.body
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant))
+    ]
+    if all(
+        isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Return) and stmt.value is None)
+        for stmt in body
+    ):
+        return False
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)]
+    return "benchmark" not in params
+
+
+def _asserts(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    helpers: frozenset[str],
+    local_tests: frozenset[str] | set[str] = frozenset(),
+) -> bool:
     """Does this test check anything? Assertion statements, assert-like calls, raising
-    ``AssertionError``, or a call to a helper in the same file that asserts."""
+    `AssertionError`, a call to a helper in the same file that asserts, or a call to an
+    inherited test (`super().test_x()`), whose assertions live in another file."""
     for node in ast.walk(func):
         if isinstance(node, ast.Assert):
             return True
@@ -439,5 +469,9 @@ def _asserts(func: ast.FunctionDef | ast.AsyncFunctionDef, helpers: frozenset[st
             if last in helpers or name.rsplit(".", 1)[-1] in helpers:
                 return True
             if any(w in last for w in _ASSERT_WORDS):
+                return True
+            method = name.rsplit(".", 1)[-1]
+            inherited = name.startswith("super().") or method not in local_tests
+            if "." in name and method.startswith("test") and inherited:
                 return True
     return False

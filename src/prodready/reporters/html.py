@@ -5,6 +5,12 @@ repository-derived string is HTML-escaped; ``finalize`` additionally writes cont
 bidi-override characters as visible escapes. A Content-Security-Policy meta tag
 (``default-src 'none'``) makes a browser refuse any fetch or script even if one slipped in.
 This module only arranges the report for the template (groups, counts, bar geometry).
+
+In a monorepo the header names each component with its verdict, the repository's blocking
+gaps include the components' (linked to the component), and a components section follows
+with a summary table and a card per component (verdict, tier, kind, blocking gaps, known
+risk, per-dimension chart and table) built from the same template macros. Anchors are
+numbered (``component-1``), never derived from a repository-derived name.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from prodready.model import AuditReport, CriterionResult, Dimension, Status
 from prodready.reporters._common import (
     EVIDENCE_PREVIEW,
     STATUS_ORDER,
+    VERDICT_MARK,
     blocking,
     by_dimension,
     location,
@@ -82,6 +89,56 @@ def _dimensions(report: AuditReport) -> list[DimensionView]:
     return views
 
 
+@dataclass(frozen=True)
+class GapView:
+    """A blocking gap; ``anchor`` links a component's gap to the component's card."""
+
+    id: str
+    result: CriterionResult | None
+    component: str = ""
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class ComponentView:
+    report: AuditReport
+    anchor: str
+    mark: str
+    blocking: list[GapView]
+    blocking_ids: set[str]
+    waived: list[CriterionResult]
+    dimensions: list[DimensionView]
+
+
+def _anchor(index: int) -> str:
+    return f"component-{index}"
+
+
+def _gaps(report: AuditReport) -> list[GapView]:
+    anchors = {id(c): _anchor(n) for n, c in enumerate(report.components, start=1)}
+    return [
+        GapView(cid, result)
+        if component is None
+        else GapView(cid, result, component.name, anchors[id(component)])
+        for cid, result, component in blocking(report)
+    ]
+
+
+def _components(report: AuditReport) -> list[ComponentView]:
+    return [
+        ComponentView(
+            report=component,
+            anchor=_anchor(n),
+            mark=VERDICT_MARK[component.verdict],
+            blocking=_gaps(component),
+            blocking_ids=set(component.decision.blocking),
+            waived=waived(component),
+            dimensions=_dimensions(component),
+        )
+        for n, component in enumerate(report.components, start=1)
+    ]
+
+
 def _finalize(value: Any) -> Any:
     """Applied to every ``{{ }}`` before escaping: make hidden characters visible."""
     if isinstance(value, str) and not isinstance(value, Markup):
@@ -110,10 +167,11 @@ def render(report: AuditReport) -> str:
     return template.render(
         report=report,
         verdict=report.verdict.value,
-        blocking=blocking(report),
+        blocking=_gaps(report),
         blocking_ids=set(report.decision.blocking),
         waived=waived(report),
         dimensions=_dimensions(report),
+        components=_components(report),
         statuses=[s.value for s in STATUS_ORDER],
         stats=stats_items(report.stats),
         location=location,

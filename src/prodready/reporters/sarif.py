@@ -23,6 +23,13 @@ whole; viewers such as GitHub code scanning need a file, so it is placed on
 
 URIs are repository-relative paths as given, percent-encoded (RFC 3986) so that spaces,
 ``#`` or ``?`` in a file name cannot change what the URI refers to.
+
+Monorepos: each component's criteria gaps are results too (after the repository's), with
+``properties.component`` set to the component's name and the message prefixed with
+``[name]``; their evidence paths are already repository-relative. A component's criteria
+add rules only for ids the repository does not have. Its unreadable inputs and policy
+notes become notifications prefixed the same way, and the run's properties list every
+component's verdict under ``components``.
 """
 
 from __future__ import annotations
@@ -94,6 +101,9 @@ def _rules(report: AuditReport) -> list[dict[str, Any]]:
     rules: dict[str, dict[str, Any]] = {}
     for result in report.criteria:
         rules.setdefault(result.id, _criterion_rule(result))
+    for component in report.components:
+        for result in component.criteria:
+            rules.setdefault(result.id, _criterion_rule(result))
     for finding in report.findings:
         rules.setdefault(finding.rule, _finding_rule(finding))
     return list(rules.values())
@@ -123,14 +133,17 @@ def _related(item: Evidence, index: int) -> dict[str, Any]:
     return {"id": index, **location, "message": {"text": item.text or item.location()}}
 
 
-def _criterion_result(result: CriterionResult, index: int, blocking: bool) -> dict[str, Any]:
+def _criterion_result(
+    result: CriterionResult, index: int, blocking: bool, component: str | None = None
+) -> dict[str, Any]:
     located = [item for item in result.evidence if item.path]
     detail = result.missing or result.status.value
+    prefix = "" if component is None else f"[{component}] "
     out: dict[str, Any] = {
         "ruleId": result.id,
         "ruleIndex": index,
         "level": "error" if result.required else "warning",
-        "message": {"text": f"{result.title}: {detail}"},
+        "message": {"text": f"{prefix}{result.title}: {detail}"},
     }
     if located:
         first = located[0]
@@ -149,6 +162,8 @@ def _criterion_result(result: CriterionResult, index: int, blocking: bool) -> di
         "layer": result.layer.value,
         "repositoryLevel": not located,
     }
+    if component is not None:
+        out["properties"]["component"] = component
     if result.original_status is not None:
         out["properties"]["originalStatus"] = result.original_status.value
     waiver = result.waiver
@@ -163,34 +178,67 @@ def _criterion_result(result: CriterionResult, index: int, blocking: bool) -> di
     return out
 
 
-def _results(report: AuditReport, rule_index: dict[str, int]) -> list[dict[str, Any]]:
+_REPORTED = (Status.MISSING, Status.UNKNOWN, Status.WAIVED)
+
+
+def _gap_results(
+    report: AuditReport, rule_index: dict[str, int], component: str | None = None
+) -> list[dict[str, Any]]:
     blocking = set(report.decision.blocking)
-    results = [
-        _criterion_result(result, rule_index[result.id], result.id in blocking)
+    return [
+        _criterion_result(result, rule_index[result.id], result.id in blocking, component)
         for result in report.criteria
-        if result.status in (Status.MISSING, Status.UNKNOWN, Status.WAIVED)
+        if result.status in _REPORTED
     ]
+
+
+def _results(report: AuditReport, rule_index: dict[str, int]) -> list[dict[str, Any]]:
+    results = _gap_results(report, rule_index)
+    for component in report.components:
+        results += _gap_results(component, rule_index, component.name)
     results += [_finding_result(f, rule_index[f.rule]) for f in report.findings]
     return results
 
 
+def _scoped(report: AuditReport) -> list[tuple[str, AuditReport]]:
+    """The repository (no prefix) then each component, prefixed with ``[name] ``."""
+    return [("", report), *((f"[{c.name}] ", c) for c in report.components)]
+
+
 def _invocation(report: AuditReport) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": True}
-    if report.errors:
-        invocation["toolExecutionNotifications"] = [
-            {
-                "level": "warning",
-                "message": {"text": f"could not read {error.path}: {error.reason}"},
-                **({"locations": [_location(error.path)]} if error.path else {}),
-            }
-            for error in report.errors
-        ]
-    if report.policy_notes:
-        invocation["toolConfigurationNotifications"] = [
-            {"level": "note", "message": {"text": note or "(empty policy note)"}}
-            for note in report.policy_notes
-        ]
+    errors = [
+        {
+            "level": "warning",
+            "message": {"text": f"{prefix}could not read {error.path}: {error.reason}"},
+            **({"locations": [_location(error.path)]} if error.path else {}),
+        }
+        for prefix, scope in _scoped(report)
+        for error in scope.errors
+    ]
+    if errors:
+        invocation["toolExecutionNotifications"] = errors
+    notes = [
+        {"level": "note", "message": {"text": f"{prefix}{note or '(empty policy note)'}"}}
+        for prefix, scope in _scoped(report)
+        for note in scope.policy_notes
+    ]
+    if notes:
+        invocation["toolConfigurationNotifications"] = notes
     return invocation
+
+
+def _component(component: AuditReport) -> dict[str, Any]:
+    decision = component.decision
+    return {
+        "name": component.name,
+        "path": component.root,
+        "verdict": decision.verdict.value,
+        "tier": component.tier.value,
+        "kind": component.kind.value,
+        "blocking": list(decision.blocking),
+        "knownRisks": list(decision.known_risks),
+    }
 
 
 def to_dict(report: AuditReport) -> dict[str, Any]:
@@ -218,6 +266,8 @@ def to_dict(report: AuditReport) -> dict[str, Any]:
             "reasons": list(decision.reasons),
         },
     }
+    if report.components:
+        run["properties"]["components"] = [_component(c) for c in report.components]
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from prodready.scan.context import FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
 
+_PARSER = f" (parsed as Python {sys.version_info.major}.{sys.version_info.minor})"
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
 
@@ -71,7 +73,7 @@ def scan_source(rel: str, data: bytes, tree: ast.Module | None = None) -> FileRe
         try:
             tree = ast.parse(source, filename=rel)
         except SyntaxError as exc:
-            return FileResult(error=f"syntax error at line {exc.lineno}")
+            return FileResult(error=f"syntax error at line {exc.lineno}{_PARSER}")
         except (ValueError, RecursionError, MemoryError) as exc:
             return FileResult(error=f"cannot be parsed: {type(exc).__name__}")
     try:
