@@ -699,3 +699,38 @@ _FRAGMENTS = st.sampled_from(
 def test_readme_shaped_text_never_raises(text: str, name: str) -> None:
     facts = read_readme_facts(text, name, lambda _path: False, makefile_text="all:\n")
     assert all(1 <= ref.line <= text.count("\n") + 1 for ref in facts.stale)
+
+
+def test_a_readme_that_points_at_its_own_guides_says_how() -> None:
+    text = (
+        "Django\n======\n\nAll documentation is in the docs directory.\n\n"
+        "* First, read docs/intro/install.txt for instructions on installing Django.\n"
+        "* Next, work through the tutorials in order (docs/intro/tutorial01.txt).\n\n"
+        "To run Django's test suite:\n\n"
+        "* Follow the instructions in the Unit tests section of docs/internals/unit-tests.txt\n"
+    )
+    existing = {
+        "docs/intro/install.txt",
+        "docs/intro/tutorial01.txt",
+        "docs/internals/unit-tests.txt",
+    }
+    facts = read_readme_facts(text, "README.rst", existing.__contains__)
+    assert (facts.install, facts.run, facts.test) == (6, 7, 11)
+    assert facts.stale == ()
+
+
+def test_a_feature_named_testing_is_not_how_to_test() -> None:
+    text = (
+        "# app\n\n## Mailpit - Local Email Testing\n\nOpen it.\n\n## Building and testing\n\nmake\n"
+    )
+    facts = read_readme_facts(text, "README.md", lambda _: False)
+    assert facts.test == 7
+    pointer = "# app\n\n[Installation instructions](docs/install.md)\n"
+    assert read_readme_facts(pointer, "README.md", {"docs/install.md"}.__contains__).install == 3
+    assert read_readme_facts(pointer, "README.md", lambda _: False).install is None
+
+
+def test_rst_inline_literals_point_at_guides_too() -> None:
+    text = "Django\n======\n\n* First, read ``docs/intro/install.txt`` for instructions on installing Django.\n"
+    facts = read_readme_facts(text, "README.rst", {"docs/intro/install.txt"}.__contains__)
+    assert facts.install == 4

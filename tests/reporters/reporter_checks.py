@@ -55,7 +55,7 @@ def assert_only_our_html(text: str) -> None:
 
 HTML_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "div", "ul", "li", "section",
-    "h2", "h3", "code", "span", "dl", "dt", "dd", "details", "summary", "table", "thead",
+    "h2", "h3", "h4", "h5", "code", "span", "dl", "dt", "dd", "details", "summary", "table", "thead",
     "tbody", "tr", "th", "td", "strong", "em", "br", "a", "svg", "rect", "p", "footer", "i",
     "colgroup", "col",
 }  # fmt: skip

@@ -95,3 +95,34 @@ def test_plain_text_has_no_escape_sequences(block: AuditReport, a: str, b: str, 
     assert "\x1b" not in out
     assert "\u202e" not in out
     out.encode("utf-8")
+
+
+def fill_components(report: AuditReport, a: str, b: str, c: str) -> AuditReport:
+    """Repository-derived text in a component's name, path and evidence."""
+    api, tools = report.components
+    api = fill(dataclasses.replace(api, name=a or "api"), c, b, a)
+    decision = dataclasses.replace(
+        report.decision, blocking=tuple(f"{api.name}:{cid}" for cid in api.decision.blocking)
+    )
+    tools = dataclasses.replace(tools, root=b, kind_reason=c)
+    return dataclasses.replace(report, decision=decision, components=(api, tools))
+
+
+@FUZZ
+@given(a=texts, b=texts, c=texts)
+def test_components_keep_every_format_well_formed(
+    monorepo: AuditReport, a: str, b: str, c: str
+) -> None:
+    report = fill_components(monorepo, a, b, c)
+    md = render(report, "markdown")
+    assert_tables_intact(md)
+    assert_only_our_html(md)
+    assert md.count("<details>") == md.count("</details>")
+    out = render(report, "html")
+    assert_self_contained_and_inert(out)
+    text = render(report, "text", width=80)
+    assert "\x1b" not in text and "\u202e" not in text
+    doc = json.loads(render(report, "json"))
+    assert doc["components"][0]["name"] == report.components[0].name
+    if c:  # an empty path is not a location
+        check_sarif(json.loads(render(report, "sarif")))

@@ -116,7 +116,7 @@ def read_readme_facts(
     )
     checker.learn_directories(doc)
     stale = [*_stale_links(doc, base, checker), *checker.check_blocks(doc.blocks)]
-    install, run, test = _topics(doc, console_scripts)
+    install, run, test = _topics(doc, console_scripts, _pointer_lines(doc, base, exists))
     unique = {(ref.line, ref.reference, ref.kind): ref for ref in stale}
     return ReadmeFacts(
         path=readme_rel,
@@ -1093,7 +1093,14 @@ _RUN_HEADING = re.compile(
     r"local development|development server)\b",
     re.IGNORECASE,
 )
-_TEST_HEADING = re.compile(r"\b(?:tests?|testing|test suite)\b", re.IGNORECASE)
+# A heading about testing the project starts with it ("Tests", "Running the tests",
+# "Testing") or ends a pair ("Building and testing"); "Local Email Testing" is a feature.
+_TEST_HEADING = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:(?:running|run|how to run|executing|writing)\s+)?(?:the\s+)?"
+    r"(?:unit\s+|integration\s+|automated\s+|end-to-end\s+)?(?:tests?|testing|test suite)\b|"
+    r"\band\s+(?:tests?|testing)\W*$",
+    re.IGNORECASE,
+)
 _RUN_TESTS_HEADING = re.compile(r"\brun(?:ning)? (?:the )?(?:unit )?tests?\b", re.IGNORECASE)
 
 _TEST_TOOLS = _words("pytest py.test tox nox nosetests rspec phpunit ctest jest vitest")
@@ -1127,8 +1134,35 @@ _MAKE_TOPICS = {
 }
 
 
+_DOC_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)+[\w.-]+\.(?:md|rst|txt|adoc))\b")
+_POINTER_TOPICS = (
+    ("install", re.compile(r"\binstall", re.IGNORECASE)),
+    ("test", re.compile(r"\btest(?:s|ing| suite)?\b", re.IGNORECASE)),
+    ("run", re.compile(r"\b(?:usage|tutorials?|getting started|quick ?start|how to use)\b", re.I)),
+)
+
+
+def _pointer_lines(doc: _Doc, base: str, exists: Callable[[str], bool]) -> frozenset[int]:
+    """Lines that point at a document in the repository ("read docs/install.md", a link to
+    it). A README that sends the reader to its own install or test guide does say how."""
+    lines: set[int] = set()
+    for number, written in doc.links:
+        target = unquote(written.strip().strip("<>").split("#", 1)[0].split("?", 1)[0])
+        if not target or _SCHEME.match(target):
+            continue
+        resolved = _join("", target.lstrip("/")) if target.startswith("/") else _join(base, target)
+        if resolved and exists(resolved):
+            lines.add(number)
+    for number, text in (*doc.prose, *doc.inline_code):
+        for path in _DOC_PATH.findall(text):
+            resolved = _join(base, path)
+            if resolved and exists(resolved):
+                lines.add(number)
+    return frozenset(lines)
+
+
 def _topics(
-    doc: _Doc, console_scripts: frozenset[str]
+    doc: _Doc, console_scripts: frozenset[str], pointers: frozenset[int] = frozenset()
 ) -> tuple[int | None, int | None, int | None]:
     """Where the README first covers installing, running and testing."""
     first: dict[str, int] = {}
@@ -1136,6 +1170,15 @@ def _topics(
     def note(topic: str, number: int) -> None:
         if topic not in first or number < first[topic]:
             first[topic] = number
+
+    # A pointer's sentence may start a few lines earlier ("To run the test suite:" /
+    # "* Follow the instructions in docs/unit-tests.txt").
+    texts = [*doc.prose, *doc.headings]
+    for pointer in sorted(pointers):
+        context = " ".join(text for number, text in texts if pointer - 3 <= number <= pointer)
+        for topic, pattern in _POINTER_TOPICS:
+            if pattern.search(context):
+                note(topic, pointer)
 
     # The first heading is the project's title; "pytest-foo" or "Test Kitchen" there
     # says nothing about how to test it.

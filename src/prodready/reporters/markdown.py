@@ -75,6 +75,12 @@ def md(value: str) -> str:
     return one_line(value).translate(_TABLE)
 
 
+def _html_text(value: str) -> str:
+    """Escape for text inside an HTML block (``<summary>``), where markdown escapes are not
+    processed; a backtick is written as an entity too, so it can never open a code span."""
+    return html.escape(one_line(value)).replace("`", "&#96;")
+
+
 def _status(result: CriterionResult) -> str:
     label = result.status.value
     if result.status in (Status.MISSING, Status.UNKNOWN):
@@ -209,7 +215,7 @@ def _dimension(dimension: Dimension, criteria: list[CriterionResult]) -> _Sectio
                 "",
                 "<details>",
                 # Inside an HTML block markdown escapes are not processed: escape as HTML.
-                f"<summary>{html.escape(one_line(result.id))}: "
+                f"<summary>{_html_text(result.id)}: "
                 f"all {len(result.evidence)} evidence items</summary>",
                 "",
             ]
@@ -257,6 +263,12 @@ def _stats(report: AuditReport) -> _Section | None:
     return _Section("stats", ["", f"<sub>{items}</sub>"])
 
 
+def _outside(report: AuditReport) -> str:
+    """Heading suffix: in a monorepo the repository's own results are those outside its
+    components."""
+    return " (outside the components)" if report.components else ""
+
+
 def _components(report: AuditReport) -> _Section | None:
     if not report.components:
         return None
@@ -283,15 +295,14 @@ def _component(component: AuditReport) -> _Section:
     the repository's blocking table."""
     gaps = len(component.decision.blocking)
     summary = (
-        f"{one_line(component.name)} ({one_line(component.root)}): "
+        f"{_html_text(component.name)} ({_html_text(component.root)}): "
         f"{component.verdict.value} · tier {component.tier.value} · {component.kind.value}"
         f"{f', {gaps} blocking' if gaps else ''}"
     )
     lines = [
         "",
         "<details>",
-        # Inside an HTML block markdown escapes are not processed: escape as HTML.
-        f"<summary>{html.escape(summary)}</summary>",
+        f"<summary>{summary}</summary>",
         "",
         f"**Project:** {component.kind.value} ({md(component.kind_reason)})",
     ]
@@ -320,7 +331,7 @@ def _sections(report: AuditReport) -> list[_Section]:
         _notes(report),
         _components(report),
         *(_component(component) for component in report.components),
-        _Section("results heading", ["", "### Results by dimension"]),
+        _Section("results heading", ["", f"### Results by dimension{_outside(report)}"]),
     ]
     candidates += [_dimension(d, c) for d, c in by_dimension(report)]
     candidates += [_findings(report), _layers(report), _stats(report)]
