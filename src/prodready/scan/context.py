@@ -13,6 +13,27 @@ from functools import cached_property
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
+# A file importing one of these makes the scanned code a service (a project fact).
+SERVICE_FACT = "service"
+SERVICE_FRAMEWORKS = (
+    "flask",
+    "fastapi",
+    "django",
+    "starlette",
+    "aiohttp.web",
+    "tornado.web",
+    "sanic",
+    "quart",
+    "litestar",
+    "falcon",
+    "pyramid",
+    "celery",
+    "grpc",
+    "rest_framework",
+    "uvicorn",
+    "gunicorn",
+)
+
 
 class FileContext:
     def __init__(self, path: str, source: str, tree: ast.Module) -> None:
@@ -55,6 +76,8 @@ class FileContext:
                 for alias in node.names:
                     if alias.name != "*":
                         self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        if any(self.imports(m) for m in SERVICE_FRAMEWORKS):
+            self.facts.add(SERVICE_FACT)
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]

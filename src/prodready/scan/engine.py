@@ -107,25 +107,25 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        rels = [f for f in repo.files if f.endswith(".py") and not is_test_path(f)]
-        return root, rels, list(repo.errors)
+        files = [f for f in repo.files if f.endswith(".py") and not is_test_path(f)]
+        return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
-    rels: list[str] = []
+    found: list[str] = []
     errors: list[ReportError] = []
     for p in resolved:
         if p.is_dir():
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
-            rels.extend(
+            found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
                 if f.endswith(".py") and not is_test_path(f)
             )
         else:
-            rels.append(p.relative_to(root).as_posix())
-    return root, sorted(set(rels)), errors
+            found.append(p.relative_to(root).as_posix())
+    return root, sorted(set(found)), errors
 
 
 def scan_paths(

@@ -83,9 +83,11 @@ def apply_suppressions(
     for i, (line, ids, reason) in enumerate(suppressions):
         problem = None
         if not reason:
-            problem = f"suppression of {', '.join(ids) or 'nothing'} gives no reason; say why the risk is accepted"
+            what = ", ".join(ids) or "nothing"
+            problem = f"suppression of {what} gives no reason; say why the risk is accepted"
         elif i not in used:
-            problem = f"suppression of {', '.join(ids) or 'nothing'} matches no finding on this line; remove it"
+            what = ", ".join(ids) or "nothing"
+            problem = f"suppression of {what} matches no finding on this line; remove it"
         if problem:
             findings.append(
                 Finding(
@@ -97,7 +99,10 @@ def apply_suppressions(
                     line=line,
                     end_line=line,
                     message=problem,
-                    remediation="Write `# prodready: ignore[RULE] why this is safe here`, or delete the comment.",
+                    remediation=(
+                        "Write `# prodready: ignore[RULE] why this is safe here`, "
+                        "or delete the comment."
+                    ),
                 )
             )
     return sorted(findings, key=lambda f: (f.line, f.rule, f.message))

@@ -135,9 +135,14 @@ def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
                 bind(item.optional_vars.id, with_node)
     for call in ctx.calls:  # session.mount(prefix, TimeoutAdapter(...)) sets a default
         name = ctx.call_name(call)
-        if name.endswith(".mount") and len(call.args) >= 2 and isinstance(call.args[1], ast.Call):
-            if "timeout" in ctx.call_name(call.args[1]).lower():
-                names.pop(name.rsplit(".", 1)[0], None)
+        adapter = call.args[1] if len(call.args) >= 2 else None
+        if (
+            name.endswith(".mount")
+            and isinstance(adapter, ast.Call)
+            and "timeout" in ctx.call_name(adapter).lower()
+        ):
+            session = name.rsplit(".", 1)[0]
+            names.get(session, set()).discard(_scope(ctx, call, session))
     return names
 
 
