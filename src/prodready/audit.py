@@ -112,10 +112,17 @@ def run_audit(
     stats = {**report.stats, "seconds": round(time.perf_counter() - started, 3)}
     if not components:
         return replace(report, stats=stats)
+    used = {r.waiver.index for c in components for r in c.criteria if r.waiver is not None}
+    notes = tuple(
+        n
+        for n in report.policy_notes
+        if not any(n.startswith(f"waiver #{i} for ") and "waives nothing" in n for i in used)
+    )
     return replace(
         report,
         decision=_combine(report, components),
         components=tuple(components),
+        policy_notes=notes,
         stats=stats,
     )
 
@@ -153,7 +160,7 @@ def _audit_project(
     started = time.perf_counter()
     criteria = all_criteria()
     python = index_python(repo, jobs=options.jobs, progress=progress)
-    kind, kind_reason = detect_kind(repo, python)
+    kind, kind_reason = detect_kind(repo, python, base)
     if policy.kind is not None and not base:
         kind, kind_reason = policy.kind, f"declared in {policy.source}"
     errors: list[ReportError] = [*repo.errors, *python.errors]

@@ -24,6 +24,8 @@ from prodready.model import Tier, Verdict
 from prodready.output import write_report
 from prodready.reporters import FORMATS, render
 
+SCAN_FORMATS = ("text", "json", "sarif", "markdown")
+
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -98,6 +100,60 @@ def audit(
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(SCAN_FORMATS), default="text", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option("--baseline", type=_EXISTING_FILE, help="Report only findings not in this baseline.")
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record current findings as the baseline.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Analyse every file again; do not read or write the cache."
+)
+def scan(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
+    """Find production risks in Python code: timeouts, retries, swallowed errors, secrets..."""
+    from prodready.scan.baseline import new_findings, read_baseline
+    from prodready.scan.baseline import write_baseline as record
+    from prodready.scan.cache import ScanCache
+    from prodready.scan.engine import scan_paths
+    from prodready.scan.report import render_scan
+
+    targets = list(paths) or [Path(".")]
+    with _progress() as progress:
+        result = scan_paths(
+            targets, jobs=jobs, cache=None if no_cache else ScanCache(), progress=progress
+        )
+    root = Path(result.root)
+    if write_baseline is not None:
+        count = record(write_baseline, result.findings, root)
+        click.echo(
+            f"prodready: baseline of {count} finding(s) written to {write_baseline}", err=True
+        )
+        return
+    if baseline is not None:
+        result.findings = new_findings(result.findings, read_baseline(baseline), root)
+        result.stats["findings"] = sum(1 for f in result.findings if not f.suppressed)
+    write_report(render_scan(result, fmt), output)
+    active = [f for f in result.findings if not f.suppressed]
+    raise SystemExit(EXIT_BLOCK if active else EXIT_OK)
+
+
+@cli.command()
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing prodready.toml.")
 def init(path: Path, force: bool) -> None:
@@ -114,18 +170,27 @@ def init(path: Path, force: bool) -> None:
 def explain(criterion_id: str | None, list_all: bool) -> None:
     """Show the documentation of one criterion or rule: what, why, an example, the fix."""
     from prodready.criteria import all_criteria
+    from prodready.scan.registry import all_rules
 
     criteria = all_criteria()
+    rules = all_rules()
     if list_all or criterion_id is None:
         for crit in criteria.values():
             required = crit.required_from.value if crit.required_from else "advisory"
             click.echo(
                 f"{crit.id:<32} {crit.dimension.value:<14} {crit.layer.value:<15} {required}"
             )
+        for r in rules.values():
+            click.echo(f"{r.id:<32} {'scan rule':<14} {r.category:<15} {r.severity}")
+        return
+    by_name = {r.name: r for r in rules.values()}
+    rule = rules.get(criterion_id) or by_name.get(criterion_id)
+    if rule is not None:
+        click.echo(rule.documentation())
         return
     found = criteria.get(criterion_id)
     if found is None:
-        close = [c for c in criteria if criterion_id.split(".")[-1] in c]
+        close = [c for c in [*criteria, *by_name] if criterion_id.split(".")[-1] in c]
         hint = (
             f"; did you mean {', '.join(close)}?"
             if close

@@ -82,7 +82,7 @@ def apply_policy(
                     used.add(w.index)
                     status, original = Status.WAIVED, outcome.status
                     waiver_ref = WaiverRef(
-                        w.id, w.owner, w.approved_by, w.expires.isoformat(), w.reason
+                        w.id, w.owner, w.approved_by, w.expires.isoformat(), w.reason, w.index
                     )
                     break
         results.append(

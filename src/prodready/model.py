@@ -147,6 +147,7 @@ class WaiverRef:
     approved_by: str
     expires: str
     reason: str
+    index: int = 0  # the waiver's position in the policy file
 
 
 @dataclass(frozen=True)

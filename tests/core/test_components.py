@@ -83,3 +83,13 @@ def test_component_path_that_does_not_exist_is_a_policy_error(make_repo: RepoFac
     root = make_repo({"prodready.toml": '[[component]]\nname = "x"\npath = "nope"\n'})
     with pytest.raises(PolicyError, match="component 'x' path: expected a directory"):
         audit(root)
+
+
+def test_component_details_speak_repository_paths(make_repo: RepoFactory) -> None:
+    report = audit(make_repo(MONOREPO))
+    api = report.components[0]
+    assert api.kind_reason.startswith("services/api/app.py:2 creates a web application")
+    readme = next(r for r in api.criteria if r.id == "docs.readme")
+    assert readme.missing == "no README at the root of services/api"
+    # the waiver covers a component's gap, so it is not reported as waiving nothing
+    assert not any("waives nothing" in n for n in report.policy_notes)

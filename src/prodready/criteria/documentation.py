@@ -78,7 +78,7 @@ def readme(ctx: AuditContext) -> Outcome:
     """
     path = find_readme(ctx.root)
     if path is None:
-        return Outcome.gap("no README at the repository root")
+        return Outcome.gap(f"no README at the root of {ctx.base or 'the repository'}")
     rel = path.relative_to(ctx.root).as_posix()
     text = ctx.repo.read_text(rel)
     if text is None:

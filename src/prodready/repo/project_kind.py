@@ -19,7 +19,19 @@ _SERVER_CMD = re.compile(
 )
 
 
-def detect_kind(repo: RepoIndex, python: PythonIndex) -> tuple[ProjectKind, str]:
+def detect_kind(repo: RepoIndex, python: PythonIndex, base: str = "") -> tuple[ProjectKind, str]:
+    """The kind and why; `base` prefixes paths in the reason (a component's location)."""
+    kind, reason = _detect(repo, python)
+    if base:
+        reason = re.sub(
+            r"^([\w./-]+\.(?:py|toml|cfg|yml|yaml)|Dockerfile[\w.-]*|Procfile|manage\.py)\b",
+            lambda m: f"{base}/{m.group(1)}",
+            reason,
+        )
+    return kind, reason
+
+
+def _detect(repo: RepoIndex, python: PythonIndex) -> tuple[ProjectKind, str]:
     service = _service_signal(repo, python)
     if service:
         return ProjectKind.SERVICE, service

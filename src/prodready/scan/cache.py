@@ -46,7 +46,7 @@ class ScanCache:
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, str]] = []
         self._stats: list[tuple[str, int, int, str]] = []
-        self._known: dict[str, tuple[int, int, str]] = {}
+        self.hits = 0  # results served from the cache in this run
         directory = directory or default_cache_dir()
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,7 @@ class ScanCache:
             return None
         try:
             raw = json.loads(data[0])
-            return FileResult(
+            result = FileResult(
                 hits=tuple(RawHit(**h) for h in raw["hits"]),
                 facts=frozenset(raw["facts"]),
                 error=raw["error"],
@@ -93,6 +93,8 @@ class ScanCache:
             )
         except (ValueError, KeyError, TypeError):
             return None
+        self.hits += 1
+        return result
 
     def put(self, path: Path, digest: str, result: FileResult) -> None:
         if self._db is None:

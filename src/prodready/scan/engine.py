@@ -139,6 +139,7 @@ def scan_paths(
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
     findings, file_errors, stats = assemble(results)
     stats["files"] = len(rels)
+    stats["cached"] = cache.hits if cache is not None else 0
     return ScanResult(
         root=str(root),
         findings=findings,
