@@ -39,7 +39,8 @@ from prodready.policy import Policy, load_policy
 from prodready.repo.codeowners import CODEOWNERS_LOCATIONS
 from prodready.repo.files import RepoIndex, walk_repository
 from prodready.repo.project_kind import detect_kind
-from prodready.repo.python_index import Progress, index_python
+from prodready.repo.python_index import Progress, PythonIndex, index_python
+from prodready.scan.engine import assemble
 
 T = TypeVar("T")
 # Criteria judged from parsed code: a "met" over files we could not parse says so.
@@ -159,7 +160,7 @@ def _audit_project(
 ) -> AuditReport:
     started = time.perf_counter()
     criteria = all_criteria()
-    python = index_python(repo, jobs=options.jobs, progress=progress)
+    python = index_python(repo, jobs=options.jobs, progress=progress, scan=True)
     kind, kind_reason = detect_kind(repo, python, base)
     if policy.kind is not None and not base:
         kind, kind_reason = policy.kind, f"declared in {policy.source}"
@@ -176,9 +177,10 @@ def _audit_project(
         coverage=_supplied(options.coverage, lambda p: load_coverage(p, root), errors),
         junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
         vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
-        findings=tuple(options.findings),
+        findings=(),
         base=base,
     )
+    ctx.findings = _scan_findings(ctx, python) + tuple(options.findings)
     evaluated: list[tuple[Criterion, Outcome]] = []
     skipped_off: list[str] = []
     for crit in criteria.values():
@@ -234,7 +236,7 @@ def _audit_project(
         kind_reason=kind_reason,
         decision=decision,
         criteria=tuple(results),
-        findings=tuple(options.findings) if not base else (),
+        findings=ctx.findings,
         errors=tuple(
             sorted(
                 (ReportError(ctx.repo_path(e.path), e.reason) for e in errors),
@@ -246,6 +248,12 @@ def _audit_project(
         stats=stats,
         name=name,
     )
+
+
+def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...]:
+    """The scan rules' findings from the audit's own parse, with repository paths."""
+    findings, _errors, _stats = assemble(python.scans)  # parse errors are already reported
+    return tuple(replace(f, path=ctx.repo_path(f.path)) for f in findings)
 
 
 def _repository_paths(outcome: Outcome, ctx: AuditContext) -> Outcome:

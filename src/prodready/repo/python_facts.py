@@ -118,13 +118,18 @@ _WEB_APP_CONSTRUCTORS = frozenset({"Flask", "FastAPI", "Starlette", "Quart", "Sa
 
 
 def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
-    """Facts of one file; never raises for bad input, it returns ``error`` instead."""
+    """Facts of one file; never raises for bad input, it returns `error` instead."""
+    return analyse_with_tree(rel, data, is_test=is_test)[0]
+
+
+def analyse_with_tree(rel: str, data: bytes, *, is_test: bool) -> tuple[PyFacts, ast.Module | None]:
+    """The facts and the parsed tree, so the scan rules can reuse the one parse."""
     if b"\0" in data:
-        return PyFacts(rel, 0, 0, error="binary file with a .py name")
+        return PyFacts(rel, 0, 0, error="binary file with a .py name"), None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return PyFacts(rel, 0, 0, error=f"not UTF-8 (byte {exc.start})")
+        return PyFacts(rel, 0, 0, error=f"not UTF-8 (byte {exc.start})"), None
     lines = text.splitlines()
     code_lines = sum(1 for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
     try:
@@ -132,14 +137,16 @@ def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
     except SyntaxError as exc:
         return PyFacts(
             rel, len(lines), code_lines, error=f"syntax error at line {exc.lineno}{_PARSER}"
-        )
+        ), None
     except (ValueError, RecursionError, MemoryError) as exc:
-        return PyFacts(rel, len(lines), code_lines, error=f"cannot be parsed: {type(exc).__name__}")
+        return PyFacts(
+            rel, len(lines), code_lines, error=f"cannot be parsed: {type(exc).__name__}"
+        ), None
     walker = _Walker(rel, is_test)
     try:
         walker.module(tree)
     except RecursionError:
-        return PyFacts(rel, len(lines), code_lines, error="nested too deeply to analyse")
+        return PyFacts(rel, len(lines), code_lines, error="nested too deeply to analyse"), None
     return PyFacts(
         rel=rel,
         lines=len(lines),
@@ -148,7 +155,7 @@ def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
         functions=tuple(walker.functions),
         tests=tuple(walker.tests),
         signals=tuple(walker.signals),
-    )
+    ), tree
 
 
 def dotted(node: ast.expr) -> str:

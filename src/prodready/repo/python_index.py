@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from prodready.model import ReportError
 from prodready.repo.files import RepoIndex, is_production_path, is_test_path
-from prodready.repo.python_facts import PyFacts, analyse_source
+from prodready.repo.python_facts import PyFacts, analyse_with_tree
+
+if TYPE_CHECKING:
+    from prodready.scan.engine import FileResult
 
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_THRESHOLD = 150
@@ -28,6 +32,8 @@ class PythonIndex:
     facts: dict[str, PyFacts]  # by repository-relative path
     modules: dict[str, str]  # dotted module name -> relative path
     errors: tuple[ReportError, ...]
+    # results of the scan rules over production files, when the index ran them
+    scans: dict[str, FileResult] = field(default_factory=dict)
 
     def production(self) -> Iterator[PyFacts]:
         for rel, facts in self.facts.items():
@@ -56,11 +62,13 @@ def index_python(
     paths: list[str] | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    scan: bool = False,
 ) -> PythonIndex:
+    """Facts of every Python file; with `scan`, the scan rules run on the same parse of
+    each production file, so an audit pays for one parse per file, not two."""
     rels = paths if paths is not None else [f for f in repo.files if f.endswith(".py")]
-    root = str(repo.root)
-    work = [(root, rel) for rel in rels]
-    results: list[PyFacts] = []
+    work = [(str(repo.root), rel, scan, str(repo.external.get(rel, ""))) for rel in rels]
+    results: list[tuple[PyFacts, FileResult | None]] = []
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(work) >= _PARALLEL_THRESHOLD:
         chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
@@ -76,9 +84,33 @@ def index_python(
                 progress(i, len(work))
     modules = _module_names(repo, rels)
     by_path = {rel: mod for mod, rel in modules.items()}
-    facts = {f.rel: _resolve_relative(f, by_path.get(f.rel)) for f in results}
-    errors = tuple(ReportError(f.rel, f.error) for f in results if f.error)
-    return PythonIndex(facts=facts, modules=modules, errors=errors)
+    facts = {f.rel: _resolve_relative(f, by_path.get(f.rel)) for f, _ in results}
+    errors = tuple(ReportError(f.rel, f.error) for f, _ in results if f.error)
+    scans = {f.rel: r for f, r in results if r is not None}
+    return PythonIndex(facts=facts, modules=modules, errors=errors, scans=scans)
+
+
+def _analyse_chunk(
+    chunk: list[tuple[str, str, bool, str]],
+) -> list[tuple[PyFacts, FileResult | None]]:
+    return [_analyse_one(*item) for item in chunk]
+
+
+def _analyse_one(
+    root: str, rel: str, scan: bool, external: str = ""
+) -> tuple[PyFacts, FileResult | None]:
+    try:
+        with open(external or os.path.join(root, rel), "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return PyFacts(rel, 0, 0, error=f"cannot be read: {exc.strerror}"), None
+    is_test = is_test_path(rel)
+    facts, tree = analyse_with_tree(rel, data, is_test=is_test)
+    if not scan or tree is None or is_test:
+        return facts, None
+    from prodready.scan.engine import scan_source
+
+    return facts, scan_source(rel, data, tree)
 
 
 def _resolve_relative(facts: PyFacts, module: str | None) -> PyFacts:
@@ -86,7 +118,7 @@ def _resolve_relative(facts: PyFacts, module: str | None) -> PyFacts:
     index knows (a file's path says nothing about where its package starts)."""
     if not any(i.level for i in facts.imports):
         return facts
-    package = (module or "").split(".") if module else []
+    package = module.split(".") if module else []
     if not facts.rel.endswith("__init__.py"):
         package = package[:-1]
     imports = []
@@ -101,19 +133,6 @@ def _resolve_relative(facts: PyFacts, module: str | None) -> PyFacts:
         if name:
             imports.append(replace(imp, module=name, level=0))
     return replace(facts, imports=tuple(imports))
-
-
-def _analyse_chunk(chunk: list[tuple[str, str]]) -> list[PyFacts]:
-    return [_analyse_one(root, rel) for root, rel in chunk]
-
-
-def _analyse_one(root: str, rel: str) -> PyFacts:
-    try:
-        with open(os.path.join(root, rel), "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return PyFacts(rel, 0, 0, error=f"cannot be read: {exc.strerror}")
-    return analyse_source(rel, data, is_test=is_test_path(rel))
 
 
 def _module_names(repo: RepoIndex, rels: list[str]) -> dict[str, str]:
