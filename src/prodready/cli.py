@@ -18,12 +18,13 @@ from pathlib import Path
 import click
 
 from prodready import __version__
-from prodready.audit import AuditOptions, run_audit
 from prodready.errors import EXIT_BLOCK, EXIT_INTERNAL, EXIT_OK, ProdreadyError, UsageError
 from prodready.model import Tier, Verdict
 from prodready.output import write_report
-from prodready.reporters import FORMATS, render
 
+# Kept here rather than imported so that `prodready scan` does not pay for loading the
+# audit and its reporters (startup time is most of a warm scan).
+FORMATS = ("text", "markdown", "json", "html", "sarif")
 SCAN_FORMATS = ("text", "json", "sarif", "markdown")
 
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -80,6 +81,9 @@ def audit(
     color: bool | None,
 ) -> None:
     """Audit a whole repository and print its production-readiness report."""
+    from prodready.audit import AuditOptions, run_audit
+    from prodready.reporters import render
+
     options = AuditOptions(
         coverage=coverage,
         junit=junit,

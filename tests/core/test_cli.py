@@ -166,3 +166,9 @@ def test_init_writes_a_valid_policy_and_refuses_to_overwrite(make_repo: RepoFact
     again = run("init", str(root))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert run("init", str(root), "--force").returncode == 0
+
+
+def test_cli_formats_match_the_reporters() -> None:
+    from prodready import cli, reporters
+
+    assert cli.FORMATS == reporters.FORMATS

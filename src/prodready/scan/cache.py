@@ -69,8 +69,8 @@ class ScanCache:
         if self._db is None:
             return None
         try:
-            st = path.stat()
-            key = str(path.resolve())
+            st = os.stat(path)
+            key = os.path.abspath(path)
             row = self._db.execute(
                 "SELECT size, mtime, digest FROM stat WHERE path = ?", (key,)
             ).fetchone()
@@ -100,8 +100,8 @@ class ScanCache:
         if self._db is None:
             return
         with contextlib.suppress(OSError):
-            st = path.stat()
-            self._stats.append((str(path.resolve()), st.st_size, st.st_mtime_ns, digest))
+            st = os.stat(path)
+            self._stats.append((os.path.abspath(path), st.st_size, st.st_mtime_ns, digest))
         data = json.dumps(
             {
                 "hits": [h.__dict__ for h in result.hits],

@@ -158,6 +158,7 @@ def scan_files(
 ) -> dict[str, FileResult]:
     results: dict[str, FileResult] = {}
     todo: list[str] = []
+    root = Path(os.path.abspath(root))
     if cache is not None:
         for rel in rels:
             cached = cache.get(root / rel)

@@ -1,0 +1,645 @@
+"""Intra-function tracking of local names, shared by PR102 and PR108 (not a rule).
+
+A `Scope` records, in one walk of one function body (or of the module's top level), what
+each local name is bound to: assignments, `+=`, loop targets, `list.append`, `d[k] = v`,
+and which names the code validated (`x in ALLOWED`, `x.isdigit()`, `re.fullmatch(.., x)`).
+It is flow-insensitive on purpose: a name's bindings are the union of all of them, which
+is what a reviewer reads when a query is built in one statement and run in a later one.
+
+`Strings` answers the question PR108 asks of an expression: is this a string built by
+f-string, `%`, `.format`, `+` or `str.join`, and which of the values it interpolates are
+not constants (`Built.unsafe`)? Constants, module-level and ALL_CAPS names, numeric casts,
+placeholder lists (`", ".join(["%s"] * n)`), quoted identifiers and allow-listed names
+count as safe.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from prodready.scan.context import FileContext, FunctionNode
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+class Scope:
+    """Names bound in one function (nested functions included) or at module level."""
+
+    def __init__(self, node: FunctionNode | ast.Module) -> None:
+        self.node = node
+        self.params: dict[str, ast.arg] = {}
+        self.defaults: dict[str, ast.expr] = {}
+        self.bindings: dict[str, list[ast.expr]] = {}
+        self.opaque: set[str] = set()  # bound by unpacking, `with ... as`, imports
+        self.items: dict[str, list[ast.expr]] = {}  # elements added by append/insert/extend
+        self.stores: dict[str, list[tuple[ast.expr, ast.expr]]] = {}  # name[key] = value
+        self.loops: dict[str, list[ast.expr]] = {}  # loop/comprehension target -> iterable
+        self.validated: set[str] = set()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self._params(node.args)
+            self._collect(node.body, module=False)
+        else:
+            self._collect(node.body, module=True)
+
+    def _params(self, args: ast.arguments) -> None:
+        positional = [*args.posonlyargs, *args.args]
+        for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+            self.defaults[arg.arg] = default
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+            if kw_default is not None:
+                self.defaults[arg.arg] = kw_default
+        for arg in [*positional, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if arg is not None:
+                self.params[arg.arg] = arg
+
+    def _collect(self, body: list[ast.stmt], *, module: bool) -> None:
+        stack: list[ast.AST] = list(reversed(body))
+        while stack:
+            node = stack.pop()
+            self._visit(node)
+            for child in ast.iter_child_nodes(node):
+                if module and isinstance(child, _NESTED):
+                    continue
+                stack.append(child)
+
+    def _bind(self, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            if value is None:
+                self.opaque.add(target.id)
+            else:
+                self.bindings.setdefault(target.id, []).append(value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            values = value.elts if isinstance(value, ast.Tuple | ast.List) else None
+            if values is not None and len(values) == len(target.elts):
+                for sub, sub_value in zip(target.elts, values, strict=True):
+                    self._bind(sub, sub_value)
+            else:
+                for sub in target.elts:
+                    self._bind(sub, None)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value, None)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            if value is not None:
+                self.stores.setdefault(target.value.id, []).append((target.slice, value))
+
+    def _loop(self, target: ast.expr, iterable: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            self.loops.setdefault(target.id, []).append(iterable)
+        elif isinstance(target, ast.Tuple | ast.List):
+            # `for key, value in CONSTANT.items()` keeps both names constant
+            for sub in target.elts:
+                self._loop(sub, iterable)
+
+    def _visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self._bind(target, node.value)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self._bind(node.target, node.value)
+        elif isinstance(node, ast.AugAssign):
+            if isinstance(node.target, ast.Name):
+                if isinstance(node.op, ast.Add):  # `q += x` appends x: model as "" + x
+                    concat = ast.BinOp(left=ast.Constant(""), op=ast.Add(), right=node.value)
+                    self._bind(node.target, ast.copy_location(concat, node))
+                else:  # `q %= args` formats q; model it as `"" % args`
+                    fmt = ast.BinOp(left=ast.Constant(""), op=node.op, right=node.value)
+                    self._bind(node.target, ast.copy_location(fmt, node))
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self._loop(node.target, node.iter)
+        elif isinstance(node, ast.comprehension):
+            self._loop(node.target, node.iter)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, None)
+        elif isinstance(node, ast.NamedExpr):
+            self._bind(node.target, node.value)
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, ast.Compare):
+            self._compare(node)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self.opaque.add(node.name)
+
+    def _call(self, call: ast.Call) -> None:
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return
+        receiver = func.value
+        if isinstance(receiver, ast.Name):
+            if func.attr in ("append", "add") and call.args:
+                self.items.setdefault(receiver.id, []).append(call.args[0])
+            elif func.attr == "insert" and len(call.args) == 2:
+                self.items.setdefault(receiver.id, []).append(call.args[1])
+            elif func.attr == "extend" and call.args:
+                self.items.setdefault(receiver.id, []).append(ast.Starred(call.args[0]))
+            elif func.attr in _VALIDATING_METHODS:
+                self.validated.add(receiver.id)
+        if func.attr in ("match", "fullmatch", "search") and call.args:
+            # re.fullmatch(PATTERN, x) or PATTERN.fullmatch(x)
+            subject = call.args[-1] if len(call.args) <= 2 else call.args[1]
+            if isinstance(subject, ast.Name):
+                self.validated.add(subject.id)
+
+    def _compare(self, node: ast.Compare) -> None:
+        if not isinstance(node.left, ast.Name) or len(node.ops) != 1:
+            return
+        if isinstance(node.ops[0], ast.In | ast.NotIn) and _fixed_collection(node.comparators[0]):
+            self.validated.add(node.left.id)
+
+    # -- questions ------------------------------------------------------------------
+    def local(self, name: str) -> bool:
+        return name in self.bindings or name in self.params or name in self.opaque
+
+    def values(self, name: str) -> list[ast.expr]:
+        return self.bindings.get(name, [])
+
+
+_VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isidentifier"})
+
+
+def _fixed_collection(node: ast.expr) -> bool:
+    """A collection the code spells out: a literal of constants or an ALL_CAPS name."""
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(isinstance(k, ast.Constant) for k in node.keys)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("keys", "values", "items"):
+            return _fixed_collection(node.func.value)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in ("frozenset", "set", "tuple", "list", "sorted") and node.args:
+            return _fixed_collection(node.args[0])
+    name = _last_name(node)
+    return bool(name) and _is_constant_name(name)
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _is_constant_name(name: str) -> bool:
+    stripped = name.lstrip("_")
+    return bool(stripped) and stripped.isupper()
+
+
+def enclosing_function(ctx: FileContext, node: ast.AST) -> FunctionNode | None:
+    """Innermost function whose lines contain `node`, found without the parents map."""
+    line = getattr(node, "lineno", 0)
+    best: FunctionNode | None = None
+    for fn in ctx.functions:
+        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and (
+            best is None or fn.lineno >= best.lineno
+        ):
+            best = fn
+    return best
+
+
+class Scopes:
+    """One `Scope` per function, built on first use."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self._cache: dict[int, Scope] = {}
+
+    def of(self, node: ast.AST) -> Scope:
+        fn = enclosing_function(self.ctx, node)
+        owner: FunctionNode | ast.Module = fn if fn is not None else self.ctx.tree
+        scope = self._cache.get(id(owner))
+        if scope is None:
+            scope = self._cache[id(owner)] = Scope(owner)
+        return scope
+
+
+def walk_body(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node under some statements (used only inside candidate functions)."""
+    stack: list[ast.AST] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+# -- strings built from values ---------------------------------------------------------
+
+_SAFE_CALLS = frozenset(
+    {
+        "int",
+        "float",
+        "bool",
+        "len",
+        "abs",
+        "round",
+        "UUID",
+        "Decimal",
+        "Identifier",
+        "Literal",
+        "Placeholder",
+        "quote_name",
+        "quote_ident",
+        "quote_identifier",
+        "escape_identifier",
+        "escape_string",
+        "escape_literal",
+        "literal",
+        "escape",
+        "isoformat",
+        "strftime",
+        "count",
+    }
+)
+_SAFE_ATTRS = frozenset({"db_table", "__tablename__", "pk", "id"})
+_SAFE_ANNOTATIONS = frozenset(
+    {
+        "int",
+        "float",
+        "bool",
+        "UUID",
+        "date",
+        "datetime",
+        "Decimal",
+        "PositiveInt",
+        "NonNegativeInt",
+        "conint",
+        "Literal",
+    }
+)
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+_NUMERIC_SPECS = frozenset("diouxXeEfFgG")
+_PASS_THROUGH = frozenset({"strip", "lstrip", "rstrip", "dedent", "lower", "upper"})
+
+
+@dataclass
+class Built:
+    """A string built in code: its constant text and its non-constant parts (as source)."""
+
+    text: str = ""
+    unsafe: list[str] = field(default_factory=list)
+
+    def merge(self, other: Built) -> None:
+        self.text += "\x00" + other.text
+        for part in other.unsafe:
+            if part not in self.unsafe:
+                self.unsafe.append(part)
+
+
+class Strings:
+    """What PR108 asks of an expression in a scope; memoised per name."""
+
+    def __init__(self, ctx: FileContext, scope: Scope) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self._names: dict[str, Built | None] = {}
+        self._safe: dict[str, bool] = {}
+        self._active: set[str] = set()
+        self._shadow: list[dict[str, bool]] = []  # comprehension targets -> safe?
+
+    def source(self, node: ast.AST) -> str:
+        text = ast.get_source_segment(self.ctx.source, node) or ast.unparse(node)
+        text = " ".join(text.split())
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    # -- built strings ------------------------------------------------------------------
+    def built(self, node: ast.expr) -> Built | None:
+        """The string `node` evaluates to, if it is one built in code; None if opaque."""
+        if isinstance(node, ast.Constant):
+            return Built(node.value) if isinstance(node.value, str) else None
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node)
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add):
+                return self._concat(node)
+            if isinstance(node.op, ast.Mod):
+                return self._percent(node)
+            return None
+        if isinstance(node, ast.Name):
+            return self._name(node.id)
+        if isinstance(node, ast.IfExp):
+            body, other = self.built(node.body), self.built(node.orelse)
+            if body is None or other is None:
+                return body or other
+            body.merge(other)
+            return body
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        return None
+
+    def _interpolate(self, result: Built, value: ast.expr) -> None:
+        inner = self.built(value)
+        if inner is not None:
+            result.merge(inner)
+            if isinstance(value, ast.Name) and self._partly_opaque(value.id):
+                result.unsafe.append(value.id)
+        elif not self.safe(value):
+            part = self.source(value)
+            if part not in result.unsafe:
+                result.unsafe.append(part)
+
+    def _partly_opaque(self, name: str) -> bool:
+        """A name bound to a built string in one place and to an unknown value in another."""
+        if name in self.scope.params or name in self.scope.opaque:
+            return True
+        return any(
+            self.built(v) is None and not self.safe(v) for v in self.scope.values(name)
+        ) or any(not self._fixed(i) for i in self.scope.loops.get(name, []))
+
+    def _fstring(self, node: ast.JoinedStr) -> Built:
+        result = Built()
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                result.text += part.value
+            elif isinstance(part, ast.FormattedValue):
+                result.text += "\x00"
+                self._interpolate(result, part.value)
+        return result
+
+    def _concat(self, node: ast.BinOp) -> Built | None:
+        left, right = self.built(node.left), self.built(node.right)
+        if left is None and right is None:
+            return None
+        result = Built()
+        for side, built in ((node.left, left), (node.right, right)):
+            if built is not None:
+                result.merge(built)
+            elif not self.safe(side):
+                result.unsafe.append(self.source(side))
+        return result
+
+    def _percent(self, node: ast.BinOp) -> Built | None:
+        fmt = self.built(node.left)
+        if fmt is None:
+            return None
+        result = Built(fmt.text, list(fmt.unsafe))
+        values: list[ast.expr]
+        if isinstance(node.right, ast.Tuple):
+            values = list(node.right.elts)
+        elif isinstance(node.right, ast.Dict):
+            values = [v for v in node.right.values if v is not None]
+        else:
+            values = [node.right]
+        template = node.left.value if isinstance(node.left, ast.Constant) else None
+        specs = [s for s in _PERCENT_SPEC.findall(template) if s != "%"] if template else []
+        numeric = len(specs) == len(values) and not isinstance(node.right, ast.Dict)
+        for index, value in enumerate(values):
+            if numeric and specs[index] in _NUMERIC_SPECS:
+                continue  # "%d" % value raises on anything but a number
+            self._interpolate(result, value)
+        return result
+
+    def _name(self, name: str) -> Built | None:
+        if self._shadowed(name) is not None:
+            return None
+        if name in self._names:
+            return self._names[name]
+        if name in self._active:
+            return None
+        if not self.scope.local(name):
+            constant = self.ctx.module_constants.get(name)
+            if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
+                return Built(constant.value)
+            if constant is not None and isinstance(constant, ast.BinOp):
+                return self.built(constant)
+            return None
+        self._active.add(name)
+        try:
+            result: Built | None = None
+            for value in self.scope.values(name):
+                built = self.built(value)
+                if built is None:
+                    continue
+                if result is None:
+                    result = Built(built.text, list(built.unsafe))
+                else:
+                    result.merge(built)
+        finally:
+            self._active.discard(name)
+        self._names[name] = result
+        return result
+
+    def _call(self, call: ast.Call) -> Built | None:
+        func = call.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "format":
+                fmt = self.built(func.value)
+                if fmt is None:
+                    return None
+                result = Built(fmt.text, list(fmt.unsafe))
+                for arg in call.args:
+                    self._interpolate(result, arg.value if isinstance(arg, ast.Starred) else arg)
+                for kw in call.keywords:
+                    self._interpolate(result, kw.value)
+                return result
+            if func.attr == "join" and len(call.args) == 1:
+                sep = self.built(func.value)
+                if sep is None:
+                    return None
+                return self._join(sep, call.args[0])
+            if func.attr in _PASS_THROUGH and not call.args:
+                return self.built(func.value)
+            if func.attr == "replace":
+                return self.built(func.value)
+        name = self.ctx.call_name(call)
+        if name in ("str", "textwrap.dedent", "inspect.cleandoc") and len(call.args) == 1:
+            return self.built(call.args[0])
+        return None
+
+    def _join(self, sep: Built, iterable: ast.expr) -> Built:
+        result = Built(sep.text, list(sep.unsafe))
+        for element in self._elements(iterable):
+            if element is None:
+                part = self.source(iterable)
+                if part not in result.unsafe:
+                    result.unsafe.append(part)
+            elif isinstance(element, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+                self._judge_comprehension(result, element)
+            else:
+                self._interpolate(result, element)
+        return result
+
+    def _elements(self, node: ast.expr, depth: int = 0) -> list[ast.expr | None]:
+        """The elements of an iterable being joined; None for "unknown elements"."""
+        if depth > 4:
+            return [None]
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            out: list[ast.expr | None] = []
+            for elt in node.elts:
+                if isinstance(elt, ast.Starred):
+                    out.extend(self._elements(elt.value, depth + 1))
+                else:
+                    out.append(elt)
+            return out
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            # ["%s"] * len(ids), "?" * n
+            for side in (node.left, node.right):
+                if isinstance(side, ast.List | ast.Tuple):
+                    return self._elements(side, depth + 1)
+                if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                    return [side]
+            return [None]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._elements(node.left, depth + 1) + self._elements(node.right, depth + 1)
+        if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+            return [node]
+        if isinstance(node, ast.Call):
+            name = self.ctx.call_name(node)
+            if name in ("map",) and len(node.args) == 2:
+                func = self.ctx.qualname(node.args[0])
+                if func in ("int", "float"):
+                    return []
+                return [None] if not self._fixed(node.args[1]) else []
+            if name in ("sorted", "list", "tuple", "reversed", "set") and node.args:
+                return self._elements(node.args[0], depth + 1)
+        if isinstance(node, ast.Name):
+            if self._fixed(node):
+                return []
+            if self.scope.local(node.id) and node.id not in self.scope.params:
+                out = []
+                for value in self.scope.values(node.id):
+                    out.extend(self._elements(value, depth + 1))
+                for item in self.scope.items.get(node.id, []):
+                    if isinstance(item, ast.Starred):
+                        out.extend(self._elements(item.value, depth + 1))
+                    else:
+                        out.append(item)
+                return out
+        return [None]
+
+    def _judge_comprehension(
+        self, result: Built, node: ast.GeneratorExp | ast.ListComp | ast.SetComp
+    ) -> None:
+        """Interpolate the element with the comprehension's targets marked safe or not."""
+        shadow: dict[str, bool] = {}
+        for gen in node.generators:
+            fixed = self._fixed(gen.iter)
+            for target in ast.walk(gen.target):
+                if isinstance(target, ast.Name):
+                    shadow[target.id] = fixed
+        self._shadow.append(shadow)
+        try:
+            self._interpolate(result, node.elt)
+        finally:
+            self._shadow.pop()
+
+    def _shadowed(self, name: str) -> bool | None:
+        for frame in reversed(self._shadow):
+            if name in frame:
+                return frame[name]
+        return None
+
+    # -- safe values ------------------------------------------------------------------
+    def _fixed(self, node: ast.expr) -> bool:
+        """An iterable whose values are spelled out in code (loops over it are safe)."""
+        if _fixed_collection(node):
+            return True
+        if isinstance(node, ast.Call):
+            name = self.ctx.call_name(node)
+            if name == "range":
+                return True
+            if name in ("enumerate", "sorted", "reversed", "zip", "list", "tuple") and node.args:
+                return all(self._fixed(a) for a in node.args)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("keys", "items"):
+                return self._fixed(node.func.value)
+        if isinstance(node, ast.Name) and not self.scope.local(node.id):
+            return node.id in self.ctx.module_constants
+        if isinstance(node, ast.Name) and node.id not in self.scope.params:
+            values = self.scope.values(node.id)
+            return bool(values) and all(self._fixed(v) for v in values)
+        return False
+
+    def safe(self, node: ast.expr) -> bool:
+        """Is interpolating this value into SQL harmless (a constant, not request data)?"""
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            return self._safe_name(node.id)
+        if isinstance(node, ast.Attribute):
+            if _is_constant_name(node.attr) or node.attr in _SAFE_ATTRS:
+                return True
+            return "_meta" in self.source(node)
+        if isinstance(node, ast.Subscript):
+            base = node.value
+            return _is_constant_name(_last_name(base))
+        if isinstance(node, ast.Call):
+            return self._safe_call(node)
+        if isinstance(node, ast.IfExp):
+            return self.safe(node.body) and self.safe(node.orelse)
+        if isinstance(node, ast.BoolOp):
+            return all(self.safe(v) for v in node.values)
+        if isinstance(node, ast.UnaryOp):
+            return self.safe(node.operand)
+        if isinstance(node, ast.BinOp):
+            built = self.built(node)
+            if built is not None:
+                return not built.unsafe
+            return self.safe(node.left) and self.safe(node.right)
+        if isinstance(node, ast.JoinedStr):
+            built = self.built(node)
+            return built is not None and not built.unsafe
+        if isinstance(node, ast.Compare):
+            return True  # a boolean
+        return False
+
+    def _safe_name(self, name: str) -> bool:
+        shadowed = self._shadowed(name)
+        if shadowed is not None:
+            return shadowed
+        if name in self.scope.validated:
+            return True
+        if name in self._safe:
+            return self._safe[name]
+        if name in self.scope.params:
+            return self._safe_param(name)
+        if not self.scope.local(name):
+            return True  # a module-level name, an import or a builtin: not request data
+        if name in self.scope.opaque:
+            return False
+        if name in self._active:
+            return True  # `q = q + ...`: judged by its other parts
+        self._active.add(name)
+        try:
+            values = self.scope.values(name)
+            loops = self.scope.loops.get(name, [])
+            result = all(self.safe(v) for v in values) and all(self._fixed(i) for i in loops)
+            result = result and bool(values or loops)
+        finally:
+            self._active.discard(name)
+        self._safe[name] = result
+        return result
+
+    def _safe_param(self, name: str) -> bool:
+        arg = self.scope.params[name]
+        annotation = arg.annotation
+        if annotation is None:
+            return False
+        for node in ast.walk(annotation):
+            if isinstance(node, ast.Name | ast.Attribute) and _last_name(node) == "str":
+                return False
+        return any(
+            isinstance(node, ast.Name | ast.Attribute) and _last_name(node) in _SAFE_ANNOTATIONS
+            for node in ast.walk(annotation)
+        )
+
+    def _safe_call(self, call: ast.Call) -> bool:
+        func = call.func
+        last = _last_name(func)
+        if last in _SAFE_CALLS:
+            return True
+        if last in ("min", "max"):
+            return all(self.safe(a) for a in call.args)
+        if last in ("str", "repr") and len(call.args) == 1:
+            return self.safe(call.args[0])
+        if isinstance(func, ast.Attribute):
+            if func.attr in ("get", "__getitem__") and _is_constant_name(_last_name(func.value)):
+                return True
+            if func.attr in ("format", "join") or func.attr in _PASS_THROUGH:
+                built = self.built(call)
+                return built is not None and not built.unsafe
+        return False

@@ -1,0 +1,256 @@
+"""PR108 sql-injection: SQL text built from non-constant values and then executed."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._flow import Built, Scopes, Strings, enclosing_function
+
+# Methods that run the SQL text they are given; argument 0 or one of these keywords.
+_METHODS = frozenset(
+    {
+        "execute",
+        "executemany",
+        "executescript",
+        "exec_driver_sql",
+        "execute_many",
+        # asyncpg / databases / aiosqlite helpers
+        "fetch",
+        "fetchrow",
+        "fetchval",
+        "fetch_all",
+        "fetch_one",
+        "fetch_val",
+        "iterate",
+        # Django Manager.raw, pandas
+        "raw",
+        "read_sql",
+        "read_sql_query",
+    }
+)
+_QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "raw_query", "stmt")
+# Callables whose argument is SQL by definition (no need for it to look like SQL).
+_SQL_FUNCTIONS = frozenset(
+    {
+        "sqlalchemy.text",
+        "sqlalchemy.sql.text",
+        "sqlalchemy.sql.expression.text",
+        "sqlmodel.text",
+        "psycopg2.sql.SQL",
+        "psycopg.sql.SQL",
+        "django.db.models.RawSQL",
+        "django.db.models.expressions.RawSQL",
+    }
+)
+_EXTRA_ARGS = ("select", "where", "params", "tables", "order_by", "select_params")
+_SQL_TEXT = re.compile(
+    r"\bselect\b.*\bfrom\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\b.*\bset\b"
+    r"|\bdelete\s+from\b|\b(?:create|drop|alter|truncate)\s+(?:temp\w*\s+)?"
+    r"(?:table|index|view|schema|database|sequence|trigger|function|role|user)\b"
+    r"|\breplace\s+into\b|\bpragma\b|\bwhere\b|\border\s+by\b|\bgroup\s+by\b"
+    r"|\bvalues\s*\(|\bunion\s+(?:all\s+)?select\b|\bset\s+search_path\b|\bgrant\s+\w+\s+on\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@rule("PR108", "sql-injection", "sql-injection", severity="error", confidence="high")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds SQL text built with an f-string, `%` formatting, `.format()`, `+` or
+        `str.join` from non-constant values and then executed: `cursor.execute`,
+        `executemany`, `executescript`, SQLAlchemy `text()` and `exec_driver_sql`,
+        asyncpg/databases `fetch*`, pandas `read_sql`, psycopg `sql.SQL()`, and
+        Django `Manager.raw()`, `QuerySet.extra(where=/select=/tables=/order_by=)` and
+        `RawSQL`. The query may be built in earlier statements of the same function
+        (`query = f"..."`, `query += ...`, clauses appended to a list and joined), or
+        passed to a helper of the same file that executes its argument. Not flagged:
+        values passed as parameters (`execute(sql, params)`, `text(...)` with bind
+        parameters, `raw(sql, [x])`), interpolated module-level or ALL_CAPS constants,
+        numbers (`int(x)`, `%d`, parameters typed `int`), placeholder lists such as
+        `", ".join(["%s"] * len(ids))`, quoted identifiers (`sql.Identifier`,
+        `quote_name`) and names checked against a fixed allow-list (`if col in
+        ALLOWED`).
+    Why it matters:
+        A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
+        string and the rest runs as code (`' OR 1=1 --` logs in as anyone,
+        `'; DROP TABLE users; --` deletes data). Parameters are sent apart from the
+        statement and can never change its structure.
+    Example:
+        `cursor.execute(f"SELECT * FROM users WHERE name = '{name}'")`
+    Fix:
+        Pass values as parameters and keep the SQL text constant:
+        `cursor.execute("SELECT * FROM users WHERE name = %s", (name,))` (`?` for
+        sqlite3, `:name` with SQLAlchemy `text()` plus a dict, `raw(sql, [name])` in
+        Django). Identifiers (columns, sort order) cannot be parameters: map the input
+        through a fixed allow-list or quote them with `psycopg.sql.Identifier`.
+    """
+    candidates = [c for c in ctx.calls if _sink(ctx, c) is not None]
+    wrappers: dict[str, tuple[int, str]] = {}
+    scopes = Scopes(ctx)
+    strings: dict[int, Strings] = {}
+
+    def strings_for(node: ast.AST) -> Strings:
+        scope = scopes.of(node)
+        found = strings.get(id(scope))
+        if found is None:
+            found = strings[id(scope)] = Strings(ctx, scope)
+        return found
+
+    reported: set[int] = set()
+    for call in candidates:
+        sink = _sink(ctx, call)
+        assert sink is not None
+        label, queries, implied = sink
+        for query in queries:
+            if isinstance(query, ast.Constant):
+                continue
+            flow = strings_for(call)
+            built = flow.built(query)
+            if built is None:
+                _note_wrapper(ctx, call, query, flow, wrappers)
+                continue
+            if built.unsafe and (implied or _SQL_TEXT.search(built.text)):
+                reported.add(id(call))
+                yield _hit(call, label, query, built, flow)
+                break
+    if not wrappers:
+        return
+    for call in ctx.calls:
+        if id(call) in reported:
+            continue
+        name = _local_callee(call)
+        if name not in wrappers:
+            continue
+        index, param = wrappers[name]
+        query = _argument(call, index, param)
+        if query is None or isinstance(query, ast.Constant):
+            continue
+        flow = strings_for(call)
+        built = flow.built(query)
+        if built is not None and built.unsafe and _SQL_TEXT.search(built.text):
+            yield _hit(call, f"{name}", query, built, flow, via=True)
+
+
+def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, list[ast.expr], bool] | None:
+    """(label, the arguments holding SQL text, is it SQL by definition) for a sink call."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        attr = func.attr
+        if attr in _METHODS:
+            query = _query_argument(call)
+            return (_label(ctx, func), [query], False) if query is not None else None
+        if attr == "extra":
+            return (_label(ctx, func), _extra_sql(call), True)
+    name = ctx.call_name(call)
+    if (
+        name in _SQL_FUNCTIONS
+        or name in ("db.text", "sa.text")  # Flask-SQLAlchemy and the usual alias
+        or (name.endswith("RawSQL") and "." not in name)
+    ):
+        query = _query_argument(call)
+        return (name, [query], True) if query is not None else None
+    return None
+
+
+def _query_argument(call: ast.Call) -> ast.expr | None:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    for kw in call.keywords:
+        if kw.arg in _QUERY_KEYWORDS:
+            return kw.value
+    return None
+
+
+def _extra_sql(call: ast.Call) -> list[ast.expr]:
+    """The SQL fragments of `QuerySet.extra(select, where, params, tables, order_by)`."""
+    given: dict[str, ast.expr] = {}
+    for index, arg in enumerate(call.args[: len(_EXTRA_ARGS)]):
+        given[_EXTRA_ARGS[index]] = arg
+    for kw in call.keywords:
+        if kw.arg:
+            given[kw.arg] = kw.value
+    fragments: list[ast.expr] = []
+    for key in ("select", "where", "tables", "order_by"):
+        value = given.get(key)
+        if isinstance(value, ast.List | ast.Tuple):
+            fragments.extend(e for e in value.elts if not isinstance(e, ast.Starred))
+        elif isinstance(value, ast.Dict):
+            fragments.extend(value.values)
+        elif value is not None:
+            fragments.append(value)
+    return fragments
+
+
+def _label(ctx: FileContext, func: ast.Attribute) -> str:
+    name = ctx.qualname(func)
+    if name:
+        return name
+    text = ast.unparse(func)
+    return text if len(text) <= 50 else "..." + text[-47:]
+
+
+def _hit(
+    call: ast.Call, label: str, query: ast.expr, built: Built, flow: Strings, *, via: bool = False
+) -> Hit:
+    parts = ", ".join(f"`{p}`" for p in built.unsafe[:4])
+    if len(built.unsafe) > 4:
+        parts += f" and {len(built.unsafe) - 4} more"
+    what = f"`{query.id}`" if isinstance(query, ast.Name) else "SQL text"
+    how = "passes it to a helper that executes it" if via else "executes it"
+    return Hit(
+        call.lineno,
+        call.end_lineno or call.lineno,
+        f"{label}() {how}: {what} is built from non-constant values {parts}; "
+        "pass values as query parameters instead of formatting them into the SQL",
+    )
+
+
+def _note_wrapper(
+    ctx: FileContext,
+    call: ast.Call,
+    query: ast.expr,
+    flow: Strings,
+    wrappers: dict[str, tuple[int, str]],
+) -> None:
+    """`def query_db(sql, args=()): return db.execute(sql, args)` makes query_db a sink."""
+    if not isinstance(query, ast.Name) or query.id not in flow.scope.params:
+        return
+    fn = enclosing_function(ctx, call)
+    if fn is None or flow.scope.node is not fn or flow.scope.values(query.id):
+        return
+    params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    if query.id not in params:
+        return
+    index = params.index(query.id)
+    if params and params[0] in ("self", "cls"):
+        index -= 1
+    wrappers[fn.name] = (index, query.id)
+
+
+def _local_callee(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("self", "cls")
+    ):
+        return func.attr
+    return ""
+
+
+def _argument(call: ast.Call, index: int, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    if 0 <= index < len(call.args) and not any(
+        isinstance(a, ast.Starred) for a in call.args[: index + 1]
+    ):
+        return call.args[index]
+    return None
