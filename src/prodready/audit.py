@@ -37,7 +37,7 @@ from prodready.model import (
 )
 from prodready.policy import Policy, load_policy
 from prodready.repo.codeowners import CODEOWNERS_LOCATIONS
-from prodready.repo.files import RepoIndex, walk_repository
+from prodready.repo.files import RepoIndex, is_production_path, walk_repository
 from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import Progress, PythonIndex, index_python
 from prodready.scan.engine import assemble
@@ -252,7 +252,8 @@ def _audit_project(
 
 def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...]:
     """The scan rules' findings from the audit's own parse, with repository paths."""
-    findings, _errors, _stats = assemble(python.scans)  # parse errors are already reported
+    production = {rel: r for rel, r in python.scans.items() if is_production_path(rel)}
+    findings, _errors, _stats = assemble(production)  # parse errors are already reported
     return tuple(replace(f, path=ctx.repo_path(f.path)) for f in findings)
 
 

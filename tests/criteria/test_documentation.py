@@ -80,3 +80,18 @@ def test_runbook_and_architecture_headings(make_repo: RepoFactory) -> None:
     )
     assert locations(evaluate(real, "docs.runbook")) == [("docs/service.md", 3)]
     assert locations(evaluate(real, "docs.architecture")) == [("AGENTS.md", 3)]
+
+
+def test_readme_that_delegates_to_linked_guides(make_repo: RepoFactory) -> None:
+    files = {
+        "README.md": "# svc\n\n## Usage\n\n    make run\n\nDevelopment docs: [development.md](./development.md).\n",
+        "development.md": "# Development\n\n## Install\n\n    uv sync\n\n## Tests\n\n    pytest\n",
+        "Makefile": "run:\n\tpython -m app\n",
+    }
+    r = evaluate(make_repo(files), "docs.readme")
+    assert_status(r, Status.MET)
+    assert [(e.path, e.line) for e in r.evidence] == [
+        ("development.md", 3),
+        ("README.md", 3),
+        ("development.md", 7),
+    ]

@@ -734,3 +734,9 @@ def test_rst_inline_literals_point_at_guides_too() -> None:
     text = "Django\n======\n\n* First, read ``docs/intro/install.txt`` for instructions on installing Django.\n"
     facts = read_readme_facts(text, "README.rst", {"docs/intro/install.txt"}.__contains__)
     assert facts.install == 4
+
+
+def test_a_screenshot_is_not_a_guide() -> None:
+    text = "# app\n\n### Mailpit - Local Email Testing\n\n![Mailpit screenshot](img/mailpit.png)\n"
+    facts = read_readme_facts(text, "README.md", {"img/mailpit.png"}.__contains__)
+    assert facts.test is None

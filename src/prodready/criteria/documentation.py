@@ -63,7 +63,7 @@ def readme(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Checks that the README explains how to install, how to run (or use) and how to
-        test the project, and that the files, scripts, Make targets and modules its
+        test the project (itself, or in a guide in the repository it links to), and that the files, scripts, Make targets and modules its
         commands and links refer to exist in the repository; names each stale reference
         with its line.
     Why it matters:
@@ -94,7 +94,11 @@ def readme(ctx: AuditContext) -> Outcome:
     evidence: list[Evidence] = []
     for label, line in (("install", facts.install), ("run", facts.run), ("test", facts.test)):
         if line is None:
-            gaps.append(f"how to {label}")
+            found = _in_linked_docs(ctx, facts.linked_docs, label)
+            if found is None:
+                gaps.append(f"how to {label}")
+            else:
+                evidence.append(found)
         else:
             evidence.append(Evidence(f"says how to {label}", rel, line))
     stale = [
@@ -108,6 +112,20 @@ def readme(ctx: AuditContext) -> Outcome:
     if stale:
         parts.append(f"{len(stale)} stale reference(s)")
     return Outcome.gap("; ".join(parts), *(stale[:_MAX_LISTED] + evidence))
+
+
+def _in_linked_docs(ctx: AuditContext, docs: tuple[str, ...], topic: str) -> Evidence | None:
+    """A README may delegate ("Backend docs: backend/README.md"); one level of linked
+    guides in the repository counts, with the guide's line as evidence."""
+    for doc in docs[:10]:
+        text = ctx.repo.read_text(doc)
+        if text is None:
+            continue
+        facts = read_readme_facts(text, doc, ctx.repo.exists, console_scripts=_console_scripts(ctx))
+        line = {"install": facts.install, "run": facts.run, "test": facts.test}[topic]
+        if line is not None:
+            return Evidence(f"says how to {topic} (a guide the README links to)", doc, line)
+    return None
 
 
 def _matching(ctx: AuditContext, pattern: re.Pattern[str]) -> list[str]:

@@ -74,6 +74,9 @@ class ReadmeFacts:
     run: int | None
     test: int | None
     stale: tuple[StaleReference, ...]
+    # Prose documents in the repository the README links to ("Backend docs:
+    # backend/README.md"): a README may say how to install by delegating to them.
+    linked_docs: tuple[str, ...] = ()
 
 
 def find_readme(root: Path) -> Path | None:
@@ -117,6 +120,7 @@ def read_readme_facts(
     checker.learn_directories(doc)
     stale = [*_stale_links(doc, base, checker), *checker.check_blocks(doc.blocks)]
     install, run, test = _topics(doc, console_scripts, _pointer_lines(doc, base, exists))
+    linked = _linked_docs(doc, base, exists)
     unique = {(ref.line, ref.reference, ref.kind): ref for ref in stale}
     return ReadmeFacts(
         path=readme_rel,
@@ -124,6 +128,7 @@ def read_readme_facts(
         run=run,
         test=test,
         stale=tuple(sorted(unique.values(), key=lambda ref: (ref.line, ref.reference))),
+        linked_docs=linked,
     )
 
 
@@ -1142,6 +1147,18 @@ _POINTER_TOPICS = (
 )
 
 
+def _linked_docs(doc: _Doc, base: str, exists: Callable[[str], bool]) -> tuple[str, ...]:
+    docs: list[str] = []
+    for _number, written in doc.links:
+        target = unquote(written.strip().strip("<>").split("#", 1)[0].split("?", 1)[0])
+        if not target or _SCHEME.match(target):
+            continue
+        resolved = _join("", target.lstrip("/")) if target.startswith("/") else _join(base, target)
+        if resolved and resolved.lower().endswith((".md", ".rst", ".txt")) and exists(resolved):
+            docs.append(resolved)
+    return tuple(dict.fromkeys(docs))
+
+
 def _pointer_lines(doc: _Doc, base: str, exists: Callable[[str], bool]) -> frozenset[int]:
     """Lines that point at a document in the repository ("read docs/install.md", a link to
     it). A README that sends the reader to its own install or test guide does say how."""
@@ -1151,7 +1168,12 @@ def _pointer_lines(doc: _Doc, base: str, exists: Callable[[str], bool]) -> froze
         if not target or _SCHEME.match(target):
             continue
         resolved = _join("", target.lstrip("/")) if target.startswith("/") else _join(base, target)
-        if resolved and exists(resolved):
+        # a guide, not a screenshot: documents, or folders of them
+        is_doc = resolved is not None and (
+            resolved.lower().endswith((".md", ".rst", ".txt", ".adoc"))
+            or "." not in resolved.rsplit("/", 1)[-1]
+        )
+        if resolved and is_doc and exists(resolved):
             lines.add(number)
     for number, text in (*doc.prose, *doc.inline_code):
         for path in _DOC_PATH.findall(text):
