@@ -24,6 +24,7 @@ from prodready.evidence.junit import load_junit
 from prodready.evidence.vulns import load_vulns
 from prodready.model import (
     AuditReport,
+    CriterionResult,
     Decision,
     Dimension,
     Evidence,
@@ -45,6 +46,10 @@ from prodready.scan.engine import assemble
 T = TypeVar("T")
 # Criteria judged from parsed code: a "met" over files we could not parse says so.
 _CODE_DIMENSIONS = frozenset({Dimension.ARCHITECTURE, Dimension.TESTS, Dimension.OBSERVABILITY})
+_BLIND = (
+    "the service is blind: no logging configuration, metrics, tracing, "
+    "health endpoint or error reporting was found"
+)
 _OBSERVABILITY_IDS = (
     "obs.logging",
     "obs.metrics",
@@ -159,7 +164,6 @@ def _audit_project(
     progress: Progress | None = None,
 ) -> AuditReport:
     started = time.perf_counter()
-    criteria = all_criteria()
     python = index_python(repo, jobs=options.jobs, progress=progress, scan=True)
     kind, kind_reason = detect_kind(repo, python, base)
     if policy.kind is not None and not base:
@@ -181,48 +185,15 @@ def _audit_project(
         base=base,
     )
     ctx.findings = _scan_findings(ctx, python) + tuple(options.findings)
-    evaluated: list[tuple[Criterion, Outcome]] = []
-    skipped_off: list[str] = []
-    for crit in criteria.values():
-        if policy.mode_of(crit.id) is Mode.OFF:
-            skipped_off.append(crit.id)
-            continue
-        if crit.service_only and kind in (ProjectKind.LIBRARY, ProjectKind.CLI):
-            outcome = Outcome.not_applicable(
-                f"service-only criterion; this is a {kind.value} ({kind_reason})"
-            )
-        else:
-            outcome = crit.check(ctx)
-        if outcome.status is Status.MET and python.errors and crit.dimension in _CODE_DIMENSIONS:
-            outcome = replace(
-                outcome,
-                evidence=(
-                    *outcome.evidence,
-                    Evidence(
-                        f"{len(python.errors)} Python file(s) could not be analysed (see errors)"
-                    ),
-                ),
-            )
-        evaluated.append((crit, _repository_paths(outcome, ctx)))
+    evaluated, skipped_off = _evaluate(ctx)
     waivers, expiry_notes = active_waivers(policy, options.today)
     results, waiver_notes = apply_policy(evaluated, policy, tier, waivers)
     decision = decide(results, tier)
     notes = [*policy.notes, *expiry_notes, *waiver_notes] if not base else []
     if skipped_off:
         notes.append(f"turned off by policy: {', '.join(skipped_off)}")
-    if (
-        kind is ProjectKind.SERVICE
-        and all(r.status is Status.MISSING for r in results if r.id in _OBSERVABILITY_IDS)
-        and any(r.id in _OBSERVABILITY_IDS for r in results)
-    ):
-        decision = replace(
-            decision,
-            reasons=(
-                *decision.reasons,
-                "the service is blind: no logging configuration, metrics, tracing, "
-                "health endpoint or error reporting was found",
-            ),
-        )
+    if kind is ProjectKind.SERVICE and _is_blind(results):
+        decision = replace(decision, reasons=(*decision.reasons, _BLIND))
     stats: dict[str, int | float] = {
         "files": len(repo.files),
         "python_files": len(python.facts),
@@ -248,6 +219,33 @@ def _audit_project(
         stats=stats,
         name=name,
     )
+
+
+def _evaluate(ctx: AuditContext) -> tuple[list[tuple[Criterion, Outcome]], list[str]]:
+    """Every criterion the policy has not turned off, with repository-relative evidence."""
+    evaluated: list[tuple[Criterion, Outcome]] = []
+    skipped_off: list[str] = []
+    unparsed = len(ctx.python.errors)
+    for crit in all_criteria().values():
+        if ctx.policy.mode_of(crit.id) is Mode.OFF:
+            skipped_off.append(crit.id)
+            continue
+        if crit.service_only and ctx.kind in (ProjectKind.LIBRARY, ProjectKind.CLI):
+            outcome = Outcome.not_applicable(
+                f"service-only criterion; this is a {ctx.kind.value} ({ctx.kind_reason})"
+            )
+        else:
+            outcome = crit.check(ctx)
+        if outcome.status is Status.MET and unparsed and crit.dimension in _CODE_DIMENSIONS:
+            note = Evidence(f"{unparsed} Python file(s) could not be analysed (see errors)")
+            outcome = replace(outcome, evidence=(*outcome.evidence, note))
+        evaluated.append((crit, _repository_paths(outcome, ctx)))
+    return evaluated, skipped_off
+
+
+def _is_blind(results: Sequence[CriterionResult]) -> bool:
+    observability = [r for r in results if r.id in _OBSERVABILITY_IDS]
+    return bool(observability) and all(r.status is Status.MISSING for r in observability)
 
 
 def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...]:

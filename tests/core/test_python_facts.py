@@ -129,6 +129,10 @@ def test_assertion_free_tests_are_named() -> None:
             def test_speed(self, benchmark):
                 benchmark(compute)
 
+        @given(st.text())
+        def test_never_raises(text):
+            parse(text)
+
         class Helper:
             def test_not_a_test_class(self):
                 pass
@@ -145,6 +149,7 @@ def test_assertion_free_tests_are_named() -> None:
         ("TestThing.test_method_mock", 23, True),
         ("TestThing.test_delegates_to_another_test", 26, True),
         ("TestThing.test_inherited", 29, True),
+        ("test_never_raises", 39, True),
     ]
 
 

@@ -167,3 +167,14 @@ def test_shared_test_cases_imported_by_collected_tests_are_not_flagged(
         "tests/views.py": "def testview(request):\n    return request\n",
     }
     assert_status(evaluate(make_repo(files), "tests.suite"), Status.MET)
+
+
+def test_norecursedirs_folders_are_not_tests(make_repo: RepoFactory) -> None:
+    files = {
+        **PROJECT,
+        "pyproject.toml": "[tool.pytest.ini_options]\nnorecursedirs = ['corpus']\n",
+        "tests/corpus/app/routes.py": "def test_email(to):\n    send(to)\n",
+    }
+    root = make_repo(files)
+    assert_status(evaluate(root, "tests.suite"), Status.MET)
+    assert locations(evaluate(root, "tests.assertions")) == [("tests/test_ops.py", 6)]

@@ -21,6 +21,11 @@ class Runner:
     name: str
     evidence: Evidence
     patterns: tuple[str, ...]
+    skip_dirs: tuple[str, ...] = ()  # pytest's norecursedirs: folders it never collects from
+
+    def skips(self, rel: str) -> bool:
+        dirs = rel.split("/")[:-1]
+        return any(fnmatch.fnmatch(d, p) for d in dirs for p in self.skip_dirs)
 
 
 def detect_runner(ctx: AuditContext) -> Runner | None:
@@ -35,10 +40,12 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
         pytest_cfg = tool.get("pytest", {}) if isinstance(tool, dict) else {}
         if isinstance(pytest_cfg, dict) and pytest_cfg:
             ini = pytest_cfg.get("ini_options", pytest_cfg)
+            ini = ini if isinstance(ini, dict) else {}
             return Runner(
                 "pytest",
                 Evidence("[tool.pytest] in pyproject.toml", "pyproject.toml"),
-                _patterns(ini.get("python_files") if isinstance(ini, dict) else None),
+                _patterns(ini.get("python_files")),
+                _words(ini.get("norecursedirs")),
             )
     for rel, section in (
         ("pytest.ini", "pytest"),
@@ -55,7 +62,8 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
             continue
         if parser.has_section(section):
             raw = parser.get(section, "python_files", fallback=None)
-            return Runner("pytest", Evidence(f"[{section}] in {rel}", rel), _patterns(raw))
+            skip = _words(parser.get(section, "norecursedirs", fallback=None))
+            return Runner("pytest", Evidence(f"[{section}] in {rel}", rel), _patterns(raw), skip)
     conftests = [f for f in repo.files if f.endswith("conftest.py")]
     if conftests:
         return Runner("pytest", Evidence("conftest.py present", conftests[0]), _PYTEST_DEFAULT)
@@ -70,6 +78,14 @@ def detect_runner(ctx: AuditContext) -> Runner | None:
     if any(t.tests for t in ctx.python.tests()):
         return Runner("pytest (default collection)", Evidence("test_*.py files"), _PYTEST_DEFAULT)
     return None
+
+
+def _words(raw: object) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return tuple(raw.split())
+    if isinstance(raw, list):
+        return tuple(x for x in raw if isinstance(x, str))
+    return ()
 
 
 def _patterns(raw: object) -> tuple[str, ...]:
@@ -127,7 +143,7 @@ def suite(ctx: AuditContext) -> Outcome:
         (`[tool.pytest.ini_options]`), or rename files the runner skips.
     """
     runner = detect_runner(ctx)
-    test_files = [f for f in ctx.python.tests() if f.tests]
+    test_files = [f for f in ctx.python.tests() if f.tests and not (runner and runner.skips(f.rel))]
     if runner is None or not test_files:
         return Outcome.gap("no test functions found (looked for test_*.py, *_test.py, tests/)")
     collected = [f for f in test_files if _collected(f.rel, runner)]
@@ -178,7 +194,13 @@ def assertions(ctx: AuditContext) -> Outcome:
         Assert the observable outcome (the returned value, the stored state, the call made
         to the payment provider), or delete the test.
     """
-    tests = [(f.rel, t) for f in ctx.python.tests() for t in f.tests]
+    runner = detect_runner(ctx)
+    tests = [
+        (f.rel, t)
+        for f in ctx.python.tests()
+        if not (runner and runner.skips(f.rel))
+        for t in f.tests
+    ]
     if not tests:
         return Outcome.not_applicable("no test functions found")
     empty = [(rel, t) for rel, t in tests if not t.asserts]

@@ -500,7 +500,9 @@ def _analyse_source(root: _RepoRoot, rel: str) -> tuple[frozenset[int], dict[int
             code = compile(tree, rel, "exec", dont_inherit=True)
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding, errors="replace")
-    except Exception:  # any failure to analyse means "unknown", which the caller handles
+    except (SyntaxError, ValueError, RecursionError, MemoryError, LookupError):
+        # a source we cannot compile (or an unknown coding cookie) means "unknown",
+        # which the caller handles; UnicodeError is a ValueError
         return None
     canonical, owner, docstrings = _statement_lines(tree)
     executed_code = {canonical.get(line, line) for line in _code_lines(code)}

@@ -46,7 +46,14 @@ DEFAULT_SENSITIVE_GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "**/clients/**",
             "**/*_client.py",
         ),
-        "policy": ("prodready.toml", ".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"),
+        # anchored: the gate's own configuration at the root, not an example's
+        "policy": (
+            "/prodready.toml",
+            "/.github/CODEOWNERS",
+            "/CODEOWNERS",
+            "/docs/CODEOWNERS",
+            "/.gitlab/CODEOWNERS",
+        ),
     }
 )
 

@@ -135,9 +135,12 @@ def is_test_path(rel: str) -> bool:
 
 def is_production_path(rel: str) -> bool:
     """Code that ships: not tests, not examples or documentation snippets."""
-    if is_test_path(rel):
-        return False
-    return rel.split("/", 1)[0].lower() not in NON_PRODUCTION_DIRS
+    return not is_test_path(rel) and not is_example_path(rel)
+
+
+def is_example_path(rel: str) -> bool:
+    """Under a top-level examples/, docs/, benchmarks/... folder."""
+    return rel.split("/", 1)[0].lower() in NON_PRODUCTION_DIRS
 
 
 def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:

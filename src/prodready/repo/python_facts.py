@@ -438,6 +438,10 @@ def _is_empty_body(body: list[ast.stmt]) -> bool:
     return True
 
 
+def _decorator_name(node: ast.expr) -> str:
+    return dotted(node.func if isinstance(node, ast.Call) else node)
+
+
 def _is_real_test(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Not a test to judge: an override that disables an inherited test (`pass`,
     `return`), or a benchmark (it measures, it is not meant to assert)."""
@@ -462,7 +466,10 @@ def _asserts(
 ) -> bool:
     """Does this test check anything? Assertion statements, assert-like calls, raising
     `AssertionError`, a call to a helper in the same file that asserts, or a call to an
-    inherited test (`super().test_x()`), whose assertions live in another file."""
+    inherited test (`super().test_x()`), whose assertions live in another file. A property
+    test (`@given`) asserts by construction: it fails on any exception for any input."""
+    if any(_decorator_name(d).endswith("given") for d in func.decorator_list):
+        return True
     for node in ast.walk(func):
         if isinstance(node, ast.Assert):
             return True

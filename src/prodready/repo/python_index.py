@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from prodready.model import ReportError
-from prodready.repo.files import RepoIndex, is_production_path, is_test_path
+from prodready.repo.files import RepoIndex, is_example_path, is_production_path, is_test_path
 from prodready.repo.python_facts import PyFacts, analyse_with_tree
 
 if TYPE_CHECKING:
@@ -41,8 +41,9 @@ class PythonIndex:
                 yield facts
 
     def tests(self) -> Iterator[PyFacts]:
+        """The project's own tests (an example app's tests are the example's)."""
         for rel, facts in self.facts.items():
-            if is_test_path(rel) and facts.error is None:
+            if is_test_path(rel) and facts.error is None and not is_example_path(rel):
                 yield facts
 
     def module_of(self, rel: str) -> str | None:
