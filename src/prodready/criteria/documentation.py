@@ -63,9 +63,9 @@ def readme(ctx: AuditContext) -> Outcome:
     """
     What it does:
         Checks that the README explains how to install, how to run (or use) and how to
-        test the project (itself, or in a guide in the repository it links to), and that the files, scripts, Make targets and modules its
-        commands and links refer to exist in the repository; names each stale reference
-        with its line.
+        test the project (itself, or in a guide in the repository it links to), and that
+        the files, scripts, Make targets and modules its commands and links refer to
+        exist in the repository; names each stale reference with its line.
     Why it matters:
         The README is the first production context a new engineer or a coding assistant
         reads. A README that points at `scripts/deploy.sh` after it was deleted teaches
