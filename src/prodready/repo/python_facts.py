@@ -11,6 +11,8 @@ import ast
 import sys
 from dataclasses import dataclass
 
+from prodready.astwalk import NodeIndex, index_nodes
+
 
 @dataclass(frozen=True)
 class ImportRef:
@@ -122,8 +124,11 @@ def analyse_source(rel: str, data: bytes, *, is_test: bool) -> PyFacts:
     return analyse_with_tree(rel, data, is_test=is_test)[0]
 
 
-def analyse_with_tree(rel: str, data: bytes, *, is_test: bool) -> tuple[PyFacts, ast.Module | None]:
-    """The facts and the parsed tree, so the scan rules can reuse the one parse."""
+def analyse_with_tree(
+    rel: str, data: bytes, *, is_test: bool
+) -> tuple[PyFacts, tuple[ast.Module, NodeIndex] | None]:
+    """The facts and the parsed tree with its node index, so the scan rules can reuse the
+    one parse and the one walk."""
     if b"\0" in data:
         return PyFacts(rel, 0, 0, error="binary file with a .py name"), None
     try:
@@ -144,7 +149,8 @@ def analyse_with_tree(rel: str, data: bytes, *, is_test: bool) -> tuple[PyFacts,
         ), None
     walker = _Walker(rel, is_test)
     try:
-        walker.module(tree)
+        nodes = index_nodes(tree)
+        walker.module(tree, nodes)
     except RecursionError:
         return PyFacts(rel, len(lines), code_lines, error="nested too deeply to analyse"), None
     return PyFacts(
@@ -155,7 +161,7 @@ def analyse_with_tree(rel: str, data: bytes, *, is_test: bool) -> tuple[PyFacts,
         functions=tuple(walker.functions),
         tests=tuple(walker.tests),
         signals=tuple(walker.signals),
-    ), tree
+    ), (tree, nodes)
 
 
 def dotted(node: ast.expr) -> str:
@@ -190,18 +196,17 @@ class _Walker:
         self.signals.append(Signal(kind, getattr(node, "lineno", 0), detail))
 
     # -- structure -------------------------------------------------------------------
-    def module(self, tree: ast.Module) -> None:
+    def module(self, tree: ast.Module, nodes: NodeIndex) -> None:
         self._scan_body(tree.body, prefix="", toplevel=True, in_class=None)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                self._call(node)
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                self._assign(node)
-            elif isinstance(node, ast.Dict):
-                for key in node.keys:
-                    if key is not None and _is_str(key) and _str(key) in _SENTRY_TRACING:
-                        self.signal("tracing-call", node, f"{_str(key)} in a Sentry configuration")
-                        break
+        for call in nodes.calls:
+            self._call(call)
+        for assign in nodes.assigns:
+            self._assign(assign)
+        for node in nodes.dicts:
+            for key in node.keys:
+                if key is not None and _is_str(key) and _str(key) in _SENTRY_TRACING:
+                    self.signal("tracing-call", node, f"{_str(key)} in a Sentry configuration")
+                    break
         if self.is_test:
             self._collect_tests(tree)
         if self.is_migration:

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from prodready.astwalk import paused_gc
 from prodready.model import ReportError
 from prodready.repo.files import RepoIndex, is_example_path, is_production_path, is_test_path
 from prodready.repo.python_facts import PyFacts, analyse_with_tree
@@ -79,10 +80,10 @@ def index_python(
                 if progress:
                     progress(len(results), len(work))
     else:
-        for i, item in enumerate(work, start=1):
-            results.append(_analyse_one(*item))
-            if progress and i % _CHUNK == 0:
-                progress(i, len(work))
+        for i in range(0, len(work), _CHUNK):
+            results.extend(_analyse_chunk(work[i : i + _CHUNK]))
+            if progress:
+                progress(len(results), len(work))
     modules = _module_names(repo, rels)
     by_path = {rel: mod for mod, rel in modules.items()}
     facts = {f.rel: _resolve_relative(f, by_path.get(f.rel)) for f, _ in results}
@@ -94,7 +95,8 @@ def index_python(
 def _analyse_chunk(
     chunk: list[tuple[str, str, bool, str]],
 ) -> list[tuple[PyFacts, FileResult | None]]:
-    return [_analyse_one(*item) for item in chunk]
+    with paused_gc():
+        return [_analyse_one(*item) for item in chunk]
 
 
 def _analyse_one(
@@ -106,12 +108,12 @@ def _analyse_one(
     except OSError as exc:
         return PyFacts(rel, 0, 0, error=f"cannot be read: {exc.strerror}"), None
     is_test = is_test_path(rel)
-    facts, tree = analyse_with_tree(rel, data, is_test=is_test)
-    if not scan or tree is None or is_test:
+    facts, parsed = analyse_with_tree(rel, data, is_test=is_test)
+    if not scan or parsed is None or is_test:
         return facts, None
     from prodready.scan.engine import scan_source
 
-    return facts, scan_source(rel, data, tree)
+    return facts, scan_source(rel, data, parsed[0], parsed[1])
 
 
 def _resolve_relative(facts: PyFacts, module: str | None) -> PyFacts:

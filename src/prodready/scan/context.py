@@ -11,7 +11,10 @@ from __future__ import annotations
 import ast
 from functools import cached_property
 
+from prodready.astwalk import NodeIndex, index_nodes
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_CONTEXTS = (ast.Load, ast.Store, ast.Del)
 
 # A file importing one of these makes the scanned code a service (a project fact).
 SERVICE_FACT = "service"
@@ -36,43 +39,32 @@ SERVICE_FRAMEWORKS = (
 
 
 class FileContext:
-    def __init__(self, path: str, source: str, tree: ast.Module) -> None:
+    def __init__(
+        self, path: str, source: str, tree: ast.Module, nodes: NodeIndex | None = None
+    ) -> None:
         self.path = path
         self.source = source
         self.tree = tree
-        self.calls: list[ast.Call] = []
-        self.functions: list[FunctionNode] = []
-        self.classes: list[ast.ClassDef] = []
-        self.handlers: list[ast.ExceptHandler] = []
-        self.assigns: list[ast.Assign | ast.AnnAssign] = []
-        self.loops: list[ast.For | ast.AsyncFor | ast.While] = []
-        self.withs: list[ast.With | ast.AsyncWith] = []
+        nodes = nodes if nodes is not None else index_nodes(tree)
+        self.calls: list[ast.Call] = nodes.calls
+        self.functions: list[FunctionNode] = nodes.functions
+        self.classes: list[ast.ClassDef] = nodes.classes
+        self.handlers: list[ast.ExceptHandler] = nodes.handlers
+        self.assigns: list[ast.Assign | ast.AnnAssign] = nodes.assigns
+        self.loops: list[ast.For | ast.AsyncFor | ast.While] = nodes.loops
+        self.withs: list[ast.With | ast.AsyncWith] = nodes.withs
         self.aliases: dict[str, str] = {}  # local name -> qualified name
         self.module_constants: dict[str, ast.expr] = {}  # module-level NAME = <constant expr>
         self.facts: set[str] = set()  # project facts this file establishes (see engine)
-        self._walk()
+        self._read_imports(nodes.imports)
 
-    def _walk(self) -> None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                self.functions.append(node)
-            elif isinstance(node, ast.ExceptHandler):
-                self.handlers.append(node)
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                self.assigns.append(node)
-            elif isinstance(node, ast.For | ast.AsyncFor | ast.While):
-                self.loops.append(node)
-            elif isinstance(node, ast.ClassDef):
-                self.classes.append(node)
-            elif isinstance(node, ast.With | ast.AsyncWith):
-                self.withs.append(node)
-            elif isinstance(node, ast.Import):
+    def _read_imports(self, imports: list[ast.Import | ast.ImportFrom]) -> None:
+        for node in imports:
+            if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
                     self.aliases[local] = alias.name if alias.asname else local
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            elif node.module and not node.level:
                 for alias in node.names:
                     if alias.name != "*":
                         self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
@@ -109,9 +101,19 @@ class FileContext:
     def parents(self) -> dict[ast.AST, ast.AST]:
         """Child -> parent, built only for the rules that need to look upwards."""
         parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
+        stack: list[ast.AST] = [self.tree]
+        while stack:
+            node = stack.pop()
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, _CONTEXTS):
+                    parents[value] = node
+                    stack.append(value)
         return parents
 
     def enclosing_function(self, node: ast.AST) -> FunctionNode | None:

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from prodready.astwalk import NodeIndex, paused_gc
 from prodready.model import Finding, ReportError
 from prodready.repo.files import is_test_path, walk_repository
 from prodready.scan.cache import ScanCache
@@ -59,7 +60,9 @@ class ScanResult:
     stats: dict[str, int | float] = field(default_factory=dict)
 
 
-def scan_source(rel: str, data: bytes, tree: ast.Module | None = None) -> FileResult:
+def scan_source(
+    rel: str, data: bytes, tree: ast.Module | None = None, nodes: NodeIndex | None = None
+) -> FileResult:
     """All rules over one file. Never raises for bad input: the reason goes to `error`."""
     from prodready.scan.suppression import find_suppressions
 
@@ -77,7 +80,7 @@ def scan_source(rel: str, data: bytes, tree: ast.Module | None = None) -> FileRe
         except (ValueError, RecursionError, MemoryError) as exc:
             return FileResult(error=f"cannot be parsed: {type(exc).__name__}")
     try:
-        ctx = FileContext(rel, source, tree)
+        ctx = FileContext(rel, source, tree, nodes)
         hits: list[RawHit] = []
         for rule in _rules().values():
             for hit in rule.check(ctx):
@@ -180,8 +183,8 @@ def scan_files(
                 if progress:
                     progress(done, len(todo))
     else:
-        for rel in todo:
-            fresh.update(_scan_chunk((str(root), [rel])))
+        for i in range(0, len(todo), _CHUNK):
+            fresh.update(_scan_chunk((str(root), todo[i : i + _CHUNK])))
     for rel, (digest, result) in fresh.items():
         results[rel] = result
         if cache is not None and digest:
@@ -192,7 +195,11 @@ def scan_files(
 
 
 def _scan_chunk(item: tuple[str, list[str]]) -> dict[str, tuple[str, FileResult]]:
-    root, rels = item
+    with paused_gc():
+        return _scan_files_in(*item)
+
+
+def _scan_files_in(root: str, rels: list[str]) -> dict[str, tuple[str, FileResult]]:
     out: dict[str, tuple[str, FileResult]] = {}
     for rel in rels:
         try:

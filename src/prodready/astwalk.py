@@ -1,0 +1,118 @@
+"""One fast pass over a syntax tree that sorts the nodes every analysis needs into lists.
+
+`ast.walk` spends most of its time in generators; this loop over `_fields` with an
+explicit stack is about twice as fast, and doing it once per file for both the audit's
+facts and the scan rules is what keeps the analysis close to the cost of the parse itself.
+Nodes come out in source order (pre-order, depth first).
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+# Names and constants hold no nodes worth visiting (their `ctx` is a shared singleton),
+# and these fields never hold child nodes: skipping them is most of the speed.
+_LEAVES = frozenset({ast.Name, ast.Constant})
+_SCALAR_FIELDS = frozenset(
+    {
+        "id",
+        "ctx",
+        "attr",
+        "name",
+        "arg",
+        "module",
+        "level",
+        "op",
+        "kind",
+        "conversion",
+        "asname",
+        "is_async",
+        "type_comment",
+        "simple",
+    }
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+@dataclass
+class NodeIndex:
+    calls: list[ast.Call] = field(default_factory=list)
+    functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=list)
+    classes: list[ast.ClassDef] = field(default_factory=list)
+    handlers: list[ast.ExceptHandler] = field(default_factory=list)
+    assigns: list[ast.Assign | ast.AnnAssign] = field(default_factory=list)
+    loops: list[ast.For | ast.AsyncFor | ast.While] = field(default_factory=list)
+    withs: list[ast.With | ast.AsyncWith] = field(default_factory=list)
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    dicts: list[ast.Dict] = field(default_factory=list)
+
+
+def index_nodes(tree: ast.AST) -> NodeIndex:
+    index = NodeIndex()
+    buckets: dict[type, list[ast.AST]] = {
+        ast.Call: index.calls,  # type: ignore[dict-item]
+        ast.FunctionDef: index.functions,  # type: ignore[dict-item]
+        ast.AsyncFunctionDef: index.functions,  # type: ignore[dict-item]
+        ast.ClassDef: index.classes,  # type: ignore[dict-item]
+        ast.ExceptHandler: index.handlers,  # type: ignore[dict-item]
+        ast.Assign: index.assigns,  # type: ignore[dict-item]
+        ast.AnnAssign: index.assigns,  # type: ignore[dict-item]
+        ast.For: index.loops,  # type: ignore[dict-item]
+        ast.AsyncFor: index.loops,  # type: ignore[dict-item]
+        ast.While: index.loops,  # type: ignore[dict-item]
+        ast.With: index.withs,  # type: ignore[dict-item]
+        ast.AsyncWith: index.withs,  # type: ignore[dict-item]
+        ast.Import: index.imports,  # type: ignore[dict-item]
+        ast.ImportFrom: index.imports,  # type: ignore[dict-item]
+        ast.Dict: index.dicts,  # type: ignore[dict-item]
+    }
+    get = buckets.get
+    node_type = ast.AST
+    stack: list[ast.AST] = [tree]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls in _LEAVES:
+            continue
+        bucket = get(cls)
+        if bucket is not None:
+            bucket.append(node)
+        fields = _CHILD_FIELDS.get(cls)
+        if fields is None:
+            fields = _CHILD_FIELDS[cls] = tuple(
+                f for f in reversed(cls._fields) if f not in _SCALAR_FIELDS
+            )
+        for name in fields:  # pushed in reverse so they pop in source order
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for i in range(len(value) - 1, -1, -1):
+                    item = value[i]
+                    if isinstance(item, node_type):
+                        push(item)
+            elif value is not None and isinstance(value, node_type):
+                push(value)
+    return index
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while analysing a batch of files.
+
+    Syntax trees are large and acyclic (reference counting frees them), but while one is
+    alive every allocation makes the collector traverse it again: on Django's source that
+    doubled the cost of a scan. The collector runs once at the end of the batch instead.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
