@@ -56,6 +56,7 @@ class FileContext:
         self.aliases: dict[str, str] = {}  # local name -> qualified name
         self.module_constants: dict[str, ast.expr] = {}  # module-level NAME = <constant expr>
         self.facts: set[str] = set()  # project facts this file establishes (see engine)
+        self._call_names: dict[ast.Call, str] = {}
         self._read_imports(nodes.imports)
 
     def _read_imports(self, imports: list[ast.Import | ast.ImportFrom]) -> None:
@@ -90,7 +91,11 @@ class FileContext:
         return ".".join([head, *reversed(parts)])
 
     def call_name(self, call: ast.Call) -> str:
-        return self.qualname(call.func)
+        """`qualname` of what is called, memoised: every rule asks about every call."""
+        name = self._call_names.get(call)
+        if name is None:
+            name = self._call_names[call] = self.qualname(call.func)
+        return name
 
     def imports(self, module: str) -> bool:
         """Does this file import `module` or anything inside it?"""

@@ -1,0 +1,248 @@
+"""PR105 missing-authn: state-changing routes anyone can call, in apps that log users in."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._web import (
+    AUTH_NAME,
+    OPEN_PERMISSIONS,
+    Handler,
+    WebFile,
+    const_str,
+    dotted,
+    identity_endpoint,
+    last,
+    web_file,
+)
+
+AUTH_FACT = "authenticates-routes"
+DRF_OPEN_FACT = "drf-default-allow-any"
+OPEN_ROUTER_FACT = "fastapi-open-router:"
+
+_AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
+_AUTH_PACKAGES = frozenset({"auth", "login", "security", "jwt", "oauth", "token", "tokens"})
+_TOKEN_APPS = frozenset(
+    {
+        "rest_framework.authtoken",
+        "rest_framework_simplejwt",
+        "knox",
+        "oauth2_provider",
+        "dj_rest_auth",
+        "djoser",
+        "allauth",
+        "rest_framework_jwt",
+    }
+)
+
+
+@rule("PR105", "missing-authn", "missing-authn", severity="error", confidence="medium")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds state-changing route handlers (POST, PUT, PATCH, DELETE, or a GET that
+        deletes) that nobody has to log in to call, in an application that does
+        authenticate other routes. Handlers are recognised in Flask (`.route`, `.post`...,
+        blueprints, `add_url_rule`, `MethodView`/flask-restful resources), FastAPI
+        (`@app.post`, `@router.delete`) and Django (function views, generic class-based
+        views, DRF `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts
+        wherever it is: a decorator (`login_required`, `jwt_required`,
+        `permission_required`, `@method_decorator(...)`), a FastAPI `Depends`/`Security`
+        on the route, its router, its app or its `include_router`, Django mixins, DRF
+        `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES`, a Flask
+        `before_request` guard, or a check in the body (`is_authenticated`, `abort(401)`,
+        an `Authorization` header, a verified token); a handler that uses the current
+        user (`current_user`, `g.user`, `request.user`) is not flagged either. "Other
+        routes" means explicit authentication somewhere in the scanned code; apps with
+        none are not flagged. Also not flagged: endpoints that establish identity (login,
+        signup, token, password reset, OAuth callbacks, handlers that hash a new password
+        or create a user) or are public by design (contact forms, newsletter, health
+        checks, language switch, names saying public/guest), webhooks that verify a
+        signature, routers included only in development, and views whose base class
+        lives in another file (it may authenticate).
+    Why it matters:
+        When most of an application sits behind a login, an endpoint that forgot its
+        decorator is the one an attacker looks for: anyone on the internet can create,
+        change or delete data through it, and nothing in the logs ties the change to a
+        person.
+    Example:
+        `@app.route("/notes/<int:id>/delete", methods=["POST"])` on a view without
+        `@login_required`, in an app whose other note routes carry it.
+    Fix:
+        Require authentication on the handler the way the rest of the app does it
+        (`@login_required`, `Depends(get_current_user)`, `LoginRequiredMixin`,
+        `permission_classes = [IsAuthenticated]`), or better, authenticate at the
+        router, blueprint or project default and opt public endpoints out explicitly.
+        If the endpoint is public on purpose, say so with
+        `# prodready: ignore[PR105] <reason>`.
+    """
+    _settings_facts(ctx)
+    web = web_file(ctx)
+    if not web.web:
+        return
+    _include_facts(ctx, web)
+    if web.global_guard:  # the app checks every request itself
+        return
+    open_handlers: list[Handler] = []
+    for h in web.handlers:
+        found, explicit = web.evidence(h)
+        if found:
+            if explicit and not identity_endpoint(web, h):
+                ctx.facts.add(AUTH_FACT)
+        else:
+            open_handlers.append(h)
+    for h in open_handlers:
+        destructive = "" if h.state_changing else _destructive_call(web, h)
+        if not h.state_changing and not destructive:
+            continue
+        if identity_endpoint(web, h):
+            continue
+        condition = AUTH_FACT
+        why = "other routes in this application require authentication"
+        if h.drf_default:
+            condition = DRF_OPEN_FACT
+            why = "the project's DRF DEFAULT_PERMISSION_CLASSES allow anyone"
+        elif h.router_key:
+            condition = OPEN_ROUTER_FACT + h.router_key
+            why = f"its router `{h.router_key}` is included without authentication"
+        yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _message(h: Handler, destructive: str, why: str) -> str:
+    methods = "/".join(sorted(h.methods & {"POST", "PUT", "PATCH", "DELETE"})) or "GET"
+    where = f" {h.path}" if h.path else ""
+    kind = {
+        "flask": "Flask route",
+        "fastapi": "FastAPI route",
+        "django": "Django view",
+        "drf": "DRF view",
+    }[h.framework]
+    what = f"{kind} `{h.name}` ({methods}{where})"
+    if h.generic:
+        what = f"{kind} `{h.name}` ({h.generic}: {methods})"
+    if destructive:
+        what += f" calls {destructive}"
+    else:
+        what += " changes state"
+    if h.open_explicit:
+        return f"{what} with permission_classes that allow anyone, while {why}"
+    return f"{what} with no authentication, while {why}"
+
+
+def _destructive_call(web: WebFile, h: Handler) -> str:
+    """A GET (or method-less Django view) that deletes: `db.session.delete(x)`,
+    `Note.objects.filter(...).delete()`, `note.delete()`."""
+    fn = h.function
+    if fn is None:
+        return ""
+    for node in web.body(fn):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr != "delete":
+            continue
+        owner = node.func.value
+        name = dotted(node.func)
+        if name.endswith("session.delete") and node.args:
+            return f"{name}()"
+        chain = ast.unparse(owner)
+        if ".objects" in chain or ".query" in chain or ".filter" in chain:
+            return f"{chain}.delete()"
+        if isinstance(owner, ast.Name) and not node.args and not node.keywords:
+            return f"{owner.id}.delete()"
+    return ""
+
+
+def _settings_facts(ctx: FileContext) -> None:
+    """A Django settings module whose DRF default lets anyone in, in a project that has
+    token or session authentication configured."""
+    if "REST_FRAMEWORK" not in ctx.source:
+        return
+    framework: ast.Dict | None = None
+    installed: list[str] = []
+    for stmt in ctx.tree.body:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        target = stmt.targets[0]
+        if not isinstance(target, ast.Name):
+            continue
+        if target.id == "REST_FRAMEWORK" and isinstance(stmt.value, ast.Dict):
+            framework = stmt.value
+        elif target.id == "INSTALLED_APPS" and isinstance(stmt.value, ast.List | ast.Tuple):
+            installed = [s for e in stmt.value.elts if (s := const_str(e))]
+    if framework is None:
+        return
+    options: dict[str, ast.expr] = {}
+    for key, value in zip(framework.keys, framework.values, strict=True):
+        text = const_str(key)
+        if text:
+            options[text] = value
+    perms = options.get("DEFAULT_PERMISSION_CLASSES")
+    if perms is not None:
+        listed = [last(s) for e in getattr(perms, "elts", []) if (s := const_str(e) or dotted(e))]
+        if not isinstance(perms, ast.List | ast.Tuple) or not set(listed) <= OPEN_PERMISSIONS:
+            return
+    has_auth = "DEFAULT_AUTHENTICATION_CLASSES" in options or any(
+        app == t or app.startswith(t + ".") for app in installed for t in _TOKEN_APPS
+    )
+    if has_auth:
+        ctx.facts.add(DRF_OPEN_FACT)
+
+
+def _include_facts(ctx: FileContext, web: WebFile) -> None:
+    """Facts from `app.include_router(...)`: routers included with an authenticating
+    dependency make the app one that authenticates; routers included without one are
+    recorded as open (when the including file shows the app has authentication at all)."""
+    plain: list[str] = []
+    concept = False
+    calls = web.watched.get("include_router", [])
+    dev_only = _dev_only(ctx) if calls else set()
+    for call in calls:
+        if not call.args or not isinstance(call.func, ast.Attribute) or id(call) in dev_only:
+            continue
+        receiver = dotted(call.func.value)
+        router = dotted(call.args[0])
+        key = web.router_key_of(router) if router else ""
+        if web.auth_dependencies(call) or receiver in web.router_deps:
+            ctx.facts.add(AUTH_FACT)
+            concept = True
+            continue
+        if key:
+            plain.append(key)
+            if _AUTH_MODULES.search(key.split(".")[0]):
+                concept = True
+    if not plain:
+        return
+    concept = (
+        concept
+        or ctx.imports("fastapi.security")
+        or ctx.imports("fastapi_users")
+        or any(_auth_import(q) for q in ctx.aliases.values())
+        or any(_auth_import(q) for q in web.relative_imports().values())
+        or any(web.authenticated(h) for h in web.handlers)
+    )
+    if concept:
+        for key in plain:
+            ctx.facts.add(OPEN_ROUTER_FACT + key)
+
+
+_DEV_CONDITION = re.compile(r"debug|develop|\bdev\b|local|testing|environment|_env\b", re.I)
+
+
+def _dev_only(ctx: FileContext) -> set[int]:
+    """Calls inside `if settings.ENV == "development":` (or DEBUG...): development tooling."""
+    found: set[int] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.If) and _DEV_CONDITION.search(ast.unparse(node.test)):
+            for stmt in node.body:
+                found.update(id(n) for n in ast.walk(stmt) if isinstance(n, ast.Call))
+    return found
+
+
+def _auth_import(qualified: str) -> bool:
+    """`from app.routers import auth`, `from .security import get_current_user`."""
+    parts = qualified.split(".")
+    return bool(AUTH_NAME.search(parts[-1]) or set(p.lower() for p in parts[:-1]) & _AUTH_PACKAGES)

@@ -1,0 +1,290 @@
+"""PR107 unvalidated-input: request data reaching a dangerous sink in the same handler."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext, FunctionNode, keyword
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._web import Flow, const_str, dotted, last, web_file
+
+# sink -> (kind, positions of the dangerous arguments, keyword names)
+_SINKS: dict[str, tuple[str, tuple[int, ...], tuple[str, ...]]] = {
+    "open": ("path", (0,), ("file",)),
+    "io.open": ("path", (0,), ("file",)),
+    "codecs.open": ("path", (0,), ("filename",)),
+    "os.open": ("path", (0,), ("path",)),
+    "os.remove": ("path", (0,), ("path",)),
+    "os.unlink": ("path", (0,), ("path",)),
+    "os.rmdir": ("path", (0,), ("path",)),
+    "os.removedirs": ("path", (0,), ("name",)),
+    "os.listdir": ("path", (0,), ("path",)),
+    "os.scandir": ("path", (0,), ("path",)),
+    "os.walk": ("path", (0,), ("top",)),
+    "os.rename": ("path", (0, 1), ("src", "dst")),
+    "os.replace": ("path", (0, 1), ("src", "dst")),
+    "os.makedirs": ("path", (0,), ("name",)),
+    "os.mkdir": ("path", (0,), ("path",)),
+    "shutil.rmtree": ("path", (0,), ("path",)),
+    "shutil.copy": ("path", (0, 1), ("src", "dst")),
+    "shutil.copy2": ("path", (0, 1), ("src", "dst")),
+    "shutil.copyfile": ("path", (0, 1), ("src", "dst")),
+    "shutil.copytree": ("path", (0, 1), ("src", "dst")),
+    "shutil.move": ("path", (0, 1), ("src", "dst")),
+    "flask.send_file": ("path", (0,), ("path_or_file", "filename_or_fp")),
+    "flask.helpers.send_file": ("path", (0,), ("path_or_file",)),
+    "flask.send_from_directory": ("path", (0,), ("directory",)),
+    "starlette.responses.FileResponse": ("path", (0,), ("path",)),
+    "fastapi.responses.FileResponse": ("path", (0,), ("path",)),
+    "tarfile.open": ("path", (0,), ("name",)),
+    "zipfile.ZipFile": ("path", (0,), ("file",)),
+    "os.system": ("shell", (0,), ("command",)),
+    "os.popen": ("shell", (0,), ("cmd",)),
+    "subprocess.getoutput": ("shell", (0,), ("cmd",)),
+    "subprocess.getstatusoutput": ("shell", (0,), ("cmd",)),
+    "commands.getoutput": ("shell", (0,), ("cmd",)),
+    "asyncio.create_subprocess_shell": ("shell", (0,), ("cmd",)),
+    "subprocess.run": ("process", (0,), ("args",)),
+    "subprocess.call": ("process", (0,), ("args",)),
+    "subprocess.check_call": ("process", (0,), ("args",)),
+    "subprocess.check_output": ("process", (0,), ("args",)),
+    "subprocess.Popen": ("process", (0,), ("args",)),
+    "asyncio.create_subprocess_exec": ("exec", (0,), ("program",)),
+    "os.execv": ("exec", (0,), ("path",)),
+    "os.execvp": ("exec", (0,), ("file",)),
+    "eval": ("code", (0,), ("source",)),
+    "exec": ("code", (0,), ("source",)),
+    "flask.render_template_string": ("template", (0,), ("source",)),
+    "jinja2.Template": ("template", (0,), ("source",)),
+    "jinja2.environment.Template": ("template", (0,), ("source",)),
+    "mako.template.Template": ("template", (0,), ("text",)),
+    "pickle.loads": ("deserialize", (0,), ("data",)),
+    "pickle.load": ("deserialize", (0,), ("file",)),
+    "cPickle.loads": ("deserialize", (0,), ()),
+    "_pickle.loads": ("deserialize", (0,), ()),
+    "dill.loads": ("deserialize", (0,), ("str",)),
+    "dill.load": ("deserialize", (0,), ("file",)),
+    "marshal.loads": ("deserialize", (0,), ()),
+    "jsonpickle.decode": ("deserialize", (0,), ("string",)),
+    "pandas.read_pickle": ("deserialize", (0,), ("filepath_or_buffer",)),
+    "yaml.load": ("yaml", (0,), ("stream",)),
+    "yaml.load_all": ("yaml", (0,), ("stream",)),
+    "yaml.unsafe_load": ("deserialize", (0,), ("stream",)),
+    "yaml.unsafe_load_all": ("deserialize", (0,), ("stream",)),
+    "flask.redirect": ("redirect", (0,), ("location",)),
+    "werkzeug.utils.redirect": ("redirect", (0,), ("location",)),
+    "django.shortcuts.redirect": ("redirect", (0,), ("to",)),
+    "django.http.HttpResponseRedirect": ("redirect", (0,), ("redirect_to",)),
+    "django.http.HttpResponsePermanentRedirect": ("redirect", (0,), ("redirect_to",)),
+    "django.http.response.HttpResponseRedirect": ("redirect", (0,), ("redirect_to",)),
+    "starlette.responses.RedirectResponse": ("redirect", (0,), ("url",)),
+    "fastapi.responses.RedirectResponse": ("redirect", (0,), ("url",)),
+    "aiohttp.web.HTTPFound": ("redirect", (0,), ("location",)),
+}
+_SAFE_YAML = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+_PATH_METHODS = frozenset(
+    {
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "open",
+        "unlink",
+        "rmdir",
+        "mkdir",
+        "touch",
+        "rename",
+        "iterdir",
+    }
+)
+_SINK_NAMES = frozenset(
+    {name.rsplit(".", 1)[-1] for name in _SINKS} | _PATH_METHODS | {"save", "from_string"}
+)
+_SHELLS = frozenset({"sh", "bash", "zsh", "/bin/sh", "/bin/bash", "cmd", "cmd.exe", "powershell"})
+_RISK = {
+    "path": "is used as a file path without validation (path traversal: `../` reaches any "
+    "file the process can read or write)",
+    "shell": "runs in a shell without validation (command injection)",
+    "process": "chooses the program to run without validation (command injection)",
+    "exec": "chooses the program to run without validation (command injection)",
+    "code": "is evaluated as Python code (code injection)",
+    "template": "is compiled as a template (server-side template injection)",
+    "deserialize": "is deserialised with a format that runs code (insecure deserialisation)",
+    "yaml": "is parsed with an unsafe YAML loader (insecure deserialisation)",
+    "redirect": "decides where the user is redirected, host included (open redirect)",
+}
+
+
+@rule("PR107", "unvalidated-input", "unvalidated-input", severity="error", confidence="medium")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Follows request data (`request.args/form/json/get_json()/files/values/data/
+        cookies/headers`, Django `request.GET/POST/FILES/body`, DRF `request.data`/
+        `query_params`, Flask route variables, FastAPI path and query parameters, Django
+        URL kwargs, `self.kwargs`) through a function in source order, across
+        assignments, f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`
+        and base64 decoding, to a dangerous sink in the same function: file paths
+        (`open`, `send_file`, `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and
+        writes, saving an upload under its client-supplied name), shell commands
+        (`os.system`, `os.popen`, `subprocess` with `shell=True`, `sh -c`, or a
+        request-chosen program), `eval`/`exec`, template compilation
+        (`render_template_string`, `jinja2.Template`, `from_string`), deserialisation
+        (`pickle`, `yaml.load` without a safe loader, `jsonpickle`, `marshal`, `dill`)
+        and redirects whose target, host included, comes from the request. Validation
+        stops it: an allow-list or equality check, a regular expression, a `startswith`
+        or `is_relative_to` containment check, `secure_filename`, `os.path.basename`,
+        `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID, Enum, a Pydantic
+        model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form or schema
+        (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
+        `url_has_allowed_host_and_scheme` or a fixed path/origin prefix for redirects. An
+        existence check (`os.path.isfile`) or an extension check is not validation. Data
+        passed through your own helper functions is not followed.
+    Why it matters:
+        These sinks turn a string into an action: reading `/etc/passwd` or the app's
+        secrets, running a command, executing code, or sending users to a phishing page
+        from your trusted domain. One unchecked parameter is enough.
+    Example:
+        `return send_file(os.path.join(UPLOAD_DIR, request.args["name"]))`
+    Fix:
+        Validate before use: map the input to an allow-list, use `secure_filename` or
+        `send_from_directory`, resolve the path and check it stays under the base
+        directory, pass commands as an argument list without a shell, use
+        `yaml.safe_load`/JSON instead of pickle, and check redirect targets with
+        `url_has_allowed_host_and_scheme` (or only accept relative paths).
+    """
+    candidates: list[tuple[ast.Call, str, str, list[ast.expr]]] = []
+    for call in ctx.calls:
+        func = call.func
+        short = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if short not in _SINK_NAMES and ctx.aliases.get(short) not in _SINKS:
+            continue  # cheap filter before resolving the name
+        found = _sink(ctx, call)
+        if found is not None:
+            candidates.append((call, *found))
+    if not candidates:
+        return
+    web = web_file(ctx)
+    if not web.web:
+        return
+    functions = sorted(ctx.functions, key=lambda f: f.lineno)
+    for call, kind, label, exprs in candidates:
+        fn = _enclosing(functions, call)
+        if fn is None:
+            continue
+        handler = web.handler_for(fn)
+        if handler is None and not _mentions_request(ctx, fn):
+            continue  # no route parameters and no request object: nothing to follow
+        flow = web.flow(fn, handler, validated=True)
+        if kind == "upload":  # the upload object and its target path both from the request
+            if not flow.tainted(exprs[0], call.lineno):
+                continue
+            kind, exprs = "path", exprs[1:]
+        for expr in exprs:
+            if kind == "redirect" and not _host_controlled(flow, expr, call.lineno):
+                continue
+            if flow.tainted(expr, call.lineno):
+                source = flow.first_tainted_name(expr, call.lineno)
+                yield Hit(
+                    call.lineno,
+                    call.end_lineno or call.lineno,
+                    f"`{source}` from the request reaches `{label}()` in `{fn.name}` and "
+                    f"{_RISK[kind]}",
+                )
+                break
+
+
+def _mentions_request(ctx: FileContext, fn: FunctionNode) -> bool:
+    lines = ctx.lines[fn.lineno - 1 : fn.end_lineno or fn.lineno]
+    return any("request" in line or "self.kwargs" in line or "req." in line for line in lines)
+
+
+def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, str, list[ast.expr]] | None:
+    name = ctx.call_name(call)
+    func = call.func
+    if name in _SINKS:
+        kind, positions, names = _SINKS[name]
+        if name == "open" and "open" in ctx.aliases:
+            return None
+        exprs = [call.args[i] for i in positions if i < len(call.args)]
+        exprs += [kw.value for kw in call.keywords if kw.arg in names]
+        if kind == "process":
+            return _process(call, name, exprs)
+        if kind == "yaml":
+            loader = keyword(call, "Loader")
+            value = loader.value if loader else (call.args[1] if len(call.args) > 1 else None)
+            if value is not None and last(dotted(value)) in _SAFE_YAML:
+                return None
+        return kind, name, exprs
+    if isinstance(func, ast.Attribute):
+        if func.attr in _PATH_METHODS:  # (BASE / name).read_text()
+            return "path", f"Path.{func.attr}", [func.value]
+        if func.attr == "save" and call.args:  # upload.save(os.path.join(DIR, upload.filename))
+            return "upload", f"{dotted(func) or 'file.save'}", [func.value, call.args[0]]
+        if func.attr == "from_string" and call.args:
+            return "template", f"{dotted(func) or 'from_string'}", [call.args[0]]
+    return None
+
+
+def _process(
+    call: ast.Call, name: str, exprs: list[ast.expr]
+) -> tuple[str, str, list[ast.expr]] | None:
+    shell = keyword(call, "shell")
+    if shell is not None and not (isinstance(shell.value, ast.Constant) and not shell.value.value):
+        return "shell", name, exprs
+    if not exprs:
+        return None
+    first = exprs[0]
+    if isinstance(first, ast.List | ast.Tuple):
+        if not first.elts:
+            return None
+        program = const_str(first.elts[0])
+        if program in _SHELLS and any(const_str(e) in {"-c", "/c", "-Command"} for e in first.elts):
+            return "shell", name, list(first.elts[1:])
+        return "process", name, [first.elts[0]]
+    return "process", name, [first]
+
+
+def _enclosing(functions: list[FunctionNode], call: ast.Call) -> FunctionNode | None:
+    best: FunctionNode | None = None
+    for fn in functions:
+        if fn.lineno > call.lineno:
+            break
+        if (fn.end_lineno or fn.lineno) >= call.lineno:
+            best = fn  # later starts are nested deeper
+    return best
+
+
+def _host_controlled(flow: Flow, expr: ast.expr, line: int) -> bool:
+    """Can the request choose the host of this URL? Not when a constant path or origin
+    comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`."""
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        head = expr.values[0]
+        if isinstance(head, ast.Constant):
+            return not _fixes_host(str(head.value))
+        # f"{request.path}?{query}": the request chooses only what follows the head
+        return isinstance(head, ast.FormattedValue) and flow.tainted(head.value, line)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        left = expr.left
+        if isinstance(left, ast.Constant | ast.JoinedStr | ast.BinOp):
+            return _host_controlled(flow, left, line)
+        return flow.tainted(left, line)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
+        text = const_str(expr.left)
+        return text is None or not _fixes_host(text)
+    if (  # "https://{}/x".format(...)
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "format"
+        and isinstance(expr.func.value, ast.Constant)
+    ):
+        return not _fixes_host(str(expr.func.value.value))
+    return not isinstance(expr, ast.Constant)
+
+
+def _fixes_host(prefix: str) -> bool:
+    if "://" in prefix:
+        rest = prefix.split("://", 1)[1]
+        return "/" in rest or bool(rest and not rest.endswith((".", "@")))
+    return prefix.startswith("/") and len(prefix) > 1 and not prefix.startswith("//")
