@@ -1,0 +1,313 @@
+"""What identifiers and literals say about secrets: shared by sensitive-logging and
+hardcoded-secret.
+
+Names are judged by their words (`HTTP_AUTHORIZATION`, `apiKey`, `X-Api-Key` all split into
+words), and the last word that matters decides: `password_reset_token` is a token,
+`token_expires_at` is a time, `max_tokens` and `PASSWORD_FIELD` are not secrets at all.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from prodready.scan.context import FileContext, FunctionNode
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+# Words that make a name a credential.
+_CREDENTIAL = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "authorization",
+        "bearer",
+        "credential",
+        "credentials",
+        "creds",
+        "jwt",
+        "apikey",
+        "cookie",
+        "cookies",
+        "privkey",
+        "otp",
+    }
+)
+# Personal data that must not reach logs (not credentials, so not hardcoded-secret).
+_PERSONAL = frozenset({"cardnumber", "creditcard", "ccnumber", "cvv", "cvc", "cvv2", "ssn"})
+_DISPLAY = {
+    "apikey": "key",
+    "privkey": "private key",
+    "cardnumber": "card number",
+    "creditcard": "card number",
+    "ccnumber": "card number",
+    "ssn": "social security number",
+    "cvv2": "cvv",
+    "pwd": "password",
+    "passwd": "password",
+}
+# `<prefix>_key` is a key that must stay secret (`api_key`, `secret_key`, `signing_key`).
+_KEY_PREFIXES = frozenset(
+    {
+        "api",
+        "access",
+        "private",
+        "secret",
+        "signing",
+        "sign",
+        "encryption",
+        "decryption",
+        "hmac",
+        "master",
+        "auth",
+        "fernet",
+        "aes",
+        "jwt",
+        "crypto",
+        "cipher",
+        "shared",
+        "webhook",
+        "deploy",
+        "ssh",
+        "session",
+    }
+)
+_COMPOUNDS = {
+    ("card", "number"): "cardnumber",
+    ("credit", "card"): "creditcard",
+    ("cc", "number"): "ccnumber",
+    ("social", "security"): "ssn",
+    ("private", "key"): "privkey",
+}
+# A word after the secret that makes the name about something else: `token_type`,
+# `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`.
+_QUALIFIERS = _wordset(
+    """
+    id ids name names type types kind field fields column attr attribute label header
+    headers param parameter env var variable path file filename dir url uri endpoint
+    length len size count min max limit age ttl timeout lifetime expiry expires expiration
+    exp expired expire at time timestamp date created updated changed reset rotation
+    rotated policy validator validators validation pattern regex rule rules hash hasher
+    hashers strength score valid validity required enabled disabled set present provided
+    exists missing format scheme style placeholder help hint text message msg error errors
+    prompt input widget location source store storage backend class cls manager service
+    provider handler usage used attempts retries version algorithm alg algorithms method
+    mode digest fingerprint masked mask redacted duration seconds minutes hours days
+    interval period window sent verified index position offset status state flag domain
+    samesite secure httponly prefix suffix claims info metadata data ref arn issuer
+    """
+)
+# Names of identifiers rather than of secret values.
+_IDENTIFIERS = _wordset("pk uuid slug sid jti kid")
+# A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`.
+_PREDICATE_PREFIXES = _wordset(
+    """
+    is has have should can use uses need needs require requires allow enable num n max min
+    total count len check validate verify no with
+    """
+)
+# `page_token`, `next_token`, `eos_token`: tokens that are not credentials.
+_HARMLESS_TOKEN_PREFIXES = _wordset(
+    """
+    page next pagination continuation cancel cancellation sync lexer parse parser word
+    input output completion prompt special eos bos pad unk sep cls mask start end stop
+    resume cursor
+    """
+)
+
+
+@lru_cache(maxsize=4096)
+def words(name: str) -> tuple[str, ...]:
+    """`HTTP_AUTHORIZATION` -> (http, authorization); `apiKey` -> (apikey,)."""
+    raw = [w.lower() for w in _WORD.findall(name)]
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        word = raw[i]
+        if i + 1 < len(raw) and (word, raw[i + 1]) in _COMPOUNDS:
+            out.append(_COMPOUNDS[word, raw[i + 1]])
+            i += 2
+            continue
+        if word in ("key", "keys") and out and out[-1] in _KEY_PREFIXES:
+            out[-1] = "apikey"
+        else:
+            out.append(word)
+        i += 1
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def sensitive_word(name: str, *, logging: bool = False) -> str | None:
+    """The word that makes `name` a credential, or None.
+
+    With `logging`, personal data (card numbers, SSNs) and cookies count too: they must not
+    be written to logs, though a literal of theirs in code is no hardcoded secret.
+    """
+    parts = words(name)
+    if not parts or parts[0] in _PREDICATE_PREFIXES:
+        return None
+    if logging and parts in (("card",), ("payment", "card")):
+        return "card data"  # the whole card, not `card_id` or `card_brand`
+    for i in range(len(parts) - 1, -1, -1):
+        word = parts[i]
+        if word in _QUALIFIERS:
+            return None
+        if word == "pass" and i == len(parts) - 1 and i > 0:
+            return "password"
+        if word in _CREDENTIAL or (logging and word in _PERSONAL):
+            if word == "token" and i > 0 and parts[i - 1] in _HARMLESS_TOKEN_PREFIXES:
+                return None
+            if word in ("cookie", "cookies") and not logging:
+                return None
+            return _DISPLAY.get(word, word)
+    return None
+
+
+def describes_a_secret(name: str) -> bool:
+    """`id`, `token_type`, `prefix`, `expires_at`: a property of a secret, not the secret."""
+    parts = words(name)
+    return bool(parts) and (parts[-1] in _QUALIFIERS or parts[-1] in _IDENTIFIERS)
+
+
+# -- literals that look like credentials ------------------------------------------------
+
+_PLACEHOLDER_MARKERS = (
+    "change",
+    "your",
+    "xxx",
+    "example",
+    "placeholder",
+    "replace",
+    "todo",
+    "fixme",
+    "dummy",
+    "sample",
+    "insert",
+    "<",
+    "${",
+    "{{",
+    "%(",
+    "***",
+    "...",
+    "redacted",
+)
+_IDENTIFIER = re.compile(r"_*[a-z]+[0-9]{0,3}(?:[_\-.:][a-z]+[0-9]{0,3})*_*")
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
+_HEADER_NAME = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z_]*\d{0,2}(?:\.[A-Za-z_][A-Za-z_]*\d{0,2})+")
+_PATH = re.compile(r"(?:[a-z0-9_.~\-]*/)+[a-z0-9_.~\-]*")
+_AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot|apikey)\s+")
+_URL_CREDENTIALS = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:([^@/\s]+)@")
+# Keys that look secret but are meant to be public or only work in test mode.
+_NOT_SECRET_PREFIXES = ("pk_live_", "pk_test_", "sk_test_", "rk_test_")
+
+
+def looks_like_secret(value: str) -> bool:
+    """Is this literal plausibly a real credential (not a placeholder, a name or a URL)?"""
+    value = _AUTH_SCHEME.sub("", value.strip())
+    if "://" in value:
+        match = _URL_CREDENTIALS.match(value)
+        return match is not None and looks_like_secret(match.group(1))
+    if sum(c.isspace() for c in value) > 1:
+        return False  # prose ("hard to guess string"), not a key
+    value = "".join(value.split())
+    if len(value) < 8:
+        return False
+    lowered = value.lower()
+    if any(marker in lowered for marker in _PLACEHOLDER_MARKERS):
+        return False
+    if value.startswith(_NOT_SECRET_PREFIXES):
+        return False
+    if (
+        _IDENTIFIER.fullmatch(value)
+        or _CONSTANT_NAME.fullmatch(value)
+        or _HEADER_NAME.fullmatch(value)
+        or _DOTTED.fullmatch(value)
+        or _PATH.fullmatch(value)
+        or value.startswith(("/", "./", "~/"))
+    ):
+        return False
+    if len(set(value)) < 6:
+        return False
+    if len(value) < 20 and value.isalpha():
+        return False  # a word, not a generated or chosen secret
+    return entropy(value) >= 3.0
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def string_value(node: ast.AST | None) -> str | None:
+    """The text of a str or bytes literal."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            return node.value
+        if isinstance(node.value, bytes):
+            return node.value.decode("latin-1")
+    return None
+
+
+def leaf_name(node: ast.AST) -> str:
+    """`self.api_key` -> `api_key`; `settings.SECRET_KEY` -> `SECRET_KEY`; `x` -> `x`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+# -- where a node sits ----------------------------------------------------------------------
+
+
+def innermost_function(ctx: FileContext, line: int) -> FunctionNode | None:
+    """The innermost function whose lines contain `line`, found without a parent map."""
+    best: FunctionNode | None = None
+    for fn in ctx.functions:
+        end = fn.end_lineno or fn.lineno
+        if fn.lineno <= line <= end and (best is None or fn.lineno >= best.lineno):
+            best = fn
+    return best
+
+
+def top_statement(ctx: FileContext, line: int) -> ast.stmt | None:
+    """The module-level statement whose lines contain `line`."""
+    for stmt in ctx.tree.body:
+        if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            return stmt
+    return None
+
+
+def scope_of(ctx: FileContext, line: int) -> ast.AST | None:
+    """The smallest function containing `line`, else its module-level statement."""
+    return innermost_function(ctx, line) or top_statement(ctx, line)
+
+
+def walk_own(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node under `node`, not descending into nested functions, classes or lambdas."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(
+            current, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+        ):
+            stack.extend(ast.iter_child_nodes(current))

@@ -1,0 +1,432 @@
+"""PR109 hardcoded-secret: credentials written into code and settings."""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from collections.abc import Callable, Iterator
+
+from prodready.scan.context import FileContext
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._names import (
+    leaf_name,
+    looks_like_secret,
+    scope_of,
+    sensitive_word,
+    string_value,
+    walk_own,
+)
+
+# Formats that are credentials wherever they appear (code, strings, comments). Each pattern
+# starts with a fixed string, which lets the regex engine skip through a file as fast as
+# `str.find`; the word boundary before a match is checked by hand (a leading `\b` would
+# make every pattern scan character by character).
+_KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (what, re.compile(pattern))
+    for what, pattern in (
+        ("an AWS access key id", r"AKIA[0-9A-Z]{16}\b"),
+        ("an AWS access key id", r"ASIA[0-9A-Z]{16}\b"),
+        ("a Stripe live secret key", r"k_live_[0-9a-zA-Z]{24,}"),
+        ("a Stripe webhook signing secret", r"whsec_[0-9a-zA-Z]{32,}"),
+        ("a GitHub token", r"gh(?:[pousr]_[0-9A-Za-z]{36}\b|ithub_pat_[0-9A-Za-z_]{60,})"),
+        ("a GitLab token", r"glpat-[0-9A-Za-z_\-]{20,}"),
+        ("a Slack token", r"xox[abposr]-[0-9A-Za-z\-]{10,}"),
+        (
+            "a Slack webhook URL",
+            r"https://hooks\.slack\.com/(?:services|workflows)/T[0-9A-Z]{6,}/[0-9A-Za-z/]{20,}",
+        ),
+        (
+            "a private key",
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"(?:\\[nr]|[\s\"'(+]|#[^\n]*)*[A-Za-z0-9+/=]{40,}"
+            r"(?:[^-]{0,8000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)?",
+        ),
+        ("a Google API key", r"AIza[0-9A-Za-z_\-]{35}\b"),
+        ("a SendGrid API key", r"SG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43}\b"),
+        (
+            "an OpenAI or Anthropic API key",
+            r"sk-(?:proj|svcacct|admin|ant-[a-z0-9]+)-[0-9A-Za-z_\-]{20,}",
+        ),
+        ("an npm token", r"npm_[0-9A-Za-z]{36}\b"),
+        ("a PyPI token", r"pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_\-]{50,}"),
+        ("a HashiCorp Vault token", r"hv[sb]\.[0-9A-Za-z_\-]{24,}"),
+    )
+)
+_KNOWN_PLACEHOLDERS = ("EXAMPLE", "XXXX", "xxxx")
+# A password inside a URL: scheme://user:password@host (searched from the literal `://`,
+# which keeps the regex fast; the scheme is read backwards by hand)
+_URL_CREDENTIALS = re.compile(r"://[^:/@\s\"']*:([^@/\s\"']+)@")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_ENV_LOOKUPS = frozenset({"os.environ.get", "os.getenv", "environ.get", "getenv", "config", "env"})
+_BASIC_AUTH = frozenset(
+    {"HTTPBasicAuth", "HTTPDigestAuth", "BasicAuth", "aiohttp.BasicAuth", "httpx.BasicAuth"}
+)
+_CONTAINERS = (ast.Dict, ast.List, ast.Tuple, ast.Set)
+_SECRET_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret"})
+# Command-line options that take a credential: `["docker", "login", "-p", "..."]`.
+_CLI_SECRET_OPTIONS = frozenset(
+    {
+        "-p",
+        "--password",
+        "--pass",
+        "--token",
+        "--api-key",
+        "--apikey",
+        "--secret",
+        "--client-secret",
+    }
+)
+_CLI_SECRET_INLINE = re.compile(
+    r"(?i)(?:^|[\s\-=])(password|passwd|pass|token|secret|api[_\-]?key|client[_\-]?secret)"
+    r"[=:]([^\s'\"]+)"
+)
+_COMMAND_RUNNERS = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "os.system",
+        "os.popen",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+    }
+)
+# callable leaf -> index of the positional argument that is a key or password
+_KEY_ARGUMENTS = {"hmac.new": 0, "jwt.encode": 1, "jwt.decode": 1, "Fernet": 0}
+# The last part of every callable whose positional arguments are judged.
+_POSITIONAL_LEAVES = frozenset(
+    {
+        *_SECRET_WRAPPERS,
+        *(n.rsplit(".", 1)[-1] for n in _COMMAND_RUNNERS | _ENV_LOOKUPS | _BASIC_AUTH),
+        *(n.rsplit(".", 1)[-1] for n in _KEY_ARGUMENTS),
+        "getenv",
+        "get",
+        "login",
+    }
+)
+
+# Words one of which a line comparing a credential with a literal must contain.
+_COMPARED_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
+
+
+@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="high")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds credentials written into code or settings: known key formats anywhere in
+        the file, comments included (AWS access key ids, Stripe live and webhook secrets,
+        GitHub, GitLab and Slack tokens, Slack webhook URLs, private keys, Google,
+        SendGrid, OpenAI, npm and PyPI keys); passwords inside URLs
+        (`postgresql://app:s3cr3t@db/app`); and literals that look generated or chosen
+        (long enough, mixed characters, high entropy) assigned to a name, dictionary key,
+        keyword argument or default whose name is a credential (password, secret, token,
+        api_key, secret_key, authorization, ...), given as the fallback of an environment
+        lookup, passed as a password to `HTTPBasicAuth`, `auth=(user, password)`,
+        `smtp.login()`, as the key of `hmac.new()`/`jwt.encode()`, or compared with a
+        password. Not flagged: empty strings, environment lookups without a literal
+        fallback, URLs without a password, names such as `PASSWORD_FIELD = "password"`,
+        `TOKEN_URL`, header names, placeholders (`"changeme"`, `"<token>"`,
+        `"${SECRET}"`), short development defaults (`"dev"`), publishable and test-mode
+        Stripe keys, and the documentation example keys (`AKIA...EXAMPLE`).
+    Why it matters:
+        A credential in the repository is readable by everyone with access to the code,
+        its forks, its CI logs and its history, forever: deleting the line does not
+        revoke it. Leaked cloud and payment keys are found and abused within minutes of
+        being pushed.
+    Example:
+        `STRIPE_SECRET_KEY = "sk_live_..."`, or
+        `DATABASES = {"default": {"PASSWORD": "Pr0d-Db-2024!"}}`
+    Fix:
+        Revoke and rotate the credential now, then read it at run time from the
+        environment or a secret manager (`os.environ["STRIPE_SECRET_KEY"]`), with no
+        literal fallback; keep example values obviously fake (`"changeme"`).
+    """
+    hits: dict[int, Hit] = {}
+    for hit in _scan_text(ctx):
+        hits.setdefault(hit.line, hit)
+    for hit in _scan_tree(ctx):
+        hits.setdefault(hit.line, hit)
+    yield from (hits[line] for line in sorted(hits))
+
+
+# -- known formats and URL passwords: one regex pass over the source ------------------------
+
+
+class _Lines:
+    """Offset -> line number, computed only when a file has something to report."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._newlines: list[int] | None = None
+
+    def line_of(self, offset: int) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.source)]
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+
+def _scan_text(ctx: FileContext) -> Iterator[Hit]:
+    source = ctx.source
+    line_of = _Lines(source).line_of
+    for what, pattern in _KNOWN_FORMATS:
+        for match in pattern.finditer(source):
+            start = match.start()
+            if what.startswith("a Stripe"):  # `sk_live_` / `rk_live_`: one more character
+                if start == 0 or source[start - 1] not in "sr":
+                    continue
+                start -= 1
+            if start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
+                continue  # inside a longer word
+            if any(placeholder in match.group(0) for placeholder in _KNOWN_PLACEHOLDERS):
+                continue
+            yield Hit(line_of(start), line_of(match.end()), f"{what} is written into the code")
+    if "://" not in source:
+        return
+    for match in _URL_CREDENTIALS.finditer(source):
+        password = match.group(1)
+        if any(c in password for c in "{}%$<>") or not looks_like_secret(password):
+            continue
+        start = match.start()
+        while start > 0 and source[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        scheme = source[start : match.start()] or "URL"
+        line = line_of(match.start())
+        yield Hit(line, line, f"a {scheme} URL carries a password literal")
+
+
+# -- credential-like literals given to credential-like names --------------------------------
+
+
+class _Judge:
+    """Collects the hits of the tree scan: `judge(name, literal, message)` reports the
+    literal when it looks like a credential and `name` says it is one."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self._seen: set[int] = set()
+
+    def __call__(self, name: str, value: ast.AST | None, what: str | Callable[[], str]) -> None:
+        text = string_value(value)
+        if text is None or value is None or id(value) in self._seen or not sensitive_word(name):
+            return
+        self._seen.add(id(value))
+        if looks_like_secret(text):
+            line = getattr(value, "lineno", 0)
+            message = what if isinstance(what, str) else what()
+            self.hits.append(Hit(line, getattr(value, "end_lineno", line) or line, message))
+
+    def add(self, hit: Hit) -> None:
+        self.hits.append(hit)
+
+
+def _scan_tree(ctx: FileContext) -> list[Hit]:
+    judge = _Judge()
+    for node in ctx.assigns:
+        value = node.value
+        if isinstance(value, _CONTAINERS):
+            _judge_dicts(value, judge)
+            continue
+        literals = _literals_of(value)
+        if not literals:
+            continue
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            name = _target_name(target)
+            if name:
+                for literal in literals:
+                    judge(name, literal, _assigned_message(target))
+    for call in ctx.calls:
+        _judge_call(ctx, call, judge)
+    for fn in ctx.functions:
+        args = fn.args
+        if args.defaults:
+            positional = [*args.posonlyargs, *args.args][-len(args.defaults) :]
+            for arg, default in zip(positional, args.defaults, strict=True):
+                if isinstance(default, ast.Constant) and sensitive_word(arg.arg):
+                    judge(arg.arg, default, _default_message(fn, arg.arg))
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if isinstance(kw_default, ast.Constant) and sensitive_word(arg.arg):
+                judge(arg.arg, kw_default, _default_message(fn, arg.arg))
+    _comparisons(ctx, judge)
+    return judge.hits
+
+
+def _judge_dicts(node: ast.expr, judge: _Judge) -> None:
+    """Every dictionary literal inside a literal container (settings such as `DATABASES`)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Dict):
+            _judge_dict(current, judge)
+            stack.extend(v for v in current.values if isinstance(v, _CONTAINERS))
+        elif isinstance(current, ast.List | ast.Tuple | ast.Set):
+            stack.extend(e for e in current.elts if isinstance(e, _CONTAINERS))
+
+
+def _target_name(target: ast.expr) -> str:
+    if isinstance(target, ast.Name | ast.Attribute):
+        return leaf_name(target)
+    if isinstance(target, ast.Subscript):  # app.config["SECRET_KEY"] = ...
+        return string_value(target.slice) or ""
+    return ""
+
+
+def _assigned_message(target: ast.expr) -> Callable[[], str]:
+    """The message for an assignment, built only if it is reported (unparsing costs)."""
+    return lambda: f"`{_describe(target)}` is assigned a credential literal"
+
+
+def _describe(node: ast.expr) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 48 else text[:45] + "..."
+
+
+def _literals_of(value: ast.expr | None) -> list[ast.expr]:
+    """The literal a name ends up with: `x = "..."`, `x = os.environ.get(K) or "..."`,
+    pydantic `Field(default="...")`, dataclasses `field(default="...")`."""
+    if isinstance(value, ast.Constant):
+        return [value] if isinstance(value.value, str | bytes) else []
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        return [v for v in value.values if isinstance(v, ast.Constant)]
+    if isinstance(value, ast.Call) and value.keywords:
+        return [
+            kw.value
+            for kw in value.keywords
+            if kw.arg == "default" and isinstance(kw.value, ast.Constant)
+        ]
+    return []
+
+
+def _judge_dict(node: ast.Dict, judge: _Judge) -> None:
+    for key, value in zip(node.keys, node.values, strict=True):
+        label = string_value(key) if key is not None else None
+        if label and isinstance(value, ast.Constant) and sensitive_word(label):
+            judge(label, value, f"dictionary key `{label}` holds a credential literal")
+
+
+def _judge_call(ctx: FileContext, call: ast.Call, judge: _Judge) -> None:
+    # Most calls are settled by their keywords alone; the name is resolved only for calls
+    # whose positional arguments matter (cheap leaf test first).
+    func = call.func
+    leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    for kw in call.keywords:
+        value = kw.value
+        if kw.arg is None:
+            continue
+        if isinstance(value, ast.Constant):
+            if sensitive_word(kw.arg):
+                judge(kw.arg, value, _keyword_message(ctx, call, kw.arg))
+        elif isinstance(value, ast.Dict):
+            _judge_dicts(value, judge)
+        elif kw.arg == "auth" and isinstance(value, ast.Tuple) and len(value.elts) == 2:
+            judge("password", value.elts[1], f"{_callee(ctx, call)} gets a password in `auth=`")
+    args = call.args
+    if not args:
+        return
+    for arg in args:
+        if isinstance(arg, ast.Dict):
+            _judge_dicts(arg, judge)
+    if leaf not in _POSITIONAL_LEAVES:
+        return
+    name = ctx.call_name(call)
+    callee = f"{name or leaf}()"
+    if leaf in _SECRET_WRAPPERS:  # SecretStr("..."): the type says it is a secret
+        judge("secret", args[0], f"{callee} wraps a credential literal")
+    elif name in _COMMAND_RUNNERS:
+        _judge_command(call, judge)
+    elif name in _ENV_LOOKUPS or leaf == "getenv" or name.endswith("environ.get"):
+        key = string_value(args[0])
+        fallback = args[1] if len(args) > 1 else None
+        for kw in call.keywords:
+            if kw.arg == "default":
+                fallback = kw.value
+        if key and fallback is not None:
+            judge(key, fallback, f"the fallback of {callee} for {key} is a credential literal")
+    elif len(args) >= 2 and (
+        name in _BASIC_AUTH or leaf in _BASIC_AUTH or (leaf == "login" and name != leaf)
+    ):
+        judge("password", args[1], f"{callee} gets a password literal")
+    else:
+        index = _KEY_ARGUMENTS.get(name, _KEY_ARGUMENTS.get(leaf))
+        if index is not None and len(args) > index:
+            judge("secret_key", args[index], f"{callee} gets its key as a literal")
+
+
+def _default_message(fn: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str) -> str:
+    return f"parameter `{parameter}` of {fn.name}() defaults to a credential literal"
+
+
+def _callee(ctx: FileContext, call: ast.Call) -> str:
+    return f"{ctx.call_name(call) or 'the call'}()"
+
+
+def _keyword_message(ctx: FileContext, call: ast.Call, keyword: str) -> Callable[[], str]:
+    return lambda: f"{_callee(ctx, call)} gets a credential literal as `{keyword}=`"
+
+
+def _judge_command(call: ast.Call, judge: _Judge) -> None:
+    """Credentials on a command line: `-p <literal>`, `--password=<literal>`."""
+    first = call.args[0] if call.args else None
+    parts = first.elts if isinstance(first, ast.List | ast.Tuple) else [first] if first else []
+    for i, part in enumerate(parts):
+        text = string_value(part)
+        if text is None:
+            continue
+        following = parts[i + 1] if i + 1 < len(parts) else None
+        if text in _CLI_SECRET_OPTIONS and following is not None:
+            judge("password", following, f"the command line passes a credential after `{text}`")
+            continue
+        match = _CLI_SECRET_INLINE.search(text)
+        if match and looks_like_secret(match.group(2)):
+            line = part.lineno
+            judge.add(
+                Hit(
+                    line,
+                    part.end_lineno or line,
+                    f"the command line passes a credential as `{match.group(1)}=`",
+                )
+            )
+
+
+def _comparisons(ctx: FileContext, judge: _Judge) -> None:
+    """`if password == "s3cr3t!"`: a backdoor or a shared password. Only the scopes around
+    lines where the source compares a credential-like name with a literal are walked."""
+    lines = _comparison_lines(ctx.source)
+    if not lines:
+        return
+    scopes = {id(s): s for s in (scope_of(ctx, line) for line in lines) if s is not None}
+    for scope in scopes.values():
+        for node in walk_own(scope):
+            if not isinstance(node, ast.Compare) or node.lineno not in lines:
+                continue
+            operands = [node.left, *node.comparators]
+            for op, left, right in zip(node.ops, operands, operands[1:], strict=False):
+                if not isinstance(op, ast.Eq | ast.NotEq):
+                    continue
+                for named, literal in ((left, right), (right, left)):
+                    name = leaf_name(named)
+                    if name:
+                        judge(name, literal, f"`{name}` is compared with a credential literal")
+
+
+def _comparison_lines(source: str) -> set[int]:
+    """Lines with `==`/`!=` next to a quote and a credential-like word. Found with `find`,
+    which is far cheaper than a regex scan of the whole file."""
+    lines: set[int] = set()
+    line_of: Callable[[int], int] | None = None
+    for operator in ("==", "!="):
+        at = source.find(operator)
+        while at != -1:
+            after = source[at + 2 : at + 6].lstrip(" ").lstrip("rbuRBU")
+            before = source[max(0, at - 3) : at].rstrip(" ")
+            if after[:1] in ("'", '"') or before[-1:] in ("'", '"'):
+                start = source.rfind("\n", 0, at) + 1
+                end = source.find("\n", at)
+                text = source[start : end if end != -1 else len(source)].lower()
+                if any(word in text for word in _COMPARED_WORDS):
+                    line_of = line_of or _Lines(source).line_of
+                    lines.add(line_of(at))
+            at = source.find(operator, at + 2)
+    return lines

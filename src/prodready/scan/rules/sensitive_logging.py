@@ -1,0 +1,441 @@
+"""PR104 sensitive-logging: secrets and personal data written to logs."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext, FunctionNode
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._names import (
+    describes_a_secret,
+    innermost_function,
+    leaf_name,
+    sensitive_word,
+    string_value,
+    walk_own,
+)
+
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
+)
+_BIND_METHODS = frozenset({"bind", "new", "bind_contextvars"})
+_STDLIB_KEYWORDS = frozenset({"exc_info", "stack_info", "stacklevel", "extra"})
+# Parts of a request that are whole headers, cookies or bodies.
+_REQUEST_PARTS = {
+    "headers": "request headers",
+    "META": "request headers (META)",
+    "environ": "request environment",
+    "cookies": "request cookies",
+    "COOKIES": "request cookies",
+    "body": "request body",
+    "data": "request body",
+    "json": "JSON request body",
+    "form": "request form",
+    "POST": "request form",
+    "values": "request form and query values",
+    "get_json": "JSON request body",
+    "get_data": "request body",
+    "text": "request body",  # aiohttp: await request.text()
+    "read": "request body",  # aiohttp: await request.read()
+    "post": "request form",  # aiohttp: await request.post()
+}
+_CONTAINER_PARTS = frozenset({"cookies", "COOKIES"})  # every value inside is sensitive
+_REQUEST_NAMES = frozenset({"request", "req", "self.request", "flask.request"})
+# Functions and methods that return (a form of) their argument or receiver.
+_PASSTHROUGH = frozenset(
+    {
+        "str",
+        "repr",
+        "dict",
+        "list",
+        "tuple",
+        "format",
+        "vars",
+        "json.dumps",
+        "json.loads",
+        "pprint.pformat",
+    }
+)
+_PASSTHROUGH_METHODS = frozenset(
+    {
+        "to_dict",
+        "dict",
+        "copy",
+        "items",
+        "decode",
+        "encode",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "model_dump",
+        "model_dump_json",
+        "removeprefix",
+        "getvalue",
+        "read",
+        "json",
+    }
+)
+_GETTER_VERBS = frozenset(
+    {
+        "get",
+        "create",
+        "generate",
+        "make",
+        "issue",
+        "fetch",
+        "build",
+        "new",
+        "load",
+        "read",
+        "encode",
+        "sign",
+        "mint",
+        "obtain",
+        "request",
+        "refresh",
+        "decrypt",
+    }
+)
+_MASKED_SLICE = 8  # `token[:8]`, `card_number[-4:]`: a prefix or suffix this short is fine
+
+
+@rule("PR104", "sensitive-logging", "sensitive-logging", severity="warning", confidence="high")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds logging calls (`logging`, `logger.<level>()`, `app.logger`, structlog loggers
+        and their `bind()`) and `print()` that write a secret or personal data. It judges
+        the values, not the message text: f-string parts, `%` and `.format()` arguments,
+        positional arguments, keyword arguments and `extra=`. Values are sensitive when
+        their name says so (password, token, secret, api_key, authorization, cookie,
+        card_number, cvv, ssn, ...), when they are whole request headers, cookies, bodies,
+        forms or JSON payloads, the whole `os.environ`, or a local variable assigned from
+        one of these. Not flagged: the word "password" in the message text, `len(token)`,
+        `bool(secret)`, short slices such as `card_number[-4:]`, hashes, and names about
+        a secret rather than the secret (`max_tokens`, `token_type`, `password_length`).
+    Why it matters:
+        Logs are copied to aggregators, backups and support tickets and are read by far
+        more people than the database. A token or password in a log line is a credential
+        leak; card data and social security numbers in logs break PCI DSS and privacy law.
+    Example:
+        `logger.debug("login for %s with password %s", username, password)`
+    Fix:
+        Log an identifier instead of the secret (the user id, the last four digits, a hash
+        or `len()`), and never log whole headers, cookies or request bodies; if you need
+        them for debugging, redact the sensitive keys first.
+    """
+    resolver = _Resolver(ctx)
+    for call in ctx.calls:
+        kind = _log_kind(ctx, call)
+        if kind is None:
+            continue
+        for label, expr in _logged_values(call, kind):
+            found = resolver.judge(expr, call.lineno)
+            if found is None and label:
+                word = sensitive_word(label, logging=True)
+                if word and not _harmless(expr):
+                    found = _named(f"{label}=", word)
+            if found:
+                yield Hit(
+                    call.lineno,
+                    call.end_lineno or call.lineno,
+                    f"{_callee(ctx, call)}() writes {found} to the logs",
+                )
+                break
+
+
+def _log_kind(ctx: FileContext, call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr == "bind_contextvars":
+        return "bind"  # structlog.contextvars.bind_contextvars(...)
+    if isinstance(func, ast.Name):
+        return "print" if func.id == "print" else None
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr not in _LOG_METHODS and func.attr not in _BIND_METHODS:
+        return None
+    if not _is_logger(ctx, func.value):
+        return None
+    if func.attr in _BIND_METHODS:
+        return "bind"
+    return "level" if func.attr == "log" else "log"
+
+
+def _is_logger(ctx: FileContext, node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):  # logging.getLogger(__name__).info(...)
+        leaf = ctx.call_name(node).rsplit(".", 1)[-1]
+        return leaf in ("getLogger", "get_logger", "get_task_logger", "bind")
+    name = ctx.qualname(node)
+    if name in ("logging", "structlog"):
+        return True
+    last = name.rsplit(".", 1)[-1].lower().strip("_")
+    return last in ("log", "logger", "logging") or last.endswith(("_log", "_logger"))
+
+
+def _callee(ctx: FileContext, call: ast.Call) -> str:
+    name = ctx.call_name(call)
+    return name or (call.func.attr if isinstance(call.func, ast.Attribute) else "log")
+
+
+def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
+    """(keyword name or "", value) for every value the call writes, message text excluded."""
+    args = list(call.args)
+    if kind == "level" and args:
+        args = args[1:]
+    for arg in args:
+        if isinstance(arg, ast.Starred):
+            arg = arg.value
+        yield "", arg
+    for kw in call.keywords:
+        if kw.arg is None or kw.arg == "extra":  # **kwargs, or stdlib's extra={...}
+            yield "", kw.value
+        elif kw.arg in _STDLIB_KEYWORDS or kind == "print":
+            continue
+        else:
+            yield kw.arg, kw.value
+
+
+def _harmless(expr: ast.expr) -> bool:
+    """A literal, a flag, a count: nothing secret whatever the keyword is called."""
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Compare | ast.UnaryOp):
+        return True
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        return expr.func.id in ("len", "bool", "type", "isinstance", "hash", "id")
+    if isinstance(expr, ast.Attribute):  # token=token.id, api_key=key.prefix
+        return describes_a_secret(expr.attr)
+    if isinstance(expr, ast.Subscript):  # token=data["token_type"]
+        key = string_value(expr.slice)
+        return key is not None and describes_a_secret(key)
+    return False
+
+
+class _Resolver:
+    """Judges one logged expression; follows local variables one or two assignments back."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self._locals: dict[FunctionNode, dict[str, list[ast.expr]]] = {}
+
+    def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
+        """A description of the sensitive data in `expr`, or None."""
+        if isinstance(expr, ast.Constant):
+            return None
+        if isinstance(expr, ast.JoinedStr):
+            for part in expr.values:
+                if isinstance(part, ast.FormattedValue):
+                    found = self.judge(part.value, line, depth)
+                    if found:
+                        return found
+            return None
+        if isinstance(expr, ast.Await | ast.Starred):
+            return self.judge(expr.value, line, depth)
+        if isinstance(expr, ast.BinOp):
+            return self.judge(expr.left, line, depth) or self.judge(expr.right, line, depth)
+        if isinstance(expr, ast.BoolOp):
+            return next((f for v in expr.values if (f := self.judge(v, line, depth))), None)
+        if isinstance(expr, ast.IfExp):
+            return self.judge(expr.body, line, depth) or self.judge(expr.orelse, line, depth)
+        if isinstance(expr, ast.Tuple | ast.List | ast.Set):
+            return next((f for e in expr.elts if (f := self.judge(e, line, depth))), None)
+        if isinstance(expr, ast.Dict):
+            return self._judge_dict(expr, line, depth)
+        if isinstance(expr, ast.Name):
+            return self._judge_name(expr, line, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._judge_attribute(expr)
+        if isinstance(expr, ast.Subscript):
+            return self._judge_subscript(expr, line, depth)
+        if isinstance(expr, ast.Call):
+            return self._judge_call(expr, line, depth)
+        return None
+
+    def _judge_dict(self, node: ast.Dict, line: int, depth: int) -> str | None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:  # {**other}
+                found = self.judge(value, line, depth)
+            else:
+                label = string_value(key)
+                word = sensitive_word(label, logging=True) if label else None
+                found = (
+                    _named(label, word)
+                    if label and word and not _harmless(value) and not _masked(value)
+                    else self.judge(value, line, depth)
+                )
+            if found:
+                return found
+        return None
+
+    def _judge_name(self, node: ast.Name, line: int, depth: int) -> str | None:
+        if node.id in self.ctx.aliases:
+            return None  # an imported module or function (`jwt`), not a value
+        word = sensitive_word(node.id, logging=True)
+        if word:
+            return _named(node.id, word)
+        if depth >= 2:
+            return None
+        for value in self._assignments(line).get(node.id, ()):
+            found = self.judge(value, line, depth + 1)
+            if found:
+                return f"`{node.id}`, which holds {found}"
+        return None
+
+    def _judge_attribute(self, node: ast.Attribute) -> str | None:
+        whole = self._request_part(node)
+        if whole:
+            return whole
+        owner = self.ctx.qualname(node.value)
+        if owner == "os" and node.attr == "environ":
+            return "the whole environment (`os.environ`)"
+        word = sensitive_word(node.attr, logging=True)
+        if word:
+            return _named(_short(node), word)
+        return None
+
+    def _request_part(self, node: ast.expr) -> str | None:
+        """`request.headers`, `request.get_json()`, `await request.body()`: whole parts."""
+        if isinstance(node, ast.Call):
+            node = node.func
+        if not isinstance(node, ast.Attribute) or node.attr not in _REQUEST_PARTS:
+            return None
+        owner = self.ctx.qualname(node.value)
+        if owner in _REQUEST_NAMES or owner.endswith(".request"):
+            return f"the whole {_REQUEST_PARTS[node.attr]} (`{_short(node)}`)"
+        return None
+
+    def _judge_subscript(self, node: ast.Subscript, line: int, depth: int) -> str | None:
+        index = node.slice
+        if isinstance(index, ast.Slice):
+            return None if _short_slice(index) else self.judge(node.value, line, depth)
+        key = string_value(index)
+        if key is not None:
+            word = sensitive_word(key, logging=True)
+            if word:
+                return _named(_short(node), word)
+            return self._container_value(node.value)
+        if isinstance(index, ast.Constant) and isinstance(index.value, int):
+            base = node.value
+            if (
+                isinstance(base, ast.Call)
+                and isinstance(base.func, ast.Attribute)
+                and base.func.attr in ("split", "partition", "rsplit")
+            ):
+                # `auth.split()[0]` is the scheme; `[1]` is the credential
+                return None if index.value == 0 else self.judge(base.func.value, line, depth)
+        return None
+
+    def _container_value(self, node: ast.expr) -> str | None:
+        """A value read out of the request's cookies is a cookie, whatever its key."""
+        if isinstance(node, ast.Attribute) and node.attr in _CONTAINER_PARTS:
+            owner = self.ctx.qualname(node.value)
+            if owner in _REQUEST_NAMES or owner.endswith(".request"):
+                return f"a request cookie (`{_short(node)}`)"
+        return None
+
+    def _judge_call(self, node: ast.Call, line: int, depth: int) -> str | None:
+        ctx = self.ctx
+        whole = self._request_part(node)
+        if whole:
+            return whole
+        name = ctx.call_name(node)
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr == "format" and isinstance(func.value, ast.Constant):
+                return self._judge_format(node, line, depth)
+            if func.attr in ("get", "getenv", "pop", "getlist") and node.args:
+                key = string_value(node.args[0])
+                if key is not None:
+                    word = sensitive_word(key, logging=True)
+                    if word:
+                        return _named(_short(node), word)
+                    return self._container_value(func.value)
+                return None
+            if func.attr in _PASSTHROUGH_METHODS:
+                return self.judge(func.value, line, depth)
+        if name in ("os.getenv", "getenv") and node.args:
+            key = string_value(node.args[0])
+            word = sensitive_word(key, logging=True) if key else None
+            return _named(_short(node), word) if word else None
+        if name in _PASSTHROUGH and node.args:
+            return self.judge(node.args[0], line, depth)
+        leaf = leaf_name(func)
+        if leaf and leaf.split("_", 1)[0].lower() in _GETTER_VERBS:
+            word = sensitive_word(leaf, logging=True)
+            if word:
+                return "the result of " + _named(f"{leaf}()", word)
+        return None
+
+    def _judge_format(self, node: ast.Call, line: int, depth: int) -> str | None:
+        """`"token {}".format(token)`, `"{secret}".format(secret=value)`."""
+        for arg in node.args:
+            found = self.judge(arg, line, depth)
+            if found:
+                return found
+        for kw in node.keywords:
+            word = sensitive_word(kw.arg, logging=True) if kw.arg else None
+            if kw.arg and word and not _harmless(kw.value) and not _masked(kw.value):
+                return _named(kw.arg, word)
+            found = self.judge(kw.value, line, depth)
+            if found:
+                return found
+        return None
+
+    def _assignments(self, line: int) -> dict[str, list[ast.expr]]:
+        """Values assigned to each local name in the function around `line`."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return {}
+        found = self._locals.get(fn)
+        if found is None:
+            found = {}
+            for node in walk_own(fn):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            found.setdefault(target.id, []).append(node.value)
+                elif (
+                    isinstance(node, ast.AnnAssign | ast.NamedExpr)
+                    and node.value is not None
+                    and isinstance(node.target, ast.Name)
+                ):
+                    found.setdefault(node.target.id, []).append(node.value)
+            self._locals[fn] = found
+        return found
+
+
+def _masked(expr: ast.expr) -> bool:
+    return (
+        isinstance(expr, ast.Subscript)
+        and isinstance(expr.slice, ast.Slice)
+        and (_short_slice(expr.slice))
+    )
+
+
+def _short_slice(index: ast.Slice) -> bool:
+    """`[-4:]`, `[:6]`: a few characters of a secret identify it without revealing it."""
+    bounds = [b for b in (index.lower, index.upper) if b is not None]
+    if len(bounds) != 1:
+        return False
+    bound = bounds[0]
+    if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub):
+        bound = bound.operand
+    return (
+        isinstance(bound, ast.Constant)
+        and isinstance(bound.value, int)
+        and bound.value <= _MASKED_SLICE
+    )
+
+
+def _named(text: str, word: str) -> str:
+    """`password`, or `db["PWD"]` (a password): the kind only when the text hides it."""
+    shown = f"`{text}`"
+    return shown if word.replace(" ", "") in text.lower().replace("_", "") else f"{shown} ({word})"
+
+
+def _short(node: ast.expr) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 48 else text[:45] + "..."

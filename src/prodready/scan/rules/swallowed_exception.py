@@ -1,0 +1,425 @@
+"""PR103 swallowed-exception: broad handlers that make a failure look like success."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from prodready.scan.context import FileContext
+from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._names import innermost_function, scope_of, walk_own
+
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+_SUPPRESS = frozenset({"contextlib.suppress", "suppress"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "critical", "fatal", "log", "msg"}
+)
+# Calls that record or escalate the error: a handler containing one is not silent.
+_REPORTING = frozenset(
+    {
+        "exception",
+        "capture_exception",
+        "capture_message",
+        "captureException",
+        "captureMessage",
+        "record_exception",
+        "notice_error",
+        "report_exc_info",
+        "report_exception",
+        "notify",
+        "print_exc",
+        "print_exception",
+        "format_exc",
+        "format_exception",
+        "exc_info",
+        "exit",
+        "_exit",
+        "abort",
+        "retry",
+        "fail",
+    }
+)
+# Statements that do nothing about the error but tidy up.
+_TIDY_METHODS = frozenset({"rollback", "close"})
+# Best-effort clean-up: a try that only does these may ignore its failures.
+_CLEANUP = frozenset(
+    {
+        "close",
+        "aclose",
+        "shutdown",
+        "terminate",
+        "kill",
+        "cancel",
+        "disconnect",
+        "unlink",
+        "remove",
+        "rmtree",
+        "rmdir",
+        "removedirs",
+        "release",
+        "stop",
+        "cleanup",
+        "quit",
+        "join",
+        "unregister",
+        "dispose",
+        "flush",
+    }
+)
+# Finalisers and shutdown paths: errors there have nowhere better to go.
+_CLEANUP_FUNCTIONS = frozenset(
+    {"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "cleanup", "teardown"}
+)
+_IMPORTERS = frozenset({"importlib.import_module", "import_module", "__import__", "import_string"})
+_RESPONSES = frozenset(
+    {
+        "jsonify",
+        "JsonResponse",
+        "HttpResponse",
+        "Response",
+        "JSONResponse",
+        "PlainTextResponse",
+        "HTMLResponse",
+        "json_response",
+        "make_response",
+    }
+)
+_ERROR_KEYS = frozenset({"error", "errors", "detail", "failure", "failed"})
+_FAILURE_TEXT = re.compile(
+    r"(?i)\b(?:errors?|fail(?:ed|ure|ing)?|unavailable|invalid|unhealthy|down|unable|wrong)\b"
+)
+
+
+@rule("PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="high")
+def check(ctx: FileContext) -> Iterator[Hit]:
+    """
+    What it does:
+        Finds bare `except:` and `except Exception`/`except BaseException` handlers (also in
+        a tuple, and `contextlib.suppress(Exception)`) whose body neither re-raises, logs
+        with the exception (`logger.exception`, `exc_info=`, the caught exception as an
+        argument), reports it (Sentry, `traceback`), nor uses the caught exception, and only
+        does `pass`, `continue`, `break`, `return None`, returns a success value (a constant,
+        an empty collection, a 2xx response, the caller's `default`), assigns a constant
+        fallback, rolls back, or logs or prints a message without the exception. Not
+        flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
+        (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
+        methods, best-effort clean-up (`conn.close()`, `os.remove()`, `shutil.rmtree()`),
+        handlers that return `False`, an error response or a value that says it failed
+        (`"failed"`), and handlers that do anything else.
+    Why it matters:
+        A broad handler that carries on catches the bugs too: a `TypeError`, a lost
+        database connection or a declined payment all become "nothing happened". The
+        caller is told it worked, no log line says why it did not, and the failure
+        surfaces much later as missing or wrong data.
+    Example:
+        try:
+            stripe.Customer.delete(customer_id)
+        except Exception:
+            pass
+    Fix:
+        Catch only the exceptions you expect and can handle (`except
+        stripe.error.InvalidRequestError:`); for anything broader, log it with the
+        traceback (`logger.exception(...)`) or report it, and re-raise or return an
+        error the caller can see.
+    """
+    for handler in ctx.handlers:
+        broad = _broad(ctx, handler.type)
+        if broad is None:
+            continue
+        outcome = _silent_outcome(ctx, handler.body, handler.name)
+        if outcome is None:
+            continue
+        try_node = _try_of(ctx, handler)
+        if try_node is not None and (
+            _optional_import(ctx, try_node.body)
+            or (_cleanup(try_node.body) and not _returns(handler.body))
+        ):
+            continue
+        fn = innermost_function(ctx, handler.lineno)
+        if fn is not None and fn.name in _CLEANUP_FUNCTIONS:
+            continue
+        source = _first_call(ctx, try_node.body) if try_node is not None else ""
+        where = f" in {fn.name}()" if fn is not None else ""
+        around = f" around {source}" if source else ""
+        yield Hit(
+            handler.lineno,
+            handler.lineno,
+            f"`{broad}`{where}{around} swallows every error: it {outcome}",
+        )
+    for with_node in ctx.withs:
+        for item in with_node.items:
+            expr = item.context_expr
+            if not isinstance(expr, ast.Call) or ctx.call_name(expr) not in _SUPPRESS:
+                continue
+            broad_arg = next(
+                (ctx.qualname(a) for a in expr.args if ctx.qualname(a) in _BROAD), None
+            )
+            if (
+                broad_arg is None
+                or _cleanup(with_node.body)
+                or _optional_import(ctx, with_node.body)
+            ):
+                continue
+            fn = innermost_function(ctx, with_node.lineno)
+            where = f" in {fn.name}()" if fn is not None else ""
+            source = _first_call(ctx, with_node.body)
+            around = f" around {source}" if source else ""
+            yield Hit(
+                with_node.lineno,
+                with_node.lineno,
+                f"`suppress({broad_arg.rsplit('.', 1)[-1]})`{where}{around} discards every "
+                "error without a trace",
+            )
+
+
+def _broad(ctx: FileContext, node: ast.expr | None) -> str | None:
+    """`except:` / `except Exception` / a tuple containing one; None for narrow handlers."""
+    if node is None:
+        return "except:"
+    if isinstance(node, ast.Tuple):
+        for element in node.elts:
+            found = _broad(ctx, element)
+            if found:
+                return found.rstrip(":")
+        return None
+    name = ctx.qualname(node)
+    if name in _BROAD:
+        return f"except {name.rsplit('.', 1)[-1]}"
+    return None
+
+
+def _silent_outcome(ctx: FileContext, body: list[ast.stmt], name: str | None) -> str | None:
+    """What the handler does, if it does nothing about the error; None if it handles it."""
+    for node in (n for stmt in body for n in (stmt, *walk_own(stmt))):
+        if isinstance(node, ast.Raise):
+            return None
+        if isinstance(node, ast.Name) and name is not None and node.id == name:
+            return None
+        if isinstance(node, ast.Call) and _records_error(ctx, node):
+            return None
+    outcomes: list[str] = []
+    for stmt in body:
+        outcome = _silent_statement(ctx, stmt)
+        if outcome is None:
+            return None
+        if outcome:
+            outcomes.append(outcome)
+    if not outcomes:
+        return "does nothing (`pass`)"
+    return " and ".join(dict.fromkeys(outcomes))
+
+
+def _records_error(ctx: FileContext, call: ast.Call) -> bool:
+    name = ctx.call_name(call)
+    leaf = name.rsplit(".", 1)[-1] if name else ""
+    if leaf in _REPORTING or name in ("sys.exc_info", "sentry_sdk.capture_exception"):
+        return True
+    return any(
+        kw.arg == "exc_info" and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
+        for kw in call.keywords
+    )
+
+
+def _silent_statement(ctx: FileContext, stmt: ast.stmt) -> str | None:
+    """ "" for a no-op, a description for a silent outcome, None for real handling."""
+    if isinstance(stmt, ast.Pass):
+        return ""
+    if isinstance(stmt, ast.Expr):
+        if isinstance(stmt.value, ast.Constant):
+            return ""
+        call = _expression_call(stmt)
+        return _silent_call(ctx, call) if call is not None else None
+    if isinstance(stmt, ast.Continue):
+        return "continues the loop"
+    if isinstance(stmt, ast.Break):
+        return "breaks out of the loop"
+    if isinstance(stmt, ast.Return):
+        return _silent_return(ctx, stmt.value)
+    if isinstance(stmt, ast.Assign | ast.AnnAssign):
+        value = stmt.value
+        if value is not None and _constant_fallback(value):
+            return "falls back to a constant"
+        return None
+    return None
+
+
+def _silent_call(ctx: FileContext, call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "print":
+        return "prints a message without the exception"
+    if isinstance(func, ast.Attribute):
+        if func.attr in _LOG_METHODS and _is_logger(ctx, func.value):
+            return "logs a message without the exception"
+        if func.attr in _TIDY_METHODS and not call.args:
+            return f"calls {func.attr}() and carries on"
+    return None
+
+
+def _is_logger(ctx: FileContext, node: ast.expr) -> bool:
+    name = ctx.qualname(node)
+    if name == "logging":
+        return True
+    last = name.rsplit(".", 1)[-1].lower().strip("_")
+    return last in ("log", "logger", "logging") or last.endswith(("_log", "_logger", "log_"))
+
+
+def _silent_return(ctx: FileContext, value: ast.expr | None) -> str | None:
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return "returns None"
+    if isinstance(value, ast.Constant):
+        if value.value is False:
+            return None  # the caller is told it failed
+        if isinstance(value.value, int | float) and value.value < 0:
+            return None  # an error sentinel
+        if _failure_text(value.value):
+            return None  # "error fetching version": the failure is reported
+        return f"returns {value.value!r} as if it had worked"
+    if _constant_fallback(value):
+        return "returns an empty or constant value as if it had worked"
+    if _success_response(ctx, value):
+        return "returns a success response"
+    if isinstance(value, ast.Name) and ("default" in value.id or "fallback" in value.id):
+        return f"returns `{value.id}` as if it had worked"
+    return None
+
+
+def _constant_fallback(node: ast.expr) -> bool:
+    """None, a constant or a collection of constants, but not a failure marker."""
+    if isinstance(node, ast.Constant):
+        return node.value is not False and not _failure_text(node.value)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(_constant_fallback(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return not _error_payload(node) and all(
+            k is not None and _constant_fallback(k) and _constant_fallback(v)
+            for k, v in zip(node.keys, node.values, strict=True)
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in ("list", "dict", "set", "tuple") and not node.args
+    return False
+
+
+def _failure_text(value: object) -> bool:
+    """`"failed"`, `"error"`, `"unavailable"`: a constant that records the failure."""
+    return isinstance(value, str) and _FAILURE_TEXT.search(value) is not None
+
+
+def _error_payload(node: ast.Dict) -> bool:
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if key.value.lower() in _ERROR_KEYS:
+                return True
+            if isinstance(value, ast.Constant) and value.value is False:
+                return True  # {"ok": False}, {"success": False}
+    return False
+
+
+def _success_response(ctx: FileContext, node: ast.expr) -> bool:
+    """`jsonify(ok=True)`, `HttpResponse(status=200)`, `("", 204)`: success, constant data."""
+    if isinstance(node, ast.Tuple) and node.elts:
+        status = node.elts[1] if len(node.elts) > 1 else None
+        if _error_status(status):
+            return False
+        first = node.elts[0]
+        return _success_response(ctx, first) or _constant_fallback(first)
+    if not isinstance(node, ast.Call):
+        return False
+    name = ctx.call_name(node).rsplit(".", 1)[-1]
+    if name not in _RESPONSES:
+        return False
+    for kw in node.keywords:
+        if kw.arg in ("status", "status_code"):
+            known = isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, int)
+            if not known or _error_status(kw.value):
+                return False
+        elif (
+            kw.arg is None
+            or kw.arg.lower() in _ERROR_KEYS
+            or not _constant_fallback(kw.value)  # also rejects `ok=False`
+        ):
+            return False
+    return all(_success_payload(a) for a in node.args)
+
+
+def _error_status(node: ast.expr | None) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+        and node.value >= 400
+    )
+
+
+def _success_payload(node: ast.expr) -> bool:
+    """A response body that does not report a failure: constants, or a dict literal with no
+    error key, no `False` flag and no failure text."""
+    if isinstance(node, ast.Dict):
+        return not _error_payload(node) and all(
+            not (isinstance(v, ast.Constant) and _failure_text(v.value)) for v in node.values
+        )
+    return _constant_fallback(node)
+
+
+def _returns(body: list[ast.stmt]) -> bool:
+    return any(isinstance(stmt, ast.Return) and stmt.value is not None for stmt in body)
+
+
+def _optional_import(ctx: FileContext, body: list[ast.stmt]) -> bool:
+    """`import x`, `importlib.import_module(name)`: probing for something optional."""
+    for stmt in body:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            return True
+        for node in (stmt, *walk_own(stmt)):
+            if isinstance(node, ast.Call):
+                name = ctx.call_name(node)
+                if name in _IMPORTERS or name.endswith(".import_string"):
+                    return True
+    return False
+
+
+def _cleanup(body: list[ast.stmt]) -> bool:
+    """Is the guarded code only best-effort clean-up calls?"""
+    if not body:
+        return False
+    for stmt in body:
+        call = _expression_call(stmt)
+        if call is None:
+            return False
+        func = call.func
+        leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if leaf not in _CLEANUP:
+            return False
+    return True
+
+
+def _expression_call(stmt: ast.stmt) -> ast.Call | None:
+    """The call of an expression statement `f()` or `await f()`."""
+    if not isinstance(stmt, ast.Expr):
+        return None
+    value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+    return value if isinstance(value, ast.Call) else None
+
+
+def _try_of(ctx: FileContext, handler: ast.ExceptHandler) -> ast.Try | ast.TryStar | None:
+    """The `try` statement owning `handler`, found by walking only its enclosing scope."""
+    scope = scope_of(ctx, handler.lineno)
+    if scope is None:
+        return None
+    for node in (scope, *walk_own(scope)):
+        if isinstance(node, ast.Try | ast.TryStar) and handler in node.handlers:
+            return node
+    return None
+
+
+def _first_call(ctx: FileContext, body: list[ast.stmt]) -> str:
+    calls = [
+        node
+        for stmt in body
+        for node in (stmt, *walk_own(stmt))
+        if isinstance(node, ast.Call) and ctx.call_name(node)
+    ]
+    if not calls:
+        return ""
+    first = min(calls, key=lambda c: (c.lineno, c.col_offset))
+    return f"{ctx.call_name(first)}()"

@@ -1,0 +1,76 @@
+"""What the fixture format cannot express for PR103/PR104/PR109: findings inside multi-line
+strings, suppression at their closing line, and messages that never repeat a secret."""
+
+from __future__ import annotations
+
+from prodready.scan.engine import assemble, scan_source
+
+# Fake key material: the right shape, no real key.
+_PEM_BODY = "MIIEpAIBAAKCAQEAfakefakefakefakefakefakefakefakefakefakefakefakeFAKE"
+
+
+def _findings(source: str, rule: str, rel: str = "app/keys.py") -> list:
+    result = scan_source(rel, source.encode())
+    assert result.error is None
+    findings, _, _ = assemble({rel: result})
+    return [f for f in findings if f.rule == rule]
+
+
+def test_private_key_in_a_triple_quoted_string_spans_the_string() -> None:
+    source = f'KEY = """-----BEGIN PRIVATE KEY-----\n{_PEM_BODY}\n-----END PRIVATE KEY-----"""\n'
+    [finding] = _findings(source, "PR109")
+    assert (finding.line, finding.end_line) == (1, 3)
+    assert not finding.suppressed
+
+
+def test_a_multi_line_key_can_be_suppressed_at_its_closing_line() -> None:
+    source = (
+        'KEY = """-----BEGIN PRIVATE KEY-----\n'
+        f"{_PEM_BODY}\n"
+        '-----END PRIVATE KEY-----"""  # prodready: ignore[PR109] throwaway key for docs\n'
+    )
+    [finding] = _findings(source, "PR109")
+    assert finding.suppressed
+
+
+def test_messages_never_repeat_the_secret() -> None:
+    password = "Pr0d-Db-2024!xQ"
+    key = "sk_live_51FAKEkeyDoNotUse0000000000abcdEF"
+    source = f'DB_PASSWORD = "{password}"\nSTRIPE = "{key}"\n'
+    findings = _findings(source, "PR109")
+    assert [f.line for f in findings] == [1, 2]
+    assert all(password not in f.message and key not in f.message for f in findings)
+
+
+def test_one_finding_per_line_when_a_key_format_and_a_name_agree() -> None:
+    source = 'STRIPE_SECRET_KEY = "sk_live_51FAKEkeyDoNotUse0000000000abcdEF"\n'
+    [finding] = _findings(source, "PR109")
+    assert "Stripe live secret key" in finding.message
+
+
+def test_sensitive_logging_names_the_value_not_the_message() -> None:
+    source = (
+        "import logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def login(password):\n"
+        '    logger.info("password for %s accepted", "alice")\n'
+        '    logger.debug("login with %s", password)\n'
+    )
+    [finding] = _findings(source, "PR104")
+    assert finding.line == 5
+    assert "`password`" in finding.message
+
+
+def test_swallowed_exception_names_the_guarded_call() -> None:
+    source = (
+        "import stripe\n"
+        "def delete(customer_id):\n"
+        "    try:\n"
+        "        stripe.Customer.delete(customer_id)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
+    [finding] = _findings(source, "PR103")
+    assert finding.line == 5
+    assert "stripe.Customer.delete()" in finding.message
+    assert "delete()" in finding.message
