@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
+from weakref import WeakKeyDictionary
 
 from prodready.scan.context import FileContext, FunctionNode
 
@@ -38,6 +41,7 @@ class Scope:
         self.stores: dict[str, list[tuple[ast.expr, ast.expr]]] = {}  # name[key] = value
         self.loops: dict[str, list[ast.expr]] = {}  # loop/comprehension target -> iterable
         self.validated: set[str] = set()
+        self.compiled: set[str] = set()  # SQL fragments returned together with parameters
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             self._params(node.args)
             self._collect(node.body, module=False)
@@ -46,14 +50,15 @@ class Scope:
 
     def _params(self, args: ast.arguments) -> None:
         positional = [*args.posonlyargs, *args.args]
-        for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults):
+        with_default = positional[len(positional) - len(args.defaults) :]
+        for arg, default in zip(with_default, args.defaults, strict=True):
             self.defaults[arg.arg] = default
-        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
             if kw_default is not None:
                 self.defaults[arg.arg] = kw_default
-        for arg in [*positional, *args.kwonlyargs, args.vararg, args.kwarg]:
-            if arg is not None:
-                self.params[arg.arg] = arg
+        for param in [*positional, *args.kwonlyargs, args.vararg, args.kwarg]:
+            if param is not None:
+                self.params[param.arg] = param
 
     def _collect(self, body: list[ast.stmt], *, module: bool) -> None:
         stack: list[ast.AST] = list(reversed(body))
@@ -76,14 +81,22 @@ class Scope:
             if values is not None and len(values) == len(target.elts):
                 for sub, sub_value in zip(target.elts, values, strict=True):
                     self._bind(sub, sub_value)
-            else:
-                for sub in target.elts:
-                    self._bind(sub, None)
+                return
+            names = [e.id for e in target.elts if isinstance(e, ast.Name)]
+            if len(names) == 2 == len(target.elts) and names[1] in _PARAMS_NAMES:
+                # `sql, params = qs.query.sql_with_params()`, `where, args = build_where(f)`:
+                # SQL that comes with its own parameters was built to be parameterised
+                self.compiled.add(names[0])
+            for sub in target.elts:
+                self._bind(sub, None)
         elif isinstance(target, ast.Starred):
             self._bind(target.value, None)
-        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            if value is not None:
-                self.stores.setdefault(target.value.id, []).append((target.slice, value))
+        elif (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and value is not None
+        ):
+            self.stores.setdefault(target.value.id, []).append((target.slice, value))
 
     def _loop(self, target: ast.expr, iterable: ast.expr) -> None:
         if isinstance(target, ast.Name):
@@ -108,9 +121,7 @@ class Scope:
                 else:  # `q %= args` formats q; model it as `"" % args`
                     fmt = ast.BinOp(left=ast.Constant(""), op=node.op, right=node.value)
                     self._bind(node.target, ast.copy_location(fmt, node))
-        elif isinstance(node, ast.For | ast.AsyncFor):
-            self._loop(node.target, node.iter)
-        elif isinstance(node, ast.comprehension):
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
             self._loop(node.target, node.iter)
         elif isinstance(node, ast.With | ast.AsyncWith):
             for item in node.items:
@@ -153,12 +164,18 @@ class Scope:
 
     # -- questions ------------------------------------------------------------------
     def local(self, name: str) -> bool:
-        return name in self.bindings or name in self.params or name in self.opaque
+        return (
+            name in self.bindings
+            or name in self.params
+            or name in self.opaque
+            or name in self.loops
+        )
 
     def values(self, name: str) -> list[ast.expr]:
         return self.bindings.get(name, [])
 
 
+_PARAMS_NAMES = frozenset({"params", "args", "sql_params", "query_params", "bind", "bindings"})
 _VALIDATING_METHODS = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isidentifier"})
 
 
@@ -168,14 +185,37 @@ def _fixed_collection(node: ast.expr) -> bool:
         return all(isinstance(e, ast.Constant) for e in node.elts)
     if isinstance(node, ast.Dict):
         return all(isinstance(k, ast.Constant) for k in node.keys)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr in ("keys", "values", "items"):
-            return _fixed_collection(node.func.value)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        if node.func.id in ("frozenset", "set", "tuple", "list", "sorted") and node.args:
+    if isinstance(node, ast.Call) and node.args == []:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("keys", "values", "items"):
+            return _fixed_collection(func.value)
+    if isinstance(node, ast.Call) and len(node.args) == 1:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _COLLECTION_TYPES:
             return _fixed_collection(node.args[0])
     name = _last_name(node)
     return bool(name) and _is_constant_name(name)
+
+
+_COLLECTION_TYPES = frozenset({"frozenset", "set", "tuple", "list", "sorted"})
+
+
+_REQUEST_NAMES = frozenset({"request", "req"})
+
+
+def _from_request(node: ast.expr) -> bool:
+    """`request.GET.get("q")`, `self.request.POST["x"]`: request data, whatever its case."""
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr in _REQUEST_NAMES:
+                return True
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return isinstance(node, ast.Name) and node.id in _REQUEST_NAMES
 
 
 def _last_name(node: ast.expr) -> str:
@@ -191,16 +231,52 @@ def _is_constant_name(name: str) -> bool:
     return bool(stripped) and stripped.isupper()
 
 
+class _LineIndex:
+    """Functions and loops of one file sorted by first line, to find what contains a line
+    without scanning them all (nested ones start later than what contains them)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.functions = sorted(ctx.functions, key=lambda f: f.lineno)
+        self.function_starts = [f.lineno for f in self.functions]
+        self.loops = sorted(ctx.loops, key=lambda lp: lp.lineno)
+        self.loop_starts = [lp.lineno for lp in self.loops]
+
+    def function(self, line: int) -> FunctionNode | None:
+        index = bisect_right(self.function_starts, line)
+        while index > 0:
+            index -= 1
+            fn = self.functions[index]
+            if line <= (fn.end_lineno or fn.lineno):
+                return fn
+        return None
+
+    def loops_around(self, line: int, since: int) -> list[ast.For | ast.AsyncFor | ast.While]:
+        """Loops containing `line` that start at or after line `since`, innermost first."""
+        found: list[ast.For | ast.AsyncFor | ast.While] = []
+        index = bisect_right(self.loop_starts, line)
+        while index > 0:
+            index -= 1
+            loop = self.loops[index]
+            if loop.lineno < since:
+                break
+            if line <= (loop.end_lineno or loop.lineno):
+                found.append(loop)
+        return found
+
+
+_INDEXES: WeakKeyDictionary[FileContext, _LineIndex] = WeakKeyDictionary()
+
+
+def line_index(ctx: FileContext) -> _LineIndex:
+    index = _INDEXES.get(ctx)
+    if index is None:
+        index = _INDEXES[ctx] = _LineIndex(ctx)
+    return index
+
+
 def enclosing_function(ctx: FileContext, node: ast.AST) -> FunctionNode | None:
     """Innermost function whose lines contain `node`, found without the parents map."""
-    line = getattr(node, "lineno", 0)
-    best: FunctionNode | None = None
-    for fn in ctx.functions:
-        if fn.lineno <= line <= (fn.end_lineno or fn.lineno) and (
-            best is None or fn.lineno >= best.lineno
-        ):
-            best = fn
-    return best
+    return line_index(ctx).function(getattr(node, "lineno", 0))
 
 
 class Scopes:
@@ -217,6 +293,15 @@ class Scopes:
         if scope is None:
             scope = self._cache[id(owner)] = Scope(owner)
         return scope
+
+
+def call_line(call: ast.Call) -> int:
+    """Where a finding on a call starts: the method's own line in a chain spread over lines
+    (`get_db()` / `.execute(...)`), else the call's first line."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.end_lineno is not None:
+        return func.end_lineno
+    return call.lineno
 
 
 def walk_body(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -272,6 +357,13 @@ _SAFE_ANNOTATIONS = frozenset(
         "Literal",
     }
 )
+_FRAGMENT = re.compile(
+    r"(?:^|_)(?:sql|query|stmt|statement|clause|clauses|where|subquery|fragment|condition|"
+    r"conditions|predicates?|joins?|order_by)(?:$|_)",
+    re.IGNORECASE,
+)
+_MAX_NESTING = 100  # expression depth followed before giving up (stays far from the C stack)
+_CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
 _NUMERIC_SPECS = frozenset("diouxXeEfFgG")
 _PASS_THROUGH = frozenset({"strip", "lstrip", "rstrip", "dedent", "lower", "upper"})
@@ -294,22 +386,53 @@ class Built:
 class Strings:
     """What PR108 asks of an expression in a scope; memoised per name."""
 
-    def __init__(self, ctx: FileContext, scope: Scope) -> None:
+    def __init__(
+        self,
+        ctx: FileContext,
+        scope: Scope,
+        *,
+        caller: Strings | None = None,
+        arguments: dict[str, ast.expr | None] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.scope = scope
+        # when judging a helper's return value for one call: its parameters -> arguments
+        self.caller = caller
+        self.arguments = arguments or {}
+        self.depth: int = caller.depth + 1 if caller is not None else 0
         self._names: dict[str, Built | None] = {}
         self._safe: dict[str, bool] = {}
+        self._opaque: dict[str, bool] = {}
         self._active: set[str] = set()
         self._shadow: list[dict[str, bool]] = []  # comprehension targets -> safe?
+        self._nesting = 0
 
     def source(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.ctx.source, node) or ast.unparse(node)
-        text = " ".join(text.split())
+        """The code of `node` on one line, shortened (for messages)."""
+        text = ""
+        first, last = getattr(node, "lineno", 0), getattr(node, "end_lineno", None)
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
+        lines = self.ctx.lines
+        if 0 < first <= len(lines) and last is not None and last <= len(lines) and end is not None:
+            chunk = [line.encode() for line in lines[first - 1 : last]]
+            chunk[-1] = chunk[-1][:end]
+            chunk[0] = chunk[0][start:]
+            text = b"\n".join(chunk).decode(errors="replace")
+        text = " ".join((text or ast.unparse(node)).split())
         return text if len(text) <= 60 else text[:57] + "..."
 
     # -- built strings ------------------------------------------------------------------
     def built(self, node: ast.expr) -> Built | None:
         """The string `node` evaluates to, if it is one built in code; None if opaque."""
+        if self._nesting > _MAX_NESTING:
+            return None  # generated code with huge expressions: give up, never crash
+        self._nesting += 1
+        try:
+            return self._built(node)
+        finally:
+            self._nesting -= 1
+
+    def _built(self, node: ast.expr) -> Built | None:
         if isinstance(node, ast.Constant):
             return Built(node.value) if isinstance(node.value, str) else None
         if isinstance(node, ast.JoinedStr):
@@ -332,24 +455,39 @@ class Strings:
             return self._call(node)
         return None
 
-    def _interpolate(self, result: Built, value: ast.expr) -> None:
+    def _interpolate(self, result: Built, value: ast.expr, before: str | None = None) -> None:
         inner = self.built(value)
         if inner is not None:
             result.merge(inner)
             if isinstance(value, ast.Name) and self._partly_opaque(value.id):
                 result.unsafe.append(value.id)
-        elif not self.safe(value):
+        elif not self.safe(value) and not self._fragment(value, before):
             part = self.source(value)
             if part not in result.unsafe:
                 result.unsafe.append(part)
 
     def _partly_opaque(self, name: str) -> bool:
         """A name bound to a built string in one place and to an unknown value in another."""
+        if name in self.scope.validated or self._shadowed(name) is not None:
+            return False
+        if name in self.scope.compiled or (self.caller is not None and name in self.arguments):
+            return False
         if name in self.scope.params or name in self.scope.opaque:
             return True
-        return any(
-            self.built(v) is None and not self.safe(v) for v in self.scope.values(name)
-        ) or any(not self._fixed(i) for i in self.scope.loops.get(name, []))
+        cached = self._opaque.get(name)
+        if cached is not None:
+            return cached
+        if name in self._active:
+            return False
+        self._active.add(name)
+        try:
+            result = any(
+                self.built(v) is None and not self.safe(v) for v in self.scope.values(name)
+            ) or any(not self._fixed(i) for i in self.scope.loops.get(name, []))
+        finally:
+            self._active.discard(name)
+        self._opaque[name] = result
+        return result
 
     def _fstring(self, node: ast.JoinedStr) -> Built:
         result = Built()
@@ -357,9 +495,19 @@ class Strings:
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 result.text += part.value
             elif isinstance(part, ast.FormattedValue):
+                before = result.text
                 result.text += "\x00"
-                self._interpolate(result, part.value)
+                self._interpolate(result, part.value, before)
         return result
+
+    def _fragment(self, value: ast.expr, before: str | None) -> bool:
+        """`f"SELECT count(*) FROM ({sql}) t"`: a variable named like SQL, spliced in where
+        SQL goes (not inside quotes), carries a statement the caller built: judge it there."""
+        if not isinstance(value, ast.Name) or not _FRAGMENT.search(value.id):
+            return False
+        if before is not None and before.rstrip("%").endswith(("'", '"')):
+            return False
+        return not self.request_value(value)
 
     def _concat(self, node: ast.BinOp) -> Built | None:
         left, right = self.built(node.left), self.built(node.right)
@@ -369,7 +517,7 @@ class Strings:
         for side, built in ((node.left, left), (node.right, right)):
             if built is not None:
                 result.merge(built)
-            elif not self.safe(side):
+            elif not self.safe(side) and not self._fragment(side, result.text or None):
                 result.unsafe.append(self.source(side))
         return result
 
@@ -385,7 +533,10 @@ class Strings:
             values = [v for v in node.right.values if v is not None]
         else:
             values = [node.right]
-        template = node.left.value if isinstance(node.left, ast.Constant) else None
+        left = node.left
+        template = ""
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            template = left.value
         specs = [s for s in _PERCENT_SPEC.findall(template) if s != "%"] if template else []
         numeric = len(specs) == len(values) and not isinstance(node.right, ast.Dict)
         for index, value in enumerate(values):
@@ -401,6 +552,9 @@ class Strings:
             return self._names[name]
         if name in self._active:
             return None
+        if self.caller is not None and name in self.arguments:
+            bound = self.arguments[name]
+            return self.caller.built(bound) if bound is not None else None
         if not self.scope.local(name):
             constant = self.ctx.module_constants.get(name)
             if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
@@ -449,7 +603,61 @@ class Strings:
         name = self.ctx.call_name(call)
         if name in ("str", "textwrap.dedent", "inspect.cleandoc") and len(call.args) == 1:
             return self.built(call.args[0])
-        return None
+        return self._helper(call)
+
+    def _helper(self, call: ast.Call) -> Built | None:
+        """`cursor.execute(summary_sql(name))`: the string a function of this file returns,
+        judged with its parameters bound to this call's arguments."""
+        if self.depth >= 2:
+            return None
+        helper = self._local_function(call)
+        if helper is None:
+            return None
+        returns = [
+            node.value
+            for node in walk_body(helper.body)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        if not returns:
+            return None
+        params = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
+        if isinstance(call.func, ast.Attribute) and params[:1] in (["self"], ["cls"]):
+            params = params[1:]
+        arguments: dict[str, ast.expr | None] = dict.fromkeys(params)
+        for param, arg in zip(params, call.args, strict=False):
+            if isinstance(arg, ast.Starred):
+                return None
+            arguments[param] = arg
+        for kw in call.keywords:
+            if kw.arg is None:
+                return None
+            arguments[kw.arg] = kw.value
+        inner = Strings(self.ctx, Scope(helper), caller=self, arguments=arguments)
+        result: Built | None = None
+        for value in returns:
+            built = inner.built(value)
+            if built is None:
+                return None  # some path returns something else: not a string builder
+            if result is None:
+                result = built
+            else:
+                result.merge(built)
+        return result
+
+    def _local_function(self, call: ast.Call) -> FunctionNode | None:
+        func = call.func
+        if isinstance(func, ast.Name) and not self.scope.local(func.id):
+            name = func.id
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+        ):
+            name = func.attr
+        else:
+            return None
+        found = [fn for fn in self.ctx.functions if fn.name == name]
+        return found[0] if len(found) == 1 else None
 
     def _join(self, sep: Built, iterable: ast.expr) -> Built:
         result = Built(sep.text, list(sep.unsafe))
@@ -534,11 +742,31 @@ class Strings:
                 return frame[name]
         return None
 
+    def request_value(self, node: ast.expr) -> bool:
+        """Request data itself (`request.GET["sort"]`), or a local holding only that."""
+        if _from_request(node):
+            return True
+        if isinstance(node, ast.Name) and self.scope.local(node.id):
+            if node.id in self.scope.validated:
+                return False
+            values = self.scope.values(node.id)
+            return bool(values) and all(_from_request(v) for v in values)
+        return False
+
     # -- safe values ------------------------------------------------------------------
     def _fixed(self, node: ast.expr) -> bool:
         """An iterable whose values are spelled out in code (loops over it are safe)."""
         if _fixed_collection(node):
             return True
+        if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+            # [c for c in COLUMNS if c in data]: a filtered constant is still constant
+            targets = {
+                t.id for g in node.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)
+            }
+            return all(self._fixed(g.iter) for g in node.generators) and (
+                isinstance(node.elt, ast.Constant)
+                or (isinstance(node.elt, ast.Name) and node.elt.id in targets)
+            )
         if isinstance(node, ast.Call):
             name = self.ctx.call_name(node)
             if name == "range":
@@ -551,18 +779,42 @@ class Strings:
             return node.id in self.ctx.module_constants
         if isinstance(node, ast.Name) and node.id not in self.scope.params:
             values = self.scope.values(node.id)
-            return bool(values) and all(self._fixed(v) for v in values)
+            items = self.scope.items.get(node.id, [])
+            return (
+                bool(values)
+                and all(self._fixed(v) for v in values)
+                and all(isinstance(i, ast.Constant) for i in items)
+            )
         return False
 
     def safe(self, node: ast.expr) -> bool:
         """Is interpolating this value into SQL harmless (a constant, not request data)?"""
+        if self._nesting > _MAX_NESTING:
+            return True
+        self._nesting += 1
+        try:
+            return self._safe_value(node)
+        finally:
+            self._nesting -= 1
+
+    def _safe_value(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Constant):
             return True
+        if _from_request(node):
+            return False  # request.GET["q"], request.args.get("q"): ALL_CAPS but not constant
         if isinstance(node, ast.Name):
             return self._safe_name(node.id)
         if isinstance(node, ast.Attribute):
             if _is_constant_name(node.attr) or node.attr in _SAFE_ATTRS:
                 return True
+            if isinstance(node.value, ast.Name) and node.attr in ("value", "name"):
+                return self._safe_name(node.value.id)  # an Enum member's value
+            if (
+                isinstance(node.value, ast.Name)
+                and node.value.id in ("self", "cls")
+                and node.attr in self._class_constants
+            ):
+                return True  # `table = "invoices"` in the class body
             return "_meta" in self.source(node)
         if isinstance(node, ast.Subscript):
             base = node.value
@@ -583,15 +835,13 @@ class Strings:
         if isinstance(node, ast.JoinedStr):
             built = self.built(node)
             return built is not None and not built.unsafe
-        if isinstance(node, ast.Compare):
-            return True  # a boolean
-        return False
+        return isinstance(node, ast.Compare)  # a boolean
 
     def _safe_name(self, name: str) -> bool:
         shadowed = self._shadowed(name)
         if shadowed is not None:
             return shadowed
-        if name in self.scope.validated:
+        if name in self.scope.validated or name in self.scope.compiled:
             return True
         if name in self._safe:
             return self._safe[name]
@@ -615,7 +865,12 @@ class Strings:
         return result
 
     def _safe_param(self, name: str) -> bool:
+        if self.caller is not None and name in self.arguments:
+            bound = self.arguments[name]
+            return bound is None or self.caller.safe(bound)
         arg = self.scope.params[name]
+        if name in self._converted:
+            return True
         annotation = arg.annotation
         if annotation is None:
             return False
@@ -623,15 +878,60 @@ class Strings:
             if isinstance(node, ast.Name | ast.Attribute) and _last_name(node) == "str":
                 return False
         return any(
-            isinstance(node, ast.Name | ast.Attribute) and _last_name(node) in _SAFE_ANNOTATIONS
+            isinstance(node, ast.Name | ast.Attribute)
+            and (_last_name(node) in _SAFE_ANNOTATIONS or _last_name(node) in self._enums)
             for node in ast.walk(annotation)
+        )
+
+    @cached_property
+    def _class_constants(self) -> frozenset[str]:
+        """Class attributes of this file bound to a constant in the class body only."""
+        constant: set[str] = set()
+        other: set[str] = set()
+        for cls in self.ctx.classes:
+            for stmt in cls.body:
+                target = value = None
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                    target, value = stmt.targets[0], stmt.value
+                elif isinstance(stmt, ast.AnnAssign):
+                    target, value = stmt.target, stmt.value
+                if isinstance(target, ast.Name) and value is not None:
+                    (constant if isinstance(value, ast.Constant) else other).add(target.id)
+        return frozenset(constant - other)
+
+    @cached_property
+    def _converted(self) -> frozenset[str]:
+        """Route parameters with a typed converter: `@app.get("/posts/<int:post_id>")`."""
+        node = self.scope.node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return frozenset()
+        names: set[str] = set()
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call):
+                for arg in decorator.args[:1]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        names.update(_CONVERTER.findall(arg.value))
+        return frozenset(names)
+
+    @cached_property
+    def _enums(self) -> frozenset[str]:
+        """Enum classes of this file: a parameter typed with one is validated by FastAPI."""
+        return frozenset(
+            cls.name
+            for cls in self.ctx.classes
+            if any(_last_name(b).endswith("Enum") for b in cls.bases)
         )
 
     def _safe_call(self, call: ast.Call) -> bool:
         func = call.func
         last = _last_name(func)
-        if last in _SAFE_CALLS:
+        if last in _SAFE_CALLS or "quote" in last:
             return True
+        if isinstance(func, ast.Name) and self.scope.local(func.id):
+            # qn = connection.ops.quote_name; qn(table)
+            bound = self.scope.values(func.id)
+            if bound and all("quote" in _last_name(b) for b in bound):
+                return True
         if last in ("min", "max"):
             return all(self.safe(a) for a in call.args)
         if last in ("str", "repr") and len(call.args) == 1:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Hit, rule
-from prodready.scan.rules._flow import Built, Scopes, Strings, enclosing_function
+from prodready.scan.rules._flow import Built, Scopes, Strings, call_line, enclosing_function
 
 # Methods that run the SQL text they are given; argument 0 or one of these keywords.
 _METHODS = frozenset(
@@ -26,12 +26,19 @@ _METHODS = frozenset(
         "fetch_one",
         "fetch_val",
         "iterate",
+        # peewee, Tortoise ORM
+        "execute_sql",
+        "execute_query",
+        "execute_query_dict",
         # Django Manager.raw, pandas
         "raw",
         "read_sql",
         "read_sql_query",
     }
 )
+# Of those, the ones that take nothing but SQL (the text need not look like a query).
+_SQL_ONLY_METHODS = frozenset({"executescript", "exec_driver_sql", "read_sql", "read_sql_query"})
+_DB_API = ("execute", "executemany", "executescript")
 _QUERY_KEYWORDS = ("sql", "query", "statement", "operation", "raw_query", "stmt")
 # Callables whose argument is SQL by definition (no need for it to look like SQL).
 _SQL_FUNCTIONS = frozenset(
@@ -46,6 +53,7 @@ _SQL_FUNCTIONS = frozenset(
         "django.db.models.expressions.RawSQL",
     }
 )
+_SINK_NAMES = _METHODS | {"extra", "text", "SQL", "RawSQL"}
 _EXTRA_ARGS = ("select", "where", "params", "tables", "order_by", "select_params")
 _SQL_TEXT = re.compile(
     r"\bselect\b.*\bfrom\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\b.*\bset\b"
@@ -62,19 +70,23 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
         Finds SQL text built with an f-string, `%` formatting, `.format()`, `+` or
-        `str.join` from non-constant values and then executed: `cursor.execute`,
+        `str.join` from non-constant values and then executed: DB-API `execute`,
         `executemany`, `executescript`, SQLAlchemy `text()` and `exec_driver_sql`,
-        asyncpg/databases `fetch*`, pandas `read_sql`, psycopg `sql.SQL()`, and
-        Django `Manager.raw()`, `QuerySet.extra(where=/select=/tables=/order_by=)` and
-        `RawSQL`. The query may be built in earlier statements of the same function
-        (`query = f"..."`, `query += ...`, clauses appended to a list and joined), or
-        passed to a helper of the same file that executes its argument. Not flagged:
-        values passed as parameters (`execute(sql, params)`, `text(...)` with bind
-        parameters, `raw(sql, [x])`), interpolated module-level or ALL_CAPS constants,
-        numbers (`int(x)`, `%d`, parameters typed `int`), placeholder lists such as
-        `", ".join(["%s"] * len(ids))`, quoted identifiers (`sql.Identifier`,
-        `quote_name`) and names checked against a fixed allow-list (`if col in
-        ALLOWED`).
+        asyncpg/databases `fetch*`, peewee `execute_sql`, pandas `read_sql`, psycopg
+        `sql.SQL()`, Django `Manager.raw()`, `QuerySet.extra(where=/select=/tables=/
+        order_by=)` and `RawSQL`; also request data passed as the SQL itself
+        (`extra(order_by=[request.GET["sort"]])`). The SQL may be built in earlier
+        statements of the same function (`query = f"..."`, `query += ...`, clauses
+        appended to a list and joined), returned by a function of the same file, or
+        handed to a function of the same file that executes its argument. Not flagged:
+        values passed as parameters (`execute(sql, params)`, `text()` with bind
+        parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS or class-body
+        constants; numbers (`int(x)`, `%d`, parameters typed `int`/`UUID`/`Literal`/an
+        Enum, Flask `<int:id>` route parameters); placeholder lists such as
+        `", ".join(["%s"] * len(ids))`; quoted identifiers (`sql.Identifier`,
+        `quote_name`); names checked against a fixed allow-list (`if col in ALLOWED`)
+        or looked up in a constant map; and SQL fragments that come with their own
+        parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`).
     Why it matters:
         A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
         string and the rest runs as code (`' OR 1=1 --` logs in as anyone,
@@ -89,7 +101,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Django). Identifiers (columns, sort order) cannot be parameters: map the input
         through a fixed allow-list or quote them with `psycopg.sql.Identifier`.
     """
-    candidates = [c for c in ctx.calls if _sink(ctx, c) is not None]
+    sinks: list[tuple[ast.Call, tuple[str, list[ast.expr], bool]]] = []
+    for c in ctx.calls:
+        func = c.func
+        last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if last in _SINK_NAMES and (sink := _sink(ctx, c)) is not None:
+            sinks.append((c, sink))
+    candidates = [c for c, _ in sinks]
     wrappers: dict[str, tuple[int, str]] = {}
     scopes = Scopes(ctx)
     strings: dict[int, Strings] = {}
@@ -101,22 +119,25 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             found = strings[id(scope)] = Strings(ctx, scope)
         return found
 
+    # `session.execute(text(f"..."))` is reported on the execute call, where the statement is
+    outer = {id(c.args[0]): c for c in candidates if c.args and isinstance(c.args[0], ast.Call)}
     reported: set[int] = set()
-    for call in candidates:
-        sink = _sink(ctx, call)
-        assert sink is not None
-        label, queries, implied = sink
+    for call, (label, queries, implied) in sinks:
         for query in queries:
             if isinstance(query, ast.Constant):
                 continue
             flow = strings_for(call)
             built = flow.built(query)
+            if built is None and (implied or label.endswith(_DB_API)) and flow.request_value(query):
+                # the request supplies the SQL itself: `extra(order_by=[sort])`, `execute(q)`
+                built = Built("", [flow.source(query)])
+                implied = True
             if built is None:
                 _note_wrapper(ctx, call, query, flow, wrappers)
                 continue
             if built.unsafe and (implied or _SQL_TEXT.search(built.text)):
                 reported.add(id(call))
-                yield _hit(call, label, query, built, flow)
+                yield _hit(outer.get(id(call), call), label, query, built, flow)
                 break
     if not wrappers:
         return
@@ -127,13 +148,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if name not in wrappers:
             continue
         index, param = wrappers[name]
-        query = _argument(call, index, param)
-        if query is None or isinstance(query, ast.Constant):
+        argument = _argument(call, index, param)
+        if argument is None or isinstance(argument, ast.Constant):
             continue
         flow = strings_for(call)
-        built = flow.built(query)
+        built = flow.built(argument)
         if built is not None and built.unsafe and _SQL_TEXT.search(built.text):
-            yield _hit(call, f"{name}", query, built, flow, via=True)
+            yield _hit(call, f"{name}", argument, built, flow, via=True)
 
 
 def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, list[ast.expr], bool] | None:
@@ -143,9 +164,14 @@ def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, list[ast.expr], bool] 
         attr = func.attr
         if attr in _METHODS:
             query = _query_argument(call)
-            return (_label(ctx, func), [query], False) if query is not None else None
+            if query is None:
+                return None
+            return (_label(ctx, func), [query], attr in _SQL_ONLY_METHODS)
         if attr == "extra":
             return (_label(ctx, func), _extra_sql(call), True)
+    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if last not in ("text", "SQL", "RawSQL"):
+        return None
     name = ctx.call_name(call)
     if (
         name in _SQL_FUNCTIONS
@@ -187,9 +213,7 @@ def _extra_sql(call: ast.Call) -> list[ast.expr]:
 
 
 def _label(ctx: FileContext, func: ast.Attribute) -> str:
-    name = ctx.qualname(func)
-    if name:
-        return name
+    """The method as written (`cursor.execute`, `Person.objects.raw`)."""
     text = ast.unparse(func)
     return text if len(text) <= 50 else "..." + text[-47:]
 
@@ -200,13 +224,18 @@ def _hit(
     parts = ", ".join(f"`{p}`" for p in built.unsafe[:4])
     if len(built.unsafe) > 4:
         parts += f" and {len(built.unsafe) - 4} more"
-    what = f"`{query.id}`" if isinstance(query, ast.Name) else "SQL text"
-    how = "passes it to a helper that executes it" if via else "executes it"
+    held = f" (held in `{query.id}`)" if isinstance(query, ast.Name) else ""
+    if via:
+        what = f"`{label}()`, which executes its argument, gets SQL"
+    elif label.rsplit(".", 1)[-1] in ("text", "SQL", "RawSQL", "extra"):
+        what = f"`{label}()` gets SQL"
+    else:
+        what = f"`{label}()` runs SQL"
     return Hit(
-        call.lineno,
+        call_line(call),
         call.end_lineno or call.lineno,
-        f"{label}() {how}: {what} is built from non-constant values {parts}; "
-        "pass values as query parameters instead of formatting them into the SQL",
+        f"{what} built from the non-constant {parts}{held}; pass values as query "
+        "parameters instead of formatting them into the SQL text",
     )
 
 
