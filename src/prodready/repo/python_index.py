@@ -73,6 +73,10 @@ def index_python(
     results: list[tuple[PyFacts, FileResult | None]] = []
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(work) >= _PARALLEL_THRESHOLD:
+        if scan:  # load the rules before forking, so each worker inherits them loaded
+            from prodready.scan.registry import all_rules
+
+            all_rules()
         chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for chunk_result in pool.map(_analyse_chunk, chunks):

@@ -174,6 +174,7 @@ def scan_files(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     fresh: dict[str, tuple[str, FileResult]] = {}
     if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
+        _rules()  # load the rules before forking, so each worker inherits them loaded
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = 0
