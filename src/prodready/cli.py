@@ -26,6 +26,7 @@ from prodready.output import write_report
 # audit and its reporters (startup time is most of a warm scan).
 FORMATS = ("text", "markdown", "json", "html", "sarif")
 SCAN_FORMATS = ("text", "json", "sarif", "markdown")
+GATE_FORMATS = ("text", "markdown", "json", "sarif")
 
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -155,6 +156,108 @@ def scan(
     write_report(render_scan(result, fmt), output)
     active = [f for f in result.findings if not f.suppressed]
     raise SystemExit(EXIT_BLOCK if active else EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--base", required=True, help="The revision the change is judged against (branch, tag, commit)."
+)
+@click.option("--head", default="HEAD", show_default=True, help="The revision to judge.")
+@click.option(
+    "--repo",
+    "repo",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The repository.",
+)
+@click.option(
+    "--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON."
+)
+@click.option(
+    "--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable)."
+)
+@click.option(
+    "--sarif", multiple=True, type=_EXISTING_FILE, help="Other analyzers' SARIF (repeatable)."
+)
+@click.option(
+    "--vulns",
+    multiple=True,
+    type=_EXISTING_FILE,
+    help="pip-audit or OSV-Scanner JSON (repeatable).",
+)
+@click.option(
+    "--description",
+    type=_EXISTING_FILE,
+    help="The change description (pull-request body), Markdown.",
+)
+@click.option(
+    "--reviewer", "reviewers", multiple=True, help="Someone who approved the change (repeatable)."
+)
+@click.option(
+    "--github-event",
+    type=_EXISTING_FILE,
+    help="A GitHub pull_request or pull_request_review payload.",
+)
+@click.option("--format", "fmt", type=click.Choice(GATE_FORMATS), default="text", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+@click.option(
+    "--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier."
+)
+@click.option(
+    "--history",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="History database (default .prodready/history.db).",
+)
+@click.option("--no-history", is_flag=True, help="Do not record this run.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date for waiver expiry (default: today).",
+)
+def gate(
+    base: str,
+    head: str,
+    repo: Path,
+    coverage: Path | None,
+    junit: tuple[Path, ...],
+    sarif: tuple[Path, ...],
+    vulns: tuple[Path, ...],
+    description: Path | None,
+    reviewers: tuple[str, ...],
+    github_event: Path | None,
+    fmt: str,
+    output: Path | None,
+    tier: str | None,
+    history: Path | None,
+    no_history: bool,
+    today: object,
+) -> None:
+    """Judge the change between --base and --head: ship, ship-with-known-risk or block."""
+    from prodready.gate.report import render_gate
+    from prodready.gate.run import GateOptions, run_gate
+
+    options = GateOptions(
+        base=base,
+        head=head,
+        coverage=coverage,
+        junit=junit,
+        sarif=sarif,
+        vulns=vulns,
+        description=description,
+        reviewers=reviewers,
+        github_event=github_event,
+        tier=Tier(tier) if tier else None,
+        today=today.date() if hasattr(today, "date") else date.today(),
+        history=history,
+        record_history=not no_history,
+    )
+    report = run_gate(repo, options)
+    write_report(render_gate(report, fmt), output)
+    if output is not None:
+        click.echo(f"prodready gate: {report.verdict} — report written to {output}", err=True)
+    raise SystemExit(EXIT_BLOCK if report.verdict == "block" else EXIT_OK)
 
 
 @cli.command()

@@ -58,6 +58,8 @@ payments = ["billing/**"]
 name = "api"
 path = "services/api/"
 tier = "critical"
+[dependencies]
+approved = ["requests>=2.31", "django-*"]
 [[waiver]]
 id = "docs.readme"
 paths = ["docs/**"]
@@ -80,6 +82,8 @@ expires = 2027-01-31
     (w,) = p.waivers
     assert (w.id, w.paths, w.expires) == ("docs.readme", ("docs/**",), date(2027, 1, 31))
     assert p.notes == ()
+    assert p.approved_dependencies == ("requests>=2.31", "django-*")
+    assert p.thresholds.changed_floor(Tier.CRITICAL) == 90.0
 
 
 @pytest.mark.parametrize(
@@ -102,6 +106,8 @@ expires = 2027-01-31
         ("[thresholds]\nmin_coverage = 120", "thresholds.min_coverage", "between 0 and 100"),
         ("[thresholds]\nmin_test_ratio = -1", "thresholds.min_test_ratio", "non-negative"),
         ("[thresholds]\nspeed = 1", "thresholds.speed", "unknown key"),
+        ("[dependencies]\napproved = 'requests'", "dependencies.approved", "list of non-empty strings"),
+        ("[dependencies]\nallow = []", "dependencies.allow", "unknown key"),
         (
             '[architecture]\nlayers = "api"',
             "architecture.layers",

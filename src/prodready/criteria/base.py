@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prodready.model import Dimension, Layer, Outcome, Tier
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from prodready.context import AuditContext
 
 Check = Callable[["AuditContext"], Outcome]
+# The gate's items are declared the same way over the gate's own context.
+AnyCheck = Callable[[Any], Outcome]
 
 _SECTIONS = ("What it does", "Why it matters", "Example", "Fix")
 
@@ -30,7 +32,7 @@ class Criterion:
     layer: Layer
     required_from: Tier | None  # the lowest tier at which it is required; None: advisory
     service_only: bool
-    check: Check
+    check: AnyCheck
     what: str
     why: str
     example: str
@@ -66,12 +68,16 @@ def criterion(
     *,
     required_from: Tier | None,
     service_only: bool = False,
-) -> Callable[[Check], Check]:
-    def register(check: Check) -> Check:
-        if id in REGISTRY:
+    registry: dict[str, Criterion] | None = None,
+) -> Callable[[AnyCheck], AnyCheck]:
+    """Declare a criterion (or, with the gate's `registry`, a gate item)."""
+    target = REGISTRY if registry is None else registry
+
+    def register(check: AnyCheck) -> AnyCheck:
+        if id in target:
             raise RuntimeError(f"criterion {id} is registered twice")
         sections = parse_doc(check.__doc__ or "", where=f"criterion {id}")
-        REGISTRY[id] = Criterion(
+        target[id] = Criterion(
             id=id,
             title=title,
             dimension=dimension,

@@ -33,6 +33,7 @@ _TOP_KEYS = (
     "sensitive",
     "component",
     "waiver",
+    "dependencies",
 )
 _THRESHOLD_KEYS: dict[str, type[int] | type[float]] = {
     "max_module_lines": int,
@@ -40,6 +41,7 @@ _THRESHOLD_KEYS: dict[str, type[int] | type[float]] = {
     "min_test_ratio": float,
     "min_coverage": float,
     "min_owned_share": float,
+    "min_changed_coverage": float,
 }
 _WAIVER_REQUIRED = ("reason", "owner", "approved_by", "expires")
 _E = TypeVar("_E", Tier, Mode, ProjectKind)
@@ -91,6 +93,7 @@ def parse_policy(
     sensitive = _sensitive(v, table.get("sensitive", {}))
     components = _components(v, table.get("component", []))
     waivers, notes = _waivers(v, table.get("waiver", []), known_ids)
+    approved = _approved(v, table.get("dependencies"))
     return Policy(
         source=source,
         tier=tier,
@@ -102,6 +105,7 @@ def parse_policy(
         waivers=waivers,
         notes=notes,
         sensitive=sensitive,
+        approved_dependencies=approved,
     )
 
 
@@ -177,7 +181,7 @@ def _thresholds(v: _Validator, raw: Any) -> Thresholds:
             v.fail(f"thresholds.{key}", f"expected a non-negative {kind.__name__}, got {value!r}")
         if key in ("min_test_ratio", "min_owned_share") and value > 1:
             v.fail(f"thresholds.{key}", f"expected a fraction between 0 and 1, got {value!r}")
-        if key == "min_coverage" and value > 100:
+        if key in ("min_coverage", "min_changed_coverage") and value > 100:
             v.fail(f"thresholds.{key}", f"expected a percentage between 0 and 100, got {value!r}")
         values[key] = kind(value)
     return Thresholds(**values)
@@ -192,6 +196,16 @@ def _layers(v: _Validator, raw: Any) -> tuple[str, ...]:
     if len(set(layers)) != len(layers):
         v.fail("architecture.layers", "expected each layer once")
     return layers
+
+
+def _approved(v: _Validator, raw: Any) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    table = v.table("dependencies", raw)
+    for key in table:
+        if key != "approved":
+            v.fail(f"dependencies.{key}", "unknown key; expected: approved")
+    return v.strings("dependencies.approved", table.get("approved", []))
 
 
 def _sensitive(v: _Validator, raw: Any) -> dict[str, tuple[str, ...]]:

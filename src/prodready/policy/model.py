@@ -67,6 +67,18 @@ class Thresholds:
     min_test_ratio: float = 0.2
     min_coverage: float | None = None  # None: the tier's default, see coverage_floor
     min_owned_share: float = 0.8
+    min_changed_coverage: float | None = None  # None: the tier's default, see changed_floor
+
+    def changed_floor(self, tier: Tier) -> float:
+        """Share (percent) of a change's executable lines its tests must run."""
+        if self.min_changed_coverage is not None:
+            return self.min_changed_coverage
+        return {
+            Tier.EXPERIMENTAL: 0.0,
+            Tier.INTERNAL: 50.0,
+            Tier.PRODUCTION: 80.0,
+            Tier.CRITICAL: 90.0,
+        }[tier]
 
     def coverage_floor(self, tier: Tier) -> float:
         if self.min_coverage is not None:
@@ -115,6 +127,7 @@ class Policy:
     sensitive: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: dict(DEFAULT_SENSITIVE_GROUPS)
     )
+    approved_dependencies: tuple[str, ...] | None = None  # None: no approved list kept
 
     def mode_of(self, criterion_id: str) -> Mode | None:
         return self.modes.get(criterion_id)

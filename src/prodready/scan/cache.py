@@ -64,8 +64,6 @@ class ScanCache:
             self._db = None
 
     def get(self, path: Path) -> FileResult | None:
-        from prodready.scan.engine import FileResult, RawHit
-
         if self._db is None:
             return None
         try:
@@ -83,9 +81,17 @@ class ScanCache:
             return None
         if data is None:
             return None
+        result = self._decode(data[0])
+        if result is not None:
+            self.hits += 1
+        return result
+
+    def _decode(self, text: str) -> FileResult | None:
+        from prodready.scan.engine import FileResult, RawHit
+
         try:
-            raw = json.loads(data[0])
-            result = FileResult(
+            raw = json.loads(text)
+            return FileResult(
                 hits=tuple(RawHit(**h) for h in raw["hits"]),
                 facts=frozenset(raw["facts"]),
                 error=raw["error"],
@@ -93,16 +99,10 @@ class ScanCache:
             )
         except (ValueError, KeyError, TypeError):
             return None
-        self.hits += 1
-        return result
 
-    def put(self, path: Path, digest: str, result: FileResult) -> None:
-        if self._db is None:
-            return
-        with contextlib.suppress(OSError):
-            st = os.stat(path)
-            self._stats.append((os.path.abspath(path), st.st_size, st.st_mtime_ns, digest))
-        data = json.dumps(
+    @staticmethod
+    def _encode(result: FileResult) -> str:
+        return json.dumps(
             {
                 "hits": [h.__dict__ for h in result.hits],
                 "facts": sorted(result.facts),
@@ -110,6 +110,30 @@ class ScanCache:
                 "suppressions": [list(s) for s in result.suppressions],
             }
         )
+
+    def get_digest(self, digest: str) -> FileResult | None:
+        """A result by content digest alone (the gate reads files from git, not the disk)."""
+        if self._db is None:
+            return None
+        try:
+            data = self._db.execute(
+                "SELECT data FROM result WHERE version = ? AND digest = ?", (self.version, digest)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if data is None else self._decode(data[0])
+
+    def put_digest(self, digest: str, result: FileResult) -> None:
+        if self._db is not None:
+            self._pending.append((self.version, digest, self._encode(result)))
+
+    def put(self, path: Path, digest: str, result: FileResult) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(OSError):
+            st = os.stat(path)
+            self._stats.append((os.path.abspath(path), st.st_size, st.st_mtime_ns, digest))
+        data = self._encode(result)
         self._pending.append((self.version, digest, data))
 
     def flush(self) -> None:
