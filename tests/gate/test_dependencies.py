@@ -996,6 +996,51 @@ def test_package_json_sections() -> None:
     assert_declares(PACKAGE_JSON_HEAD, 21, "windows-foreground-love")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("^1.2.0", "^1.3.0", UPGRADED),
+        ("~1.2.3", "1.2.0", DOWNGRADED),
+        ("1.2.3 - 2.0.0", "1.4.0 - 2.0.0", UPGRADED),  # hyphen range: its lower end
+        ("^1.0.0 || ^2.0.0", "^2.0.0", UPGRADED),  # alternatives: the lowest
+        ("1.x", "2.x", UPGRADED),
+        (">=1.0.0 <2.0.0", "<2.0.0", CHANGED),  # the lower bound was dropped
+        ("*", "^1.0.0", CHANGED),
+        ("npm:other-package@^1.0.0", "^1.0.0", CHANGED),  # an alias: no version
+        ("^1.0.0", "^1.0.0-beta.2", DOWNGRADED),  # a pre-release sorts before its release
+    ],
+)
+def test_npm_version_directions(old: str, new: str, kind: str) -> None:
+    def manifest(spec: str) -> str:
+        return json.dumps({"dependencies": {"left-pad": spec}}, indent=2)
+
+    [found] = dependency_changes("package.json", manifest(old), manifest(new))
+    assert (found.kind, found.old, found.new, found.line) == (kind, old, new, 3)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("~=1.4", "~=1.5", UPGRADED),
+        ("==2.*", "==3.*", UPGRADED),
+        (">=2.0,<3", ">=1.9,<3", DOWNGRADED),
+        (">1.0", ">=1.0", CHANGED),  # same bound, different operator
+        ("===1.0", "==1.0", CHANGED),
+        ("!=1.5", ">=1.0", CHANGED),  # no lower bound before
+        ("==1.0; os_name == 'nt'", "==1.0", CHANGED),  # marker dropped
+        ("@ https://example.invalid/a.zip", "==1.0", CHANGED),
+    ],
+)
+def test_python_version_directions(old: str, new: str, kind: str) -> None:
+    [found] = dependency_changes("requirements.txt", f"pkg {old}\n", f"pkg {new}\n")
+    assert (found.kind, found.line) == (kind, 1)
+
+
+def test_a_byte_order_mark_is_not_a_syntax_error() -> None:
+    head = '\ufeff{\n  "dependencies": {\n    "left-pad": "^1.3.0"\n  }\n}\n'
+    assert summary(dependency_changes("package.json", None, head)) == [(None, "left-pad", ADDED, 3)]
+
+
 def package_lock(packages: dict[str, object]) -> str:
     root = {"name": "code-oss-dev", "version": "1.128.0", "dependencies": {"ws": "^8.0.0"}}
     document = {

@@ -99,6 +99,19 @@ def test_shallow_clone_says_to_fetch_more_history(make_repo: RepoFactory, tmp_pa
     assert "--depth=" in message
 
 
+def test_shallow_clone_without_the_fork_point(make_repo: RepoFactory, tmp_path: Path) -> None:
+    # CI's usual checkout: both tips fetched with depth 1, the history between them is not
+    root = make_repo({"a.txt": "1\n"})
+    git(root, "checkout", "-q", "-b", "feature")
+    commit(root, {"b.txt": "feature\n"})
+    git(root, "checkout", "-q", "main")
+    commit(root, {"c.txt": "main\n"})
+    clone = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{root}", str(clone))
+    with pytest.raises(g.GitError, match=r"shallow.*git fetch --unshallow"):
+        g.merge_base(clone, "origin/main", "origin/feature")
+
+
 def test_merge_base_is_where_head_forked(make_repo: RepoFactory) -> None:
     root = make_repo({"a.txt": "1\n"})
     fork = g.resolve(root, "HEAD")

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from prodready.gate import git
 from prodready.gate.diff import FileDiff, parse_diff
@@ -67,6 +67,9 @@ class LineCounts:
 
 @dataclass(frozen=True)
 class TestRef:
+    """A test function in a test file (``__test__``: not itself a pytest test class)."""
+
+    __test__: ClassVar[bool] = False
     path: str
     name: str  # qualified within the file, e.g. ``TestRefund.test_twice``
     line: int

@@ -52,7 +52,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, Literal
 
 from packaging.requirements import Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -270,8 +270,11 @@ def _is_local_path(target: str) -> bool:
     return "://" not in target and "/" in target
 
 
-def _url_decl(target: str) -> tuple[str, str] | str | None:
-    """(name, spec) of a URL or path requirement; "local" for the project's own tree; None."""
+_LOCAL: Final = "local"
+
+
+def _url_decl(target: str) -> tuple[str, str] | Literal["local"] | None:
+    """(name, spec) of a URL or path requirement, _LOCAL for an unnamed local path, or None."""
     egg = _EGG_RE.search(target)
     if egg is not None:
         return canonicalize_name(egg.group(1)), f"@ {target}"
@@ -286,7 +289,7 @@ def _url_decl(target: str) -> tuple[str, str] | str | None:
     except ValueError:
         pass
     if _is_local_path(target):
-        return "local"
+        return _LOCAL
     return None
 
 
@@ -310,7 +313,7 @@ def _read_requirements(text: str, lines: bool) -> _Read:
                 continue  # index, hash and build options name no dependency
             target = _PER_REQUIREMENT_OPTION.split(argument, maxsplit=1)[0].strip()
             found = _url_decl(target)
-            if found == "local":
+            if found == _LOCAL:
                 out.notes.append(f"{where}: editable local path {target} is not a dependency")
             elif isinstance(found, tuple):
                 out.add(None, found[0], f"-e {target}", number)
@@ -327,7 +330,7 @@ def _read_requirements(text: str, lines: bool) -> _Read:
             out.add(None, parsed[0], parsed[1], number)
             continue
         found = _url_decl(requirement)
-        if found == "local":
+        if found == _LOCAL:
             out.notes.append(f"{where}: local path {requirement} is not a named dependency")
         elif isinstance(found, tuple):
             out.add(None, found[0], found[1], number)
@@ -370,7 +373,7 @@ _TOML_KEY_PIECE = re.compile(_TOML_KEY_PART)
 _LEADING_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
-def _toml_string(token: str) -> str:
+def _unquote(token: str) -> str:
     if token.startswith('"'):
         try:
             value = json.loads(token)
@@ -381,7 +384,7 @@ def _toml_string(token: str) -> str:
 
 
 def _toml_key_path(text: str) -> tuple[str, ...]:
-    return tuple(_toml_string(m.group()) for m in _TOML_KEY_PIECE.finditer(text))
+    return tuple(_unquote(m.group()) for m in _TOML_KEY_PIECE.finditer(text))
 
 
 class _TomlText:
@@ -476,7 +479,7 @@ class _TomlText:
             if value == "#" or value in ('"""', "'''"):
                 return
             if value[0] in "\"'":
-                yield line[: token.start()], _toml_string(value)
+                yield line[: token.start()], _unquote(value)
             position = token.end()
 
     def array_item_line(self, full_path: tuple[str, ...], name: str) -> int | None:
@@ -698,18 +701,17 @@ def _read_pipfile(text: str, lines: bool) -> _Read:
 # Lock files
 
 
-def _add_locked(
-    out: _Read,
-    located: Mapping[tuple[str, str], int] | None,
-    name: str,
-    version: str,
-) -> None:
-    line = None
-    if located is not None:
-        line = located.get((name, version))
-        if line is None:
-            line = next((v for (n, _), v in located.items() if n == name), None)
-    out.add(LOCK_GROUP, name, version, line)
+class _LockLines:
+    """Lines of ``[[package]]`` blocks: the block of that version, else the name's first."""
+
+    def __init__(self, located: Mapping[tuple[str, str], int]) -> None:
+        self._exact = located
+        self._first: dict[str, int] = {}
+        for (name, _), line in located.items():
+            self._first.setdefault(name, line)
+
+    def get(self, name: str, version: str) -> int | None:
+        return self._exact.get((name, version), self._first.get(name))
 
 
 def _read_toml_lock(text: str, lines: bool, *, skip_sources: frozenset[str]) -> _Read:
@@ -718,7 +720,7 @@ def _read_toml_lock(text: str, lines: bool, *, skip_sources: frozenset[str]) -> 
     packages = data.get("package", [])
     if not isinstance(packages, list):
         raise _Unparsable("'package' is not an array of tables")
-    located = _TomlText(text).lock_packages() if lines else None
+    located = _LockLines(_TomlText(text).lock_packages()) if lines else None
     for package in packages:
         if not isinstance(package, dict) or not isinstance(package.get("name"), str):
             out.bad(f"package {package!r}", f"[[package]] without a name: {_short(package)}")
@@ -728,7 +730,8 @@ def _read_toml_lock(text: str, lines: bool, *, skip_sources: frozenset[str]) -> 
             continue  # the project's own workspace members, not dependencies
         name = canonicalize_name(str(package["name"]))
         version = package.get("version")
-        _add_locked(out, located, name, version if isinstance(version, str) else "*")
+        spec = version if isinstance(version, str) else "*"
+        out.add(LOCK_GROUP, name, spec, located.get(name, spec) if located else None)
     return out
 
 
@@ -775,7 +778,7 @@ def _json_key_lines(text: str, max_depth: int = 2) -> dict[tuple[str, ...], int]
         if first == '"':
             if stack and stack[-1][0] and expecting_key:
                 raw = value[1:-1]
-                last_key = _toml_string(value) if "\\" in raw else raw
+                last_key = _unquote(value) if "\\" in raw else raw
                 path = (*stack[-1][1], last_key)
                 if len(path) <= max_depth and path not in found:
                     found[path] = bisect.bisect_left(newlines, token.start()) + 1

@@ -310,7 +310,7 @@ def read_blobs(root: Path, blobs: Iterable[str]) -> dict[str, bytes]:
     for blob in wanted:
         end = out.find(b"\n", pos)
         header = _text(out[pos:end]).split()
-        if end < 0 or len(header) != 3 or header[1] != "blob":
+        if end < 0 or len(header) != 3 or header[1] != "blob" or not header[2].isdigit():
             raise GitError(f"cannot read object {blob}: {' '.join(header) or 'no answer'}")
         size = int(header[2])
         found[blob] = out[end + 1 : end + 1 + size]
