@@ -6,7 +6,9 @@ The table is documentation users rely on to know what blocks at their tier; gene
 
 from __future__ import annotations
 
-from prodready.criteria import all_criteria
+from collections.abc import Iterable
+
+from prodready.criteria import Criterion, all_criteria
 from prodready.model import Tier
 
 BEGIN = "<!-- tier-table:begin -->"
@@ -14,11 +16,21 @@ END = "<!-- tier-table:end -->"
 
 
 def tier_table() -> str:
+    from prodready.gate.registry import all_items
+    from prodready.gate.run import ITEM_ORDER
+
+    items = all_items()
+    audit = _table("audit criterion", all_criteria().values())
+    gate = _table("gate item", [items[i] for i in ITEM_ORDER if i in items])
+    return f"{audit}\n\n{gate}"
+
+
+def _table(label: str, criteria: Iterable[Criterion]) -> str:
     tiers = list(Tier)
-    header = "| criterion | dimension | layer | " + " | ".join(t.value for t in tiers) + " |"
+    header = f"| {label} | dimension | layer | " + " | ".join(t.value for t in tiers) + " |"
     rule = "|---|---|---|" + "---|" * len(tiers)
     rows = [header, rule]
-    for crit in all_criteria().values():
+    for crit in criteria:
         marks = ["required" if crit.required_at(t) else "advisory" for t in tiers]
         name = f"`{crit.id}`" + (" (services)" if crit.service_only else "")
         rows.append(
