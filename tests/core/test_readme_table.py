@@ -19,7 +19,6 @@ def test_readme_carries_the_current_tier_table() -> None:
 
 def test_every_criterion_appears_once() -> None:
     from prodready.criteria import all_criteria
-
     from prodready.gate.registry import all_items
 
     block = readme_block()
