@@ -30,6 +30,31 @@ GATE_FORMATS = ("text", "markdown", "json", "sarif")
 
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
+# Options the audit and the gate share, declared once.
+_TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date for waiver expiry (default: today).",
+)
+_OUTPUT = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
+_COVERAGE = click.option(
+    "--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON."
+)
+_JUNIT = click.option(
+    "--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable)."
+)
+_VULNS = click.option(
+    "--vulns",
+    multiple=True,
+    type=_EXISTING_FILE,
+    help="pip-audit or OSV-Scanner JSON (repeatable).",
+)
+_TIER = click.option(
+    "--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier."
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prodready")
@@ -40,32 +65,15 @@ def cli() -> None:
 @cli.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
-)
-@click.option(
-    "--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON."
-)
-@click.option(
-    "--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable)."
-)
-@click.option(
-    "--vulns",
-    multiple=True,
-    type=_EXISTING_FILE,
-    help="pip-audit or OSV-Scanner JSON (repeatable).",
-)
-@click.option(
-    "--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier."
-)
+@_OUTPUT
+@_COVERAGE
+@_JUNIT
+@_VULNS
+@_TIER
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: all cores)."
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date for waiver expiry (default: today).",
-)
+@_TODAY
 @click.option(
     "--color/--no-color", default=None, help="Colour the text report (default: when a terminal)."
 )
@@ -107,9 +115,7 @@ def audit(
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(SCAN_FORMATS), default="text", show_default=True)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
-)
+@_OUTPUT
 @click.option("--baseline", type=_EXISTING_FILE, help="Report only findings not in this baseline.")
 @click.option(
     "--write-baseline",
@@ -170,21 +176,12 @@ def scan(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The repository.",
 )
-@click.option(
-    "--coverage", type=_EXISTING_FILE, help="Cobertura XML, .coverage data or coverage JSON."
-)
-@click.option(
-    "--junit", multiple=True, type=_EXISTING_FILE, help="JUnit XML test results (repeatable)."
-)
+@_COVERAGE
+@_JUNIT
 @click.option(
     "--sarif", multiple=True, type=_EXISTING_FILE, help="Other analyzers' SARIF (repeatable)."
 )
-@click.option(
-    "--vulns",
-    multiple=True,
-    type=_EXISTING_FILE,
-    help="pip-audit or OSV-Scanner JSON (repeatable).",
-)
+@_VULNS
 @click.option(
     "--description",
     type=_EXISTING_FILE,
@@ -199,23 +196,15 @@ def scan(
     help="A GitHub pull_request or pull_request_review payload.",
 )
 @click.option("--format", "fmt", type=click.Choice(GATE_FORMATS), default="text", show_default=True)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
-)
-@click.option(
-    "--tier", type=click.Choice([t.value for t in Tier]), help="Override the policy's tier."
-)
+@_OUTPUT
+@_TIER
 @click.option(
     "--history",
     type=click.Path(dir_okay=False, path_type=Path),
     help="History database (default .prodready/history.db).",
 )
 @click.option("--no-history", is_flag=True, help="Do not record this run.")
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Date for waiver expiry (default: today).",
-)
+@_TODAY
 def gate(
     base: str,
     head: str,
