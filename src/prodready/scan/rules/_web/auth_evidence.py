@@ -1,0 +1,210 @@
+"""Where a handler shows that it authenticates its caller: its decorators, the
+`dependencies=[...]` of its route, and checks in its body.
+
+Evidence comes in two strengths. Explicit evidence (`@login_required`, `abort(401)`, a
+token verification) says the handler itself rejects anonymous callers. Implicit evidence
+(reading `current_user` or `g.user`) only says it expects a user, which a guard elsewhere
+(a `before_request`, a middleware) may or may not provide; the rules weigh the two
+differently.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from prodready.scan.context import FileContext, keyword
+from prodready.scan.rules._web.auth_signals import (
+    AUTH_NAME,
+    IDENTITY_CALL,
+    NON_OBJECT_PERMISSIONS,
+    NOT_AUTH_DECORATORS,
+    OPEN_PERMISSIONS,
+    is_identity,
+    is_role_check,
+    is_session_identity,
+    verifies_signature,
+)
+from prodready.scan.rules._web.routes import route_decorator
+from prodready.scan.rules._web.syntax import class_names, const_int, const_str, dotted, last
+
+if TYPE_CHECKING:
+    from prodready.scan.rules._web.handler import Handler
+
+# Calls in a handler body that authenticate the caller.
+_AUTH_CALL = re.compile(
+    r"^(authenticate\w*|verify_(token|jwt|auth\w*|api_?key|access\w*|session|user|"
+    r"credentials|id_token)|check_(auth\w*|token|api_?key|login|session|credentials)|"
+    r"require_(login|auth\w*|user|api_?key)|login_required|jwt_required|"
+    r"verify_jwt_in_request|get_current_(user|identity|account)\w*|current_user|"
+    r"get_jwt_identity|get_jwt|decode_(token|jwt|access_token)|validate_(token|api_?key|"
+    r"jwt|session)|is_authenticated|get_user_from_(token|request|session|header)|"
+    r"get_authenticated_user|authenticated_userid|ensure_(logged_in|authenticated))$"
+)
+# Headers whose reading means the handler checks credentials itself.
+_AUTH_HEADERS = frozenset(
+    {
+        "authorization",
+        "http_authorization",
+        "x-api-key",
+        "x-api-token",
+        "x-auth-token",
+        "http_x_api_key",
+        "api_key",
+        "x-access-token",
+    }
+)
+# Exceptions and responses that turn a caller away.
+_DENIALS = frozenset(
+    {"PermissionDenied", "HttpResponseForbidden", "NotAuthenticated", "Unauthorized", "Forbidden"}
+)
+# Responses that send an anonymous caller to the login page.
+_REDIRECTS = frozenset(
+    {"redirect", "HttpResponseRedirect", "redirect_to_login", "RedirectResponse"}
+)
+
+
+def auth_decorator(ctx: FileContext, dec: ast.expr) -> str:
+    """The authenticating decorator `dec` is, as evidence (`@login_required`,
+    `@method_decorator(login_required)`, `@auth.required`); "" if it is not one."""
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    name = ctx.qualname(target)
+    short = last(name)
+    if short == "method_decorator" and isinstance(dec, ast.Call) and dec.args:
+        for node in ast.walk(dec.args[0]):  # @method_decorator(login_required)
+            if isinstance(node, ast.Name | ast.Attribute):
+                inner = last(dotted(node))
+                if AUTH_NAME.search(inner) and inner not in NOT_AUTH_DECORATORS:
+                    return f"@method_decorator({inner})"
+        return ""
+    if not short or short in NOT_AUTH_DECORATORS or route_decorator(ctx, dec):
+        return ""
+    if AUTH_NAME.search(short):
+        return f"@{short}"
+    if (  # @auth.required
+        isinstance(target, ast.Attribute)
+        and AUTH_NAME.search(dotted(target.value))
+        and short in {"required", "protect", "check"}
+    ):
+        return f"@{dotted(target)}"
+    return ""
+
+
+def apply_decorator_auth(ctx: FileContext, decorators: list[ast.expr], h: Handler) -> None:
+    """Record on `h` what its decorators say: authentication, a role check, DRF
+    `@permission_classes` (open or not) and `dependencies=[...]` of the route."""
+    for dec in decorators:
+        short = last(ctx.qualname(dec.func if isinstance(dec, ast.Call) else dec))
+        if short == "permission_classes" and isinstance(dec, ast.Call) and dec.args:
+            names = class_names(dec.args[0])
+            if names is not None and set(names) <= OPEN_PERMISSIONS:
+                h.open_explicit = not h.auth
+                h.drf_default = False
+                continue
+            h.auth = h.auth or "@permission_classes"
+            h.authz = h.authz or names is None or not set(names) <= NON_OBJECT_PERMISSIONS
+            h.drf_default = False
+            continue
+        found = auth_decorator(ctx, dec)
+        if found:
+            h.auth = h.auth or found
+            h.open_explicit = False
+            h.drf_default = False
+            if is_role_check(found):
+                h.authz = True
+        if isinstance(dec, ast.Call) and short != "permission_classes":
+            dep = auth_dependencies(ctx, dec)
+            if dep:
+                h.auth = h.auth or dep
+
+
+def auth_dependencies(ctx: FileContext, call: ast.Call | None) -> str:
+    """An authenticating entry of `dependencies=[Depends(...)]` in a call, if any."""
+    if call is None:
+        return ""
+    kw = keyword(call, "dependencies")
+    if kw is None or not isinstance(kw.value, ast.List | ast.Tuple):
+        return ""
+    for elt in kw.value.elts:
+        if isinstance(elt, ast.Call):
+            name = last(ctx.call_name(elt))
+            target = dotted(elt.args[0]) if elt.args else ""
+            if name == "Security" or AUTH_NAME.search(target) or AUTH_NAME.search(name):
+                return f"dependencies=[{name}({target})]"
+    return ""
+
+
+def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
+    """(evidence, explicit) in the nodes of a function's body: an explicit check
+    (`is_authenticated`, `abort(401)`, a token verification, an `Authorization` header read)
+    or mere use of the current user (`current_user`, `g.user`, `request.user`), which a
+    global guard may provide. ("", False) if there is neither; `WebFile` caches the result."""
+    weak = ""
+    strong = ""
+    method_checks: set[int] = set()  # `if request.method != "POST": return 403`
+    for node in body:
+        if isinstance(node, ast.If) and any(
+            isinstance(n, ast.Attribute) and n.attr == "method" for n in ast.walk(node.test)
+        ):
+            method_checks.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    for node in body:
+        if id(node) in method_checks and _is_denial(node):
+            continue  # a 403/405 for the wrong method is not about the caller
+        found = ""
+        explicit = True
+        if isinstance(node, ast.Attribute):
+            if node.attr in {"is_authenticated", "is_anonymous", "authorization"}:
+                found = node.attr
+            elif is_identity(node):
+                found, explicit = dotted(node), False
+        elif isinstance(node, ast.Name) and node.id in {"current_user", "current_identity"}:
+            found, explicit = node.id, False
+        elif isinstance(node, ast.Call):
+            short = last(dotted(node.func))
+            code = const_int(node.args[0]) if node.args else None
+            if _AUTH_CALL.match(short):
+                found = f"{short}()"
+            elif IDENTITY_CALL.match(short) or verifies_signature(ctx, node):
+                found, explicit = f"{short}()", False
+            elif short == "abort" and code in {401, 403}:
+                # 401 means "log in"; a 403 may guard a token or a rule, not an identity
+                found, explicit = f"abort({code})", code == 401
+            elif short in _REDIRECTS and _mentions_login(node):
+                found = "a redirect to the login page"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.lower() in _AUTH_HEADERS:
+                found = f"the {node.value} header"
+        elif isinstance(node, ast.Subscript) and is_session_identity(node):
+            found, explicit = "session user", False
+        elif isinstance(node, ast.keyword) and node.arg in {"status_code", "status"}:
+            code = const_int(node.value)
+            if code in {401, 403}:
+                found, explicit = f"status {code}", code == 401
+        elif isinstance(node, ast.Name) and node.id in _DENIALS:
+            found, explicit = node.id, node.id in {"NotAuthenticated", "Unauthorized"}
+        if found and explicit:
+            strong = found
+            break
+        weak = weak or found
+    return (strong, True) if strong else (weak, False)
+
+
+def _is_denial(node: ast.AST) -> bool:
+    """`abort(...)`, a `status=` keyword or a denial exception: a refusal of some kind."""
+    if isinstance(node, ast.Call):
+        return last(dotted(node.func)) == "abort"
+    if isinstance(node, ast.keyword):
+        return node.arg in {"status_code", "status"}
+    return isinstance(node, ast.Name) and node.id in _DENIALS
+
+
+def _mentions_login(call: ast.Call) -> bool:
+    """Does a redirect go to a login page (`redirect("/login?next=...")`)?"""
+    for node in ast.walk(call):
+        text = const_str(node) if isinstance(node, ast.Constant) else None
+        if text and re.search(r"log_?in|sign_?in", text, re.I):
+            return True
+        if isinstance(node, ast.Call) and last(dotted(node.func)) == "redirect_to_login":
+            return True
+    return False

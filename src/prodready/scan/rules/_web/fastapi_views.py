@@ -1,0 +1,175 @@
+"""FastAPI route signatures and routers.
+
+FastAPI puts a route's inputs and its authentication in the signature: `Depends(...)` and
+`Security(...)` parameters (directly, through `Annotated[...]` or an alias defined in the
+file) authenticate, typed parameters are validated before the handler runs, and `str`
+parameters are not. Routers are keyed `<module>.<name>` so that a router defined in one file
+can be matched with the `include_router(..., dependencies=[...])` that protects it in
+another.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from prodready.scan.context import FileContext, FunctionNode, keyword
+from prodready.scan.rules._web.auth_signals import AUTH_NAME, AUTHZ_NAME, IDENTITY_PARAMS
+from prodready.scan.rules._web.handler import Handler, Param
+from prodready.scan.rules._web.request_data import (
+    NOT_REQUEST_TYPES,
+    RAW_TYPES,
+    REQUEST_TYPES,
+    SCALAR_TYPES,
+)
+from prodready.scan.rules._web.syntax import dotted, last, module_stem
+
+
+def fastapi_params(
+    ctx: FileContext, fn: FunctionNode, h: Handler, converters: dict[str, str]
+) -> None:
+    """Sort a FastAPI route's parameters onto `h`: authentication dependencies, the
+    request object, and request data with whether its type validates it."""
+    args = fn.args
+    params = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(params) - len(args.defaults))
+    defaults += list(args.defaults)
+    pairs = list(zip(params, defaults, strict=True))
+    pairs += list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
+    for arg, default in pairs:
+        kind, detail = _param_kind(ctx, arg, default)
+        if kind == "auth":
+            h.identity_params.add(arg.arg)
+            if not h.auth:
+                h.auth = detail
+            if AUTHZ_NAME.search(detail):
+                h.authz = True
+        elif kind == "request":
+            h.request_names.add(arg.arg)
+        elif kind == "data":
+            typed = detail == "typed"
+            if arg.arg in converters and converters[arg.arg] == "path":
+                typed = False
+            h.params[arg.arg] = Param(arg.arg, typed)
+
+
+def _param_kind(ctx: FileContext, arg: ast.arg, default: ast.expr | None) -> tuple[str, str]:
+    """(kind, detail) of a parameter: ("auth", evidence), ("request", ""), ("dependency", "")
+    or ("data", "typed" | "raw"), from its `Depends`/`Query`/... marker and annotation."""
+    ann = arg.annotation
+    marker: ast.expr | None = default
+    base: ast.expr | None = ann
+    if isinstance(ann, ast.Subscript) and last(ctx.qualname(ann.value)) == "Annotated":
+        elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+        base = elts[0] if elts else None
+        for extra in elts[1:]:
+            if isinstance(extra, ast.Call):
+                marker = extra
+    if isinstance(marker, ast.Call):
+        mname = last(ctx.call_name(marker))
+        if mname == "Security":
+            return "auth", "Security(...)"
+        if mname == "Depends":
+            target = marker.args[0] if marker.args else None
+            if isinstance(target, ast.Call):  # Depends(require_role("agent"))
+                target = target.func
+            tname = dotted(target) if target is not None else dotted(base) if base else ""
+            if AUTH_NAME.search(tname) or (not tname and arg.arg in IDENTITY_PARAMS):
+                return "auth", f"Depends({tname or arg.arg})"
+            return "dependency", ""
+        if AUTH_NAME.search(mname):  # e.g. Annotated[User, RequireScopes(...)]
+            return "auth", f"{mname}(...)"
+        if mname in {"Query", "Path", "Body", "Form", "Header", "Cookie", "File"}:
+            pattern = any(keyword(marker, k) for k in ("pattern", "regex"))
+            return "data", "typed" if pattern or _typed(base) else "raw"
+    tname = dotted(base) if base is not None else ""
+    short = last(tname)
+    if short in REQUEST_TYPES:
+        return "request", ""
+    if short in NOT_REQUEST_TYPES:
+        return "dependency", ""
+    alias = _annotated_alias(ctx, short)
+    if alias:
+        return alias, f"{short}"
+    named_dependency = re.search(r"(Dep|Dependency|Deps)$", short) or re.match(
+        r"(Current|Authenticated|Auth|Admin|Superuser|Logged)", short
+    )
+    if isinstance(base, ast.Name) and short not in SCALAR_TYPES | RAW_TYPES and named_dependency:
+        auth = AUTH_NAME.search(short) or short.startswith(("Current", "Logged"))
+        return ("auth", short) if auth else ("dependency", "")
+    return "data", "typed" if _typed(base) else "raw"
+
+
+def _annotated_alias(ctx: FileContext, name: str) -> str:
+    """`CurrentUser = Annotated[User, Depends(get_current_user)]` defined in this file."""
+    if not name:
+        return ""
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            and isinstance(stmt.value, ast.Subscript)
+        ):
+            for node in ast.walk(stmt.value):
+                if isinstance(node, ast.Call):
+                    cname = last(ctx.call_name(node))
+                    target = dotted(node.args[0]) if node.args else ""
+                    if cname == "Security" or (cname == "Depends" and AUTH_NAME.search(target)):
+                        return "auth"
+                    if cname == "Depends":
+                        return "dependency"
+    return ""
+
+
+def _typed(ann: ast.expr | None) -> bool:
+    """Does the annotation validate the value (int, UUID, Enum, a schema)?"""
+    if ann is None:
+        return False
+    if isinstance(ann, ast.BinOp):  # `str | None`
+        return _typed(ann.left) and _typed(ann.right)
+    if isinstance(ann, ast.Constant) and ann.value is None:
+        return True
+    if isinstance(ann, ast.Subscript):
+        outer = last(dotted(ann.value))
+        if outer in {"Optional", "Union"}:
+            elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            return all(_typed(e) for e in elts)
+        if outer in {"list", "List", "set", "Set", "tuple", "Tuple", "Sequence"}:
+            elts = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            return all(_typed(e) for e in elts)
+        return outer == "Literal"
+    if isinstance(ann, ast.Call):  # constr(pattern=...), conint(...)
+        return True
+    # int, UUID, an Enum or a pydantic model: validated by FastAPI before the handler
+    name = last(dotted(ann))
+    return bool(name) and name not in RAW_TYPES
+
+
+def router_key(ctx: FileContext, expr: str) -> str:
+    """`<module stem>.<name>` for a router, the same from its own file and from the
+    file that includes it, so that facts can connect the two."""
+    head, _, attr = expr.partition(".")
+    if attr:  # items.router
+        module = ctx.aliases.get(head) or relative_imports(ctx).get(head, head)
+        return f"{last(module)}.{attr}"
+    if expr in ctx.aliases:  # from app.routers.items import router as items_router
+        module, _, name = ctx.aliases[expr].rpartition(".")
+        return f"{last(module)}.{name}"
+    rel = relative_imports(ctx).get(expr)
+    if rel:
+        module, _, name = rel.rpartition(".")
+        return f"{last(module)}.{name}"
+    return f"{module_stem(ctx.path)}.{expr}"
+
+
+def relative_imports(ctx: FileContext) -> dict[str, str]:
+    """Names bound by `from .x import y` at module level -> `x.y`."""
+    found: dict[str, str] = {}
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.level:
+            for alias in stmt.names:
+                module = stmt.module or ""
+                found[alias.asname or alias.name] = (
+                    f"{module}.{alias.name}" if module else alias.name
+                )
+    return found

@@ -1,0 +1,414 @@
+"""Request data through one function: which names hold it at a given line, and (in
+"validated" mode) which of them have been checked or sanitised since.
+
+The flow is read in source order, without branches: an assignment from request data
+taints a name from that line on, a re-assignment from something else clears it. That is
+enough for handlers, which are short and mostly straight-line, and it keeps the answer
+predictable for a reader of the finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from prodready.scan.context import FunctionNode, keyword
+from prodready.scan.rules._web.auth_signals import verifies_signature
+from prodready.scan.rules._web.request_data import REQUEST_SOURCES, REQUEST_TYPES
+from prodready.scan.rules._web.syntax import dotted, last, positional
+
+if TYPE_CHECKING:
+    from prodready.scan.rules._web.handler import Handler
+    from prodready.scan.rules._web.web_file import WebFile
+
+# Calls that turn request data into something safe (a number, a file name, escaped text).
+_SANITIZERS = frozenset(
+    {
+        "int",
+        "float",
+        "bool",
+        "len",
+        "UUID",
+        "uuid.UUID",
+        "secure_filename",
+        "werkzeug.utils.secure_filename",
+        "os.path.basename",
+        "shlex.quote",
+        "pipes.quote",
+        "safe_join",
+        "werkzeug.security.safe_join",
+        "flask.safe_join",
+        "escape",
+        "html.escape",
+        "markupsafe.escape",
+        "get_valid_filename",
+        "slugify",
+        "url_for",
+        "reverse",
+        "hashlib.sha256",
+        "hashlib.md5",
+    }
+)
+# Calls that hand request data on, transformed but still attacker-controlled.
+_PROPAGATORS = frozenset(
+    {
+        "os.path.join",
+        "os.path.normpath",
+        "os.path.abspath",
+        "os.path.realpath",
+        "os.path.expanduser",
+        "posixpath.join",
+        "pathlib.Path",
+        "pathlib.PurePath",
+        "Path",
+        "str",
+        "bytes",
+        "bytearray",
+        "base64.b64decode",
+        "base64.urlsafe_b64decode",
+        "base64.b32decode",
+        "binascii.unhexlify",
+        "bytes.fromhex",
+        "codecs.decode",
+        "zlib.decompress",
+        "gzip.decompress",
+        "urllib.parse.unquote",
+        "urllib.parse.unquote_plus",
+        "urllib.parse.urljoin",
+        "json.loads",
+        "io.BytesIO",
+        "io.StringIO",
+        "dict",
+        "list",
+        "tuple",
+        "getattr",
+    }
+)
+# Methods on request data that return something else than the data.
+_NON_DATA_METHODS = frozenset(
+    {
+        "isdigit",
+        "isalnum",
+        "isalpha",
+        "isdecimal",
+        "isnumeric",
+        "isidentifier",
+        "startswith",
+        "endswith",
+        "count",
+        "find",
+        "index",
+        "__len__",
+        "is_valid",
+    }
+)
+# Methods and calls that check a value (`name.isalnum()`, `is_safe_url(url)`), and those
+# that only look like checks (`os.path.exists(path)` says nothing about where it points).
+_VALIDATING_METHODS = frozenset(
+    {
+        "startswith",
+        "isalnum",
+        "isalpha",
+        "isdigit",
+        "isdecimal",
+        "isnumeric",
+        "isidentifier",
+        "isascii",
+        "is_relative_to",
+        "match",
+        "fullmatch",
+    }
+)
+_VALIDATING_CALL = re.compile(
+    r"valid|is_safe|safe_(url|path|name|redirect|filename|for)|allowed|permitted|whitelist|"
+    r"allowlist|sanitiz|^check_(?!output|call)|^verify|^ensure|^clean|fullmatch|^match$|"
+    r"^search$|isabs|commonpath|is_relative_to",
+    re.IGNORECASE,
+)
+_NOT_VALIDATING = frozenset(
+    {
+        "exists",
+        "isfile",
+        "isdir",
+        "islink",
+        "getsize",
+        "len",
+        "bool",
+        "isinstance",
+        "hasattr",
+        "str",
+        "print",
+        "log",
+        "info",
+        "debug",
+        "warning",
+        "error",
+    }
+)
+
+
+class Flow:
+    """Request data through one function, in source order.
+
+    `validated=True` asks "is this value unvalidated request data here?": typed parameters,
+    `int()`, `secure_filename()` and friends stop the data, unknown calls (a schema's
+    `load`, a model constructor) are taken to validate, and a name that was checked against
+    an allow-list, a pattern or a prefix counts as validated from then on.
+    `validated=False` asks "does this value come from the request?" (an id for a lookup):
+    every call and conversion passes it on.
+    """
+
+    def __init__(
+        self, web: WebFile, fn: FunctionNode, handler: Handler | None, *, validated: bool
+    ) -> None:
+        self.web = web
+        self.fn = fn
+        self.validated = validated
+        self.roots = set(handler.request_names) if handler else {"request", "req"}
+        for p in positional(fn):  # `r: Request` / `req: HttpRequest`
+            if p.annotation is not None and last(dotted(p.annotation)) in REQUEST_TYPES:
+                self.roots.add(p.arg)
+        self.events: dict[str, list[tuple[int, bool]]] = {}
+        if handler is not None:
+            for param in handler.params.values():
+                tainted = not (validated and param.typed)
+                self.events.setdefault(param.name, []).append((fn.lineno, tainted))
+        self._build()
+
+    def _build(self) -> None:
+        body = self.web.body(self.fn)
+        steps: list[tuple[int, int, ast.AST]] = []
+        for node in body:
+            if isinstance(
+                node,
+                (
+                    ast.Assign | ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor,
+                    ast.NamedExpr | ast.withitem,
+                ),
+            ):
+                line = getattr(node, "lineno", None)
+                if line is None and isinstance(node, ast.withitem):
+                    line = node.context_expr.lineno
+                steps.append((line or 0, getattr(node, "col_offset", 0), node))
+            elif self.validated and isinstance(node, ast.If | ast.While | ast.Assert | ast.IfExp):
+                for name in _validated_names(node.test):
+                    self.events.setdefault(name, []).append((node.test.lineno, False))
+            elif self.validated and isinstance(node, ast.Call):
+                short = last(dotted(node.func))
+                if _VALIDATING_CALL.search(short) and short not in _NOT_VALIDATING:
+                    for arg in node.args:
+                        if isinstance(arg, ast.Name):
+                            self.events.setdefault(arg.id, []).append((node.lineno, False))
+        for name in self.events:
+            self.events[name].sort()
+        steps.sort(key=lambda s: (s[0], s[1]))
+        for line, _, node in steps:
+            targets: list[ast.expr]
+            value: ast.expr | None
+            if isinstance(node, ast.Assign):
+                targets, value = list(node.targets), node.value
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.For | ast.AsyncFor):
+                targets, value = [node.target], node.iter
+            elif isinstance(node, ast.NamedExpr):
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                targets, value = [node.optional_vars], node.context_expr
+            else:
+                continue
+            if value is None:
+                continue
+            tainted = self.tainted(value, line)
+            if isinstance(node, ast.AugAssign):
+                tainted = tainted or self.tainted(node.target, line)
+            for target in targets:
+                for name in _target_names(target):
+                    self._record(name, line, tainted)
+
+    def _record(self, name: str, line: int, tainted: bool) -> None:
+        events = self.events.setdefault(name, [])
+        events.append((line, tainted))
+        events.sort()
+
+    def name_tainted(self, name: str, line: int) -> bool:
+        state = False
+        for ev_line, tainted in self.events.get(name, ()):
+            if ev_line >= line:
+                break
+            state = tainted
+        return state
+
+    def is_source(self, node: ast.expr) -> bool:
+        """`request.args`, `request.GET`, `self.kwargs`, `request.get_json` (the attribute)."""
+        if not isinstance(node, ast.Attribute):
+            return False
+        owner = dotted(node.value)
+        if node.attr in REQUEST_SOURCES and (
+            owner in self.roots or owner in {"self.request", "flask.request"}
+        ):
+            return True
+        return owner == "self" and node.attr == "kwargs"
+
+    def tainted(self, node: ast.expr | None, line: int) -> bool:
+        if node is None:
+            return False
+        if isinstance(node, ast.Name):
+            return self.name_tainted(node.id, line)
+        if isinstance(node, ast.Attribute):
+            if self.is_source(node):
+                return True
+            if dotted(node.value) in self.roots:
+                return False  # request.user, request.method, request.path...
+            return self.tainted(node.value, line)
+        if isinstance(node, ast.Subscript):
+            return self.tainted(node.value, line)
+        if isinstance(node, ast.Call):
+            return self._call_tainted(node, line)
+        if isinstance(node, ast.BinOp):
+            return self.tainted(node.left, line) or self.tainted(node.right, line)
+        if isinstance(node, ast.JoinedStr):
+            return any(
+                self.tainted(v.value, line)
+                for v in node.values
+                if isinstance(v, ast.FormattedValue)
+            )
+        if isinstance(node, ast.IfExp):
+            return self.tainted(node.body, line) or self.tainted(node.orelse, line)
+        if isinstance(node, ast.BoolOp):
+            return any(self.tainted(v, line) for v in node.values)
+        if isinstance(node, ast.Await | ast.Starred | ast.FormattedValue):
+            return self.tainted(node.value, line)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return any(self.tainted(e, line) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return any(self.tainted(v, line) for v in node.values if v is not None)
+        if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+            return any(self.tainted(g.iter, line) for g in node.generators)
+        return False
+
+    def _call_tainted(self, call: ast.Call, line: int) -> bool:
+        func = call.func
+        name = self.web.ctx.qualname(func) or dotted(func)
+        short = func.attr if isinstance(func, ast.Attribute) else last(name)
+        if verifies_signature(self.web.ctx, call):
+            return False  # a signed token: the server issued this value
+        if self.validated:
+            if name in _SANITIZERS or short in _SANITIZERS:
+                return False
+            if short == "get" and keyword(call, "type") is not None:
+                return False  # request.args.get("n", type=int)
+        if isinstance(func, ast.Attribute):
+            if self.is_source(func):
+                return True  # request.get_json(), await request.json()
+            if self.tainted(func.value, line):
+                return not (self.validated and short in _NON_DATA_METHODS)
+            if isinstance(func.value, ast.Constant) and short in {"join", "format"}:
+                return self._any_arg(call, line)
+        args_tainted = self._any_arg(call, line)
+        if not args_tainted:
+            return False
+        if not self.validated:
+            return True
+        return name in _PROPAGATORS or short in {"Path", "PurePath", "join", "urljoin"}
+
+    def _any_arg(self, call: ast.Call, line: int) -> bool:
+        return any(self.tainted(a, line) for a in call.args) or any(
+            self.tainted(k.value, line) for k in call.keywords
+        )
+
+    def first_tainted_name(self, node: ast.expr, line: int) -> str:
+        """A readable name for the request data inside an expression: `request.args["n"]`,
+        `f.filename`, `name`."""
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Subscript | ast.Call) and self._reads_source(sub):
+                return _short(ast.unparse(sub))
+            if isinstance(sub, ast.Attribute) and self.is_source(sub):
+                return dotted(sub)
+            if (
+                isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Name)
+                and self.name_tainted(sub.value.id, line)
+            ):
+                return dotted(sub)
+            if isinstance(sub, ast.Name) and self.name_tainted(sub.id, line):
+                return sub.id
+        return dotted(node) or "request data"
+
+    def _reads_source(self, node: ast.Subscript | ast.Call) -> bool:
+        """`request.args["n"]`, `request.args.get("n")`, `request.get_json()`."""
+        inner = node.value if isinstance(node, ast.Subscript) else node.func
+        if isinstance(node, ast.Call) and isinstance(inner, ast.Attribute):
+            return self.is_source(inner) or self.is_source(inner.value)
+        return self.is_source(inner)
+
+
+def _short(text: str) -> str:
+    """Shorten source text for a message."""
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _validated_names(test: ast.expr) -> set[str]:
+    """Names that a condition checks against an allow-list, a pattern or a prefix."""
+    names: set[str] = set()
+    for node in ast.walk(test):
+        if isinstance(node, ast.Compare):
+            if not any(isinstance(op, ast.Eq | ast.NotEq | ast.In | ast.NotIn) for op in node.ops):
+                continue
+            operands = [node.left, *node.comparators]
+            if any(_emptyish(o) for o in operands):
+                continue
+            for o in operands:
+                if isinstance(o, ast.Name):
+                    names.add(o.id)
+                elif isinstance(o, ast.Call):  # os.path.commonpath([...]) == base
+                    names.update(_call_names(o))
+        elif isinstance(node, ast.Call):
+            short = last(dotted(node.func))
+            if short in _NOT_VALIDATING:
+                continue
+            if (
+                isinstance(node.func, ast.Attribute) and short in _VALIDATING_METHODS
+            ) or _VALIDATING_CALL.search(short):
+                names.update(_call_names(node))
+    return names
+
+
+def _call_names(call: ast.Call) -> set[str]:
+    """Plain names a call checks: its arguments and the receiver of a method."""
+    found: set[str] = set()
+    parts: list[ast.expr] = [*call.args]
+    if isinstance(call.func, ast.Attribute):
+        parts.append(call.func.value)
+    for part in parts:
+        # os.path.realpath(path).startswith(BASE), Path(p).resolve(): the check is about `p`
+        while isinstance(part, ast.Call):
+            if part.args:
+                part = part.args[0]
+            elif isinstance(part.func, ast.Attribute):
+                part = part.func.value
+            else:
+                break
+        if isinstance(part, ast.Name):
+            found.add(part.id)
+        elif isinstance(part, ast.List | ast.Tuple):
+            found.update(e.id for e in part.elts if isinstance(e, ast.Name))
+    return found
+
+
+def _emptyish(node: ast.expr) -> bool:
+    """`None`, `""`, `0`: comparing with them is a presence check, not validation."""
+    return isinstance(node, ast.Constant) and node.value in (None, "", 0, b"")
+
+
+def _target_names(target: ast.expr) -> Iterator[str]:
+    """The plain names an assignment target binds, unpacking tuples and starred targets."""
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, ast.Tuple | ast.List):
+        for elt in target.elts:
+            yield from _target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)

@@ -1,0 +1,275 @@
+"""The web analysis of one file: its route handlers and class-based views, found in one
+pass and cached per file so that the three web rules share it.
+
+`WebFile` decides which functions and classes are handlers and which framework each belongs
+to; reading a handler's details is left to the framework modules (`fastapi_views`,
+`django_views`, `flask_views`, `class_views`). It also caches what the rules ask of a
+function more than once: the nodes of its body, its authentication evidence and its
+request-data `Flow`.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+
+from prodready.scan.context import FileContext, FunctionNode
+from prodready.scan.rules._web import auth_evidence, fastapi_views
+from prodready.scan.rules._web.auth_signals import AUTHZ_NAME, IDENTITY_PARAMS
+from prodready.scan.rules._web.class_views import class_handlers, view_class
+from prodready.scan.rules._web.django_views import django_function
+from prodready.scan.rules._web.flask_views import add_url_rules, guarded_receivers, guards_whole_app
+from prodready.scan.rules._web.flow import Flow
+from prodready.scan.rules._web.handler import UNSEEN_BASE, Handler, Param, ViewClass
+from prodready.scan.rules._web.routes import path_params, route_decorator
+from prodready.scan.rules._web.syntax import dotted, first_param, last, positional
+
+# Calls the discovery (and the missing-authn rule) needs, collected in one pass.
+_WATCHED_CALLS = frozenset({"before_request", "add_url_rule", "include_router"})
+_FRAMEWORKS = ("flask", "fastapi", "django", "rest_framework", "starlette", "quart")
+
+
+class WebFile:
+    """The handlers of one file and what is known about them."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.handlers: list[Handler] = []
+        self.views: list[ViewClass] = []
+        self.guarded_receivers: set[str] = set()  # blueprints/apps with an auth before_request
+        self.global_guard = False  # the Flask app itself checks auth before every request
+        self.router_deps: dict[str, str] = {}  # router/app name -> auth dependency
+        self.routers: set[str] = set()  # names bound to APIRouter(...)
+        self.fastapi_apps: set[str] = set()
+        self.flask_apps: set[str] = set()  # names bound to Flask(...) or Blueprint(...)
+        self._bodies: dict[ast.AST, list[ast.AST]] = {}
+        self.watched: dict[str, list[ast.Call]] = {}  # before_request, include_router...
+        self._flows: dict[tuple[ast.AST, bool], Flow] = {}
+        self._body_auth: dict[ast.AST, tuple[str, bool]] = {}
+        self.local_classes = {c.name: c for c in ctx.classes}
+        self.web = self._is_web()
+        if self.web:
+            self._find()
+
+    # -- discovery ---------------------------------------------------------------------
+    def _is_web(self) -> bool:
+        ctx = self.ctx
+        if any(ctx.imports(m) for m in _FRAMEWORKS):
+            return True
+        # a views module of a package: `from . import bp` then `@bp.route(...)`
+        return any(
+            route_decorator(ctx, d) is not None for fn in ctx.functions for d in fn.decorator_list
+        )
+
+    def _find(self) -> None:
+        ctx = self.ctx
+        for call in ctx.calls:  # one pass: the calls the discovery needs
+            if isinstance(call.func, ast.Attribute) and call.func.attr in _WATCHED_CALLS:
+                self.watched.setdefault(call.func.attr, []).append(call)
+        self._module_bindings()
+        self.guarded_receivers = guarded_receivers(self, self.watched.get("before_request", ()))
+        self.global_guard = any(guards_whole_app(r) for r in self.guarded_receivers)
+        fastapi = ctx.imports("fastapi") or ctx.imports("starlette")
+        django = ctx.imports("django") or ctx.imports("rest_framework")
+        class_methods: set[ast.AST] = set()
+        # a view class that other classes here extend is a base, not an endpoint
+        extended = {last(dotted(b)) for c in ctx.classes for b in c.bases}
+        for cls in ctx.classes:
+            view = view_class(self, cls)
+            if view is None:
+                continue
+            class_methods.update(view.methods.values())
+            if cls.name in extended or cls.name.startswith(("Base", "Abstract")):
+                continue
+            if cls.name.endswith("Mixin"):
+                continue
+            self.views.append(view)
+            self.handlers.extend(class_handlers(ctx, view))
+        module_level = {id(s) for s in ctx.tree.body}
+        url_rules = add_url_rules(ctx, self.watched.get("add_url_rule", ()))
+        for fn in ctx.functions:
+            if fn in class_methods:
+                continue
+            route = None
+            for dec in fn.decorator_list:
+                route = route_decorator(ctx, dec)
+                if route is not None:
+                    break
+            if route is not None:
+                receiver, methods, path, dec_call = route
+                framework = self._framework_of(receiver, path, fastapi)
+                h = self._decorated(fn, framework, receiver, methods, path, dec_call)
+                self.handlers.append(h)
+            elif fn.name in url_rules:
+                methods, path, wrapped = url_rules[fn.name]
+                h = self._decorated(fn, "flask", "", methods, path, None)
+                if wrapped and not h.auth:
+                    h.auth = f"@{wrapped}"
+                self.handlers.append(h)
+            elif django and id(fn) in module_level and first_param(fn) in {"request", "req"}:
+                self.handlers.append(django_function(self, fn))
+
+    def _framework_of(self, receiver: str, path: str, fastapi: bool) -> str:
+        """Flask or FastAPI, for a route decorator on `receiver`: from what the receiver is
+        bound to, else the path's parameter syntax, else the file's imports."""
+        if receiver in self.routers or receiver in self.fastapi_apps:
+            return "fastapi"
+        if receiver in self.flask_apps:
+            return "flask"
+        if "{" in path:
+            return "fastapi"
+        if "<" in path:
+            return "flask"
+        flask = self.ctx.imports("flask") or self.ctx.imports("quart")
+        return "fastapi" if fastapi and not flask else "flask"
+
+    def _module_bindings(self) -> None:
+        """Module-level apps, blueprints and routers, with the auth dependencies given to them."""
+        ctx = self.ctx
+        for stmt in ctx.tree.body:
+            if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call):
+                continue
+            name = ctx.call_name(stmt.value).rsplit(".", 1)[-1]
+            targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+            if name in {"APIRouter", "FastAPI", "Blueprint", "Flask", "Router"}:
+                dep = self.auth_dependencies(stmt.value)
+                for t in targets:
+                    if name in {"APIRouter", "Router"}:
+                        self.routers.add(t)
+                    elif name == "FastAPI":
+                        self.fastapi_apps.add(t)
+                    else:
+                        self.flask_apps.add(t)
+                    if dep:
+                        self.router_deps[t] = dep
+
+    def _decorated(
+        self,
+        fn: FunctionNode,
+        framework: str,
+        receiver: str,
+        methods: frozenset[str],
+        path: str,
+        dec_call: ast.Call | None,
+    ) -> Handler:
+        """The handler for a function routed by a decorator or `add_url_rule`."""
+        h = Handler(fn, fn.name, framework, methods, path)
+        converters = path_params(path)
+        if framework == "fastapi":
+            fastapi_views.fastapi_params(self.ctx, fn, h, converters)
+            dep = self.auth_dependencies(dec_call) if dec_call is not None else ""
+            dep = dep or self.router_deps.get(receiver, "")
+            if dep:
+                h.auth = dep
+                h.authz = h.authz or bool(AUTHZ_NAME.search(dep))
+            if receiver in self.routers or (
+                receiver not in self.fastapi_apps and "router" in receiver.lower()
+            ):
+                h.router_key = self.router_key_of(receiver)
+        else:
+            for p in positional(fn):
+                if p.arg in converters:
+                    conv = converters[p.arg]
+                    h.params[p.arg] = Param(p.arg, conv in {"int", "float", "uuid"})
+                elif p.arg in IDENTITY_PARAMS:
+                    h.identity_params.add(p.arg)
+            if receiver in self.guarded_receivers:
+                h.guard = f"{receiver}.before_request"
+        auth_evidence.apply_decorator_auth(self.ctx, fn.decorator_list, h)
+        return h
+
+    # -- authentication evidence -------------------------------------------------------
+    def auth_dependencies(self, call: ast.Call | None) -> str:
+        """An authenticating entry of `dependencies=[Depends(...)]` in a call, if any."""
+        return auth_evidence.auth_dependencies(self.ctx, call)
+
+    def body_auth(self, fn: FunctionNode) -> str:
+        """Evidence in the body that the caller is authenticated ("" if none)."""
+        return self.body_evidence(fn)[0]
+
+    def body_evidence(self, fn: FunctionNode) -> tuple[str, bool]:
+        """(evidence, explicit) of authentication in a function's body; see
+        `auth_evidence.body_evidence`."""
+        found = self._body_auth.get(fn)
+        if found is None:
+            found = auth_evidence.body_evidence(self.ctx, self.body(fn))
+            self._body_auth[fn] = found
+        return found
+
+    def authenticated(self, h: Handler) -> str:
+        """Any evidence that a handler authenticates its caller ("" if none)."""
+        return self.evidence(h)[0]
+
+    def evidence(self, h: Handler) -> tuple[str, bool]:
+        """(evidence, explicit) of authentication for a handler. Explicit: decorators,
+        route/router dependencies, class mixins and permissions, checks in the body.
+        Implicit: a `before_request` guard, using the current user, a base class from
+        another file."""
+        if h.auth and h.auth != UNSEEN_BASE:
+            return h.auth, True
+        fn = h.function
+        if fn is not None:
+            found, explicit = self.body_evidence(fn)
+            if found:
+                return found, explicit
+        if h.cls is not None:  # the view uses the current user somewhere (form_valid...)
+            for stmt in h.cls.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                    found, explicit = self.body_evidence(stmt)
+                    if found:
+                        return f"{found} in {stmt.name}()", explicit
+        if h.guard:
+            return h.guard, False
+        if h.auth:
+            return h.auth, False
+        return "", False
+
+    # -- FastAPI routers ---------------------------------------------------------------
+    def router_key_of(self, expr: str) -> str:
+        """`<module stem>.<name>` for a router, the same from its own file and from the
+        file that includes it, so that facts can connect the two."""
+        return fastapi_views.router_key(self.ctx, expr)
+
+    def relative_imports(self) -> dict[str, str]:
+        """Names bound by relative imports at module level -> their dotted origin."""
+        return fastapi_views.relative_imports(self.ctx)
+
+    # -- bodies and flows --------------------------------------------------------------
+    def body(self, fn: ast.AST) -> list[ast.AST]:
+        """Every node inside a function's body (decorators and signature excluded)."""
+        nodes = self._bodies.get(fn)
+        if nodes is None:
+            nodes = []
+            stmts = fn.body if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) else []
+            for stmt in stmts:
+                nodes.extend(ast.walk(stmt))
+            self._bodies[fn] = nodes
+        return nodes
+
+    def flow(self, fn: FunctionNode, handler: Handler | None, *, validated: bool) -> Flow:
+        """The (cached) request-data flow through `fn`; see `Flow` for the two modes."""
+        key = (fn, validated)
+        flow = self._flows.get(key)
+        if flow is None:
+            flow = Flow(self, fn, handler, validated=validated)
+            self._flows[key] = flow
+        return flow
+
+    def handler_for(self, fn: FunctionNode) -> Handler | None:
+        """The handler whose function is `fn`, if it is one."""
+        for h in self.handlers:
+            if h.node is fn:
+                return h
+        return None
+
+
+_CACHE: weakref.WeakKeyDictionary[FileContext, WebFile] = weakref.WeakKeyDictionary()
+
+
+def web_file(ctx: FileContext) -> WebFile:
+    """The (cached) web analysis of a file, shared by the three rules."""
+    found = _CACHE.get(ctx)
+    if found is None:
+        found = WebFile(ctx)
+        _CACHE[ctx] = found
+    return found
