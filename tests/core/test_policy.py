@@ -106,7 +106,11 @@ expires = 2027-01-31
         ("[thresholds]\nmin_coverage = 120", "thresholds.min_coverage", "between 0 and 100"),
         ("[thresholds]\nmin_test_ratio = -1", "thresholds.min_test_ratio", "non-negative"),
         ("[thresholds]\nspeed = 1", "thresholds.speed", "unknown key"),
-        ("[dependencies]\napproved = 'requests'", "dependencies.approved", "list of non-empty strings"),
+        (
+            "[dependencies]\napproved = 'requests'",
+            "dependencies.approved",
+            "list of non-empty strings",
+        ),
         ("[dependencies]\nallow = []", "dependencies.allow", "unknown key"),
         (
             '[architecture]\nlayers = "api"',

@@ -9,8 +9,9 @@ is what a reviewer reads when a query is built in one statement and run in a lat
 `Strings` answers the question PR108 asks of an expression: is this a string built by
 f-string, `%`, `.format`, `+` or `str.join`, and which of the values it interpolates are
 not constants (`Built.unsafe`)? Constants, module-level and ALL_CAPS names, numeric casts,
-placeholder lists (`", ".join(["%s"] * n)`), quoted identifiers and allow-listed names
-count as safe.
+placeholder lists (`", ".join(["%s"] * n)`), quoted identifiers, allow-listed names, loops
+over literals, integer primary keys and parameters every call in the file sets to a literal
+count as safe. A nested function's free names are judged in the function enclosing it.
 """
 
 from __future__ import annotations
@@ -295,6 +296,112 @@ class Scopes:
         return scope
 
 
+def _enclosing_of(ctx: FileContext, fn: FunctionNode) -> FunctionNode | None:
+    """The innermost function of this file that `fn` is defined in."""
+    end = fn.end_lineno or fn.lineno
+    best: FunctionNode | None = None
+    for other in line_index(ctx).functions:
+        if other.lineno > fn.lineno:
+            break
+        if (
+            other is not fn
+            and other.lineno <= fn.lineno
+            and end <= (other.end_lineno or other.lineno)
+            and (best is None or other.lineno >= best.lineno)
+        ):
+            best = other
+    return best
+
+
+def _inside(node: ast.AST, fn: FunctionNode) -> bool:
+    line = getattr(node, "lineno", 0)
+    return fn.lineno <= line <= (fn.end_lineno or fn.lineno)
+
+
+_SITES: WeakKeyDictionary[FileContext, dict[str, list[ast.Call]]] = WeakKeyDictionary()
+
+
+def _call_sites(ctx: FileContext) -> dict[str, list[ast.Call]]:
+    """Calls by the name of the function of this file they call (`f()`, `self.f()`);
+    a function also named anywhere else (`map(f, xs)`, `handler = f`) has unknown callers
+    and is left out."""
+    found = _SITES.get(ctx)
+    if found is not None:
+        return found
+    found = {}
+    called: set[int] = set()
+    for call in ctx.calls:
+        func = call.func
+        name = ""
+        if isinstance(func, ast.Name):
+            name = func.id
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in ("self", "cls")
+        ):
+            name = func.attr
+        if name:
+            found.setdefault(name, []).append(call)
+            called.add(id(func))
+    defined = {fn.name for fn in ctx.functions}
+    for node in ast.walk(ctx.tree):
+        if id(node) in called:
+            continue
+        if isinstance(node, ast.Name) and node.id in defined:
+            found.pop(node.id, None)
+        elif isinstance(node, ast.Attribute) and node.attr in defined:
+            found.pop(node.attr, None)
+        elif isinstance(node, ast.alias) and (node.asname or node.name) in defined:
+            found.pop(node.asname or node.name, None)
+    _SITES[ctx] = found
+    return found
+
+
+def _literal(node: ast.expr) -> bool:
+    """A literal argument: a constant, or a conventional constant name (`USERS_TABLE`)."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.Name | ast.Attribute) and _is_constant_name(_last_name(node))
+
+
+def _primary_keys(call: ast.Call) -> bool:
+    """`qs.values_list("id", flat=True)`, `values_list("pk")`: integer primary keys."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "values_list"
+        and bool(call.args)
+        and all(isinstance(a, ast.Constant) and a.value in ("id", "pk") for a in call.args)
+    )
+
+
+# Calls that read from outside even when their arguments are literals.
+_READS_INPUT = frozenset(
+    {
+        "input",
+        "raw_input",
+        "getpass",
+        "prompt",
+        "getenv",
+        "get",
+        "getlist",
+        "pop",
+        "read",
+        "readline",
+        "readlines",
+        "recv",
+        "json",
+        "load",
+        "loads",
+        "fetchone",
+        "fetchall",
+        "fetchmany",
+        "urlopen",
+    }
+)
+
+
 def call_line(call: ast.Call) -> int:
     """Where a finding on a call starts: the method's own line in a chain spread over lines
     (`get_db()` / `.execute(...)`), else the call's first line."""
@@ -339,6 +446,11 @@ _SAFE_CALLS = frozenset(
         "isoformat",
         "strftime",
         "count",
+        "time",
+        "time_ns",
+        "monotonic",
+        "perf_counter",
+        "timestamp",
     }
 )
 _SAFE_ATTRS = frozenset({"db_table", "__tablename__", "pk", "id"})
@@ -474,6 +586,9 @@ class Strings:
             return False
         if name in self.scope.params or name in self.scope.opaque:
             return True
+        if not self.scope.local(name):
+            outer = self._closure(name)
+            return outer is not None and outer._partly_opaque(name)
         cached = self._opaque.get(name)
         if cached is not None:
             return cached
@@ -556,6 +671,9 @@ class Strings:
             bound = self.arguments[name]
             return self.caller.built(bound) if bound is not None else None
         if not self.scope.local(name):
+            outer = self._closure(name)
+            if outer is not None:
+                return outer._name(name)
             constant = self.ctx.module_constants.get(name)
             if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
                 return Built(constant.value)
@@ -708,6 +826,9 @@ class Strings:
         if isinstance(node, ast.Name):
             if self._fixed(node):
                 return []
+            outer = None if self.scope.local(node.id) else self._closure(node.id)
+            if outer is not None:
+                return outer._elements(node, depth + 1)
             if self.scope.local(node.id) and node.id not in self.scope.params:
                 out = []
                 for value in self.scope.values(node.id):
@@ -742,10 +863,32 @@ class Strings:
                 return frame[name]
         return None
 
+    @cached_property
+    def _outer(self) -> Strings | None:
+        """The enclosing function's view, for the free names of a nested function."""
+        node = self.scope.node
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            return None
+        parent = _enclosing_of(self.ctx, node)
+        return Strings(self.ctx, Scope(parent)) if parent is not None else None
+
+    def _closure(self, name: str) -> Strings | None:
+        """`def run(cursor): cursor.execute(FMT.format(user_input))` inside a function
+        taking `user_input`: the enclosing function that binds a free name of this one."""
+        outer = self._outer
+        while outer is not None:
+            if outer.scope.local(name):
+                return outer
+            outer = outer._outer
+        return None
+
     def request_value(self, node: ast.expr) -> bool:
         """Request data itself (`request.GET["sort"]`), or a local holding only that."""
         if _from_request(node):
             return True
+        if isinstance(node, ast.Name) and not self.scope.local(node.id):
+            outer = self._closure(node.id)
+            return outer is not None and outer.request_value(node)
         if isinstance(node, ast.Name) and self.scope.local(node.id):
             if node.id in self.scope.validated:
                 return False
@@ -756,6 +899,15 @@ class Strings:
     # -- safe values ------------------------------------------------------------------
     def _fixed(self, node: ast.expr) -> bool:
         """An iterable whose values are spelled out in code (loops over it are safe)."""
+        if self._nesting > _MAX_NESTING:
+            return False
+        self._nesting += 1
+        try:
+            return self._fixed_iterable(node)
+        finally:
+            self._nesting -= 1
+
+    def _fixed_iterable(self, node: ast.expr) -> bool:
         if _fixed_collection(node):
             return True
         if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
@@ -769,14 +921,20 @@ class Strings:
             )
         if isinstance(node, ast.Call):
             name = self.ctx.call_name(node)
-            if name == "range":
+            if name == "range" or _primary_keys(node):
                 return True
             if name in ("enumerate", "sorted", "reversed", "zip", "list", "tuple") and node.args:
                 return all(self._fixed(a) for a in node.args)
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("keys", "items"):
                 return self._fixed(node.func.value)
         if isinstance(node, ast.Name) and not self.scope.local(node.id):
+            outer = self._closure(node.id)
+            if outer is not None:
+                return outer._fixed(node)
             return node.id in self.ctx.module_constants
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            # a literal spelled out in the function: `for user, pw in [("admin", h("x"))]`
+            return all(self._from_constants(e) for e in node.elts)
         if isinstance(node, ast.Name) and node.id not in self.scope.params:
             values = self.scope.values(node.id)
             items = self.scope.items.get(node.id, [])
@@ -786,6 +944,36 @@ class Strings:
                 and all(isinstance(i, ast.Constant) for i in items)
             )
         return False
+
+    def _from_constants(self, node: ast.expr, depth: int = 0) -> bool:
+        """A value computed from literals only: a constant, a collection of them, or a call
+        such as `hash_password("123456")` that reads nothing from outside."""
+        if depth > 4:
+            return False
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return all(self._from_constants(e, depth + 1) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return all(
+                k is not None and self._from_constants(k, depth + 1) for k in node.keys
+            ) and all(self._from_constants(v, depth + 1) for v in node.values)
+        if isinstance(node, ast.Call) and not _from_request(node):
+            func = node.func
+            root = func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if (
+                not isinstance(root, ast.Name)
+                or self.scope.local(root.id)
+                or _last_name(func) in _READS_INPUT
+                or self.ctx.call_name(node) in _READS_INPUT
+            ):
+                return False
+            arguments = [*node.args, *(kw.value for kw in node.keywords)]
+            return bool(arguments) and all(
+                not isinstance(a, ast.Starred) and self._from_constants(a, depth + 1)
+                for a in arguments
+            )
+        return self.safe(node)
 
     def safe(self, node: ast.expr) -> bool:
         """Is interpolating this value into SQL harmless (a constant, not request data)?"""
@@ -848,6 +1036,9 @@ class Strings:
         if name in self.scope.params:
             return self._safe_param(name)
         if not self.scope.local(name):
+            outer = self._closure(name)
+            if outer is not None:
+                return outer._safe_name(name)
             return True  # a module-level name, an import or a builtin: not request data
         if name in self.scope.opaque:
             return False
@@ -872,8 +1063,11 @@ class Strings:
         if name in self._converted:
             return True
         annotation = arg.annotation
-        if annotation is None:
-            return False
+        if annotation is not None and self._safe_annotation(annotation):
+            return True
+        return self._literal_from_callers(name)
+
+    def _safe_annotation(self, annotation: ast.expr) -> bool:
         for node in ast.walk(annotation):
             if isinstance(node, ast.Name | ast.Attribute) and _last_name(node) == "str":
                 return False
@@ -882,6 +1076,47 @@ class Strings:
             and (_last_name(node) in _SAFE_ANNOTATIONS or _last_name(node) in self._enums)
             for node in ast.walk(annotation)
         )
+
+    def _literal_from_callers(self, name: str) -> bool:
+        """`get_constraints_sql("history_entry")`: a parameter that every call of the
+        function in this file sets to a literal (and that nothing else can reach: the
+        function is not passed around) is a constant."""
+        fn = self.scope.node
+        if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+            return False
+        if any(_last_name(d) not in ("staticmethod", "classmethod") for d in fn.decorator_list):
+            return False  # a route, a task, a command: called from outside this file
+        sites = _call_sites(self.ctx).get(fn.name)
+        if not sites or sum(f.name == fn.name for f in self.ctx.functions) != 1:
+            return False
+        params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+        method = params[:1] in (["self"], ["cls"])
+        for call in sites:
+            index: int | None = None
+            if name in params:
+                index = params.index(name)
+                if method and isinstance(call.func, ast.Attribute):
+                    index -= 1
+            value: ast.expr | None = None
+            for kw in call.keywords:
+                if kw.arg == name:
+                    value = kw.value
+                elif kw.arg is None:
+                    return False  # f(**options)
+            if value is None and index is not None:
+                if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
+                    return False
+                if 0 <= index < len(call.args):
+                    value = call.args[index]
+            if value is None:
+                value = self.scope.defaults.get(name)
+            if value is None:
+                return False
+            if isinstance(value, ast.Name) and value.id == name and _inside(call, fn):
+                continue  # the function passing its own parameter on to itself
+            if not _literal(value):
+                return False
+        return True
 
     @cached_property
     def _class_constants(self) -> frozenset[str]:

@@ -130,6 +130,7 @@ class _Retried:
     first: int  # lines of the retried code
     last: int
     attempt: str | None = None  # the loop's counter, different on every attempt
+    status_only: bool = False  # retried only after an error answer, never after a timeout
 
 
 @rule("PR102", "retry-idempotency", "retry-idempotency", severity="warning", confidence="medium")
@@ -142,9 +143,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Celery tasks with `autoretry_for` or `self.retry()`, `for attempt in
         tenacity.Retrying(...)` blocks, hand-written loops that go round again after an
         exception and stop on success, and functions that call themselves again on
-        failure. Operations: a POST or PATCH (`requests`, `httpx`, aiohttp, sessions and
-        clients, `request("POST", ...)`, also through a wrapper of the same file called
-        with "POST") and payment or messaging SDK calls (`stripe.*.create`, `capture`,
+        failure (not when they only start a differently configured variant as a task of
+        its own, `asyncio.ensure_future(send(..., use_legacy_key=True))`). Operations: a
+        POST or PATCH (`requests`, `httpx`, aiohttp, sessions and clients,
+        `request("POST", ...)`, also through a wrapper of the same file called with
+        "POST") and payment or messaging SDK calls (`stripe.*.create`, `capture`,
         Braintree `sale`, Square/Adyen/Razorpay/PayPal creates, Twilio
         `messages.create`, SendGrid/SES/SNS/SMTP/Slack/FCM sends), directly in the retried
         code or in a function of the same file it calls. Also finds `urllib3.Retry` with
@@ -155,7 +158,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         it does not. Not flagged: GET/PUT/DELETE, POSTs that only read (search, query,
         token and inference endpoints, GraphQL queries, functions named `get_*`,
         `search_*`, `validate_*`...), retries limited to connection-setup errors or to
-        429 answers, `Retry(read=0, status=0)` and single-attempt configurations.
+        429 answers, `Retry(read=0, status=0)` and single-attempt configurations. The
+        message says whether a timeout or only an error status (`HTTPStatusError`,
+        `status_code >= 500`) triggers the retry.
     Why it matters:
         A timeout does not say whether the server acted. Retrying a charge, a refund, an
         SMS or an order creation after the server processed it but before the answer
@@ -241,9 +246,14 @@ def _helper_problem(
 
 def _message(what: str, retried: _Retried, problem: str) -> str:
     if problem == "":
+        when = (
+            "an error status (a 5xx can come after the server acted)"
+            if retried.status_only
+            else "a timeout"
+        )
         return (
             f"{what} in {retried.label} is retried without an idempotency key; "
-            "a retry after a timeout can repeat it"
+            f"a retry after {when} can repeat it"
         )
     return (
         f"{what} in {retried.label} gets a new idempotency key on every attempt "
@@ -467,15 +477,20 @@ class _ScopeFinder:
             if name in _RETRY_DECORATORS:
                 if call is not None and (_single_attempt(call) or _connect_only_retry(call)):
                     return None
-                return _Retried(f"@{name} function `{fn.name}`", fn, *span)
+                status = call is not None and _status_only(ctx, _retry_condition(call))
+                return _Retried(f"@{name} function `{fn.name}`", fn, *span, status_only=status)
             if name.rsplit(".", 1)[-1] == "task" or name.endswith("shared_task"):
                 autoretry = keyword(call, "autoretry_for") if call is not None else None
                 if autoretry is not None and not _connect_only(autoretry.value):
-                    return _Retried(f"Celery task `{fn.name}` (autoretry_for)", fn, *span)
+                    status = _status_only(ctx, autoretry.value)
+                    label = f"Celery task `{fn.name}` (autoretry_for)"
+                    return _Retried(label, fn, *span, status_only=status)
                 if self._calls_self_retry(fn):
                     return _Retried(f"Celery task `{fn.name}` (self.retry)", fn, *span)
-        if self._recurses_on_failure(fn):
-            return _Retried(f"`{fn.name}` (it calls itself again on failure)", fn, *span)
+        recursion = self._recurses_on_failure(fn)
+        if recursion is not None:
+            label = f"`{fn.name}` (it calls itself again on failure)"
+            return _Retried(label, fn, *span, status_only=recursion)
         return None
 
     def _calls_self_retry(self, fn: FunctionNode) -> bool:
@@ -487,22 +502,30 @@ class _ScopeFinder:
             for call in self.callees.get("retry", [])
         )
 
-    def _recurses_on_failure(self, fn: FunctionNode) -> bool:
+    def _recurses_on_failure(self, fn: FunctionNode) -> bool | None:
+        """None if `fn` does not call itself again after a failure; else whether it does
+        so only after an error answer (a status test, a status-only exception)."""
+        ctx = self.ctx
         first, last = fn.lineno, fn.end_lineno or fn.lineno
-        recursive = [
-            c for c in self.ctx.calls if first <= c.lineno <= last and _callee(c) == fn.name
-        ]
+        recursive = [c for c in ctx.calls if first <= c.lineno <= last and _callee(c) == fn.name]
         if not recursive:
-            return False
-        for _, ancestors in _paths(fn.body, set(map(id, recursive))):
-            for ancestor in ancestors:
+            return None
+        found: bool | None = None
+        for call, ancestors in _paths(fn.body, set(map(id, recursive))):
+            if isinstance(call, ast.Call) and _spawns_variant(ctx, call, ancestors):
+                continue
+            for ancestor in reversed(ancestors):  # the innermost condition decides
                 if isinstance(ancestor, ast.ExceptHandler):
-                    return True
-                if isinstance(ancestor, ast.If) and _FAILURE_TEST.search(
+                    status = _status_only(ctx, ancestor.type)
+                elif isinstance(ancestor, ast.If) and _FAILURE_TEST.search(
                     ast.unparse(ancestor.test)
                 ):
-                    return True
-        return False
+                    status = _STATUS_TEST.search(ast.unparse(ancestor.test)) is not None
+                else:
+                    continue
+                found = status if found is None else found and status
+                break
+        return found
 
     # loops
     def _loop(self, loop: ast.For | ast.AsyncFor | ast.While, call: ast.Call) -> _Retried | None:
@@ -534,13 +557,18 @@ class _ScopeFinder:
                 child = path[index + 1] if index + 1 < len(path) else call
                 if child in node.body:
                     tries.append(node)
-        retrying = any(
-            not _connect_only(h.type) and _handler_retries(h) for t in tries for h in t.handlers
-        )
+        retrying = [
+            h
+            for t in tries
+            for h in t.handlers
+            if not _connect_only(h.type) and _handler_retries(h)
+        ]
         if not retrying or not _exits_on_success(loop, call.lineno):
             return None
         kind = "for" if isinstance(loop, ast.For | ast.AsyncFor) else "while"
-        return _Retried(f"the retry loop (`{kind}` at line {loop.lineno})", loop, *span, target)
+        status = all(_status_only(ctx, h.type) for h in retrying)
+        label = f"the retry loop (`{kind}` at line {loop.lineno})"
+        return _Retried(label, loop, *span, target, status_only=status)
 
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -654,6 +682,12 @@ def _zero_retries(call: ast.Call) -> bool:
 
 def _connect_only_retry(call: ast.Call) -> bool:
     """The retry condition only covers errors raised before the request was sent."""
+    condition = _retry_condition(call)
+    return condition is not None and _connect_only(condition)
+
+
+def _retry_condition(call: ast.Call) -> ast.expr | None:
+    """The exceptions a retry decorator or iterator retries on, if it names them."""
     condition: ast.expr | None = None
     for kw in call.keywords:
         if kw.arg in ("on", "exception", "retry"):
@@ -665,7 +699,43 @@ def _connect_only_retry(call: ast.Call) -> bool:
         "retry_if_exception_type"
     ):
         condition = condition.args[0] if condition.args else None
-    return condition is not None and _connect_only(condition)
+    return condition
+
+
+# Exceptions raised only once the server has answered with an error status.
+_STATUS_ERRORS = frozenset({"HTTPStatusError", "ClientResponseError", "HTTPError"})
+_STATUS_TEST = re.compile(r"status|\bok\b|\b5\d\d\b", re.IGNORECASE)
+# `asyncio.ensure_future(f(...))`: a new task of its own, not this call run again
+_SCHEDULERS = frozenset(
+    {"ensure_future", "create_task", "run_coroutine_threadsafe", "spawn", "start_soon"}
+)
+
+
+def _status_only(ctx: FileContext, node: ast.expr | None) -> bool:
+    """`autoretry_for=(httpx.HTTPStatusError,)`: retried after an error answer only, never
+    after a timeout (`httpx.HTTPError`, the base of timeouts too, does not count)."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Tuple | ast.List):
+        return bool(node.elts) and all(_status_only(ctx, e) for e in node.elts)
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return last in _STATUS_ERRORS and not ctx.qualname(node).startswith("httpx.HTTPError")
+
+
+def _spawns_variant(ctx: FileContext, call: ast.Call, ancestors: list[ast.AST]) -> bool:
+    """`asyncio.ensure_future(send(..., use_legacy_key=True))`: a different variant of the
+    operation started as a task of its own, not the same call retried."""
+    parent = ancestors[-1] if ancestors else None
+    if not (
+        isinstance(parent, ast.Call)
+        and call in parent.args
+        and ctx.call_name(parent).rsplit(".", 1)[-1] in _SCHEDULERS
+    ):
+        return False
+    return any(
+        isinstance(v, ast.Constant) and isinstance(v.value, bool | str)
+        for v in [*call.args, *(kw.value for kw in call.keywords)]
+    )
 
 
 def _connect_only(node: ast.expr | None) -> bool:

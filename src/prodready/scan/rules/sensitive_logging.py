@@ -107,8 +107,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
         Finds logging calls (`logging`, `logger.<level>()`, `app.logger`, structlog loggers
-        and their `bind()`) and `print()` that write a secret or personal data. It judges
-        the values, not the message text: f-string parts, `%` and `.format()` arguments,
+        and their `bind()`) and, in service code, `print()` that write a secret or personal
+        data; also `conn.set_trace_callback(print)` (or a logger) on a connection that runs
+        statements carrying one. `print()` is the output of a command-line program and is
+        not judged there: a file with a `__main__` guard or a shebang, using argparse,
+        click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a
+        Django management command, a file in a top-level scripts/bin/tools/utils folder,
+        or a module of bare statements run in a loop. Logging calls are judged everywhere.
+        It judges the values, not the message text: f-string parts, `%` and `.format()` arguments,
         positional arguments, keyword arguments and `extra=`. Values are sensitive when
         their name says so (password, token, secret, api_key, authorization, cookie,
         card_number, cvv, ssn, ...), when they are whole request headers, cookies, bodies,
@@ -128,10 +134,18 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         them for debugging, redact the sensitive keys first.
     """
     resolver = _Resolver(ctx)
+    script: bool | None = None
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
         if kind is None:
+            if _is_trace_callback(call):
+                yield from _traced_statements(ctx, call, resolver)
             continue
+        if kind == "print":
+            if script is None:
+                script = _is_script(ctx)
+            if script:
+                continue  # a command-line tool's output is what its user asked for
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -145,6 +159,101 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                     f"{_callee(ctx, call)}() writes {found} to the logs",
                 )
                 break
+
+
+# Modules that make a file a command-line program rather than service code.
+_CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
+_SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "utils", "devtools"})
+_INTERACTIVE = frozenset({"input", "raw_input", "getpass", "getpass.getpass", "click.prompt"})
+
+
+def _is_script(ctx: FileContext) -> bool:
+    """Is this file a program run from a terminal, whose `print()` is its output?
+
+    A `__main__` guard, a shebang, a command-line parser (argparse, click, typer, ...),
+    `sys.argv`, questions asked on the terminal (`input()`, `getpass()`), a Django
+    management command, a file in a scripts/bin/tools/utils folder at the top of the
+    tree, or a module that is nothing but statements (no function or class) run in a loop.
+    """
+    if ctx.source.startswith("#!"):
+        return True
+    parts = ctx.path.split("/")[:-1]
+    if (parts and parts[0] in _SCRIPT_FOLDERS) or any(p in ("scripts", "bin") for p in parts):
+        return True
+    if "/".join(parts).endswith("management/commands"):
+        return True
+    if any(ctx.imports(m) for m in _CLI_MODULES):
+        return True
+    if any(ctx.call_name(c) in _INTERACTIVE for c in ctx.calls):
+        return True
+    body = ctx.tree.body
+    if any(_is_main_guard(stmt) for stmt in body):
+        return True
+    if (
+        not ctx.functions
+        and not ctx.classes
+        and any(isinstance(stmt, ast.For | ast.While | ast.With) for stmt in body)
+    ):
+        return True
+    return "sys.argv" in ctx.source and ctx.imports("sys")
+
+
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    """`if __name__ == "__main__":`"""
+    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+        return False
+    sides = [stmt.test.left, *stmt.test.comparators]
+    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
+        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
+    )
+
+
+def _is_trace_callback(call: ast.Call) -> bool:
+    func = call.func
+    return isinstance(func, ast.Attribute) and func.attr == "set_trace_callback"
+
+
+_EXECUTE = frozenset({"execute", "executemany", "executescript"})
+
+
+def _traced_statements(ctx: FileContext, call: ast.Call, resolver: _Resolver) -> Iterator[Hit]:
+    """`conn.set_trace_callback(print)`: every statement the connection runs, with its
+    values filled in, goes to stdout or the log; flagged when one of them carries a secret
+    (executed in the same function, or anywhere in the file if the connection is made in a
+    helper that runs nothing itself)."""
+    if not call.args:
+        return
+    target = call.args[0]
+    if isinstance(target, ast.Name) and target.id == "print":
+        if _is_script(ctx):
+            return
+    elif not (
+        isinstance(target, ast.Attribute)
+        and target.attr in _LOG_METHODS
+        and _is_logger(ctx, target.value)
+    ):
+        return
+    fn = innermost_function(ctx, call.lineno)
+    executes = [
+        c for c in ctx.calls if isinstance(c.func, ast.Attribute) and c.func.attr in _EXECUTE
+    ]
+    if fn is not None:
+        first, last = fn.lineno, fn.end_lineno or fn.lineno
+        inside = [c for c in executes if first <= c.lineno <= last and c.lineno > call.lineno]
+        if inside or any(first <= c.lineno <= last for c in executes):
+            executes = inside
+    for statement in executes:
+        for arg in [*statement.args, *(kw.value for kw in statement.keywords)]:
+            found = resolver.judge(arg, statement.lineno)
+            if found:
+                yield Hit(
+                    call.lineno,
+                    call.end_lineno or call.lineno,
+                    f"{_callee(ctx, call)}({ast.unparse(target)}) writes every SQL statement "
+                    f"with its values to the logs, and the one at line {statement.lineno} "
+                    f"carries {found}",
+                )
+                return
 
 
 def _log_kind(ctx: FileContext, call: ast.Call) -> str | None:

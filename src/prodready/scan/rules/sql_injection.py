@@ -77,13 +77,17 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         order_by=)` and `RawSQL`; also request data passed as the SQL itself
         (`extra(order_by=[request.GET["sort"]])`). The SQL may be built in earlier
         statements of the same function (`query = f"..."`, `query += ...`, clauses
-        appended to a list and joined), returned by a function of the same file, or
-        handed to a function of the same file that executes its argument. Not flagged:
+        appended to a list and joined) or in the function enclosing a nested one,
+        returned by a function of the same file, or handed to a function of the same
+        file that executes its argument. Not flagged:
         values passed as parameters (`execute(sql, params)`, `text()` with bind
         parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS or class-body
-        constants; numbers (`int(x)`, `%d`, parameters typed `int`/`UUID`/`Literal`/an
-        Enum, Flask `<int:id>` route parameters); placeholder lists such as
-        `", ".join(["%s"] * len(ids))`; quoted identifiers (`sql.Identifier`,
+        constants, and loops over literals spelled out in the function (`for user, digest
+        in [("admin", hash("x"))]`); parameters that every call in the file (of a function
+        not passed around or decorated) sets to a literal; integer primary keys
+        (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
+        `int`/`UUID`/`Literal`/an Enum, Flask `<int:id>` route parameters); placeholder
+        lists such as `", ".join(["%s"] * len(ids))`; quoted identifiers (`sql.Identifier`,
         `quote_name`); names checked against a fixed allow-list (`if col in ALLOWED`)
         or looked up in a constant map; and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`).

@@ -87,7 +87,8 @@ _RESPONSES = frozenset(
 )
 _ERROR_KEYS = frozenset({"error", "errors", "detail", "failure", "failed"})
 _FAILURE_TEXT = re.compile(
-    r"(?i)\b(?:errors?|fail(?:ed|ure|ing)?|unavailable|invalid|unhealthy|down|unable|wrong)\b"
+    r"(?i)\b(?:errors?|fail(?:ed|ure|ing|s)?|unavailable|invalid|unhealthy|down|unable|wrong"
+    r"|not|cannot|can't|couldn't|could\s+not|denied|refused|timed\s+out|timeout)\b"
 )
 
 
@@ -106,7 +107,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
         methods, best-effort clean-up (`conn.close()`, `os.remove()`, `shutil.rmtree()`),
         handlers that return `False`, an error response or a value that says it failed
-        (`"failed"`), and handlers that do anything else.
+        (`"failed"`, `"could not ..."`), handlers that only fall through to a statement
+        that reports the failure (`raise`, `return HttpResponse(status=500)`, a JSON
+        encoder's `return super().default(o)`), and handlers that do anything else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -134,6 +137,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if try_node is not None and (
             _optional_import(ctx, try_node.body)
             or (_cleanup(try_node.body) and not _returns(handler.body))
+            or (_falls_through(handler.body) and _fails_after(ctx, try_node))
         ):
             continue
         fn = innermost_function(ctx, handler.lineno)
@@ -410,6 +414,138 @@ def _try_of(ctx: FileContext, handler: ast.ExceptHandler) -> ast.Try | ast.TrySt
         if isinstance(node, ast.Try | ast.TryStar) and handler in node.handlers:
             return node
     return None
+
+
+def _falls_through(body: list[ast.stmt]) -> bool:
+    """Does the handler end by carrying on after the `try` statement?"""
+    return not any(
+        isinstance(node, ast.Return | ast.Continue | ast.Break | ast.Raise)
+        for stmt in body
+        for node in (stmt, *walk_own(stmt))
+    )
+
+
+def _fails_after(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """`except Exception: pass` followed by `return HttpResponse(status=500)` or `raise`:
+    the statement run next reports the failure, so the handler only skips to it."""
+    following = _next_statement(ctx, try_node)
+    if following is None:
+        return False
+    if isinstance(following, ast.Raise):
+        return True
+    if isinstance(following, ast.Return):
+        value = following.value
+        return value is not None and (
+            _failure_value(ctx, value) or _base_raises(ctx, try_node, value)
+        )
+    call = _expression_call(following)
+    if call is not None:
+        leaf = ctx.call_name(call).rsplit(".", 1)[-1]
+        return leaf in ("abort", "exit", "_exit", "fail") or _base_raises(ctx, try_node, call)
+    return False
+
+
+def _next_statement(ctx: FileContext, target: ast.stmt) -> ast.stmt | None:
+    """The statement that runs after `target` completes normally, following it out of
+    `if`/`with`/`try` blocks; None at the end of a function or a loop body."""
+    scope = scope_of(ctx, target.lineno)
+    if scope is None:
+        return None
+    roots: list[ast.stmt]
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        roots = scope.body
+    elif isinstance(scope, ast.stmt):
+        roots = ctx.tree.body  # module level: the statement's siblings follow it
+    else:
+        return None
+    path = _block_path(roots, target)
+    if path is None:
+        return None
+    for owner, block, index in reversed(path):
+        if index + 1 < len(block):
+            return block[index + 1]
+        if isinstance(owner, ast.For | ast.AsyncFor | ast.While):
+            return None  # the next iteration
+    return None
+
+
+_Step = tuple[ast.AST | None, list[ast.stmt], int]
+
+
+def _block_path(roots: list[ast.stmt], target: ast.stmt) -> list[_Step] | None:
+    """(statement owning the block, the block, index in it) from `roots` down to `target`."""
+    stack: list[tuple[ast.AST | None, list[ast.stmt], list[_Step]]] = [(None, roots, [])]
+    while stack:
+        owner, block, path = stack.pop()
+        for index, stmt in enumerate(block):
+            here = [*path, (owner, block, index)]
+            if stmt is target:
+                return here
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, name, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    stack.append((stmt, inner, here))
+            for handler in getattr(stmt, "handlers", []):
+                stack.append((stmt, handler.body, here))
+            for case in getattr(stmt, "cases", []):
+                stack.append((stmt, case.body, here))
+    return None
+
+
+def _failure_value(ctx: FileContext, value: ast.expr) -> bool:
+    """`False`, `-1`, `"failed"`, an error response or status: the caller sees a failure."""
+    if isinstance(value, ast.Constant):
+        if value.value is False or _failure_text(value.value):
+            return True
+        return isinstance(value.value, int | float) and value.value < 0
+    if isinstance(value, ast.Dict):
+        return _error_payload(value)
+    if isinstance(value, ast.Tuple):
+        return any(_error_status(e) for e in value.elts[1:]) or (
+            bool(value.elts) and _failure_value(ctx, value.elts[0])
+        )
+    if isinstance(value, ast.Call):
+        name = ctx.call_name(value).rsplit(".", 1)[-1]
+        if name in _RESPONSES:
+            for kw in value.keywords:
+                if kw.arg in ("status", "status_code") and _error_status(kw.value):
+                    return True
+            return any(_error_status(a) for a in value.args[1:]) or any(
+                isinstance(a, ast.Dict) and _error_payload(a) for a in value.args
+            )
+        return name in _ERROR_RESPONSES
+    return False
+
+
+_ERROR_RESPONSES = frozenset(
+    {
+        "HttpResponseBadRequest",
+        "HttpResponseForbidden",
+        "HttpResponseNotFound",
+        "HttpResponseNotAllowed",
+        "HttpResponseGone",
+        "HttpResponseServerError",
+    }
+)
+
+
+def _base_raises(ctx: FileContext, try_node: ast.stmt, value: ast.expr) -> bool:
+    """`return super().default(o)` in a JSON encoder: the base implementation raises
+    `TypeError` for what it cannot serialise, so the failure still surfaces."""
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+        return False
+    receiver = value.func.value
+    if not (isinstance(receiver, ast.Call) and ctx.call_name(receiver) == "super"):
+        return False
+    fn = innermost_function(ctx, try_node.lineno)
+    if fn is None or fn.name != value.func.attr or fn.name != "default":
+        return False
+    for cls in ctx.classes:
+        if fn in cls.body:
+            return any(ast.unparse(base).endswith("Encoder") for base in cls.bases)
+    return False
 
 
 def _first_call(ctx: FileContext, body: list[ast.stmt]) -> str:
