@@ -23,6 +23,8 @@ from prodready.scan.rules._web import (
     identity_endpoint,
     is_identity,
     last,
+    passes_request_to_save,
+    test_scaffolding,
     tokens,
     web_file,
 )
@@ -167,6 +169,15 @@ _PUBLIC_NOUNS = frozenset(
         "announcement",
         "news",
         "job",
+        "series",
+        "author",
+        "edition",
+        "publisher",
+        "genre",
+        "chapter",
+        "episode",
+        "podcast",
+        "artist",
     }
 )
 _LOOKUPS = frozenset(
@@ -228,9 +239,55 @@ _NOT_EXPOSED = frozenset(
 )
 _PERMISSION_CALL = re.compile(
     r"perm|authori[sz]|owner|owns|owned|can_|^can$|may_|allowed|access|policy|"
-    r"check_object|ensure_|require_|assert_|is_member|has_role|visible_to|belongs",
+    r"check_object|ensure_|require_|assert_|is_member|has_role|visible_to|belongs|"
+    r"raise_(if_)?not_|(edit|delet|view|read|writ|manag|chang|modifi)able",
     re.I,
 )
+# Handlers whose action is social: the caller blocks, follows or reports someone else's
+# object, which is the point, not a change of that object.
+_SOCIAL_ACTIONS = frozenset(
+    {
+        "block",
+        "unblock",
+        "mute",
+        "unmute",
+        "follow",
+        "unfollow",
+        "report",
+        "flag",
+        "friend",
+        "unfriend",
+        "befriend",
+        "ignore",
+        "unignore",
+        "favourite",
+        "favorite",
+        "unfavourite",
+        "unfavorite",
+        "bookmark",
+        "unbookmark",
+        "star",
+        "unstar",
+        "like",
+        "unlike",
+        "vote",
+        "upvote",
+        "downvote",
+        "react",
+        "boost",
+        "endorse",
+    }
+)
+_EDIT_WORDS = frozenset(
+    {"edit", "update", "change", "modify", "delete", "remove", "rename", "set", "patch"}
+)
+# Paging arguments of a lookup: they pick a page of results, not an object.
+_PAGING = frozenset({"page", "per_page", "page_size", "page_number"})
+_PAGINATE = frozenset({"paginate", "get_page", "page", "paginate_by"})
+# Methods of an object that read or convert it (`user.to_outbox(**request.GET)`).
+_READ_PREFIX = re.compile(r"^(to_|as_|get_|serialize|render|format|find_|list_|count_|is_|has_)")
+# Models looked up by a slug that is a capability (a share link's random slug).
+_SHARE_WORDS = frozenset({"share", "shared", "sharelink", "invite", "invitation"})
 _CHECK_ATTR = re.compile(
     r"user|owner|author|creator|created_by|account|member|tenant|org|public|private|shared|"
     r"visib|token|secret|access|permission|team|group|customer|patient",
@@ -284,10 +341,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         tenant...; found in any scanned file), and user models themselves for changes.
         Reads are flagged for models private by nature (orders, invoices, notes,
         messages, documents...) and, behind a login, for models not public by nature
-        (posts, products, comments are meant to be read by others). Not flagged: lookups
-        by a secret the caller holds (a reset or share token, a signed id), bumping a
-        counter or a social action on someone else's object (votes, likes,
-        favourites), and login/signup/password-reset handlers.
+        (posts, products, comments, series are meant to be read by others). Not flagged:
+        lookups by a secret the caller holds (a reset or share token, a signed id, a share
+        link's slug), bumping a counter or a social action on someone else's object
+        (votes, likes, favourites, blocking, following, reporting), saving a new child
+        under it (`form.save(user, topic)`), a page number, a model's own check
+        (`raise_not_deletable(request.user)`) or a form's `save(request)` on the loaded
+        instance, permission objects in a view's decorators (`allows.requires(CanEdit)`),
+        and login/signup/password-reset/reactivation handlers.
     Why it matters:
         Insecure direct object reference (OWASP API1, broken object-level authorization)
         is the most common serious flaw in APIs: a logged-in user changes `/orders/41` to
@@ -328,7 +389,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 # -- models ----------------------------------------------------------------------------------
 def _model_facts(ctx: FileContext) -> None:
     """Models whose rows belong to a user, and user models themselves (Django's own `User`
-    is imported rather than defined)."""
+    is imported rather than defined). A test project's models are not the app's."""
+    if test_scaffolding(ctx.path):
+        return
     for local, qualified in ctx.aliases.items():
         if qualified == "django.contrib.auth.models.User":
             ctx.facts.add(MODEL_FACT + local)
@@ -404,9 +467,14 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
         ld.names = _aliases(body, ld.var, identity)
     if not loads or _authorised(body, identity, {ld.var for ld in loads if ld.var}):
         return
+    if passes_request_to_save(body):
+        return  # form.save(request) on the loaded instance: the project's save checks
     authenticated = bool(web.authenticated(h))
+    social = _social_action(h)
     for ld in loads:
         change = _changed(body, ld, flow)
+        if change == "changed" and social and not social & tokens(ld.model):
+            change = ""  # blocking a user, reporting a post: acting on it is the point
         if change:
             condition = MODEL_FACT + ld.model
             verb = change
@@ -423,6 +491,16 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
             "comparison or permission check)",
             condition,
         )
+
+
+def _social_action(h: Handler) -> set[str]:
+    """The social verbs of a handler's name (`Block.post`, `report_post`, `follow_user`),
+    unless it also says it edits (`update_report`)."""
+    names = [h.name, h.path]
+    if h.cls is not None:
+        names.append(h.cls.name)
+    words = tokens(*names)
+    return set() if words & _EDIT_WORDS else words & _SOCIAL_ACTIONS
 
 
 def _aliases(body: list[ast.AST], var: str | None, identity: set[str]) -> set[str]:
@@ -565,7 +643,7 @@ def _load(
         return None  # current_user.notes.filter_by(...), request.user.orders
     if any(_refers(a, identity) for a in scan):
         return None  # filter_by(id=..., user_id=current_user.id)
-    scan = [a for a in scan if _names_object(a, chain, inner)]
+    scan = [a for a in scan if _names_object(a, chain, inner, model)]
     for a in scan:
         for operand in _operands(a):
             if flow.tainted(operand, call.lineno):
@@ -575,16 +653,22 @@ def _load(
     return None
 
 
-def _names_object(arg: ast.expr, chain: list[ast.Call], inner: ast.Call) -> bool:
+def _names_object(arg: ast.expr, chain: list[ast.Call], inner: ast.Call, model: str) -> bool:
     """Does this lookup argument pick an object (an id, a pk, `Model.id == x`), rather than
-    search text (`Model.title.ilike(q)`, `title__icontains=q`) or limit a page?"""
+    search text (`Model.title.ilike(q)`, `title__icontains=q`), pick a page, or present a
+    capability (a token; the slug of a share link)?"""
     for call in chain:
         for kw in call.keywords:
             if kw.value is arg:
                 name = kw.arg or ""
                 if _CAPABILITY_KEY.search(name):
                     return False
-                return not _SEARCH_LOOKUP.search(name) and name not in {"limit", "offset"}
+                if name == "slug" and tokens(model) & _SHARE_WORDS:
+                    return False  # ShareLink.objects.filter(slug=slug): a random secret
+                method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+                if name in {"limit", "offset"} or (name in _PAGING and method in _PAGINATE):
+                    return False
+                return not _SEARCH_LOOKUP.search(name)
     if (  # Share.token == token
         isinstance(arg, ast.Compare)
         and isinstance(arg.left, ast.Attribute)
@@ -718,19 +802,32 @@ def _changed(body: list[ast.AST], ld: _Load, flow: Flow) -> str:
                     return "deleted" if "delete" in func.attr else "changed"
                 # user.from_dict(payload), item.sqlmodel_update(body.model_dump())
                 passed_data = [*node.args, *(k.value for k in node.keywords)]
-                if func.attr not in _READ_METHODS and any(
-                    flow.tainted(a, node.lineno) for a in passed_data
-                ):
+                reads = func.attr in _READ_METHODS or _READ_PREFIX.match(func.attr)
+                if not reads and any(flow.tainted(a, node.lineno) for a in passed_data):
                     return "changed"
             short = last(dotted(func))
             passed = [*node.args, *(k.value for k in node.keywords)]
             if any(_root(a) in names for a in passed) and short and _CHANGE_CALLS.search(short):
+                if _child_of(node, names):
+                    continue  # form.save(user, forum): a new topic in the forum
                 return "deleted" if "delete" in short.lower() else "changed"
             if short.endswith(("Form", "Serializer")) and any(_bound_form(node, n) for n in names):
                 return "changed"
             if short == "setattr" and node.args and _root(node.args[0]) in names:
                 return "changed"
     return ""
+
+
+def _child_of(call: ast.Call, names: set[str]) -> bool:
+    """`form.save(current_user, topic)`: a form or serializer that is not bound to the
+    object saves something new, with the object as its parent."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr != "save":
+        return False
+    receiver = last(dotted(func.value)).lower()
+    if "form" not in receiver and "serializer" not in receiver:
+        return False
+    return not any(k.arg == "instance" and _root(k.value) in names for k in call.keywords)
 
 
 def _bound_form(call: ast.Call, var: str) -> bool:

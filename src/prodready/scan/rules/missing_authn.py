@@ -17,6 +17,10 @@ from prodready.scan.rules._web import (
     dotted,
     identity_endpoint,
     last,
+    passes_request_to_save,
+    read_only_post,
+    test_scaffolding,
+    tokens,
     web_file,
 )
 
@@ -24,6 +28,7 @@ AUTH_FACT = "authenticates-routes"
 DRF_OPEN_FACT = "drf-default-allow-any"
 OPEN_ROUTER_FACT = "fastapi-open-router:"
 
+_ADMIN_AREAS = frozenset({"admin", "backoffice", "staff", "moderation"})
 _AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
 _AUTH_PACKAGES = frozenset({"auth", "login", "security", "jwt", "oauth", "token", "tokens"})
 _TOKEN_APPS = frozenset(
@@ -59,11 +64,18 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         user (`current_user`, `g.user`, `request.user`) is not flagged either. "Other
         routes" means explicit authentication somewhere in the scanned code; apps with
         none are not flagged. Also not flagged: endpoints that establish identity (login,
-        signup, token, password reset, OAuth callbacks, handlers that hash a new password
-        or create a user) or are public by design (contact forms, newsletter, health
-        checks, language switch, names saying public/guest), webhooks that verify a
-        signature, routers included only in development, and views whose base class
-        lives in another file (it may authenticate).
+        signup, token or API-key issuing, password reset, OAuth callbacks, handlers that
+        hash or check a password, read one from the request, or create a user) or are
+        public by design (contact forms, invite requests, newsletter, health checks,
+        language switch, names saying public/guest), webhooks that verify a signature,
+        routers included only in development, views whose base class lives in another file
+        or package (it may authenticate; a `CreateView` counts as Django's only when it is
+        imported from Django), POSTs that only read (a search, query or lookup whose body
+        writes nothing), a form editing an existing object whose own `save(request)` gets
+        the caller, and Django views of an admin package none of whose views authenticates
+        (the admin URLconf guards them where it is mounted). Django error views
+        (`handler403(request, exception)`), helpers in `utils`/`helpers` modules and test
+        projects kept inside a package (`testapp/`, `test/settings.py`) are not routes.
     Why it matters:
         When most of an application sits behind a login, an endpoint that forgot its
         decorator is the one an attacker looks for: anyone on the internet can create,
@@ -87,19 +99,22 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     _include_facts(ctx, web)
     if web.global_guard:  # the app checks every request itself
         return
+    mounted = _admin_module(ctx, web)
     open_handlers: list[Handler] = []
     for h in web.handlers:
         found, explicit = web.evidence(h)
         if found:
             if explicit and not identity_endpoint(web, h):
                 ctx.facts.add(AUTH_FACT)
-        else:
+        elif mounted and h.framework == "django":
+            continue  # guarded where the admin URLs are mounted
+        elif h.function is None or not passes_request_to_save(web.body(h.function)):
             open_handlers.append(h)
     for h in open_handlers:
         destructive = "" if h.state_changing else _destructive_call(web, h)
         if not h.state_changing and not destructive:
             continue
-        if identity_endpoint(web, h):
+        if identity_endpoint(web, h) or (not destructive and read_only_post(web, h)):
             continue
         condition = AUTH_FACT
         why = "other routes in this application require authentication"
@@ -110,6 +125,17 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             condition = OPEN_ROUTER_FACT + h.router_key
             why = f"its router `{h.router_key}` is included without authentication"
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _admin_module(ctx: FileContext, web: WebFile) -> bool:
+    """A Django views module in an admin area (`wagtail/admin/views/chooser.py`) none of
+    whose views authenticates on its own: Django guards such a module where its URLs are
+    mounted (`decorate_urlpatterns(urlpatterns, require_admin_access)`, a staff check
+    around the `include`), not view by view. One view with its own check means the module
+    is not guarded as a whole, and its unguarded views are reported."""
+    if not tokens(ctx.path) & _ADMIN_AREAS:
+        return False
+    return not any(web.evidence(h)[1] for h in web.handlers)
 
 
 def _message(h: Handler, destructive: str, why: str) -> str:
@@ -159,8 +185,8 @@ def _destructive_call(web: WebFile, h: Handler) -> str:
 def _settings_facts(ctx: FileContext) -> None:
     """A Django settings module whose DRF default lets anyone in, in a project that has
     token or session authentication configured."""
-    if "REST_FRAMEWORK" not in ctx.source:
-        return
+    if "REST_FRAMEWORK" not in ctx.source or test_scaffolding(ctx.path):
+        return  # the settings of a test project say nothing about the app
     framework: ast.Dict | None = None
     installed: list[str] = []
     for stmt in ctx.tree.body:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, FunctionNode, keyword
 from prodready.scan.registry import Hit, rule
-from prodready.scan.rules._web import Flow, const_str, dotted, last, web_file
+from prodready.scan.rules._web import Flow, WebFile, const_str, dotted, last, web_file
 
 # sink -> (kind, positions of the dangerous arguments, keyword names)
 _SINKS: dict[str, tuple[str, tuple[int, ...], tuple[str, ...]]] = {
@@ -123,9 +123,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Follows request data (`request.args/form/json/get_json()/files/values/data/
         cookies/headers`, Django `request.GET/POST/FILES/body`, DRF `request.data`/
         `query_params`, Flask route variables, FastAPI path and query parameters, Django
-        URL kwargs, `self.kwargs`) through a function in source order, across
-        assignments, f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`
-        and base64 decoding, to a dangerous sink in the same function: file paths
+        URL kwargs, `self.kwargs`, `self.path`/`self.headers` of a standard-library
+        `BaseHTTPRequestHandler`) through a function in source order, across
+        assignments, f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`,
+        `parse_qs`/`urlparse`, loose `re.findall` captures and base64 decoding, to a
+        dangerous sink in the same function: file paths
         (`open`, `send_file`, `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and
         writes, saving an upload under its client-supplied name), shell commands
         (`os.system`, `os.popen`, `subprocess` with `shell=True`, `sh -c`, or a
@@ -138,9 +140,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID, Enum, a Pydantic
         model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form or schema
         (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
-        `url_has_allowed_host_and_scheme` or a fixed path/origin prefix for redirects. An
-        existence check (`os.path.isfile`) or an extension check is not validation. Data
-        passed through your own helper functions is not followed.
+        `url_has_allowed_host_and_scheme` (positional or `url=`) or a fixed path/origin
+        prefix for redirects, also through a variable. The extension of a name
+        (`name.split(".")[-1]`) after a fixed stem cannot leave the directory. An
+        existence check (`os.path.isfile`) or an extension check is not validation, nor is
+        asking whether a key is present (`"id" in params`). Data passed through your own
+        helper functions is not followed.
     Why it matters:
         These sinks turn a string into an action: reading `/etc/passwd` or the app's
         secrets, running a command, executing code, or sending users to a phishing page
@@ -174,7 +179,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if fn is None:
             continue
         handler = web.handler_for(fn)
-        if handler is None and not _mentions_request(ctx, fn):
+        if handler is None and not _mentions_request(ctx, fn) and fn not in web.http_server_methods:
             continue  # no route parameters and no request object: nothing to follow
         flow = web.flow(fn, handler, validated=True)
         if kind == "upload":  # the upload object and its target path both from the request
@@ -182,7 +187,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 continue
             kind, exprs = "path", exprs[1:]
         for expr in exprs:
-            if kind == "redirect" and not _host_controlled(flow, expr, call.lineno):
+            if kind == "redirect" and not _host_controlled(flow, expr, call.lineno, web, fn):
                 continue
             if flow.tainted(expr, call.lineno):
                 source = flow.first_tainted_name(expr, call.lineno)
@@ -256,9 +261,17 @@ def _enclosing(functions: list[FunctionNode], call: ast.Call) -> FunctionNode | 
     return best
 
 
-def _host_controlled(flow: Flow, expr: ast.expr, line: int) -> bool:
+def _host_controlled(
+    flow: Flow, expr: ast.expr, line: int, web: WebFile, fn: FunctionNode, depth: int = 0
+) -> bool:
     """Can the request choose the host of this URL? Not when a constant path or origin
-    comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`."""
+    comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`, also through a
+    variable (`target = f"{obj.local_path}?{query}"`; `redirect(target)`)."""
+    if isinstance(expr, ast.Name) and depth < 3:
+        values = _assigned(web, fn, expr.id, line)
+        tainted = [(v, ln) for v, ln in values if flow.tainted(v, ln)]
+        if values:  # the host is the request's if some tainted value chooses it
+            return any(_host_controlled(flow, v, ln, web, fn, depth + 1) for v, ln in tainted)
     if isinstance(expr, ast.JoinedStr) and expr.values:
         head = expr.values[0]
         if isinstance(head, ast.Constant):
@@ -268,7 +281,7 @@ def _host_controlled(flow: Flow, expr: ast.expr, line: int) -> bool:
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
         left = expr.left
         if isinstance(left, ast.Constant | ast.JoinedStr | ast.BinOp):
-            return _host_controlled(flow, left, line)
+            return _host_controlled(flow, left, line, web, fn, depth)
         return flow.tainted(left, line)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
         text = const_str(expr.left)
@@ -281,6 +294,20 @@ def _host_controlled(flow: Flow, expr: ast.expr, line: int) -> bool:
     ):
         return not _fixes_host(str(expr.func.value.value))
     return not isinstance(expr, ast.Constant)
+
+
+def _assigned(web: WebFile, fn: FunctionNode, name: str, line: int) -> list[tuple[ast.expr, int]]:
+    """The values assigned to a plain name in `fn` before `line`, with their lines."""
+    found: list[tuple[ast.expr, int]] = []
+    for node in web.body(fn):
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or node.lineno >= line:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if node.value is not None and any(
+            isinstance(t, ast.Name) and t.id == name for t in targets
+        ):
+            found.append((node.value, node.lineno))
+    return found
 
 
 def _fixes_host(prefix: str) -> bool:

@@ -26,10 +26,12 @@ Modules, by job:
 - `auth_signals`: names and expressions that mean authentication, a role, the current user.
 - `auth_evidence`: where a handler shows it authenticates (decorators, dependencies, body).
 - `identity_endpoints`: endpoints public by design (login, signup, signed webhooks).
+- `effects`: whether a POST handler only reads (a search or lookup form).
 - `request_data`: where request data comes from; `flow`: where it goes within a function.
 - `syntax`: small AST helpers.
 """
 
+from prodready.scan.rules._web.auth_evidence import passes_request_to_save
 from prodready.scan.rules._web.auth_signals import (
     AUTH_NAME,
     NON_OBJECT_PERMISSIONS,
@@ -37,11 +39,12 @@ from prodready.scan.rules._web.auth_signals import (
     is_identity,
 )
 from prodready.scan.rules._web.class_views import DETAIL_READS, DETAIL_WRITES
+from prodready.scan.rules._web.effects import read_only_post
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import Handler, ViewClass
 from prodready.scan.rules._web.identity_endpoints import identity_endpoint
 from prodready.scan.rules._web.syntax import class_names, const_int, const_str, dotted, last, tokens
-from prodready.scan.rules._web.web_file import WebFile, web_file
+from prodready.scan.rules._web.web_file import WebFile, test_scaffolding, web_file
 
 __all__ = [
     "AUTH_NAME",
@@ -60,6 +63,9 @@ __all__ = [
     "identity_endpoint",
     "is_identity",
     "last",
+    "passes_request_to_save",
+    "read_only_post",
+    "test_scaffolding",
     "tokens",
     "web_file",
 ]

@@ -24,6 +24,7 @@ from prodready.scan.rules._web.auth_signals import (
     is_identity,
     is_role_check,
     is_session_identity,
+    names_permission,
     verifies_signature,
 )
 from prodready.scan.rules._web.routes import route_decorator
@@ -82,10 +83,10 @@ def auth_decorator(ctx: FileContext, dec: ast.expr) -> str:
         return ""
     if AUTH_NAME.search(short):
         return f"@{short}"
-    if (  # @auth.required
+    if (  # @auth.required, @permission_checker.require_any("add")
         isinstance(target, ast.Attribute)
         and AUTH_NAME.search(dotted(target.value))
-        and short in {"required", "protect", "check"}
+        and re.match(r"(required?|protect|check)(_|s?$)", short)
     ):
         return f"@{dotted(target)}"
     return ""
@@ -111,12 +112,23 @@ def apply_decorator_auth(ctx: FileContext, decorators: list[ast.expr], h: Handle
             h.auth = h.auth or found
             h.open_explicit = False
             h.drf_default = False
-            if is_role_check(found):
+            if is_role_check(found) or _requires_permission(dec):
                 h.authz = True
         if isinstance(dec, ast.Call) and short != "permission_classes":
             dep = auth_dependencies(ctx, dec)
             if dep:
                 h.auth = h.auth or dep
+
+
+def _requires_permission(dec: ast.expr) -> bool:
+    """`@allows.requires(CanEditPost, IsAtleastModerator)`: permission objects as arguments."""
+    if not isinstance(dec, ast.Call):
+        return False
+    for arg in dec.args:
+        for node in ast.walk(arg):
+            if isinstance(node, ast.Name | ast.Attribute) and names_permission(last(dotted(node))):
+                return True
+    return False
 
 
 def auth_dependencies(ctx: FileContext, call: ast.Call | None) -> str:
@@ -188,6 +200,31 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             break
         weak = weak or found
     return (strong, True) if strong else (weak, False)
+
+
+def passes_request_to_save(body: list[ast.AST]) -> bool:
+    """`SeriesForm(request.POST, instance=series).save(request)`: a project's own save
+    (Django's takes no request) that edits an existing object with the request checks the
+    editor itself, in another file. A form that creates (no `instance=`) is not evidence:
+    its save may only record who created it."""
+    editing: set[str] = set()
+    for node in body:
+        if (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and isinstance(node.value, ast.Call)
+            and any(k.arg == "instance" for k in node.value.keywords)
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            editing.update(t.id for t in targets if isinstance(t, ast.Name))
+    for node in body:
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr != "save" or dotted(node.func.value) not in editing:
+            continue
+        passed = [*node.args, *(k.value for k in node.keywords)]
+        if any(dotted(a) in {"request", "req", "self.request"} for a in passed):
+            return True
+    return False
 
 
 def _is_denial(node: ast.AST) -> bool:

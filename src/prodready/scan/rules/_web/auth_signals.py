@@ -78,6 +78,11 @@ _SESSION_USER_KEY = re.compile(r"user|uid|account|member|customer|login|auth|log
 OPEN_PERMISSIONS = frozenset({"AllowAny"})
 NON_OBJECT_PERMISSIONS = frozenset({"AllowAny", "IsAuthenticated", "IsAuthenticatedOrReadOnly"})
 
+# Permission objects named for what they allow: `CanEditPost`, `IsAtleastModerator`.
+_PERMISSION_OBJECT = re.compile(
+    r"^(Can|Has|May|Allow)[A-Z]|^Is(?!Authenticated|Anonymous|Active|Logged|Signed)[A-Z]"
+)
+
 # `*_required` decorators that only ask for a logged-in user, not a role.
 _AUTHN_DECORATOR = re.compile(
     r"^@?(\w+\.)*(login|fresh_login|jwt|auth|token|api_?key|session|user|basic_auth|oauth|"
@@ -92,6 +97,12 @@ def is_role_check(name: str) -> bool:
         return True
     short = name.split("(")[0]
     return short.endswith("_required") and not _AUTHN_DECORATOR.match(short)
+
+
+def names_permission(name: str) -> bool:
+    """`CanEditPost`, `IsAtleastModerator`, `HasRole`: a permission object's name (as in
+    `allows.requires(CanEditPost)`), more than "logged in"."""
+    return bool(_PERMISSION_OBJECT.match(name))
 
 
 def verifies_signature(ctx: FileContext, call: ast.Call) -> bool:
@@ -137,7 +148,8 @@ def is_identity(node: ast.expr) -> bool:
 
 
 def is_session_identity(node: ast.Subscript | ast.Call) -> bool:
-    """`session["user_id"]` / `session.get("user_id")` (Flask's signed session)."""
+    """`session["user_id"]` / `session.get("user_id")` (Flask's signed session), also a
+    session the app keeps on `g` (`g.session["username"]`)."""
     if isinstance(node, ast.Subscript):
         owner, key = node.value, node.slice
     else:
@@ -147,6 +159,8 @@ def is_session_identity(node: ast.Subscript | ast.Call) -> bool:
     if dotted(owner) not in {
         "session",
         "flask.session",
+        "g.session",
+        "flask.g.session",
         "request.session",
         "self.request.session",
     }:

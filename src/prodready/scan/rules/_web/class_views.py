@@ -5,6 +5,10 @@ A view's behaviour is spread over its bases: a `CreateView` handles POST without
 method, `LoginRequiredMixin` authenticates, a DRF `permission_classes` attribute decides
 who may call it. The bases are followed through the classes of the same file; a base from
 another file is noted as unknown, because it may add authentication the analysis cannot see.
+Framework bases are recognised through the file's imports: a `CreateView` or `ModelViewSet`
+imported from another package (a CMS's own generic views, a project's fork of DRF) is such
+an unknown base, whatever its name. So is every decorator of the class: a
+`permission_required` below a `login_required` still restricts the view to a permission.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from prodready.scan.rules._web.auth_signals import (
     NON_OBJECT_PERMISSIONS,
     NOT_AUTH_DECORATORS,
     OPEN_PERMISSIONS,
+    is_role_check,
+    names_permission,
 )
 from prodready.scan.rules._web.handler import (
     STATE_CHANGING,
@@ -124,6 +130,20 @@ _DJANGO_BASES = frozenset(
 )
 _FLASK_CLASS_BASES = frozenset({"MethodView", "Resource"})
 _VIEW_BASES = _DRF_BASES | _DJANGO_BASES | _FLASK_CLASS_BASES
+# Where those bases must come from: a `CreateView` or `ModelViewSet` of another package
+# (Wagtail's admin views, a project's own DRF fork) is an unknown base, not Django's.
+_FRAMEWORK_MODULES = (
+    "django.",
+    "rest_framework.",
+    "rest_framework_",
+    "adrf.",
+    "flask.",
+    "flask_restful.",
+    "flask_restx.",
+    "flask_restplus.",
+    "flask_smorest.",
+    "quart.",
+)
 _NEUTRAL_BASES = frozenset(
     {
         "object",
@@ -199,11 +219,12 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 methods.setdefault(stmt.name, stmt)
         for dec in c.decorator_list:  # @method_decorator(login_required, name="dispatch")
-            for node in ast.walk(dec):
+            for node in ast.walk(dec):  # every one counts: login_required above a permission
                 if isinstance(node, ast.Name | ast.Attribute):
                     name = last(dotted(node))
                     if AUTH_NAME.search(name) and name not in NOT_AUTH_DECORATORS:
                         auth = auth or f"@{name}"
+                        authz_found = authz_found or is_role_check(name)
         for base in c.bases:
             name = last(web.ctx.qualname(base))
             if not name:
@@ -211,7 +232,7 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
             if name in local and name not in seen and local[name] is not c:
                 seen.add(name)
                 visit(local[name])
-            elif name in _VIEW_BASES:
+            elif name in _VIEW_BASES and framework_base(web.ctx, base):
                 bases.add(name)
             elif name in _AUTH_BASES or AUTH_NAME.search(name):
                 auth = auth or name
@@ -231,12 +252,21 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
         view.auth = view.auth or "dispatch() check"
     for key in ("decorators", "method_decorators"):  # Flask MethodView / flask-restful
         value = attrs.get(key)
-        if value is not None:
-            for node in ast.walk(value):
-                name = last(dotted(node)) if isinstance(node, ast.Name | ast.Attribute) else ""
-                if name and AUTH_NAME.search(name):
-                    view.auth = view.auth or name
-                    view.authz = view.authz or bool(AUTHZ_NAME.search(name))
+        if value is None:
+            continue
+        entries = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+        for entry in entries:  # login_required, allows.requires(CanEditPost, ...)
+            used = [
+                last(dotted(node))
+                for node in ast.walk(entry)
+                if isinstance(node, ast.Name | ast.Attribute)
+            ]
+            found = next((n for n in used if n and AUTH_NAME.search(n)), "")
+            if found:
+                view.auth = view.auth or found
+                view.authz = view.authz or any(
+                    AUTHZ_NAME.search(n) or names_permission(n) for n in used if n
+                )
     if framework == "drf":
         perms = attrs.get("permission_classes")
         if "get_permissions" in methods:
@@ -254,6 +284,29 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
         elif not view.auth and not unknown:
             view.drf_default = True
     return view
+
+
+def framework_base(ctx: FileContext, base: ast.expr) -> bool:
+    """Is this base class Django's, DRF's or Flask's (through the file's imports)? A name
+    the file does not import counts only under a star import from one of them."""
+    name = dotted(base)
+    if not name:
+        return False
+    head = name.split(".")[0]
+    if head in ctx.aliases:
+        return ctx.qualname(base).startswith(_FRAMEWORK_MODULES)
+    return star_imports_framework(ctx)
+
+
+def star_imports_framework(ctx: FileContext) -> bool:
+    """`from rest_framework.generics import *`."""
+    return any(
+        isinstance(stmt, ast.ImportFrom)
+        and not stmt.level
+        and (stmt.module or "").startswith(_FRAMEWORK_MODULES)
+        and any(a.name == "*" for a in stmt.names)
+        for stmt in ctx.tree.body
+    )
 
 
 def _may_be_view(local_classes: dict[str, ast.ClassDef], cls: ast.ClassDef, seen: set[str]) -> bool:

@@ -84,8 +84,21 @@ _PROPAGATORS = frozenset(
         "list",
         "tuple",
         "getattr",
+        "urllib.parse.parse_qs",
+        "urllib.parse.parse_qsl",
+        "urllib.parse.urlparse",
+        "urllib.parse.urlsplit",
+        "cgi.parse_qs",
+        "re.split",
     }
 )
+# Regular expressions that pull pieces out of request data: they pass it on when what they
+# capture is loose (`([^&]+)`, `(.*)`), and clean it when it is tight (`(\d+)`, `(\w+)`).
+_EXTRACTORS = frozenset({"re.findall", "re.finditer"})
+_LOOSE_PATTERN = re.compile(r"\[\^|\.[*+?{]|\\S")
+# `self.path` and `self.headers` of the standard library's `BaseHTTPRequestHandler`.
+_HTTP_SERVER_SOURCES = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"})
+
 # Methods on request data that return something else than the data.
 _NON_DATA_METHODS = frozenset(
     {
@@ -170,6 +183,8 @@ class Flow:
         for p in positional(fn):  # `r: Request` / `req: HttpRequest`
             if p.annotation is not None and last(dotted(p.annotation)) in REQUEST_TYPES:
                 self.roots.add(p.arg)
+        self.http_server = fn in web.http_server_methods
+        self.extensions: set[str] = set()  # names bound to `name.split(".")[-1]`
         self.events: dict[str, list[tuple[int, bool]]] = {}
         if handler is not None:
             for param in handler.params.values():
@@ -198,7 +213,7 @@ class Flow:
             elif self.validated and isinstance(node, ast.Call):
                 short = last(dotted(node.func))
                 if _VALIDATING_CALL.search(short) and short not in _NOT_VALIDATING:
-                    for arg in node.args:
+                    for arg in [*node.args, *(k.value for k in node.keywords)]:
                         if isinstance(arg, ast.Name):
                             self.events.setdefault(arg.id, []).append((node.lineno, False))
         for name in self.events:
@@ -221,6 +236,8 @@ class Flow:
                 continue
             if value is None:
                 continue
+            if _extension(value):
+                self.extensions.update(n for t in targets for n in _target_names(t))
             tainted = self.tainted(value, line)
             if isinstance(node, ast.AugAssign):
                 tainted = tainted or self.tainted(node.target, line)
@@ -250,7 +267,15 @@ class Flow:
             owner in self.roots or owner in {"self.request", "flask.request"}
         ):
             return True
+        if owner == "self" and self.http_server:
+            return node.attr in _HTTP_SERVER_SOURCES
         return owner == "self" and node.attr == "kwargs"
+
+    def _is_extension(self, node: ast.expr) -> bool:
+        """The text after the last dot of a name (`upload.name.split(".")[-1]`), or a name
+        bound to it: it holds no dot, so after a fixed stem (`f"{uuid4()}.{ext}"`) it cannot
+        climb out of a directory or start an absolute path."""
+        return (isinstance(node, ast.Name) and node.id in self.extensions) or _extension(node)
 
     def tainted(self, node: ast.expr | None, line: int) -> bool:
         if node is None:
@@ -268,12 +293,15 @@ class Flow:
         if isinstance(node, ast.Call):
             return self._call_tainted(node, line)
         if isinstance(node, ast.BinOp):
+            if self.validated and isinstance(node.op, ast.Add) and self._is_extension(node.right):
+                return self.tainted(node.left, line)  # name + "." + ext: ext holds no dot
             return self.tainted(node.left, line) or self.tainted(node.right, line)
         if isinstance(node, ast.JoinedStr):
             return any(
                 self.tainted(v.value, line)
-                for v in node.values
+                for i, v in enumerate(node.values)
                 if isinstance(v, ast.FormattedValue)
+                and not (i and self.validated and self._is_extension(v.value))
             )
         if isinstance(node, ast.IfExp):
             return self.tainted(node.body, line) or self.tainted(node.orelse, line)
@@ -298,6 +326,8 @@ class Flow:
         if self.validated:
             if name in _SANITIZERS or short in _SANITIZERS:
                 return False
+            if name in _EXTRACTORS:  # re.findall(r"id=([^&]+)", query)
+                return _loose(call) and self._any_arg(call, line)
             if short == "get" and keyword(call, "type") is not None:
                 return False  # request.args.get("n", type=int)
         if isinstance(func, ast.Attribute):
@@ -345,6 +375,42 @@ class Flow:
         return self.is_source(inner)
 
 
+def _extension(node: ast.expr) -> bool:
+    """`x.split(".")[-1]`, `x.rsplit(".", 1)[-1]`, `x.rpartition(".")[2]`, also lower-cased."""
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"lower", "upper", "strip", "casefold"}
+    ):
+        node = node.func.value
+    if not isinstance(node, ast.Subscript) or not isinstance(node.value, ast.Call):
+        return False
+    call, index = node.value, node.slice
+    if not isinstance(call.func, ast.Attribute) or not call.args:
+        return False
+    if not (isinstance(call.args[0], ast.Constant) and call.args[0].value == "."):
+        return False
+    last_item = (
+        isinstance(index, ast.UnaryOp)
+        and isinstance(index.op, ast.USub)
+        and isinstance(index.operand, ast.Constant)
+        and index.operand.value == 1
+    )
+    if call.func.attr in {"split", "rsplit"}:
+        return last_item
+    third = isinstance(index, ast.Constant) and index.value == 2
+    return call.func.attr == "rpartition" and (last_item or third)
+
+
+def _loose(call: ast.Call) -> bool:
+    """Does the pattern of a `re` call capture loosely (`[^&]+`, `.*`, `\\S+`)?"""
+    pattern = call.args[0] if call.args else None
+    while isinstance(pattern, ast.BinOp):  # r"...%s=([^&]+)" % name
+        pattern = pattern.left
+    text = pattern.value if isinstance(pattern, ast.Constant) else None
+    return isinstance(text, str) and bool(_LOOSE_PATTERN.search(text))
+
+
 def _short(text: str) -> str:
     """Shorten source text for a message."""
     return text if len(text) <= 60 else text[:57] + "..."
@@ -360,6 +426,8 @@ def _validated_names(test: ast.expr) -> set[str]:
             operands = [node.left, *node.comparators]
             if any(_emptyish(o) for o in operands):
                 continue
+            if all(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
+                operands = [node.left]  # `name in ALLOWED` checks name; `"id" in params` nothing
             for o in operands:
                 if isinstance(o, ast.Name):
                     names.add(o.id)
@@ -377,9 +445,10 @@ def _validated_names(test: ast.expr) -> set[str]:
 
 
 def _call_names(call: ast.Call) -> set[str]:
-    """Plain names a call checks: its arguments and the receiver of a method."""
+    """Plain names a call checks: its arguments (keyword ones too, as in
+    `url_has_allowed_host_and_scheme(url=target, ...)`) and the receiver of a method."""
     found: set[str] = set()
-    parts: list[ast.expr] = [*call.args]
+    parts: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute):
         parts.append(call.func.value)
     for part in parts:

@@ -2,8 +2,9 @@
 health checks, webhooks that verify their sender's signature.
 
 Such an endpoint must accept anonymous callers, so the authentication rules leave it
-alone; recognising it by the words of its name and path is what keeps them quiet on every
-login view.
+alone; recognising it by the words of its name and path, and by what its body does with
+credentials (hashing or checking a password, reading one from the request, logging a user
+in), is what keeps them quiet on every login view.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from prodready.scan.rules._web.syntax import const_str, dotted, last, tokens
 
 if TYPE_CHECKING:
+    from prodready.scan.rules._web.flow import Flow
     from prodready.scan.rules._web.handler import Handler
     from prodready.scan.rules._web.web_file import WebFile
 
@@ -87,15 +89,50 @@ _IDENTITY_WORDS = frozenset(
         "estimate",
         "quote",
         "lookup",
+        "apikey",
+        "apikeys",
+        "keygen",
+        "inviterequest",
+        "invitationrequest",
+        "requestinvite",
+        "requestinvitation",
+        "accessrequest",
+        "requestaccess",
+        "waitlist",
+        "waitinglist",
     }
 )
 _CREDENTIAL_CALL = re.compile(
     r"^(set_password|make_password|hash_password|generate_password_hash|get_password_hash|"
-    r"create_user|create_superuser|register_user)$"
+    r"create_user|create_superuser|register_user|check_password|verify_password|"
+    r"check_password_hash|login_user|auth_login)$"
 )
+# Request fields that carry a password: the endpoint takes credentials (login, API key).
+_PASSWORD_FIELDS = frozenset({"password", "passwd", "pass", "pwd"})
 _WEBHOOK_WORDS = frozenset({"webhook", "webhooks", "hook", "hooks", "ipn"})
 _SIGNATURE = re.compile(r"verify|signature|construct_event|compare_digest|hmac", re.I)
 _USER_CONSTRUCTORS = frozenset({"User", "CustomUser", "AppUser", "Account", "Member"})
+
+
+def _credentials(node: ast.AST, flow: Flow) -> bool:
+    """Registration or login in a handler body: it hashes or checks a password, makes a
+    user, logs one in, or reads a password from the request (`data["password"]`)."""
+    if isinstance(node, ast.Call):
+        name = dotted(node.func)
+        if _CREDENTIAL_CALL.search(last(name)) or name in _USER_CONSTRUCTORS:
+            return True
+        if name == "login" or name.endswith("auth.login"):  # django.contrib.auth.login
+            return len(node.args) >= 2
+        if last(name) != "get" or not node.args or not isinstance(node.func, ast.Attribute):
+            return False
+        key, container = const_str(node.args[0]), node.func.value
+    elif isinstance(node, ast.Subscript):
+        key, container = const_str(node.slice), node.value
+    else:
+        return False
+    if key is None or key.lower() not in _PASSWORD_FIELDS:
+        return False
+    return flow.is_source(container) or flow.tainted(container, node.lineno)
 
 
 def identity_endpoint(web: WebFile, h: Handler) -> bool:
@@ -107,12 +144,10 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
     if words & _IDENTITY_WORDS:
         return True
     fn = h.function
-    if fn is not None and any(  # registration: it hashes a password or makes a user
-        isinstance(n, ast.Call)
-        and (_CREDENTIAL_CALL.search(last(dotted(n.func))) or dotted(n.func) in _USER_CONSTRUCTORS)
-        for n in web.body(fn)
-    ):
-        return True
+    if fn is not None:
+        flow = web.flow(fn, h, validated=False)
+        if any(_credentials(n, flow) for n in web.body(fn)):
+            return True
     if h.cls is not None and any(
         last(dotted(b)) in {"LoginView", "LogoutView", "PasswordResetView"} for b in h.cls.bases
     ):

@@ -6,11 +6,17 @@ to; reading a handler's details is left to the framework modules (`fastapi_views
 `django_views`, `flask_views`, `class_views`). It also caches what the rules ask of a
 function more than once: the nodes of its body, its authentication evidence and its
 request-data `Flow`.
+
+Not every function that takes `request` is a view: helpers in `utils`/`helpers` modules and
+Django's error views (`handler403(request, exception)`) are not routed, a class that only
+combines bases is a base, and a test project kept inside a package (`wagtail/test/testapp/`,
+`wagtail/test/settings.py`) is not part of the application at all.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import weakref
 
 from prodready.scan.context import FileContext, FunctionNode
@@ -23,6 +29,32 @@ from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import UNSEEN_BASE, Handler, Param, ViewClass
 from prodready.scan.rules._web.routes import path_params, route_decorator
 from prodready.scan.rules._web.syntax import dotted, first_param, last, positional
+
+# Test projects kept inside a package (`wagtail/test/testapp/views.py`,
+# `wagtail/test/settings.py`): scaffolding for the tests, not routes or settings that ship.
+_SCAFFOLD_DIRS = frozenset(
+    {"testapp", "test_app", "testapps", "testproject", "test_project", "testsite", "test_site"}
+)
+_PROJECT_FILE = re.compile(r"^(settings|urls|wsgi|asgi)(_\w+)?\.py$")
+# Modules of helpers rather than views: a function taking `request` there is called by
+# views, not routed (`utils/sendfile_backend.py`, `views/helpers.py`).
+_HELPER_MODULE = re.compile(
+    r"^(utils?|helpers?|backends?|middlewares?|signals|context_processors|templatetags|"
+    r"decorators|mixins|forms|models|serializers|managers|validators|permissions|"
+    r"\w+_(utils?|helpers?|backends?|middlewares?))$"
+)
+# Django's error views (`handler403 = "app.views.permission_denied"`): `(request, exception)`.
+_ERROR_VIEW_PARAMS = frozenset({"exception", "exc", "reason"})
+# The standard library's HTTP server: `do_GET(self)` reads `self.path` and `self.headers`.
+_HTTP_SERVER_BASES = frozenset(
+    {
+        "http.server.BaseHTTPRequestHandler",
+        "http.server.SimpleHTTPRequestHandler",
+        "http.server.CGIHTTPRequestHandler",
+        "BaseHTTPServer.BaseHTTPRequestHandler",
+        "SimpleHTTPServer.SimpleHTTPRequestHandler",
+    }
+)
 
 # Calls the discovery (and the missing-authn rule) needs, collected in one pass.
 _WATCHED_CALLS = frozenset({"before_request", "add_url_rule", "include_router"})
@@ -47,14 +79,20 @@ class WebFile:
         self._flows: dict[tuple[ast.AST, bool], Flow] = {}
         self._body_auth: dict[ast.AST, tuple[str, bool]] = {}
         self.local_classes = {c.name: c for c in ctx.classes}
-        self.web = self._is_web()
+        self.http_server_methods: set[ast.AST] = set()  # methods of a stdlib HTTP handler
+        self.web = not test_scaffolding(ctx.path) and self._is_web()
         if self.web:
             self._find()
 
     # -- discovery ---------------------------------------------------------------------
     def _is_web(self) -> bool:
         ctx = self.ctx
-        if any(ctx.imports(m) for m in _FRAMEWORKS):
+        for cls in ctx.classes:
+            if any(ctx.qualname(b) in _HTTP_SERVER_BASES for b in cls.bases):
+                self.http_server_methods.update(
+                    s for s in cls.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
+                )
+        if self.http_server_methods or any(ctx.imports(m) for m in _FRAMEWORKS):
             return True
         # a views module of a package: `from . import bp` then `@bp.route(...)`
         return any(
@@ -81,12 +119,13 @@ class WebFile:
             class_methods.update(view.methods.values())
             if cls.name in extended or cls.name.startswith(("Base", "Abstract")):
                 continue
-            if cls.name.endswith("Mixin"):
+            if cls.name.endswith("Mixin") or _only_bases(cls):
                 continue
             self.views.append(view)
             self.handlers.extend(class_handlers(ctx, view))
         module_level = {id(s) for s in ctx.tree.body}
         url_rules = add_url_rules(ctx, self.watched.get("add_url_rule", ()))
+        helpers = _helper_module(ctx)
         for fn in ctx.functions:
             if fn in class_methods:
                 continue
@@ -106,7 +145,12 @@ class WebFile:
                 if wrapped and not h.auth:
                     h.auth = f"@{wrapped}"
                 self.handlers.append(h)
-            elif django and id(fn) in module_level and first_param(fn) in {"request", "req"}:
+            elif (
+                django
+                and id(fn) in module_level
+                and first_param(fn) in {"request", "req"}
+                and _django_view(fn, helpers)
+            ):
                 self.handlers.append(django_function(self, fn))
 
     def _framework_of(self, receiver: str, path: str, fastapi: bool) -> str:
@@ -261,6 +305,54 @@ class WebFile:
             if h.node is fn:
                 return h
         return None
+
+
+def test_scaffolding(path: str) -> bool:
+    """A test project inside a package: a `testapp/` (or `test_project/`...) folder, or the
+    settings and URLconf directly under a `test/` folder (`wagtail/test/settings.py`)."""
+    parts = path.replace("\\", "/").split("/")
+    dirs = [d.lower() for d in parts[:-1]]
+    if set(dirs) & _SCAFFOLD_DIRS:
+        return True
+    stem = parts[-1].removesuffix(".py").lower()
+    words = set(re.split(r"[_\-.]", stem))
+    if "settings" in stem and (words & {"test", "tests", "testing"} or stem.startswith("test")):
+        return True  # testsettings.py, settings_testing.py
+    return bool(dirs) and dirs[-1] == "test" and bool(_PROJECT_FILE.match(parts[-1]))
+
+
+def _helper_module(ctx: FileContext) -> bool:
+    """A module of helpers (by its name or its package's), unless it routes views itself."""
+    parts = ctx.path.replace("\\", "/").split("/")
+    names = [parts[-1].removesuffix(".py"), *parts[-2:-1]]
+    if not any(_HELPER_MODULE.match(n.lower()) for n in names):
+        return False
+    return not any(
+        isinstance(s, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in s.targets)
+        for s in ctx.tree.body
+    )
+
+
+def _django_view(fn: FunctionNode, helpers: bool) -> bool:
+    """A module-level `def f(request, ...)` is taken for a Django view unless it is a helper
+    (in a helpers module, with no decorator to say otherwise) or an error view."""
+    params = positional(fn)
+    if len(params) > 1 and params[1].arg in _ERROR_VIEW_PARAMS:
+        return False  # handler403(request, exception), csrf_failure(request, reason)
+    return not helpers or bool(fn.decorator_list)
+
+
+def _only_bases(cls: ast.ClassDef) -> bool:
+    """`class ModelViewSet(CreateModelMixin, ..., GenericViewSet): pass`: a class that only
+    combines bases configures no model or queryset, so it is a base to extend, not a route."""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # docstring or `...`
+        return False
+    return True
 
 
 _CACHE: weakref.WeakKeyDictionary[FileContext, WebFile] = weakref.WeakKeyDictionary()

@@ -1,0 +1,257 @@
+"""Whether a POST handler only reads: a search form, a status query, a lookup.
+
+HTTP method alone says a POST changes state, but search and lookup endpoints take POST for
+their form or JSON body. A POST counts as read-only only when both its name says it reads
+(`get_status`, `search_users`, `MemberList`) and nothing in its body looks like a write: no
+call whose name has a writing verb (`save`, `create`, `send`, `follow`...), no SQL other than
+a `SELECT`, no assignment into an object that outlives the request. Unknown verbs do not
+count as writes, which is why the name must say "read" first.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from prodready.scan.rules._web.syntax import const_str, dotted, last
+
+if TYPE_CHECKING:
+    from prodready.scan.rules._web.handler import Handler
+    from prodready.scan.rules._web.web_file import WebFile
+
+# Words of handler names that say the endpoint reads.
+_READ_WORDS = frozenset(
+    {
+        "get",
+        "search",
+        "query",
+        "lookup",
+        "find",
+        "filter",
+        "list",
+        "fetch",
+        "status",
+        "check",
+        "results",
+        "show",
+        "count",
+        "exists",
+        "compute",
+        "estimate",
+        "autocomplete",
+        "suggest",
+        "suggestions",
+    }
+)
+# Words of calls (and handler names) that say something is written, sent or started.
+_WRITE_WORDS = frozenset(
+    {
+        "save",
+        "create",
+        "delete",
+        "update",
+        "add",
+        "remove",
+        "insert",
+        "commit",
+        "flush",
+        "put",
+        "post",
+        "patch",
+        "set",
+        "write",
+        "send",
+        "publish",
+        "upload",
+        "store",
+        "persist",
+        "append",
+        "extend",
+        "pop",
+        "push",
+        "register",
+        "follow",
+        "unfollow",
+        "subscribe",
+        "unsubscribe",
+        "import",
+        "process",
+        "submit",
+        "apply",
+        "approve",
+        "reject",
+        "move",
+        "copy",
+        "rename",
+        "archive",
+        "restore",
+        "enqueue",
+        "queue",
+        "delay",
+        "emit",
+        "notify",
+        "mark",
+        "toggle",
+        "increment",
+        "decrement",
+        "incr",
+        "decr",
+        "transfer",
+        "charge",
+        "pay",
+        "refund",
+        "cancel",
+        "run",
+        "invoke",
+        "trigger",
+        "start",
+        "stop",
+        "kill",
+        "reset",
+        "clear",
+        "purge",
+        "destroy",
+        "drop",
+        "truncate",
+        "merge",
+        "bulk",
+        "modify",
+        "edit",
+        "change",
+        "assign",
+        "grant",
+        "revoke",
+        "invite",
+        "block",
+        "ban",
+        "lock",
+        "unlock",
+        "like",
+        "vote",
+        "rate",
+        "mail",
+        "email",
+        "sms",
+        "login",
+        "logout",
+        "activate",
+        "deactivate",
+        "replace",
+        "sync",
+        "schedule",
+        "dispatch",
+        "handle",
+        "perform",
+        "do",
+        "exec",
+        "execute",
+        "executemany",
+        "executescript",
+        "system",
+        "popen",
+        "spawn",
+        "generate",
+        "keygen",
+        "new",
+        "populate",
+        "setattr",
+        "setdefault",
+        "hset",
+        "lpush",
+        "rpush",
+        "sadd",
+        "zadd",
+        "expire",
+        "incrby",
+    }
+)
+_SQL_CALLS = frozenset({"execute", "executemany", "raw"})
+# Containers built inside the handler: appending to them changes nothing that outlives it.
+_LOCAL_CONTAINERS = (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)
+_CONTAINER_CALLS = frozenset({"list", "dict", "set", "defaultdict", "OrderedDict", "Counter"})
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def read_only_post(web: WebFile, h: Handler) -> bool:
+    """A POST handler whose name says it reads and whose body writes nothing."""
+    fn = h.function
+    if fn is None or not h.methods <= {"POST", "GET", "HEAD", "OPTIONS"}:
+        return False
+    names = [h.name, h.path]
+    if h.cls is not None:
+        names.append(h.cls.name)
+    words = {w for n in names for w in _words(n)}
+    if not words & _READ_WORDS or words & (_WRITE_WORDS - {"post"}):  # `.post` is the verb
+        return False
+    body = web.body(fn)
+    local = _local_containers(body)
+    for node in body:
+        if isinstance(node, ast.Call) and _writes(node, local):
+            return False
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+            if any(_outlives(t, local) for t in targets):
+                return False
+    return True
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD_SPLIT.split(text) if w}
+
+
+def _writes(call: ast.Call, local: set[str]) -> bool:
+    func = call.func
+    short = last(dotted(func)) or (func.attr if isinstance(func, ast.Attribute) else "")
+    if not short:
+        return False
+    if short in _SQL_CALLS:  # cursor.execute("SELECT ..." % month): a read
+        return not _select(call)
+    if not _words(short) & _WRITE_WORDS:
+        return False
+    if isinstance(func, ast.Attribute):  # results.append(row) on a list built here
+        root = func.value
+        return not (isinstance(root, ast.Name) and root.id in local)
+    return True
+
+
+def _select(call: ast.Call) -> bool:
+    """Is the statement a literal `SELECT` (possibly formatted)?"""
+    sql = call.args[0] if call.args else None
+    while isinstance(sql, ast.BinOp):
+        sql = sql.left
+    if isinstance(sql, ast.JoinedStr) and sql.values:
+        sql = sql.values[0]
+    if isinstance(sql, ast.Call) and isinstance(sql.func, ast.Attribute):
+        sql = sql.func.value  # "SELECT ... {}".format(x)
+    text = const_str(sql) if isinstance(sql, ast.expr) else None
+    return text is not None and text.lstrip().lower().startswith("select")
+
+
+def _local_containers(body: list[ast.AST]) -> set[str]:
+    found: set[str] = set()
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if not isinstance(target, ast.Name):
+                continue
+            if isinstance(value, _LOCAL_CONTAINERS) or (
+                isinstance(value, ast.Call) and last(dotted(value.func)) in _CONTAINER_CALLS
+            ):
+                found.add(target.id)
+    return found
+
+
+def _outlives(target: ast.expr, local: set[str]) -> bool:
+    """An assignment into something that outlives the request: `note.body = ...`,
+    `CACHE[key] = ...`; not a local name, a container built here or the view's `self`."""
+    if isinstance(target, ast.Name):
+        return False
+    if isinstance(target, ast.Tuple | ast.List):
+        return any(_outlives(e, local) for e in target.elts)
+    if isinstance(target, ast.Starred):
+        return _outlives(target.value, local)
+    root = target
+    while isinstance(root, ast.Attribute | ast.Subscript):
+        root = root.value
+    return not (isinstance(root, ast.Name) and (root.id in local or root.id == "self"))
