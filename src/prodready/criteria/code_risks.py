@@ -29,13 +29,19 @@ def _judge(ctx: AuditContext, categories: frozenset[str], what: str) -> Outcome:
     if not any(True for _ in ctx.python.production()):
         return Outcome.not_applicable("no production Python code to analyse")
     relevant = [f for f in ctx.findings if f.category in categories]
-    active = [f for f in relevant if not f.suppressed]
-    suppressed = len(relevant) - len(active)
+    unsuppressed = [f for f in relevant if not f.suppressed]
+    active = [f for f in unsuppressed if ctx.policy.blocks_on(f.confidence)]
+    advisory = [f for f in unsuppressed if not ctx.policy.blocks_on(f.confidence)]
+    suppressed = len(relevant) - len(unsuppressed)
     note = (
         [Evidence(f"{suppressed} finding(s) suppressed in code with a reason")]
         if suppressed
         else []
     )
+    note += [
+        Evidence(f"to review ({f.confidence} confidence): {f.rule} {f.message}", f.path, f.line)
+        for f in advisory[:_MAX_LISTED]
+    ]
     if not active:
         return Outcome.met(Evidence(f"no {what} found by the scan rules"), *note)
     evidence = [
@@ -68,6 +74,8 @@ def security_code_risks(ctx: AuditContext) -> Outcome:
     Fix:
         Fix each finding as its rule's documentation says, or suppress it in code with
         `# prodready: ignore[RULE] reason` when the risk is understood and accepted.
+        Findings of rules below the policy's `[scan] blocking_confidence` (default
+        "high") are listed to review but do not count as a gap.
     """
     return _judge(ctx, SECURITY_CATEGORIES, "security risk(s)")
 

@@ -34,6 +34,7 @@ _TOP_KEYS = (
     "component",
     "waiver",
     "dependencies",
+    "scan",
 )
 _THRESHOLD_KEYS: dict[str, type[int] | type[float]] = {
     "max_module_lines": int,
@@ -94,6 +95,13 @@ def parse_policy(
     components = _components(v, table.get("component", []))
     waivers, notes = _waivers(v, table.get("waiver", []), known_ids)
     approved = _approved(v, table.get("dependencies"))
+    scan = v.table("scan", table.get("scan", {}))
+    for key in scan:
+        if key != "blocking_confidence":
+            v.fail(f"scan.{key}", "unknown key; expected: blocking_confidence")
+    confidence = scan.get("blocking_confidence", "high")
+    if confidence not in ("low", "medium", "high"):
+        v.fail("scan.blocking_confidence", f"expected one of low, medium, high, got {confidence!r}")
     return Policy(
         source=source,
         tier=tier,
@@ -106,6 +114,7 @@ def parse_policy(
         notes=notes,
         sensitive=sensitive,
         approved_dependencies=approved,
+        blocking_confidence=confidence,
     )
 
 

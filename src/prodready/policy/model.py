@@ -128,6 +128,14 @@ class Policy:
         default_factory=lambda: dict(DEFAULT_SENSITIVE_GROUPS)
     )
     approved_dependencies: tuple[str, ...] | None = None  # None: no approved list kept
+    # Scan findings block (audit and gate) only from this confidence up; the rest are
+    # shown as advisory. "high" by default: only rules whose precision held on real code.
+    blocking_confidence: str = "high"
+
+    def blocks_on(self, confidence: str) -> bool:
+        order = ("low", "medium", "high")
+        level = order.index(self.blocking_confidence)
+        return confidence in order and order.index(confidence) >= level
 
     def mode_of(self, criterion_id: str) -> Mode | None:
         return self.modes.get(criterion_id)

@@ -320,7 +320,7 @@ class _Load:
     names: set[str] = field(default_factory=set)  # the variable and names derived from it
 
 
-@rule("PR106", "idor", "idor", severity="error", confidence="medium")
+@rule("PR106", "idor", "idor", severity="error", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

@@ -45,7 +45,7 @@ _TOKEN_APPS = frozenset(
 )
 
 
-@rule("PR105", "missing-authn", "missing-authn", severity="error", confidence="medium")
+@rule("PR105", "missing-authn", "missing-authn", severity="error", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

@@ -133,7 +133,7 @@ class _Retried:
     status_only: bool = False  # retried only after an error answer, never after a timeout
 
 
-@rule("PR102", "retry-idempotency", "retry-idempotency", severity="warning", confidence="medium")
+@rule("PR102", "retry-idempotency", "retry-idempotency", severity="warning", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

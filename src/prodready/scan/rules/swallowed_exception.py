@@ -92,7 +92,7 @@ _FAILURE_TEXT = re.compile(
 )
 
 
-@rule("PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="high")
+@rule("PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="medium")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

@@ -1,0 +1,36 @@
+"""The audit's code-risk criteria block only on findings of rules at the policy's level."""
+
+from __future__ import annotations
+
+from prodready.model import Status
+from tests.conftest import RepoFactory
+from tests.criteria.helpers import assert_status, evaluate, locations
+
+APP = {
+    "app/client.py": "import requests\n\n\ndef fetch():\n    return requests.get('https://x')\n",
+    "app/jobs.py": (
+        "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def run(user, token):\n    log.info('token %s', token)\n"
+    ),
+}
+
+
+def test_high_confidence_findings_are_gaps_with_their_lines(make_repo: RepoFactory) -> None:
+    r = evaluate(make_repo(APP), "arch.resilience")
+    assert_status(r, Status.MISSING)
+    assert locations(r) == [("app/client.py", 5)]
+    assert r.evidence[0].text.startswith("PR101 timeout: requests.get() has no timeout")
+
+
+def test_low_confidence_findings_are_listed_to_review_not_counted(make_repo: RepoFactory) -> None:
+    r = evaluate(make_repo(APP), "security.code-risks")
+    assert_status(r, Status.MET)
+    assert [(e.path, e.line) for e in r.evidence if e.path] == [("app/jobs.py", 7)]
+    assert r.evidence[-1].text.startswith("to review (low confidence): PR104")
+
+
+def test_policy_can_block_on_lower_confidence(make_repo: RepoFactory) -> None:
+    root = make_repo({**APP, "prodready.toml": '[scan]\nblocking_confidence = "low"\n'})
+    r = evaluate(root, "security.code-risks")
+    assert_status(r, Status.MISSING)
+    assert locations(r) == [("app/jobs.py", 7)]
