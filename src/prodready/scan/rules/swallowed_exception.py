@@ -92,7 +92,9 @@ _FAILURE_TEXT = re.compile(
 )
 
 
-@rule("PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="medium")
+@rule(
+    "PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="medium"
+)
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
