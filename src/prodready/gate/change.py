@@ -10,10 +10,12 @@ reformatting or a refactoring that moves a function must not demand new tests.
 from __future__ import annotations
 
 import ast
+import bisect
+import functools
 import io
 import tokenize
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -162,15 +164,24 @@ def executable_changed_lines(
     skip = frozenset(ignore)
     candidates = [ln for ln in file.added if ln not in skip]
     try:
-        tree = ast.parse(new_source)
-        owner = _statement_owners(tree)
+        tree = parse_python(new_source)
+        owner, ends = _statement_owners(tree, sorted(candidates))
     except SyntaxError as exc:
         return _fallback(file, new_source, candidates, f"syntax error at line {exc.lineno}")
     except (ValueError, RecursionError, MemoryError) as exc:
         return _fallback(file, new_source, candidates, f"cannot be parsed: {type(exc).__name__}")
-    code = _code_lines(new_source)
-    lines = frozenset(ln for ln in candidates if ln in owner and (code is None or ln in code))
+    owned = [ln for ln in candidates if ln in owner]
+    code = _code_lines_in(new_source, {(owner[ln], ends[owner[ln]]) for ln in owned})
+    lines = frozenset(ln for ln in owned if code is None or ln in code)
     return ExecutableLines(lines, frozenset(owner[ln] for ln in lines))
+
+
+@functools.lru_cache(maxsize=128)
+def parse_python(source: str) -> ast.Module:
+    """`ast.parse`, remembered: the change's analysis, its scan and its entry points read
+    the same head sources, and parsing is most of the gate's time on a large change. The
+    tree is shared, so nobody may modify it."""
+    return ast.parse(source)
 
 
 def _fallback(
@@ -187,10 +198,22 @@ def _fallback(
     return ExecutableLines(found, found, fallback=True, reason=reason)
 
 
-def _statement_owners(tree: ast.Module) -> dict[int, int]:
-    """Line -> first line of the statement that owns it."""
+def _statement_owners(
+    tree: ast.Module, wanted: Sequence[int] | None = None
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Line -> first line of the statement that owns it, and that first line -> the last
+    line it owns. With `wanted` (sorted line numbers), only statements whose lines hold one
+    of them are visited, so a change to a few lines of a long module does not walk all of
+    it; the owners of the wanted lines are the same either way (breadth first, the
+    outermost statement that owns a line keeps it)."""
     owner: dict[int, int] = {}
-    for node in ast.walk(tree):
+    ends: dict[int, int] = {}
+    queue: deque[ast.AST] = deque(_statement_children(tree))
+    while queue:
+        node = queue.popleft()
+        if wanted is not None and not _spans_any(node, wanted):
+            continue
+        queue.extend(_statement_children(node))
         if isinstance(node, ast.Expr) and _is_string(node.value):
             continue
         if isinstance(node, ast.match_case):
@@ -208,9 +231,35 @@ def _statement_owners(tree: ast.Module) -> dict[int, int]:
                 end = node.end_lineno or node.lineno
         else:
             continue
+        ends[start] = max(ends.get(start, end), end)
         for line in range(start, end + 1):
             owner.setdefault(line, start)
-    return owner
+    return owner, ends
+
+
+def _statement_children(node: ast.AST) -> list[ast.AST]:
+    """Statements can only be children of statements, handlers and cases (never of
+    expressions), so these are the only children that can own lines."""
+    return [
+        child
+        for child in ast.iter_child_nodes(node)
+        if isinstance(child, ast.stmt | ast.ExceptHandler | ast.match_case)
+    ]
+
+
+def _spans_any(node: ast.AST, wanted: Sequence[int]) -> bool:
+    """Whether the node's lines (decorators included) hold one of the sorted `wanted`."""
+    if isinstance(node, ast.match_case):
+        start = node.pattern.lineno
+        last = node.body[-1]
+        end = last.end_lineno or last.lineno
+    else:
+        assert isinstance(node, ast.stmt | ast.ExceptHandler)
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+        start = min([node.lineno, *(d.lineno for d in decorators)])
+        end = node.end_lineno or node.lineno
+    i = bisect.bisect_left(wanted, start)
+    return i < len(wanted) and wanted[i] <= end
 
 
 def _first_child(node: ast.stmt | ast.ExceptHandler) -> int | None:
@@ -237,6 +286,22 @@ def _code_lines(source: str) -> frozenset[int] | None:
                 lines.update(range(tok.start[0], tok.end[0] + 1))
     except (tokenize.TokenError, SyntaxError):
         return None
+    return frozenset(lines)
+
+
+def _code_lines_in(source: str, ranges: Iterable[tuple[int, int]]) -> frozenset[int] | None:
+    """`_code_lines` within the given statement line ranges only: each statement is
+    tokenized on its own (a statement's tokens do not depend on what surrounds it), so a
+    small change to a long module does not tokenize all of it. Falls back to the whole
+    source when a piece cannot be tokenized alone."""
+    text = source.split("\n")
+    lines: set[int] = set()
+    for start, end in sorted(ranges):
+        piece = "\n".join(text[start - 1 : end]) + "\n"
+        found = _code_lines(piece)
+        if found is None:
+            return _code_lines(source)
+        lines.update(ln + start - 1 for ln in found)
     return frozenset(lines)
 
 

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodready.context import Supplied
 from prodready.gate.change import Change
 from prodready.gate.review import ReviewEvidence
 from prodready.gate.sensitive import SensitiveHit
@@ -21,6 +20,7 @@ from prodready.policy.model import Policy
 from prodready.repo.codeowners import CodeOwners
 
 if TYPE_CHECKING:
+    from prodready.context import Supplied
     from prodready.evidence.coverage import CoverageData
     from prodready.evidence.junit import JUnitReport
     from prodready.evidence.vulns import VulnReport
@@ -52,9 +52,12 @@ class GateContext:
     junit: list[Supplied[JUnitReport]] = field(default_factory=list)
     vulns: list[Supplied[VulnReport]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # on changed lines only
+    # changed files the scan rules could not analyse, and --sarif reports that were unreadable
+    unanalysed: list[Evidence] = field(default_factory=list)
     description: str | None = None
     description_source: str | None = None
     reviews: ReviewEvidence | None = None
+    review_event_problem: str | None = None  # the --github-event file yielded nothing: why
     codeowners: CodeOwners | None = None  # from the base revision
     sensitive: list[SensitiveHit] = field(default_factory=list)
     dependencies: list[DependencyChange] = field(default_factory=list)

@@ -9,13 +9,15 @@ leaves a trace someone can alert on.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterable
 
-from prodready.astwalk import index_nodes
+from prodready.gate.change import parse_python
 from prodready.gate.context import EntryPoint
 from prodready.repo.python_facts import dotted
 
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 _ROUTE_ATTRS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"}
 )
@@ -29,24 +31,67 @@ _OUTBOUND = re.compile(
 _LOG = re.compile(
     r"^(log|logger|logging|_log|_logger|LOG|LOGGER|structlog|current_app\.logger|app\.logger)\b"
 )
-_METRIC = re.compile(r"\.(inc|dec|observe|labels|incr|increment|timing|gauge|histogram|add)\s*$")
+_METRIC = re.compile(r"\.(inc|dec|observe|labels|incr|increment|timing|gauge|histogram)\s*$")
+# OpenTelemetry's counter.add(1): only on something named like a metric, since
+# `db.session.add(order)` and `seen.add(key)` record nothing anyone can alert on
+_METRIC_ADD = re.compile(
+    r"(^|\.)([A-Z][A-Z0-9_]*|(?i:\w*(counter|metric|meter|histogram|gauge)\w*))\.add$"
+)
 _REPORT = re.compile(r"(capture_exception|capture_message|report_exc|notify|rollbar\.report)")
 
 
 def entry_points(path: str, source: str, added: Iterable[int]) -> list[EntryPoint]:
     try:
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     new = frozenset(added)
     points: list[EntryPoint] = []
-    for fn in index_nodes(tree).functions:
+    for fn in _functions_touching(tree, sorted(new)):
         kind = _kind(fn, new)
         if kind is None:
             continue
         observed, how = _observability(fn)
         points.append(EntryPoint(kind, path, fn.lineno, fn.name, observed, how))
     return points
+
+
+def _functions_touching(
+    tree: ast.Module, added: list[int]
+) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Functions whose lines (decorators included) hold an added line, in source order.
+
+    Only statements that span an added line are descended into, so a change to a few
+    functions of a long module does not walk the whole module."""
+    found: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+    stack: list[ast.AST] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        start, end = _span(node)
+        i = bisect.bisect_left(added, start)
+        if i == len(added) or added[i] > end:
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.append(node)
+        children = [
+            child
+            for field in _BODIES
+            for child in getattr(node, field, ())
+            if isinstance(child, ast.stmt | ast.ExceptHandler | ast.match_case)
+        ]
+        stack.extend(reversed(children))
+    return sorted(found, key=lambda fn: fn.lineno)
+
+
+def _span(node: ast.AST) -> tuple[int, int]:
+    """First and last line of a statement, its decorators included (a `case` has none of
+    its own: its pattern to its body's end)."""
+    if isinstance(node, ast.match_case):
+        return node.pattern.lineno, _span(node.body[-1])[1]
+    assert isinstance(node, ast.stmt | ast.ExceptHandler)
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    start = min([node.lineno, *(d.lineno for d in decorators)])
+    return start, node.end_lineno or node.lineno
 
 
 def _kind(fn: ast.FunctionDef | ast.AsyncFunctionDef, new: frozenset[int]) -> str | None:
@@ -87,7 +132,7 @@ def _observability(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, st
             continue
         if _LOG.search(name):
             return True, f"logs ({name})"
-        if _METRIC.search(name) and "." in name:
+        if (_METRIC.search(name) and "." in name) or _METRIC_ADD.search(name):
             return True, f"records a metric ({name})"
         if _REPORT.search(name):
             return True, f"reports errors ({name})"

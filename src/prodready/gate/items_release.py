@@ -12,7 +12,7 @@ from prodready.gate.registry import GATE_ITEMS
 from prodready.model import Dimension, Evidence, Layer, Outcome, Tier
 
 _MAX = 25
-_ROLLBACK = re.compile(r"roll ?back|revert|back ?out", re.I)
+_ROLLBACK = re.compile(r"roll(ing)?[\s-]?back|revert|back(ing)?[\s-]?out", re.I)
 _NEW_KINDS = ("added", "upgraded", "downgraded", "changed")
 
 
@@ -87,8 +87,9 @@ def _vulnerable(ctx: GateContext) -> dict[str, str]:
 def rollback(ctx: GateContext) -> Outcome:
     """
     What it does:
-        Looks for a "Rollback" section in the change description (or a runbook entry about
-        rolling back in the repository). When the change adds database migrations that
+        Looks for a "Rollback" section in the change description (or a heading about
+        rolling back in the README or an operations document: a runbook, ops or deploy
+        page). When the change adds database migrations that
         cannot be reversed (an empty Alembic `downgrade`, Django `RunPython` without
         `reverse_code` or `RunSQL` without `reverse_sql`), they are named and only a plan
         in the description that mentions the migration counts.

@@ -32,8 +32,10 @@ def review(ctx: GateContext) -> Outcome:
     What it does:
         Collects approvals from `--reviewer`, `Reviewed-by:`/`Approved-by:` commit
         trailers and a GitHub `pull_request_review` event (`--github-event`); the author
-        never counts. Each changed path's CODEOWNERS owners (read from the base revision,
-        so a change cannot appoint its own reviewers) must be among the approvers.
+        never counts (nor a trailer in which a commit's author approves their own commit).
+        Each changed path's CODEOWNERS owners (read from the base revision, so a change
+        cannot appoint its own reviewers; a renamed file's old path too) must be among the
+        approvers. With no approval and an event file that could not be used, `unknown`.
     Why it matters:
         The owners are the people who will be paged for this code; a change they never
         saw is a change nobody is accountable for.
@@ -45,26 +47,36 @@ def review(ctx: GateContext) -> Outcome:
         `--reviewer @owner` (or a `Reviewed-by:` trailer) once they have approved.
     """
     approvals = ctx.reviews.approvals if ctx.reviews else ()
-    if not approvals:
-        return Outcome.gap(
-            "no approval recorded (--reviewer, Reviewed-by: trailer or a review event)"
+    unapproved: dict[tuple[str, ...], list[str]] = {}
+    for f in ctx.change.files:
+        # a renamed file answers to the owners of where it came from as well
+        for path in dict.fromkeys(p for p in (f.path, f.old_path) if p):
+            owners = ctx.owners_of(path)
+            if owners and not is_owner_approved(owners, approvals):
+                unapproved.setdefault(owners, []).append(path)
+    gaps = [
+        Evidence(
+            f"owned by {' '.join(owners)}, none of whom approved"
+            + (f" ({len(paths)} changed paths)" if len(paths) > 1 else ""),
+            paths[0],
         )
+        for owners, paths in sorted(unapproved.items())
+    ]
+    if not approvals:
+        missing = "no approval recorded (--reviewer, Reviewed-by: trailer or a review event)"
+        if ctx.review_event_problem:
+            return Outcome.unknown(
+                f"{missing}; the review event could not be used: {ctx.review_event_problem}",
+                *gaps[:_MAX],
+            )
+        return Outcome.gap(missing, *gaps[:_MAX])
     evidence = [Evidence(f"approved by {a.reviewer} ({a.evidence})") for a in approvals[:5]]
     if ctx.codeowners is None:
         return Outcome.met(*evidence, Evidence("no CODEOWNERS at the base revision"))
-    unapproved: dict[tuple[str, ...], list[str]] = {}
-    for path in ctx.change.paths:
-        owners = ctx.owners_of(path)
-        if owners and not is_owner_approved(owners, approvals):
-            unapproved.setdefault(owners, []).append(path)
     if not unapproved:
         return Outcome.met(
             *evidence, Evidence("every changed path's owners approved", ctx.codeowners.path)
         )
-    gaps = [
-        Evidence(f"owned by {' '.join(owners)}, none of whom approved", paths[0])
-        for owners, paths in sorted(unapproved.items())
-    ]
     return Outcome.gap(
         f"{sum(len(p) for p in unapproved.values())} changed path(s) lack their owners' approval",
         *gaps[:_MAX],
@@ -107,7 +119,9 @@ def sensitive_review(ctx: GateContext) -> Outcome:
     named = [Evidence(f"{h.group}: {h.reason}", h.path, h.line) for h in hits[:_MAX]]
     approvals = ctx.reviews.approvals if ctx.reviews else ()
     approvers = _approvals(ctx)
-    owner_paths = sorted({h.path for h in hits})
+    # the owners of the sensitive path itself: a file moved out of billing/ answers to
+    # billing's owners, not to those of wherever it went
+    owner_paths = sorted({h.matched or h.path for h in hits})
     owners = sorted({o for p in owner_paths for o in ctx.owners_of(p)})
     has_context = bool(owners) and is_owner_approved(owners, approvals)
     if len(approvers) >= 2 and (has_context or not owners):

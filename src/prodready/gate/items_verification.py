@@ -171,7 +171,13 @@ def _statement(lines: ExecutableLines, line: int) -> int:
 def _without_coverage(ctx: GateContext, total: int) -> Outcome:
     added = ctx.change.tests_added
     touched = [f for f in ctx.change.files if f.added and _is_test(f.path)]
-    weaker = Evidence("no coverage data given, so this is weaker evidence: pass --coverage")
+    unread = ctx.coverage
+    weaker = Evidence(
+        f"coverage report {unread.path} could not be read ({unread.error}), so this is "
+        "weaker evidence: fix the report"
+        if unread is not None
+        else "no coverage data given, so this is weaker evidence: pass --coverage"
+    )
     if added or touched:
         what = (
             f"{len(added)} test function(s) added"
@@ -225,7 +231,8 @@ def no_new_risk(ctx: GateContext) -> Outcome:
         Runs the scan rules over the files the change touches (and reads any `--sarif`
         report) and keeps the findings on lines the change adds or modifies; findings
         elsewhere do not block this change. A finding suppressed in code with a reason is
-        accepted risk.
+        accepted risk. A changed file the rules cannot read (a syntax error, not UTF-8) or
+        a `--sarif` report that cannot be read makes the item `unknown`, never `met`.
     Why it matters:
         The change is the moment a risk enters; catching it there costs a review comment
         instead of an incident.
@@ -236,11 +243,19 @@ def no_new_risk(ctx: GateContext) -> Outcome:
         `# prodready: ignore[RULE] reason`.
     """
     active = [f for f in ctx.findings if not f.suppressed]
+    unanalysed = ctx.unanalysed[:_MAX]
     if not active:
+        if unanalysed:
+            return Outcome.unknown(
+                f"{len(ctx.unanalysed)} changed file(s) or report(s) could not be analysed: "
+                + "; ".join(f"{e.location()} {e.text}" for e in unanalysed[:3]),
+                *unanalysed,
+            )
         suppressed = len(ctx.findings)
         note = [Evidence(f"{suppressed} finding(s) suppressed in code")] if suppressed else []
         return Outcome.met(Evidence("no finding on the changed lines"), *note)
     return Outcome.gap(
         f"{len(active)} finding(s) on changed lines",
         *[Evidence(f"{f.rule} {f.category}: {f.message}", f.path, f.line) for f in active[:_MAX]],
+        *unanalysed,
     )

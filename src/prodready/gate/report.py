@@ -126,8 +126,17 @@ def _md(text: str) -> str:
 
 
 def _where(e: Evidence) -> str:
+    """A location as a code span; a name a code span cannot carry (inside one, `&lt;`
+    shows as typed and a `|` must still be escaped in a table) as escaped plain text."""
     loc = e.location()
-    return f"`{_md(loc)}` " if loc else ""
+    if not loc:
+        return ""
+    if any(c in loc for c in "`|<>&\\\n"):
+        plain = _md(loc.replace("&", "&amp;"))
+        for c in "*_[]~#!":
+            plain = plain.replace(c, "\\" + c)
+        return f"{plain} "
+    return f"`{loc}` "
 
 
 def _numbers_line(report: GateReport) -> str:

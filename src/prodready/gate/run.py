@@ -7,13 +7,14 @@ policy from the base revision), and the five numbers and the ways forward for th
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from prodready.audit import _supplied, _supplied_one, known_ids
 from prodready.criteria.base import Criterion
 from prodready.decide import active_waivers, apply_policy, decide
 from prodready.errors import EvidenceError
@@ -26,16 +27,38 @@ from prodready.gate.assistance import assisted_commits
 from prodready.gate.change import Change, build_change, path_kind
 from prodready.gate.context import EntryPoint, GateContext
 from prodready.gate.dependencies import ManifestError, dependency_changes, is_manifest
+from prodready.gate.diff import FileDiff
 from prodready.gate.entrypoints import entry_points
 from prodready.gate.history import Fingerprint, HistoryError, RunRecord, default_db_path
 from prodready.gate.history import fixed_before_merge as history_fixed
 from prodready.gate.history import record as history_record
 from prodready.gate.registry import all_items
-from prodready.gate.review import collect_reviews
+from prodready.gate.review import (
+    SOURCE_TRAILER,
+    ReviewEvidence,
+    approvals_from_event,
+    approvals_from_trailers,
+    collect_reviews,
+    identity_keys,
+)
 from prodready.gate.sensitive import SensitiveHit, groups_touched, sensitive_hits
 from prodready.gate.ways import WayForward, ways_forward
-from prodready.model import CriterionResult, Decision, Finding, Outcome, ReportError, Tier
+from prodready.model import (
+    CriterionResult,
+    Decision,
+    Evidence,
+    Finding,
+    Mode,
+    Outcome,
+    ReportError,
+    Tier,
+)
 from prodready.scan.cache import ScanCache
+
+if TYPE_CHECKING:
+    from prodready.context import Supplied
+
+T = TypeVar("T")
 
 ITEM_ORDER = (
     "gate.acceptance-criteria",
@@ -117,13 +140,20 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
     base_sha = git.resolve(root, options.base)
     head_sha = git.resolve(root, options.head)
     fork = git.merge_base(root, base_sha, head_sha)
-    policy, policy_path = collect.policy_at(root, fork, known_ids() | set(all_items()))
+    # The rules (policy, waivers, CODEOWNERS) are the base's as it is now, never the head's;
+    # whether the change edits them is measured from where it forked.
+    at_base = collect.files_at(root, base_sha, collect.CONFIG_FILES)
+    at_fork = at_base if fork == base_sha else collect.files_at(root, fork, collect.CONFIG_FILES)
+    at_head = collect.files_at(root, head_sha, collect.CONFIG_FILES)
+    policy, policy_path = collect.policy_at(root, base_sha, _KnownIds(), at_base)
     tier = options.tier or policy.tier
     change = build_change(root, base_sha, head_sha)
     sources = collect.head_sources(root, fork, head_sha)
     errors: list[ReportError] = []
     extra = _sarif_findings(options.sarif, root, errors)
+    unread_sarif = [Evidence(f"SARIF report could not be read: {e.reason}", e.path) for e in errors]
     cache = ScanCache() if options.use_cache else None
+    findings, unanalysed = collect.findings_on_change(root, head_sha, change, sources, extra, cache)
     ctx = GateContext(
         root=root,
         change=change,
@@ -131,19 +161,25 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         tier=tier,
         today=options.today,
         head_sources=sources,
-        coverage=_supplied(options.coverage, lambda p: load_coverage(p, root), errors),
+        coverage=None
+        if options.coverage is None
+        else _supplied_one(options.coverage, lambda p: load_coverage(p, root), errors),
         junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
         vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
-        findings=collect.findings_on_change(root, head_sha, change, sources, extra, cache),
-        codeowners=collect.codeowners_at(root, fork),
+        findings=findings,
+        unanalysed=[*unread_sarif, *unanalysed],
+        codeowners=collect.codeowners_at(root, base_sha, at_base),
     )
     ctx.description, ctx.description_source = _description(options)
     commits = git.commits(root, fork, head_sha)
     messages = [(c.sha, c.message) for c in commits]
-    ctx.reviews = collect_reviews(options.reviewers, messages, options.github_event)
-    changed_policy = collect.policy_changed(root, fork, head_sha)
+    ctx.reviews = _without_self_review(
+        collect_reviews(options.reviewers, messages, options.github_event), commits
+    )
+    ctx.review_event_problem = _unusable_event(options.github_event)
+    changed_policy = collect.policy_changed(at_fork, at_head)
     ctx.sensitive = sensitive_hits(
-        [(f.path, f.old_path, f.added_text) for f in change.files],
+        [(f.path, f.old_path, _code_text(change, f)) for f in change.files],
         policy.sensitive,
         policy_changed=changed_policy is not None,
         policy_path=changed_policy,
@@ -154,16 +190,18 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
     ctx.entry_points = _entry_points(change, sources)
 
     items = all_items()
+    turned_off = [i for i in ITEM_ORDER if policy.mode_of(i) is Mode.OFF]
     evaluated: list[tuple[Criterion, Outcome]] = [
-        (items[item_id], items[item_id].check(ctx)) for item_id in ITEM_ORDER if item_id in items
+        (items[item_id], items[item_id].check(ctx))
+        for item_id in ITEM_ORDER
+        if item_id in items and item_id not in turned_off
     ]
     waivers, expiry_notes = active_waivers(policy, options.today)
     results, waiver_notes = apply_policy(evaluated, policy, tier, waivers)
     decision = decide(results, tier)
     assisted = assisted_commits(messages)
-    fixed, history_note = _history(
-        root, options, git.current_branch(root), head_sha, fork, decision, ctx
-    )
+    branch = _branch(root, options.head, head_sha)
+    fixed, history_note = _history(root, options, branch, head_sha, fork, decision, ctx)
     numbers = ChangeNumbers(
         production_added=change.production_lines.added,
         production_removed=change.production_lines.removed,
@@ -180,6 +218,7 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
     review_problems = list(ctx.reviews.problems) if ctx.reviews else []
     notes = [
         *policy.notes,
+        *(f"{i} is turned off by the policy ({policy_path})" for i in turned_off),
         *change.notes,
         *review_problems,
         *([history_note] if history_note else []),
@@ -191,7 +230,7 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         base_sha=base_sha,
         head_sha=head_sha,
         merge_base=fork,
-        branch=git.current_branch(root),
+        branch=branch,
         tier=tier,
         decision=decision,
         items=tuple(results),
@@ -204,6 +243,39 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         notes=tuple(notes),
         stats={"seconds": round(time.perf_counter() - started, 3), "files": len(change.files)},
     )
+
+
+class _KnownIds(Collection[str]):
+    """The criterion and gate item ids a policy may name, loaded only when the policy names
+    one (loading every audit criterion is most of the gate's start-up otherwise)."""
+
+    @functools.cached_property
+    def _ids(self) -> frozenset[str]:
+        from prodready.criteria import all_criteria
+
+        return frozenset(all_criteria()) | frozenset(all_items())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._ids))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _supplied_one(
+    path: Path, loader: Callable[[Path], T], errors: list[ReportError]
+) -> Supplied[T]:
+    """Unreadable evidence becomes an error entry and an `unknown` item, not a crash."""
+    from prodready.context import Supplied
+
+    try:
+        return Supplied(str(path), loader(path))
+    except EvidenceError as exc:
+        errors.append(ReportError(str(path), exc.reason))
+        return Supplied(str(path), None, exc.reason)
 
 
 def _description(options: GateOptions) -> tuple[str | None, str | None]:
@@ -229,6 +301,42 @@ def _event_body(path: Path) -> str | None:
     pull = payload.get("pull_request") if isinstance(payload, dict) else None
     body = pull.get("body") if isinstance(pull, dict) else None
     return body if isinstance(body, str) else None
+
+
+def _without_self_review(reviews: ReviewEvidence, commits: Sequence[git.Commit]) -> ReviewEvidence:
+    """Drop `Reviewed-by:`/`Approved-by:` trailers in which a commit's author approves their
+    own commit (unless the same reviewer also approved someone else's commit)."""
+    own: set[str] = set()
+    others: set[str] = set()
+    for c in commits:
+        author = identity_keys(c.author)
+        for approval in approvals_from_trailers([(c.sha, c.message)]):
+            key = approval.reviewer.casefold()
+            (own if author & identity_keys(approval.reviewer) else others).add(key)
+    selfish = own - others
+    if not selfish:
+        return reviews
+    kept = tuple(
+        a
+        for a in reviews.approvals
+        if not (a.source == SOURCE_TRAILER and a.reviewer.casefold() in selfish)
+    )
+    problems = [
+        f"{a.reviewer} approved their own commit ({a.evidence}); it does not count"
+        for a in reviews.approvals
+        if a not in kept
+    ]
+    return replace(reviews, approvals=kept, problems=(*reviews.problems, *problems))
+
+
+def _unusable_event(path: Path | None) -> str | None:
+    """Why the --github-event file yields nothing at all (unreadable, another event)."""
+    if path is None:
+        return None
+    event = approvals_from_event(path)
+    if event.approvals or event.requested or event.author or not event.problems:
+        return None
+    return event.problems[0]
 
 
 def _sarif_findings(paths: Sequence[Path], root: Path, errors: list[ReportError]) -> list[Finding]:
@@ -259,6 +367,17 @@ def _dependencies(
     return changes, problems
 
 
+def _code_text(change: Change, f: FileDiff) -> dict[int, str]:
+    """The added lines of `f` that are code: in production Python, docstrings, comments and
+    blank lines are left out (a docstring naming `stripe.Refund.create` pays nobody);
+    lines that only moved stay in, since the call they carry is still there."""
+    executable = change.executable.get(f.path)
+    if executable is None:
+        return f.added_text
+    keep = executable.lines | change.moved.get(f.path, frozenset())
+    return {n: text for n, text in f.added_text.items() if n in keep}
+
+
 def _entry_points(change: Change, sources: dict[str, str]) -> list[EntryPoint]:
     points: list[EntryPoint] = []
     for f in change.files:
@@ -267,6 +386,21 @@ def _entry_points(change: Change, sources: dict[str, str]) -> list[EntryPoint]:
             if text is not None:
                 points.extend(entry_points(f.path, text, f.added))
     return points
+
+
+def _branch(root: Path, head: str, head_sha: str) -> str | None:
+    """The branch being judged: `--head` when it names a branch, else the checked-out
+    branch when `--head` is its commit; None for a detached commit (no history then)."""
+    for ref in (f"refs/heads/{head}", f"refs/remotes/{head}"):
+        proc = git._run(
+            root, ["rev-parse", "--verify", "--quiet", "--end-of-options", ref], ok=(0, 1, 128)
+        )
+        if proc.returncode == 0 and proc.stdout.decode().strip() == head_sha:
+            return head if ref.startswith("refs/heads/") else head.split("/", 1)[-1]
+    current = git.current_branch(root)
+    if current is not None and git.resolve(root, "HEAD") == head_sha:
+        return current
+    return None
 
 
 def _history(

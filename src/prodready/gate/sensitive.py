@@ -2,7 +2,8 @@
 
 A refund handler renamed to `utils.py` is still a payments change, so paths alone are not
 enough; a new `stripe.Refund.create(` line says so wherever it lives. Signals are read from
-added lines only (comments excluded): removing a payment call is reviewed like any change.
+the added lines of production files only (comments excluded; not tests, docs or examples):
+removing a payment call is reviewed like any change.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import pathspec
 
-from prodready.repo.files import is_test_path
+from prodready.gate.change import path_kind
 
 POLICY_GROUP = "policy"
 
@@ -50,7 +51,9 @@ CODE_SIGNALS: Mapping[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
             "delete of stored data",
             re.compile(
                 r"\.(delete|bulk_delete|delete_many|delete_one|remove_all|purge|truncate)\s*\(|"
-                r"\bDELETE\s+FROM\b|\bDROP\s+(TABLE|COLUMN|DATABASE|INDEX)\b|\bTRUNCATE\b|"
+                r"\bDELETE\s+FROM\b|\bDROP\s+(TABLE|COLUMN|DATABASE|INDEX)\b|"
+                # SQL's TRUNCATE is upper case or says TABLE; truncate(text, 80) is not it
+                r"(?-i:\bTRUNCATE\s+\w)|\bTRUNCATE\s+TABLE\b|"
                 r"\bop\.drop_(table|column|index)\b|\bmigrations\.(DeleteModel|RemoveField)\b|"
                 r"\bshutil\.rmtree\b",
                 re.IGNORECASE,
@@ -77,6 +80,7 @@ class SensitiveHit:
     path: str
     line: int | None  # None: sensitive by path
     reason: str  # "path matches **/billing/**" or "payment SDK call: stripe.Refund.create("
+    matched: str | None = None  # by path: the path the group's globs matched (maybe the old one)
 
 
 def sensitive_hits(
@@ -94,11 +98,17 @@ def sensitive_hits(
             for candidate in dict.fromkeys(p for p in (path, old_path) if p):
                 if spec.match_file(candidate):
                     hits.append(
-                        SensitiveHit(group, path, None, f"path {candidate} is in the {group} group")
+                        SensitiveHit(
+                            group,
+                            path,
+                            None,
+                            f"path {candidate} is in the {group} group",
+                            candidate,
+                        )
                     )
                     break
-        if is_test_path(path):
-            continue  # a test that mocks stripe is not a payment change
+        if path_kind(path) != "production":
+            continue  # a test that mocks stripe, or docs that show a DELETE, change no data
         for number, text in sorted(added.items()):
             if _COMMENT.match(text):
                 continue
