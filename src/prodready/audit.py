@@ -17,11 +17,19 @@ from prodready.context import AuditContext, Supplied
 from prodready.criteria import Criterion, all_criteria
 from prodready.criteria.deployment import CI_SYSTEMS
 from prodready.criteria.security import SECURITY_POLICY_FILES
-from prodready.decide import active_waivers, apply_policy, decide, summarise_layers, worst
+from prodready.decide import (
+    active_waivers,
+    apply_policy,
+    decide,
+    summarise_layers,
+    waive_findings,
+    worst,
+)
 from prodready.errors import EvidenceError, PolicyError, UsageError
 from prodready.evidence.coverage import load_coverage
 from prodready.evidence.junit import load_junit
 from prodready.evidence.vulns import load_vulns
+from prodready.known import known_ids
 from prodready.model import (
     AuditReport,
     CriterionResult,
@@ -68,10 +76,6 @@ class AuditOptions:
     today: date = field(default_factory=date.today)
     jobs: int | None = None
     findings: Sequence[Finding] = ()
-
-
-def known_ids() -> set[str]:
-    return set(all_criteria())
 
 
 def run_audit(
@@ -252,7 +256,9 @@ def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...
     """The scan rules' findings from the audit's own parse, with repository paths."""
     production = {rel: r for rel, r in python.scans.items() if is_production_path(rel)}
     findings, _errors, _stats = assemble(production)  # parse errors are already reported
-    return tuple(replace(f, path=ctx.repo_path(f.path)) for f in findings)
+    located = [replace(f, path=ctx.repo_path(f.path)) for f in findings]
+    active, _notes = active_waivers(ctx.policy, ctx.today)
+    return tuple(waive_findings(located, active))
 
 
 def _repository_paths(outcome: Outcome, ctx: AuditContext) -> Outcome:

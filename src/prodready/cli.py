@@ -266,9 +266,10 @@ def init(path: Path, force: bool) -> None:
 def explain(criterion_id: str | None, list_all: bool) -> None:
     """Show the documentation of one criterion or rule: what, why, an example, the fix."""
     from prodready.criteria import all_criteria
+    from prodready.gate.registry import all_items
     from prodready.scan.registry import all_rules
 
-    criteria = all_criteria()
+    criteria = {**all_criteria(), **all_items()}
     rules = all_rules()
     if list_all or criterion_id is None:
         for crit in criteria.values():

@@ -7,6 +7,7 @@ same verdict" a property of the code rather than a hope.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import pathspec
@@ -15,6 +16,7 @@ from prodready.criteria.base import Criterion
 from prodready.model import (
     CriterionResult,
     Decision,
+    Finding,
     Layer,
     LayerSummary,
     Mode,
@@ -107,6 +109,26 @@ def apply_policy(
         if w.index not in used and w.id in ids
     ]
     return results, notes
+
+
+def waive_findings(findings: Sequence[Finding], waivers: Sequence[Waiver]) -> list[Finding]:
+    """A waiver naming a scan rule (`PR101`) accepts that rule's findings within its
+    paths: they are kept, marked as suppressed by the waiver, and so block nothing."""
+    by_rule: dict[str, list[tuple[Waiver, pathspec.GitIgnoreSpec | None]]] = {}
+    for w in waivers:
+        spec = pathspec.GitIgnoreSpec.from_lines(w.paths) if w.paths else None
+        by_rule.setdefault(w.id, []).append((w, spec))
+    out: list[Finding] = []
+    for f in findings:
+        match = next(
+            (w for w, spec in by_rule.get(f.rule, []) if spec is None or spec.match_file(f.path)),
+            None,
+        )
+        if match is not None and not f.suppressed:
+            reason = f"waiver #{match.index} (owner {match.owner}, expires {match.expires})"
+            f = replace(f, suppressed=True, suppression_reason=reason)
+        out.append(f)
+    return out
 
 
 def blocks(result: CriterionResult, tier: Tier) -> bool:

@@ -34,3 +34,16 @@ def test_policy_can_block_on_lower_confidence(make_repo: RepoFactory) -> None:
     r = evaluate(root, "security.code-risks")
     assert_status(r, Status.MISSING)
     assert locations(r) == [("app/jobs.py", 7)]
+
+
+def test_a_waiver_for_a_rule_accepts_its_findings_in_scope(make_repo: RepoFactory) -> None:
+    waiver = (
+        '[[waiver]]\nid = "PR101"\npaths = ["app/client.py"]\nreason = "internal health probe"\n'
+        'owner = "@ops"\napproved_by = "@lead"\nexpires = 2027-01-31\n'
+    )
+    root = make_repo({**APP, "prodready.toml": waiver})
+    r = evaluate(root, "arch.resilience")
+    assert_status(r, Status.MET)
+    assert r.evidence[-1].text == "1 finding(s) suppressed in code with a reason"
+    other = make_repo({**APP, "prodready.toml": waiver.replace("app/client.py", "app/other.py")})
+    assert_status(evaluate(other, "arch.resilience"), Status.MISSING)

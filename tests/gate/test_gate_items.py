@@ -396,7 +396,10 @@ def test_no_new_risk_accepts_a_finding_suppressed_with_a_reason(make_repo: RepoF
     )
     result = item(run(branch(make_repo, base(), {"app/notify.py": suppressed})), "gate.no-new-risk")
     assert result.status is Status.MET
-    assert texts(result) == ["no finding on the changed lines", "1 finding(s) suppressed in code"]
+    assert texts(result) == [
+        "no blocking finding on the changed lines",
+        "1 finding(s) suppressed in code",
+    ]
 
 
 def _sarif(path: Path, rel: str, line: int) -> Path:
@@ -491,7 +494,17 @@ def test_no_new_risk_uses_facts_about_the_rest_of_the_app(make_repo: RepoFactory
     """An open route is a finding only where the app authenticates its other routes; that
     fact lives in a file the change did not touch, far from it."""
     filler = {f"app/lib/m{i:03}.py": f"def f{i}():\n    return {i}\n" for i in range(60)}
-    with_auth = {**base(), **filler, "zz/web.py": AUTHENTICATED_APP}
+    # PR105 is a low-confidence rule: by default it is listed to review, not counted
+    default = {**base(), **filler, "zz/web.py": AUTHENTICATED_APP}
+    result = item(
+        run(branch(make_repo, default, {"app/admin/notes.py": OPEN_DELETE})), "gate.no-new-risk"
+    )
+    assert result.status is Status.MET
+    assert where(result) == ["app/admin/notes.py:5"]
+    assert texts(result)[-1].startswith("to review (low confidence): PR105")
+
+    low = '[scan]\nblocking_confidence = "low"\n'
+    with_auth = {**base(extra=low), **filler, "zz/web.py": AUTHENTICATED_APP}
     root = branch(make_repo, with_auth, {"app/admin/notes.py": OPEN_DELETE})
     result = item(run(root), "gate.no-new-risk")
     assert result.status is Status.MISSING
@@ -499,7 +512,7 @@ def test_no_new_risk_uses_facts_about_the_rest_of_the_app(make_repo: RepoFactory
     assert texts(result)[0].startswith("PR105 missing-authn:")
 
     without_auth = {
-        **base(),
+        **base(extra=low),
         **filler,
         "zz/web.py": AUTHENTICATED_APP.replace("@login_required\n", ""),
     }

@@ -240,9 +240,19 @@ def no_new_risk(ctx: GateContext) -> Outcome:
         `app/payments.py:42 PR101 timeout: requests.post() has no timeout` on an added line.
     Fix:
         Fix each finding as `prodready explain RULE` says, or suppress it in code with
-        `# prodready: ignore[RULE] reason`.
+        `# prodready: ignore[RULE] reason`. Findings of rules below the policy's
+        `[scan] blocking_confidence` (default "high") are listed to review, not counted.
     """
-    active = [f for f in ctx.findings if not f.suppressed]
+    unsuppressed = [f for f in ctx.findings if not f.suppressed]
+    # another analyzer's SARIF was supplied on purpose: its findings count at any confidence
+    active = [
+        f for f in unsuppressed if f.category == "external" or ctx.policy.blocks_on(f.confidence)
+    ]
+    review = [
+        Evidence(f"to review ({f.confidence} confidence): {f.rule} {f.message}", f.path, f.line)
+        for f in unsuppressed
+        if f not in active
+    ][:_MAX]
     unanalysed = ctx.unanalysed[:_MAX]
     if not active:
         if unanalysed:
@@ -251,11 +261,12 @@ def no_new_risk(ctx: GateContext) -> Outcome:
                 + "; ".join(f"{e.location()} {e.text}" for e in unanalysed[:3]),
                 *unanalysed,
             )
-        suppressed = len(ctx.findings)
+        suppressed = len(ctx.findings) - len(unsuppressed)
         note = [Evidence(f"{suppressed} finding(s) suppressed in code")] if suppressed else []
-        return Outcome.met(Evidence("no finding on the changed lines"), *note)
+        return Outcome.met(Evidence("no blocking finding on the changed lines"), *note, *review)
     return Outcome.gap(
         f"{len(active)} finding(s) on changed lines",
         *[Evidence(f"{f.rule} {f.category}: {f.message}", f.path, f.line) for f in active[:_MAX]],
         *unanalysed,
+        *review,
     )

@@ -8,6 +8,7 @@ policy from the base revision), and the five numbers and the ways forward for th
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from prodready.criteria.base import Criterion
-from prodready.decide import active_waivers, apply_policy, decide
+from prodready.decide import active_waivers, apply_policy, decide, waive_findings
 from prodready.errors import EvidenceError
 from prodready.evidence.coverage import load_coverage
 from prodready.evidence.junit import load_junit
@@ -154,6 +155,7 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
     unread_sarif = [Evidence(f"SARIF report could not be read: {e.reason}", e.path) for e in errors]
     cache = ScanCache() if options.use_cache else None
     findings, unanalysed = collect.findings_on_change(root, head_sha, change, sources, extra, cache)
+    findings = waive_findings(findings, active_waivers(policy, options.today)[0])
     ctx = GateContext(
         root=root,
         change=change,
@@ -251,9 +253,9 @@ class _KnownIds(Collection[str]):
 
     @functools.cached_property
     def _ids(self) -> frozenset[str]:
-        from prodready.criteria import all_criteria
+        from prodready.known import known_ids
 
-        return frozenset(all_criteria()) | frozenset(all_items())
+        return known_ids()
 
     def __contains__(self, item: object) -> bool:
         return item in self._ids
@@ -400,7 +402,8 @@ def _branch(root: Path, head: str, head_sha: str) -> str | None:
     current = git.current_branch(root)
     if current is not None and git.resolve(root, "HEAD") == head_sha:
         return current
-    return None
+    # CI checks out a detached merge commit; GitHub names the pull request's branch
+    return os.environ.get("GITHUB_HEAD_REF") or None
 
 
 def _history(
