@@ -188,6 +188,11 @@ def scan(
     help="The change description (pull-request body), Markdown.",
 )
 @click.option(
+    "--spec",
+    type=_EXISTING_FILE,
+    help="The change spec (specs/NAME.md): check its criteria and interfaces.",
+)
+@click.option(
     "--reviewer", "reviewers", multiple=True, help="Someone who approved the change (repeatable)."
 )
 @click.option(
@@ -214,6 +219,7 @@ def gate(
     sarif: tuple[Path, ...],
     vulns: tuple[Path, ...],
     description: Path | None,
+    spec: Path | None,
     reviewers: tuple[str, ...],
     github_event: Path | None,
     fmt: str,
@@ -235,6 +241,7 @@ def gate(
         sarif=sarif,
         vulns=vulns,
         description=description,
+        spec=spec,
         reviewers=reviewers,
         github_event=github_event,
         tier=Tier(tier) if tier else None,
@@ -295,6 +302,61 @@ def explain(criterion_id: str | None, list_all: bool) -> None:
         )
         raise UsageError(f"unknown criterion or rule {criterion_id!r}{hint}")
     click.echo(found.documentation())
+
+
+@cli.command("context")
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--spec", "spec_file", type=_EXISTING_FILE, help="A change spec whose contract to include."
+)
+@_OUTPUT
+@_TODAY
+def context_command(path: Path, spec_file: Path | None, output: Path | None, today: object) -> None:
+    """Write the production context a coding assistant needs (AGENTS.md-style Markdown)."""
+    from prodready.context_file import build_context, render_context
+
+    when = today.date() if hasattr(today, "date") else date.today()
+    document = build_context(path, spec=spec_file, today=when)
+    write_report(render_context(document), output)
+    if output is not None:
+        click.echo(f"prodready context: written to {output}", err=True)
+
+
+@cli.group()
+def spec() -> None:
+    """Change specs: define "ready" (criteria, constraints, failure behaviour) before coding."""
+
+
+@spec.command("new")
+@click.argument("name")
+@click.option(
+    "--repo",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The repository (its policy and CODEOWNERS pre-fill the spec).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing spec.")
+def spec_new(name: str, repo: Path, force: bool) -> None:
+    """Write specs/NAME.md from the template, pre-filled from the policy and CODEOWNERS."""
+    from prodready.spec.new import new_spec
+
+    written = new_spec(repo, name, force=force)
+    click.echo(f"wrote {written}", err=True)
+
+
+@spec.command("check")
+@click.argument("files", nargs=-1, type=_EXISTING_FILE)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
+@_TIER
+def spec_check(files: tuple[Path, ...], fmt: str, tier: str | None) -> None:
+    """Is each spec (default: specs/*.md) complete enough to build against at its tier?"""
+    from prodready.spec.check import run_check
+
+    text, code = run_check(files, fmt=fmt, tier=Tier(tier) if tier else None, root=Path("."))
+    write_report(text, None)
+    raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
