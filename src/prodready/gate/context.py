@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from prodready.evidence.junit import JUnitReport
     from prodready.evidence.vulns import VulnReport
     from prodready.gate.dependencies import DependencyChange
+    from prodready.gate.spec_links import TestFunction
+    from prodready.spec import Spec
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class GateContext:
     irreversible_migrations: list[Evidence] = field(default_factory=list)
     runbook_rollback: list[Evidence] = field(default_factory=list)
     entry_points: list[EntryPoint] = field(default_factory=list)
+    # --spec: the change's contract, where it lives in the repository (None: outside it),
+    # whether the change adds or edits it, and the tests at head that mention what it names
+    spec: Spec | None = None
+    spec_path: str | None = None
+    spec_in_change: bool = False
+    spec_tests: list[TestFunction] = field(default_factory=list)
 
     def owners_of(self, path: str) -> tuple[str, ...]:
         return self.codeowners.owners_of(path) if self.codeowners else ()

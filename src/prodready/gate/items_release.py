@@ -87,9 +87,9 @@ def _vulnerable(ctx: GateContext) -> dict[str, str]:
 def rollback(ctx: GateContext) -> Outcome:
     """
     What it does:
-        Looks for a "Rollback" section in the change description (or a heading about
-        rolling back in the README or an operations document: a runbook, ops or deploy
-        page). When the change adds database migrations that
+        Looks for a "Rollback" section in the change description, the rollback plan of
+        the `--spec` (or a heading about rolling back in the README or an operations
+        document: a runbook, ops or deploy page). When the change adds database migrations that
         cannot be reversed (an empty Alembic `downgrade`, Django `RunPython` without
         `reverse_code` or `RunSQL` without `reverse_sql`), they are named and only a plan
         in the description that mentions the migration counts.
@@ -105,20 +105,31 @@ def rollback(ctx: GateContext) -> Outcome:
     """
     section = find_section(ctx.description, _ROLLBACK) if ctx.description else None
     source = ctx.description_source or "description"
+    in_spec = _spec_rollback(ctx)
     if ctx.irreversible_migrations:
         named = list(ctx.irreversible_migrations)
         if section is not None and re.search(r"migrat", section.text, re.I):
             return Outcome.met(
                 Evidence(f"'{section.title}' covers the migration", source, section.line), *named
             )
+        if in_spec is not None and re.search(r"migrat", in_spec[0], re.I):
+            where = in_spec[1]
+            return Outcome.met(
+                Evidence("the spec's rollback plan covers the migration", where.path, where.line),
+                *named,
+            )
         why = (
-            "no rollback section"
-            if section is None
-            else f"'{section.title}' does not mention the migration"
+            f"'{section.title}' does not mention the migration"
+            if section is not None
+            else "the spec's rollback plan does not mention the migration"
+            if in_spec is not None
+            else "no rollback section"
         )
         return Outcome.gap(f"{len(named)} irreversible migration operation(s) and {why}", *named)
     if section is not None:
         return Outcome.met(Evidence(f"'{section.title}' section", source, section.line))
+    if in_spec is not None:
+        return Outcome.met(in_spec[1])
     if ctx.runbook_rollback:
         return Outcome.met(*ctx.runbook_rollback[:3])
     if ctx.description is None:
@@ -126,6 +137,17 @@ def rollback(ctx: GateContext) -> Outcome:
     return Outcome.gap(
         f"no rollback section in the {source} and no runbook entry about rolling back"
     )
+
+
+def _spec_rollback(ctx: GateContext) -> tuple[str, Evidence] | None:
+    """The `--spec`'s rollback plan (its text, and where it is), if it states one."""
+    spec = ctx.spec
+    if spec is None or not (spec.rollback or "").strip():
+        return None
+    operation = spec.sections.get("operation")
+    line = operation.line if operation else None
+    where = Evidence("rollback plan in the spec", ctx.spec_path or spec.path, line)
+    return spec.rollback or "", where
 
 
 @criterion(

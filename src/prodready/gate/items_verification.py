@@ -28,7 +28,9 @@ def acceptance(ctx: GateContext) -> Outcome:
     What it does:
         Looks in the change description (`--description`, or the pull request's body
         from `--github-event`) for a section headed "Acceptance criteria" (or "Definition
-        of done", "Done when") with at least one item, or a Markdown checklist.
+        of done", "Done when") with at least one item, or a Markdown checklist; with
+        `--spec`, the spec's acceptance criteria count too (`gate.spec-criteria` then
+        checks that tests verify them).
     Why it matters:
         Without stated criteria nobody can say whether the change does what was asked,
         and tests written afterwards confirm the code rather than the intent.
@@ -38,7 +40,10 @@ def acceptance(ctx: GateContext) -> Outcome:
         Add a section "## Acceptance criteria" with one observable outcome per item, e.g.
         "- [ ] A refund of more than the order total is rejected with 422".
     """
+    in_spec = _spec_criteria(ctx)
     if ctx.description is None:
+        if in_spec is not None:
+            return Outcome.met(in_spec)
         return Outcome.unknown(
             "no change description given (pass --description pr-body.md or --github-event)"
         )
@@ -52,7 +57,23 @@ def acceptance(ctx: GateContext) -> Outcome:
     boxes = checklist(ctx.description)
     if boxes:
         return Outcome.met(Evidence(f"checklist of {len(boxes)} item(s)", source, boxes[0][0]))
+    if in_spec is not None:
+        return Outcome.met(in_spec)
     return Outcome.gap(f"{source} has no acceptance criteria section or checklist")
+
+
+def _spec_criteria(ctx: GateContext) -> Evidence | None:
+    """The acceptance criteria of the `--spec`, which state them as well as a description."""
+    spec = ctx.spec
+    if spec is None or not spec.criteria:
+        return None
+    ids = ", ".join(c.id for c in spec.criteria[:10])
+    more = ", …" if len(spec.criteria) > 10 else ""
+    return Evidence(
+        f"the spec states {len(spec.criteria)} acceptance criteria ({ids}{more})",
+        ctx.spec_path or spec.path,
+        spec.criteria[0].line,
+    )
 
 
 @criterion(

@@ -43,6 +43,7 @@ from prodready.gate.review import (
     identity_keys,
 )
 from prodready.gate.sensitive import SensitiveHit, groups_touched, sensitive_hits
+from prodready.gate.spec_links import collect_tests
 from prodready.gate.ways import WayForward, ways_forward
 from prodready.model import (
     CriterionResult,
@@ -58,11 +59,14 @@ from prodready.scan.cache import ScanCache
 
 if TYPE_CHECKING:
     from prodready.context import Supplied
+    from prodready.spec import Spec
 
 T = TypeVar("T")
 
 ITEM_ORDER = (
     "gate.acceptance-criteria",
+    "gate.spec-criteria",
+    "gate.spec-interfaces",
     "gate.ci-passing",
     "gate.tests-for-change",
     "gate.no-new-risk",
@@ -90,6 +94,7 @@ class GateOptions:
     history: Path | None = None  # None: .prodready/history.db in the repository
     record_history: bool = True
     use_cache: bool = True
+    spec: Path | None = None  # the change spec (Markdown) the change is checked against
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class GateReport:
 def run_gate(root: Path, options: GateOptions) -> GateReport:
     started = time.perf_counter()
     root = git.repo_root(root)
+    spec = _load_spec(options.spec)  # a malformed spec is a usage error: fail before the work
     base_sha = git.resolve(root, options.base)
     head_sha = git.resolve(root, options.head)
     fork = git.merge_base(root, base_sha, head_sha)
@@ -190,6 +196,11 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
     ctx.irreversible_migrations = collect.irreversible_migrations(change, sources)
     ctx.runbook_rollback = collect.runbook_rollback(root, head_sha)
     ctx.entry_points = _entry_points(change, sources)
+    if spec is not None and options.spec is not None:
+        ctx.spec = spec
+        ctx.spec_path = _relative(options.spec, root)
+        ctx.spec_in_change = ctx.spec_path is not None and ctx.spec_path in change.paths
+        ctx.spec_tests = collect_tests(root, head_sha, spec)
 
     items = all_items()
     turned_off = [i for i in ITEM_ORDER if policy.mode_of(i) is Mode.OFF]
@@ -278,6 +289,24 @@ def _supplied_one(
     except EvidenceError as exc:
         errors.append(ReportError(str(path), exc.reason))
         return Supplied(str(path), None, exc.reason)
+
+
+def _load_spec(path: Path | None) -> Spec | None:
+    """The spec, imported only when one is given; its `SpecError` (exit 2) names the file,
+    the line and what is wrong."""
+    if path is None:
+        return None
+    from prodready.spec import load_spec
+
+    return load_spec(path)
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    """`path` relative to the repository root, as git names it; None when outside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return None
 
 
 def _description(options: GateOptions) -> tuple[str | None, str | None]:

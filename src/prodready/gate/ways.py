@@ -24,6 +24,8 @@ _FUND = {
     "gate.sensitive-review": "request a second review from an owner of the sensitive area",
     "gate.rollback": "write a ## Rollback section (and cover each irreversible migration)",
     "gate.observability": "log and count the failures of the new routes, jobs and calls",
+    "gate.spec-criteria": 'add a test per unverified criterion (@pytest.mark.acceptance("AC-n"))',
+    "gate.spec-interfaces": "make the handlers check what the spec's interfaces state, and test the failures",
 }
 
 
