@@ -25,7 +25,9 @@ _FUND = {
     "gate.rollback": "write a ## Rollback section (and cover each irreversible migration)",
     "gate.observability": "log and count the failures of the new routes, jobs and calls",
     "gate.spec-criteria": 'add a test per unverified criterion (@pytest.mark.acceptance("AC-n"))',
-    "gate.spec-interfaces": "make the handlers check what the spec's interfaces state, and test the failures",
+    "gate.spec-interfaces": (
+        "make the handlers check what the spec's interfaces state, and test the failures"
+    ),
 }
 
 
