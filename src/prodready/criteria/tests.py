@@ -5,12 +5,18 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prodready.context import AuditContext
 from prodready.criteria.base import criterion
 from prodready.model import Dimension, Evidence, Layer, Outcome, Tier
 from prodready.repo.python_facts import PyFacts
+
+if TYPE_CHECKING:
+    from prodready.context import Supplied
+    from prodready.evidence.junit import JUnitReport
 
 _MAX_LISTED = 25
 _PYTEST_DEFAULT = ("test_*.py", "*_test.py")
@@ -328,11 +334,18 @@ def results(ctx: AuditContext) -> Outcome:
     if unreadable:
         first = unreadable[0]
         return Outcome.unknown(f"test report {first.path} could not be read: {first.error}")
+    return judge_junit(ctx.junit)
+
+
+def judge_junit(reports: Sequence[Supplied[JUnitReport]]) -> Outcome:
+    """Readable JUnit reports -> met (none failed), a gap naming each failed or errored
+    case, or unknown when they hold no test case. Shared by the audit and the gate."""
     failed: list[Evidence] = []
     total = 0
-    for supplied in ctx.junit:
+    for supplied in reports:
         report = supplied.value
-        assert report is not None
+        if report is None:
+            continue
         total += report.tests
         for case in report.cases:
             if case.outcome in ("failed", "error"):
@@ -342,8 +355,8 @@ def results(ctx: AuditContext) -> Outcome:
             failed.append(
                 Evidence(f"{report.failures} failures, {report.errors} errors", supplied.path)
             )
-    if total == 0 and not failed:
-        return Outcome.unknown("the supplied test reports contain no test cases")
     if failed:
-        return Outcome.gap(f"{len(failed)} test case(s) failed or errored", *failed[:_MAX_LISTED])
-    return Outcome.met(Evidence(f"{total} test cases, none failed", ctx.junit[0].path))
+        return Outcome.gap(f"{len(failed)} test(s) failed or errored", *failed[:_MAX_LISTED])
+    if total == 0:
+        return Outcome.unknown("the supplied test reports contain no test cases")
+    return Outcome.met(Evidence(f"{total} tests, none failed", reports[0].path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from prodready.criteria.base import criterion
+from prodready.criteria.tests import judge_junit
 from prodready.gate.change import ExecutableLines
 from prodready.gate.context import GateContext
 from prodready.gate.description import checklist, find_section, list_items
@@ -102,21 +103,7 @@ def ci_passing(ctx: GateContext) -> Outcome:
     bad = [s for s in ctx.junit if s.value is None]
     if bad:
         return Outcome.unknown(f"test report {bad[0].path} could not be read: {bad[0].error}")
-    failed: list[Evidence] = []
-    total = 0
-    for supplied in ctx.junit:
-        report = supplied.value
-        assert report is not None
-        total += report.tests
-        for case in report.cases:
-            if case.outcome in ("failed", "error"):
-                label = f"{case.classname}::{case.name}" if case.classname else case.name
-                failed.append(Evidence(f"{case.outcome}: {label}", supplied.path))
-    if failed:
-        return Outcome.gap(f"{len(failed)} test(s) failed or errored", *failed[:_MAX])
-    if total == 0:
-        return Outcome.unknown("the supplied test reports contain no test cases")
-    return Outcome.met(Evidence(f"{total} tests, none failed", ctx.junit[0].path))
+    return judge_junit(ctx.junit)
 
 
 @criterion(
