@@ -495,7 +495,7 @@ def test_no_new_risk_uses_facts_about_the_rest_of_the_app(make_repo: RepoFactory
     fact lives in a file the change did not touch, far from it."""
     filler = {f"app/lib/m{i:03}.py": f"def f{i}():\n    return {i}\n" for i in range(60)}
     # PR105 is a low-confidence rule: by default it is listed to review, not counted
-    default = {**base(), **filler, "zz/web.py": AUTHENTICATED_APP}
+    default = {**base(), **filler, "app/zz/web.py": AUTHENTICATED_APP}
     result = item(
         run(branch(make_repo, default, {"app/admin/notes.py": OPEN_DELETE})), "gate.no-new-risk"
     )
@@ -504,7 +504,7 @@ def test_no_new_risk_uses_facts_about_the_rest_of_the_app(make_repo: RepoFactory
     assert texts(result)[-1].startswith("to review (low confidence): PR105")
 
     low = '[scan]\nblocking_confidence = "low"\n'
-    with_auth = {**base(extra=low), **filler, "zz/web.py": AUTHENTICATED_APP}
+    with_auth = {**base(extra=low), **filler, "app/zz/web.py": AUTHENTICATED_APP}
     root = branch(make_repo, with_auth, {"app/admin/notes.py": OPEN_DELETE})
     result = item(run(root), "gate.no-new-risk")
     assert result.status is Status.MISSING
@@ -514,7 +514,7 @@ def test_no_new_risk_uses_facts_about_the_rest_of_the_app(make_repo: RepoFactory
     without_auth = {
         **base(extra=low),
         **filler,
-        "zz/web.py": AUTHENTICATED_APP.replace("@login_required\n", ""),
+        "app/zz/web.py": AUTHENTICATED_APP.replace("@login_required\n", ""),
     }
     root = branch(make_repo, without_auth, {"app/admin/notes.py": OPEN_DELETE})
     assert item(run(root), "gate.no-new-risk").status is Status.MET

@@ -105,12 +105,24 @@ def _rules() -> dict[str, Rule]:
     return _RULES
 
 
+_HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
+
+
+def _excluded(path: str) -> bool:
+    """Tests, and end-to-end harnesses kept beside the code (`playwright_tests/core/`,
+    `e2e/`, any `*_tests/` directory): browser drivers and fixtures, not production."""
+    if is_test_path(path):
+        return True
+    dirs = path.split("/")[:-1]
+    return any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs)
+
+
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        files = [f for f in repo.files if f.endswith(".py") and not is_test_path(f)]
+        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f)]
         return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
@@ -124,7 +136,7 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
-                if f.endswith(".py") and not is_test_path(f)
+                if f.endswith(".py") and not _excluded(f)
             )
         else:
             found.append(p.relative_to(root).as_posix())

@@ -348,6 +348,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         under it (`form.save(user, topic)`), a page number, a model's own check
         (`raise_not_deletable(request.user)`) or a form's `save(request)` on the loaded
         instance, permission objects in a view's decorators (`allows.requires(CanEdit)`),
+        lookups filtered by an object a loader returned for the current user
+        (`doc = get_visible_document_or_404(request.user, slug=slug)`,
+        `Revision.objects.filter(document=doc)`),
         and login/signup/password-reset/reactivation handlers.
     Why it matters:
         Insecure direct object reference (OWASP API1, broken object-level authorization)
@@ -451,12 +454,13 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
                 for sub in ast.walk(node.value):
                     if isinstance(sub, ast.Call):
                         assigned.setdefault(id(sub), target.id)
-    queries = _query_names(ctx, body, identity)
+    scope = identity | _scoped_names(body, identity)
+    queries = _query_names(ctx, body, scope)
     loads: list[_Load] = []
     for node in body:
         if not isinstance(node, ast.Call) or id(node) in inner:
             continue
-        load = _load(ctx, node, flow, identity, queries)
+        load = _load(ctx, node, flow, scope, queries)
         if load is not None:
             load.var = assigned.get(id(node))
             loads.append(load)
@@ -548,6 +552,32 @@ def _identity_names(body: list[ast.AST], h: Handler) -> set[str]:
             ):
                 names.add(target.id)
     return names
+
+
+def _scoped_names(body: list[ast.AST], identity: set[str]) -> set[str]:
+    """Objects a loader returned for the current user: a lookup filtered by one of them is
+    scoped by the user. They are not the user (comparing one is no ownership check)."""
+    scoped: set[str] = set()
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and _user_scoped_loader(node.value, identity | scoped):
+                scoped.add(target.id)
+    return scoped
+
+
+_LOADER = re.compile(r"^(?:a?get|load|fetch|find)_\w+|\w+_or_404$")
+
+
+def _user_scoped_loader(value: ast.expr, names: set[str]) -> bool:
+    """`get_visible_document_or_404(request.user, slug=slug)`: a loader that is handed the
+    current user returns only what that user may see, so the object is scoped by it."""
+    if not isinstance(value, ast.Call):
+        return False
+    if not _LOADER.match(last(dotted(value.func)) or ""):
+        return False
+    args = [*value.args, *(k.value for k in value.keywords)]
+    return any(is_identity(a) or (isinstance(a, ast.Name) and a.id in names) for a in args)
 
 
 def _refers(node: ast.AST, names: set[str], *, direct: bool = False) -> bool:

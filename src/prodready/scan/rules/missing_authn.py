@@ -27,6 +27,7 @@ from prodready.scan.rules._web import (
 AUTH_FACT = "authenticates-routes"
 DRF_OPEN_FACT = "drf-default-allow-any"
 OPEN_ROUTER_FACT = "fastapi-open-router:"
+FLASK_AUTH_FACT = "authenticates-routes:flask:"
 
 _ADMIN_AREAS = frozenset({"admin", "backoffice", "staff", "moderation"})
 _AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
@@ -63,7 +64,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         an `Authorization` header, a verified token); a handler that uses the current
         user (`current_user`, `g.user`, `request.user`) is not flagged either. "Other
         routes" means explicit authentication somewhere in the scanned code; apps with
-        none are not flagged. Also not flagged: endpoints that establish identity (login,
+        none are not flagged. A Flask route counts only authentication seen in Flask
+        code of its own top-level directory (or anywhere, for a top-level file): an
+        internal Flask service beside a Django app that logs users in is its own app.
+        Also not flagged: endpoints that establish identity (login,
         signup, token or API-key issuing, password reset, OAuth callbacks, handlers that
         hash or check a password, read one from the request, or create a user) or are
         public by design (contact forms, invite requests, newsletter, health checks,
@@ -106,6 +110,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if found:
             if explicit and not identity_endpoint(web, h):
                 ctx.facts.add(AUTH_FACT)
+                if h.framework == "flask":
+                    ctx.facts.update(FLASK_AUTH_FACT + a for a in {_app_tree(ctx.path), ""})
         elif mounted and h.framework == "django":
             continue  # guarded where the admin URLs are mounted
         elif h.function is None or not passes_request_to_save(web.body(h.function)):
@@ -118,6 +124,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             continue
         condition = AUTH_FACT
         why = "other routes in this application require authentication"
+        if h.framework == "flask":
+            condition = FLASK_AUTH_FACT + _app_tree(ctx.path)
+            why = "other Flask routes of this application require authentication"
         if h.drf_default:
             condition = DRF_OPEN_FACT
             why = "the project's DRF DEFAULT_PERMISSION_CLASSES allow anyone"
@@ -125,6 +134,16 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             condition = OPEN_ROUTER_FACT + h.router_key
             why = f"its router `{h.router_key}` is included without authentication"
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _app_tree(path: str) -> str:
+    """The top-level directory a file belongs to ("" for a file at the top): a Flask route
+    is judged only against authentication seen in Flask code of the same tree, so that an
+    internal Flask service (`service/exif/main.py`) is not judged by the login of a Django
+    app beside it (`api/`). A Flask route in a top-level file is judged against Flask
+    authentication anywhere."""
+    head, sep, _ = path.partition("/")
+    return head if sep else ""
 
 
 def _admin_module(ctx: FileContext, web: WebFile) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, FunctionNode
@@ -146,10 +147,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 script = _is_script(ctx)
             if script:
                 continue  # a command-line tool's output is what its user asked for
+        fn = innermost_function(ctx, call.lineno)
+        resolver.public_token = fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
-                word = sensitive_word(label, logging=True)
+                word = resolver.word(label)
                 if word and not _harmless(expr):
                     found = _named(f"{label}=", word)
             if found:
@@ -160,6 +163,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 )
                 break
 
+
+# Functions about DNS challenge records, and the names of the value they publish.
+_DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
+_CHALLENGE_TOKEN = re.compile(r"_*(?:(?:challenge|txt|dns|acme)_)?tokens?(?:_(?:value|data))?")
 
 # Modules that make a file a command-line program rather than service code.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
@@ -328,7 +335,17 @@ class _Resolver:
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
-        self._locals: dict[FunctionNode, dict[str, list[ast.expr]]] = {}
+        self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self.public_token = False  # inside a function about DNS/ACME challenge records
+
+    def word(self, text: str) -> str | None:
+        """The kind of sensitive data `text` names; a plain `token` inside a function
+        about DNS challenge records (`create_txt_record(domain, token)`) is the ACME
+        DNS-01 value published in a public TXT record, not a credential."""
+        word = sensitive_word(text, logging=True)
+        if word == "token" and self.public_token and _CHALLENGE_TOKEN.fullmatch(text.lower()):
+            return None
+        return word
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
         """A description of the sensitive data in `expr`, or None."""
@@ -369,7 +386,7 @@ class _Resolver:
                 found = self.judge(value, line, depth)
             else:
                 label = string_value(key)
-                word = sensitive_word(label, logging=True) if label else None
+                word = self.word(label) if label else None
                 found = (
                     _named(label, word)
                     if label and word and not _harmless(value) and not _masked(value)
@@ -382,12 +399,14 @@ class _Resolver:
     def _judge_name(self, node: ast.Name, line: int, depth: int) -> str | None:
         if node.id in self.ctx.aliases:
             return None  # an imported module or function (`jwt`), not a value
-        word = sensitive_word(node.id, logging=True)
+        word = self.word(node.id)
         if word:
             return _named(node.id, word)
         if depth >= 2:
             return None
-        for value in self._assignments(line).get(node.id, ()):
+        for at, value in self._assignments(line).get(node.id, ()):
+            if at > line:
+                continue  # assigned after the call: not what it logs
             found = self.judge(value, line, depth + 1)
             if found:
                 return f"`{node.id}`, which holds {found}"
@@ -400,7 +419,7 @@ class _Resolver:
         owner = self.ctx.qualname(node.value)
         if owner == "os" and node.attr == "environ":
             return "the whole environment (`os.environ`)"
-        word = sensitive_word(node.attr, logging=True)
+        word = self.word(node.attr)
         if word:
             return _named(_short(node), word)
         return None
@@ -422,7 +441,7 @@ class _Resolver:
             return None if _short_slice(index) else self.judge(node.value, line, depth)
         key = string_value(index)
         if key is not None:
-            word = sensitive_word(key, logging=True)
+            word = self.word(key)
             if word:
                 return _named(_short(node), word)
             return self._container_value(node.value)
@@ -458,7 +477,7 @@ class _Resolver:
             if func.attr in ("get", "getenv", "pop", "getlist") and node.args:
                 key = string_value(node.args[0])
                 if key is not None:
-                    word = sensitive_word(key, logging=True)
+                    word = self.word(key)
                     if word:
                         return _named(_short(node), word)
                     return self._container_value(func.value)
@@ -467,13 +486,13 @@ class _Resolver:
                 return self.judge(func.value, line, depth)
         if name in ("os.getenv", "getenv") and node.args:
             key = string_value(node.args[0])
-            word = sensitive_word(key, logging=True) if key else None
+            word = self.word(key) if key else None
             return _named(_short(node), word) if word else None
         if name in _PASSTHROUGH and node.args:
             return self.judge(node.args[0], line, depth)
         leaf = leaf_name(func)
         if leaf and leaf.split("_", 1)[0].lower() in _GETTER_VERBS:
-            word = sensitive_word(leaf, logging=True)
+            word = self.word(leaf)
             if word:
                 return "the result of " + _named(f"{leaf}()", word)
         return None
@@ -485,7 +504,7 @@ class _Resolver:
             if found:
                 return found
         for kw in node.keywords:
-            word = sensitive_word(kw.arg, logging=True) if kw.arg else None
+            word = self.word(kw.arg) if kw.arg else None
             if kw.arg and word and not _harmless(kw.value) and not _masked(kw.value):
                 return _named(kw.arg, word)
             found = self.judge(kw.value, line, depth)
@@ -493,7 +512,7 @@ class _Resolver:
                 return found
         return None
 
-    def _assignments(self, line: int) -> dict[str, list[ast.expr]]:
+    def _assignments(self, line: int) -> dict[str, list[tuple[int, ast.expr]]]:
         """Values assigned to each local name in the function around `line`."""
         fn = innermost_function(self.ctx, line)
         if fn is None:
@@ -505,13 +524,13 @@ class _Resolver:
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         if isinstance(target, ast.Name):
-                            found.setdefault(target.id, []).append(node.value)
+                            found.setdefault(target.id, []).append((node.lineno, node.value))
                 elif (
                     isinstance(node, ast.AnnAssign | ast.NamedExpr)
                     and node.value is not None
                     and isinstance(node.target, ast.Name)
                 ):
-                    found.setdefault(node.target.id, []).append(node.value)
+                    found.setdefault(node.target.id, []).append((node.lineno, node.value))
             self._locals[fn] = found
         return found
 

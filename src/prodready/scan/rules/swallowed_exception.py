@@ -67,6 +67,11 @@ _CLEANUP = frozenset(
         "flush",
     }
 )
+# Best-effort telemetry: a metric or event that could not be sent changes no outcome.
+_TELEMETRY = frozenset({"emit", "emit_event", "emit_metric", "track_event", "record_metric"})
+_TELEMETRY_OWNER = re.compile(r"metric|statsd|telemetry|analytics|tracker|datadog|prometheus")
+# Evicting a cache entry: if it fails, the entry is only stale or read again.
+_CACHE_EVICT = frozenset({"delete", "delete_many", "invalidate", "evict", "pop"})
 # Finalisers and shutdown paths: errors there have nowhere better to go.
 _CLEANUP_FUNCTIONS = frozenset(
     {"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "cleanup", "teardown"}
@@ -87,8 +92,9 @@ _RESPONSES = frozenset(
 )
 _ERROR_KEYS = frozenset({"error", "errors", "detail", "failure", "failed"})
 _FAILURE_TEXT = re.compile(
-    r"(?i)\b(?:errors?|fail(?:ed|ure|ing|s)?|unavailable|invalid|unhealthy|down|unable|wrong"
-    r"|not|cannot|can't|couldn't|could\s+not|denied|refused|timed\s+out|timeout)\b"
+    r"(?i)(?<![a-z0-9])(?:errors?|fail(?:ed|ure|ing|s)?|unavailable|invalid|unhealthy|down"
+    r"|unable|wrong|not|cannot|can't|couldn't|could\s+not|denied|refused|timed\s+out|timeout)"
+    r"(?![a-z0-9])"
 )
 
 
@@ -107,9 +113,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         fallback, rolls back, or logs or prints a message without the exception. Not
         flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
         (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
-        methods, best-effort clean-up (`conn.close()`, `os.remove()`, `shutil.rmtree()`),
-        handlers that return `False`, an error response or a value that says it failed
-        (`"failed"`, `"could not ..."`), handlers that only fall through to a statement
+        methods, best-effort clean-up (`conn.close()`, `os.remove()`, `shutil.rmtree()`,
+        evicting a cache entry with `cache.delete(key)`) and telemetry (`emit(...)`,
+        `metrics.incr(...)`), handlers that return `False`, an error response (also a
+        `(body, 4xx)` tuple) or a value that says it failed (`"failed"`, `"read_failed"`,
+        `"could not ..."`), handlers that only fall through to a statement
         that reports the failure (`raise`, `return HttpResponse(status=500)`, a JSON
         encoder's `return super().default(o)`), and handlers that do anything else.
     Why it matters:
@@ -138,7 +146,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         try_node = _try_of(ctx, handler)
         if try_node is not None and (
             _optional_import(ctx, try_node.body)
-            or (_cleanup(try_node.body) and not _returns(handler.body))
+            or (
+                _cleanup(try_node.body, all(isinstance(b, ast.Pass) for b in handler.body))
+                and not _returns(handler.body)
+            )
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
         ):
             continue
@@ -163,7 +174,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             )
             if (
                 broad_arg is None
-                or _cleanup(with_node.body)
+                or _cleanup(with_node.body, not broad_arg.endswith("BaseException"))
                 or _optional_import(ctx, with_node.body)
             ):
                 continue
@@ -273,6 +284,11 @@ def _is_logger(ctx: FileContext, node: ast.expr) -> bool:
 def _silent_return(ctx: FileContext, value: ast.expr | None) -> str | None:
     if value is None or (isinstance(value, ast.Constant) and value.value is None):
         return "returns None"
+    if isinstance(value, ast.Tuple) and any(
+        _error_status(e) or (isinstance(e, ast.Constant) and _failure_text(e.value))
+        for e in value.elts[1:]
+    ):
+        return None  # `"", 400`, `dict(message=...), 403`, `None, "read_failed"`: a failure
     if isinstance(value, ast.Constant):
         if value.value is False:
             return None  # the caller is told it failed
@@ -384,8 +400,9 @@ def _optional_import(ctx: FileContext, body: list[ast.stmt]) -> bool:
     return False
 
 
-def _cleanup(body: list[ast.stmt]) -> bool:
-    """Is the guarded code only best-effort clean-up calls?"""
+def _cleanup(body: list[ast.stmt], best_effort: bool = False) -> bool:
+    """Is the guarded code only best-effort clean-up calls? With `best_effort` (a handler
+    that only passes, `suppress(Exception)`), telemetry and cache eviction count too."""
     if not body:
         return False
     for stmt in body:
@@ -394,8 +411,14 @@ def _cleanup(body: list[ast.stmt]) -> bool:
             return False
         func = call.func
         leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if leaf not in _CLEANUP:
-            return False
+        owner = ast.unparse(func.value).lower() if isinstance(func, ast.Attribute) else ""
+        if leaf in _CLEANUP:
+            continue
+        if best_effort and (leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner)):
+            continue
+        if best_effort and leaf in _CACHE_EVICT and "cache" in owner:
+            continue  # `cache.delete(key)` of a corrupt entry: the next read misses
+        return False
     return True
 
 
