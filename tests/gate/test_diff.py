@@ -337,4 +337,6 @@ def test_classic_hostile_inputs() -> None:
     # a few classic hostile inputs, beyond what hypothesis draws
     for text in ["\x00", "diff --git \n", "diff --git a/ b/\n", "diff --git " + '"' * 1000, "\r\n"]:
         with contextlib.suppress(DiffParseError):
-            parse_diff(text)
+            files = parse_diff(text)
+            # whatever parses must be a well-formed result, never half a file
+            assert all(f.path and len(f.added) == len(f.added_text) for f in files)

@@ -24,7 +24,7 @@ from prodready.evidence.junit import load_junit
 from prodready.evidence.sarif import load_sarif
 from prodready.evidence.vulns import load_vulns
 from prodready.gate import collect, git
-from prodready.gate.assistance import assisted_commits
+from prodready.gate.assistance import AssistedCommit, assisted_commits
 from prodready.gate.change import Change, build_change, path_kind
 from prodready.gate.context import EntryPoint, GateContext
 from prodready.gate.dependencies import ManifestError, dependency_changes, is_manifest
@@ -202,32 +202,14 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         ctx.spec_in_change = ctx.spec_path is not None and ctx.spec_path in change.paths
         ctx.spec_tests = collect_tests(root, head_sha, spec)
 
-    items = all_items()
-    turned_off = [i for i in ITEM_ORDER if policy.mode_of(i) is Mode.OFF]
-    evaluated: list[tuple[Criterion, Outcome]] = [
-        (items[item_id], items[item_id].check(ctx))
-        for item_id in ITEM_ORDER
-        if item_id in items and item_id not in turned_off
-    ]
+    evaluated, turned_off = _evaluate(ctx)
     waivers, expiry_notes = active_waivers(policy, options.today)
     results, waiver_notes = apply_policy(evaluated, policy, tier, waivers)
     decision = decide(results, tier)
     assisted = assisted_commits(messages)
     branch = _branch(root, options.head, head_sha)
     fixed, history_note = _history(root, options, branch, head_sha, fork, decision, ctx)
-    numbers = ChangeNumbers(
-        production_added=change.production_lines.added,
-        production_removed=change.production_lines.removed,
-        test_added=change.test_lines.added,
-        test_removed=change.test_lines.removed,
-        tests_added=len(change.tests_added),
-        sensitive_groups=tuple(groups_touched(ctx.sensitive)),
-        findings=sum(1 for f in ctx.findings if not f.suppressed),
-        fixed_before_merge=fixed,
-        assisted_commits=len({a.sha for a in assisted}),
-        commits=len(commits),
-        assistants=tuple(sorted({a.assistant for a in assisted})),
-    )
+    numbers = _numbers(ctx, fixed, assisted, len(commits))
     review_problems = list(ctx.reviews.problems) if ctx.reviews else []
     notes = [
         *policy.notes,
@@ -255,6 +237,38 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         errors=tuple(errors),
         notes=tuple(notes),
         stats={"seconds": round(time.perf_counter() - started, 3), "files": len(change.files)},
+    )
+
+
+def _evaluate(ctx: GateContext) -> tuple[list[tuple[Criterion, Outcome]], list[str]]:
+    """Every item in report order, except those the base policy turns off."""
+    items = all_items()
+    turned_off = [i for i in ITEM_ORDER if ctx.policy.mode_of(i) is Mode.OFF]
+    evaluated = [
+        (items[item_id], items[item_id].check(ctx))
+        for item_id in ITEM_ORDER
+        if item_id in items and item_id not in turned_off
+    ]
+    return evaluated, turned_off
+
+
+def _numbers(
+    ctx: GateContext, fixed: int | None, assisted: Sequence[AssistedCommit], commits: int
+) -> ChangeNumbers:
+    """The five numbers of the change, as the report shows them."""
+    change = ctx.change
+    return ChangeNumbers(
+        production_added=change.production_lines.added,
+        production_removed=change.production_lines.removed,
+        test_added=change.test_lines.added,
+        test_removed=change.test_lines.removed,
+        tests_added=len(change.tests_added),
+        sensitive_groups=tuple(groups_touched(ctx.sensitive)),
+        findings=sum(1 for f in ctx.findings if not f.suppressed),
+        fixed_before_merge=fixed,
+        assisted_commits=len({a.sha for a in assisted}),
+        commits=commits,
+        assistants=tuple(sorted({a.assistant for a in assisted})),
     )
 
 
