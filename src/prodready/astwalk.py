@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -116,3 +117,11 @@ def paused_gc() -> Iterator[None]:
         if was_enabled:
             gc.enable()
             gc.collect(0)
+
+
+def parse_quietly(source: str | bytes, filename: str) -> ast.Module:
+    """`ast.parse` without the SyntaxWarnings (invalid escapes, `1if`) that the compiler
+    prints for the repository's own code: a report must not be interleaved with them."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=filename)

@@ -7,13 +7,13 @@ those stays a function of its inputs so it can be tested alone.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from prodready.context import AuditContext, Supplied
+from prodready.context import AuditContext
 from prodready.criteria import Criterion, all_criteria
 from prodready.criteria.deployment import CI_SYSTEMS
 from prodready.criteria.security import SECURITY_POLICY_FILES
@@ -25,9 +25,10 @@ from prodready.decide import (
     waive_findings,
     worst,
 )
-from prodready.errors import EvidenceError, PolicyError, UsageError
+from prodready.errors import PolicyError, UsageError
 from prodready.evidence.coverage import load_coverage
 from prodready.evidence.junit import load_junit
+from prodready.evidence.supplied import supply
 from prodready.evidence.vulns import load_vulns
 from prodready.known import known_ids
 from prodready.model import (
@@ -182,9 +183,11 @@ def _audit_project(
         kind=kind,
         kind_reason=kind_reason,
         today=options.today,
-        coverage=_supplied(options.coverage, lambda p: load_coverage(p, root), errors),
-        junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
-        vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
+        coverage=None
+        if options.coverage is None
+        else supply(options.coverage, lambda p: load_coverage(p, root), errors),
+        junit=[supply(p, load_junit, errors) for p in options.junit],
+        vulns=[supply(p, load_vulns, errors) for p in options.vulns],
         findings=(),
         base=base,
     )
@@ -270,23 +273,6 @@ def _repository_paths(outcome: Outcome, ctx: AuditContext) -> Outcome:
         replace(e, path=ctx.repo_path(e.path)) if e.path else e for e in outcome.evidence
     )
     return replace(outcome, evidence=evidence)
-
-
-def _supplied(
-    path: Path | None, loader: Callable[[Path], T], errors: list[ReportError]
-) -> Supplied[T] | None:
-    return None if path is None else _supplied_one(path, loader, errors)
-
-
-def _supplied_one(
-    path: Path, loader: Callable[[Path], T], errors: list[ReportError]
-) -> Supplied[T]:
-    """Unreadable evidence becomes an error entry and an `unknown` criterion, not a crash."""
-    try:
-        return Supplied(str(path), loader(path))
-    except EvidenceError as exc:
-        errors.append(ReportError(str(path), exc.reason))
-        return Supplied(str(path), None, exc.reason)
 
 
 __all__ = ["AuditOptions", "run_audit"]

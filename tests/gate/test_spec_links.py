@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prodready.context import Supplied
 from prodready.evidence.junit import load_junit
+from prodready.evidence.supplied import Supplied
 from prodready.gate.spec_links import (
     FAILED,
     UNKNOWN_RESULT,

@@ -15,8 +15,8 @@ from prodready.model import Dimension, Evidence, Layer, Outcome, Tier
 from prodready.repo.python_facts import PyFacts
 
 if TYPE_CHECKING:
-    from prodready.context import Supplied
     from prodready.evidence.junit import JUnitReport
+    from prodready.evidence.supplied import Supplied
 
 _MAX_LISTED = 25
 _PYTEST_DEFAULT = ("test_*.py", "*_test.py")

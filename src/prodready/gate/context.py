@@ -20,9 +20,9 @@ from prodready.policy.model import Policy
 from prodready.repo.codeowners import CodeOwners
 
 if TYPE_CHECKING:
-    from prodready.context import Supplied
     from prodready.evidence.coverage import CoverageData
     from prodready.evidence.junit import JUnitReport
+    from prodready.evidence.supplied import Supplied
     from prodready.evidence.vulns import VulnReport
     from prodready.gate.dependencies import DependencyChange
     from prodready.gate.spec_links import TestFunction

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from prodready.errors import EvidenceError
 from prodready.evidence.coverage import load_coverage
 from prodready.evidence.junit import load_junit
 from prodready.evidence.sarif import load_sarif
+from prodready.evidence.supplied import supply
 from prodready.evidence.vulns import load_vulns
 from prodready.gate import collect, git
 from prodready.gate.assistance import AssistedCommit, assisted_commits
@@ -58,7 +59,6 @@ from prodready.model import (
 from prodready.scan.cache import ScanCache
 
 if TYPE_CHECKING:
-    from prodready.context import Supplied
     from prodready.spec import Spec
 
 T = TypeVar("T")
@@ -171,9 +171,9 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         head_sources=sources,
         coverage=None
         if options.coverage is None
-        else _supplied_one(options.coverage, lambda p: load_coverage(p, root), errors),
-        junit=[_supplied_one(p, load_junit, errors) for p in options.junit],
-        vulns=[_supplied_one(p, load_vulns, errors) for p in options.vulns],
+        else supply(options.coverage, lambda p: load_coverage(p, root), errors),
+        junit=[supply(p, load_junit, errors) for p in options.junit],
+        vulns=[supply(p, load_vulns, errors) for p in options.vulns],
         findings=findings,
         unanalysed=[*unread_sarif, *unanalysed],
         codeowners=collect.codeowners_at(root, base_sha, at_base),
@@ -290,19 +290,6 @@ class _KnownIds(Collection[str]):
 
     def __len__(self) -> int:
         return len(self._ids)
-
-
-def _supplied_one(
-    path: Path, loader: Callable[[Path], T], errors: list[ReportError]
-) -> Supplied[T]:
-    """Unreadable evidence becomes an error entry and an `unknown` item, not a crash."""
-    from prodready.context import Supplied
-
-    try:
-        return Supplied(str(path), loader(path))
-    except EvidenceError as exc:
-        errors.append(ReportError(str(path), exc.reason))
-        return Supplied(str(path), None, exc.reason)
 
 
 def _load_spec(path: Path | None) -> Spec | None:

@@ -35,8 +35,8 @@ from prodready.repo.files import is_test_path
 from prodready.scan.context import FileContext
 
 if TYPE_CHECKING:
-    from prodready.context import Supplied
     from prodready.evidence.junit import JUnitReport
+    from prodready.evidence.supplied import Supplied
     from prodready.spec import AcceptanceCriterion, Spec
 
 MARKER = "acceptance"

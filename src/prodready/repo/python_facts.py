@@ -11,7 +11,7 @@ import ast
 import sys
 from dataclasses import dataclass
 
-from prodready.astwalk import NodeIndex, index_nodes
+from prodready.astwalk import NodeIndex, index_nodes, parse_quietly
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def analyse_with_tree(
     lines = text.splitlines()
     code_lines = sum(1 for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
     try:
-        tree = ast.parse(text, filename=rel)
+        tree = parse_quietly(text, rel)
     except SyntaxError as exc:
         return PyFacts(
             rel, len(lines), code_lines, error=f"syntax error at line {exc.lineno}{_PARSER}"

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prodready.astwalk import NodeIndex, paused_gc
+from prodready.astwalk import NodeIndex, parse_quietly, paused_gc
 from prodready.model import Finding, ReportError
 from prodready.repo.files import is_test_path, walk_repository
 from prodready.scan.cache import ScanCache
@@ -74,7 +74,7 @@ def scan_source(
         return FileResult(error=f"not UTF-8 (byte {exc.start})")
     if tree is None:
         try:
-            tree = ast.parse(source, filename=rel)
+            tree = parse_quietly(source, rel)
         except SyntaxError as exc:
             return FileResult(error=f"syntax error at line {exc.lineno}{_PARSER}")
         except (ValueError, RecursionError, MemoryError) as exc:
