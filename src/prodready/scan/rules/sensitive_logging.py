@@ -15,6 +15,7 @@ from prodready.scan.rules._names import (
     sensitive_word,
     string_value,
     walk_own,
+    words,
 )
 
 _LOG_METHODS = frozenset(
@@ -345,6 +346,8 @@ class _Resolver:
         word = sensitive_word(text, logging=True)
         if word == "token" and self.public_token and _CHALLENGE_TOKEN.fullmatch(text.lower()):
             return None
+        if word == "token" and set(words(text)) & _TOKEN_COUNTS:
+            return None  # `token_budget`, `tokens_used`: a number of (LLM) tokens
         return word
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
@@ -442,6 +445,8 @@ class _Resolver:
         key = string_value(index)
         if key is not None:
             word = self.word(key)
+            if word in {"cookie", "cookies"} and _own_cookies(self.ctx, node, line):
+                return None  # outbound cookies this code filled in itself (`ui_lang`)
             if word:
                 return _named(_short(node), word)
             return self._container_value(node.value)
@@ -533,6 +538,33 @@ class _Resolver:
                     found.setdefault(node.target.id, []).append((node.lineno, node.value))
             self._locals[fn] = found
         return found
+
+
+_TOKEN_COUNTS = frozenset(
+    {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
+)
+
+
+def _own_cookies(ctx: FileContext, node: ast.Subscript, line: int) -> bool:
+    """`params["cookies"]` whose entries this code set before logging it
+    (`params["cookies"]["ui_lang"] = ui_lang`): cookies the code sends to another site,
+    built from its own settings, not a caller's session cookies. Every entry must be set
+    from a value that is not itself sensitive."""
+    target = ast.unparse(node)
+    own = False
+    for stmt in ast.walk(ctx.tree):
+        if not isinstance(stmt, ast.Assign) or stmt.lineno >= line:
+            continue
+        for t in stmt.targets:
+            if isinstance(t, ast.Subscript) and ast.unparse(t.value) == target:
+                if any(
+                    sensitive_word(n.id, logging=True)
+                    for n in ast.walk(stmt.value)
+                    if isinstance(n, ast.Name)
+                ):
+                    return False
+                own = True
+    return own
 
 
 def _masked(expr: ast.expr) -> bool:

@@ -189,6 +189,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         for expr in exprs:
             if kind == "redirect" and not _host_controlled(flow, expr, call.lineno, web, fn):
                 continue
+            if kind == "path" and _in_memory(web, fn, expr, call.lineno):
+                continue  # zipfile.ZipFile(io.BytesIO(data)): a buffer, not a file name
             if flow.tainted(expr, call.lineno):
                 source = flow.first_tainted_name(expr, call.lineno)
                 yield Hit(
@@ -261,12 +263,49 @@ def _enclosing(functions: list[FunctionNode], call: ast.Call) -> FunctionNode | 
     return best
 
 
+_BUFFERS = frozenset({"BytesIO", "StringIO", "SpooledTemporaryFile"})
+_REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
+
+
+def _in_memory(web: WebFile, fn: FunctionNode, expr: ast.expr, line: int) -> bool:
+    """An in-memory buffer (`io.BytesIO(raw)`, or a name bound to one) given where a path
+    may go."""
+    if isinstance(expr, ast.Name):
+        values = _assigned(web, fn, expr.id, line)
+        return bool(values) and all(_in_memory(web, fn, v, ln) for v, ln in values if v is not expr)
+    return isinstance(expr, ast.Call) and last(dotted(expr.func)) in _BUFFERS
+
+
+def _referrer(expr: ast.expr) -> bool:
+    """`request.referrer`, `request.headers.get("Referer")`, `request.META["HTTP_REFERER"]`:
+    the page the browser itself came from. Sending the user back there is not an open
+    redirect: an attacker cannot make a victim's browser send a Referer of their choosing
+    to this site other than their own page, which the victim just left anyway."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr in {"referrer", "referer"}
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.args:
+        key = const_str(expr.args[0])
+        return expr.func.attr == "get" and key is not None and key.lower() in _REFERER_KEYS
+    if isinstance(expr, ast.Subscript):
+        key = const_str(expr.slice)
+        return key is not None and key.lower() in _REFERER_KEYS
+    return False
+
+
 def _host_controlled(
     flow: Flow, expr: ast.expr, line: int, web: WebFile, fn: FunctionNode, depth: int = 0
 ) -> bool:
     """Can the request choose the host of this URL? Not when a constant path or origin
     comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`, also through a
-    variable (`target = f"{obj.local_path}?{query}"`; `redirect(target)`)."""
+    variable (`target = f"{obj.local_path}?{query}"`; `redirect(target)`). Nor when the
+    target is the Referer the browser sent (`request.referrer or url_for("home")`)."""
+    if _referrer(expr):
+        return False
+    if isinstance(expr, ast.BoolOp):  # request.referrer or url_for(".home")
+        return any(
+            flow.tainted(v, line) and _host_controlled(flow, v, line, web, fn, depth)
+            for v in expr.values
+        )
     if isinstance(expr, ast.Name) and depth < 3:
         values = _assigned(web, fn, expr.id, line)
         tainted = [(v, ln) for v, ln in values if flow.tainted(v, ln)]

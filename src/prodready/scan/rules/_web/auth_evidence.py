@@ -21,6 +21,7 @@ from prodready.scan.rules._web.auth_signals import (
     NON_OBJECT_PERMISSIONS,
     NOT_AUTH_DECORATORS,
     OPEN_PERMISSIONS,
+    auth_dependency,
     is_identity,
     is_role_check,
     is_session_identity,
@@ -142,7 +143,7 @@ def auth_dependencies(ctx: FileContext, call: ast.Call | None) -> str:
         if isinstance(elt, ast.Call):
             name = last(ctx.call_name(elt))
             target = dotted(elt.args[0]) if elt.args else ""
-            if name == "Security" or AUTH_NAME.search(target) or AUTH_NAME.search(name):
+            if name == "Security" or auth_dependency(target) or AUTH_NAME.search(name):
                 return f"dependencies=[{name}({target})]"
     return ""
 

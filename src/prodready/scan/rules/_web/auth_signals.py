@@ -25,6 +25,19 @@ AUTH_NAME = re.compile(
     r"user_required|verified|session_required|basic_auth|digest|passes_test|_required$",
     re.IGNORECASE,
 )
+# FastAPI dependency callables (`Depends(check_super_user)`, `Depends(check_account_exists)`):
+# a dependency of a route is there to vouch for the caller when its name says it checks,
+# requires or verifies something, or names the user, account, admin or token it resolves.
+DEPENDENCY_AUTH_NAME = re.compile(
+    r"check|require|verify|auth|user|account|admin|token|current", re.IGNORECASE
+)
+
+
+def auth_dependency(name: str) -> bool:
+    """Does the callable of a `Depends(...)` authenticate the caller?"""
+    return bool(AUTH_NAME.search(name) or DEPENDENCY_AUTH_NAME.search(name))
+
+
 # ...and of those, the ones that restrict to a role or permission (authorisation).
 AUTHZ_NAME = re.compile(
     r"admin|staff|superuser|permission|perm_|roles?_|_roles?\b|role_required|scope|acl\b|"

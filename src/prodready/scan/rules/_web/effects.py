@@ -42,6 +42,9 @@ _READ_WORDS = frozenset(
         "autocomplete",
         "suggest",
         "suggestions",
+        "decode",
+        "conversion",
+        "convert",
     }
 )
 # Words of calls (and handler names) that say something is written, sent or started.
@@ -176,15 +179,22 @@ _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 def read_only_post(web: WebFile, h: Handler) -> bool:
     """A POST handler whose name says it reads and whose body writes nothing."""
     fn = h.function
-    if fn is None or not h.methods <= {"POST", "GET", "HEAD", "OPTIONS"}:
+    if fn is None:
+        return False
+    body = web.body(fn)
+    if _forwards_upstream(body) or _only_sets_cookies(body):
+        return True
+    if not h.methods <= {"POST", "GET", "HEAD", "OPTIONS"}:
         return False
     names = [h.name, h.path]
     if h.cls is not None:
         names.append(h.cls.name)
     words = {w for n in names for w in _words(n)}
-    if not words & _READ_WORDS or words & (_WRITE_WORDS - {"post"}):  # `.post` is the verb
+    if words & (_WRITE_WORDS - {"post"}):  # `.post` is the verb
         return False
-    body = web.body(fn)
+    # a view that serves GET and POST alike (a form page) reads when its body writes nothing
+    if not words & _READ_WORDS and "GET" not in h.methods:
+        return False
     local = _local_containers(body)
     for node in body:
         if isinstance(node, ast.Call) and _writes(node, local):
@@ -194,6 +204,52 @@ def read_only_post(web: WebFile, h: Handler) -> bool:
             if any(_outlives(t, local) for t in targets):
                 return False
     return True
+
+
+_PROXY_WORDS = frozenset({"proxy", "forward", "passthrough"})
+_PERSIST_WORDS = frozenset(
+    {"save", "commit", "create", "delete", "insert", "update", "add", "remove", "write"}
+)
+
+
+def _forwards_upstream(body: list[ast.AST]) -> bool:
+    """A stub that hands the request on to an upstream service
+    (`return redirect_or_proxy_request()`) and stores nothing itself."""
+    forwards = False
+    for node in body:
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+            forwards = forwards or bool(_words(last(dotted(node.value.func))) & _PROXY_WORDS)
+        if isinstance(node, ast.Call) and _words(last(dotted(node.func))) & _PERSIST_WORDS:
+            return False
+    return forwards
+
+
+def _only_sets_cookies(body: list[ast.AST]) -> bool:
+    """A preference toggle (`response.set_cookie("preferences", ...)`) whose only lasting
+    effect is a cookie in the caller's own browser: no other writing call, nothing assigned
+    into an object that is not a local of the handler."""
+    sets_cookie = False
+    assigned = {
+        t.id
+        for n in body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    for node in body:
+        if isinstance(node, ast.Call):
+            short = last(dotted(node.func)) or (
+                node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            )
+            if short in {"set_cookie", "delete_cookie"}:
+                sets_cookie = True
+            elif _writes(node, assigned):
+                return False
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+            if any(_outlives(t, assigned) for t in targets):
+                return False
+    return sets_cookie
 
 
 def _words(text: str) -> set[str]:

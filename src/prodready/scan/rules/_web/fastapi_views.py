@@ -14,7 +14,12 @@ import ast
 import re
 
 from prodready.scan.context import FileContext, FunctionNode, keyword
-from prodready.scan.rules._web.auth_signals import AUTH_NAME, AUTHZ_NAME, IDENTITY_PARAMS
+from prodready.scan.rules._web.auth_signals import (
+    AUTH_NAME,
+    AUTHZ_NAME,
+    IDENTITY_PARAMS,
+    auth_dependency,
+)
 from prodready.scan.rules._web.handler import Handler, Param
 from prodready.scan.rules._web.request_data import (
     NOT_REQUEST_TYPES,
@@ -74,7 +79,7 @@ def _param_kind(ctx: FileContext, arg: ast.arg, default: ast.expr | None) -> tup
             if isinstance(target, ast.Call):  # Depends(require_role("agent"))
                 target = target.func
             tname = dotted(target) if target is not None else dotted(base) if base else ""
-            if AUTH_NAME.search(tname) or (not tname and arg.arg in IDENTITY_PARAMS):
+            if auth_dependency(tname) or (not tname and arg.arg in IDENTITY_PARAMS):
                 return "auth", f"Depends({tname or arg.arg})"
             return "dependency", ""
         if AUTH_NAME.search(mname):  # e.g. Annotated[User, RequireScopes(...)]
@@ -114,7 +119,7 @@ def _annotated_alias(ctx: FileContext, name: str) -> str:
                 if isinstance(node, ast.Call):
                     cname = last(ctx.call_name(node))
                     target = dotted(node.args[0]) if node.args else ""
-                    if cname == "Security" or (cname == "Depends" and AUTH_NAME.search(target)):
+                    if cname == "Security" or (cname == "Depends" and auth_dependency(target)):
                         return "auth"
                     if cname == "Depends":
                         return "dependency"

@@ -31,8 +31,8 @@ def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> set[st
             target = dec.func if isinstance(dec, ast.Call) else dec
             if (
                 isinstance(target, ast.Attribute)
-                and target.attr == "before_request"
-                and _rejects_anonymous(web, fn)
+                and target.attr in _GUARD_HOOKS
+                and (_rejects_anonymous(web, fn) or _session_gate(fn))
             ):
                 guarded.add(dotted(target.value))
     for call in registrations:
@@ -44,6 +44,26 @@ def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> set[st
                     if fn.name == arg.id and _rejects_anonymous(web, fn):
                         guarded.add(dotted(func.value))
     return guarded
+
+
+# Blueprint/app hooks that run before every view of their receiver.
+_GUARD_HOOKS = frozenset({"before_request", "before_app_request", "url_value_preprocessor"})
+
+
+def _session_gate(fn: FunctionNode) -> bool:
+    """A hook that looks the caller up in the session and turns the request away when it
+    is not there (`if session.get(project.id) or is_admin: ... else: raise Redirect(...)`,
+    `abort(403)`): the session holds who the caller is, so the hook authenticates."""
+    reads_session = False
+    denies = False
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and node.id == "session":
+            reads_session = True
+        elif isinstance(node, ast.Raise) or (
+            isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] == "abort"
+        ):
+            denies = True
+    return reads_session and denies
 
 
 def guards_whole_app(receiver: str) -> bool:

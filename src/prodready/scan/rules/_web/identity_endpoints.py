@@ -111,6 +111,9 @@ _CREDENTIAL_CALL = re.compile(
 _PASSWORD_FIELDS = frozenset({"password", "passwd", "pass", "pwd"})
 _WEBHOOK_WORDS = frozenset({"webhook", "webhooks", "hook", "hooks", "ipn"})
 _SIGNATURE = re.compile(r"verify|signature|construct_event|compare_digest|hmac", re.I)
+_LOGOUT_CALLS = frozenset(
+    {"session.clear", "flask.session.clear", "request.session.flush", "logout_user"}
+)
 _USER_CONSTRUCTORS = frozenset({"User", "CustomUser", "AppUser", "Account", "Member"})
 
 
@@ -120,6 +123,8 @@ def _credentials(node: ast.AST, flow: Flow) -> bool:
     if isinstance(node, ast.Call):
         name = dotted(node.func)
         if _CREDENTIAL_CALL.search(last(name)) or name in _USER_CONSTRUCTORS:
+            return True
+        if name in _LOGOUT_CALLS:  # logging out ends the caller's identity
             return True
         if name == "login" or name.endswith("auth.login"):  # django.contrib.auth.login
             return len(node.args) >= 2
