@@ -139,6 +139,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if built is None:
                 _note_wrapper(ctx, call, query, flow, wrappers)
                 continue
+            bound = _has_parameters(call) or _has_parameters(outer.get(id(call)))
+            fn = enclosing_function(ctx, call)
+            if built.unsafe and all(_trusted_fragment(part, bound, fn) for part in built.unsafe):
+                continue
             if built.unsafe and (implied or _SQL_TEXT.search(built.text)):
                 reported.add(id(call))
                 yield _hit(outer.get(id(call), call), label, query, built, flow)
@@ -185,6 +189,89 @@ def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, list[ast.expr], bool] 
         query = _query_argument(call)
         return (name, [query], True) if query is not None else None
     return None
+
+
+_PARAMETER_KEYWORDS = frozenset({"params", "parameters", "args", "values", "vars", "multiparams"})
+# Objects whose attributes are SQL dialect fragments (`db.timestamp_now`, `db.big_int`).
+_DIALECT_OWNERS = frozenset({"db", "database", "dialect", "self.db", "self.database"})
+
+
+def _has_parameters(call: ast.Call | None) -> bool:
+    """Is the statement executed with bound values (`execute(sql, params)`)?"""
+    if call is None:
+        return False
+    values = [kw.value for kw in call.keywords if kw.arg in _PARAMETER_KEYWORDS]
+    last = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    if len(call.args) >= 2 and not last.startswith("read_sql"):
+        values.append(call.args[1])  # pandas `read_sql(sql, con)`: the second is the engine
+    return any(
+        not (isinstance(v, ast.Constant) and v.value is None)
+        and not (isinstance(v, ast.Tuple | ast.List | ast.Dict) and not _items(v))
+        for v in values
+    )
+
+
+def _items(node: ast.Tuple | ast.List | ast.Dict) -> list[ast.expr | None]:
+    return list(node.keys) if isinstance(node, ast.Dict) else list(node.elts)
+
+
+def _internal_name(name: str, fn: ast.AST | None, bound: bool) -> bool:
+    """Is `name` checked against an attribute collection (`if table not in
+    self.table_names: return`) or, with bound values, a loop over one (`for table in
+    self.table_names`)? Such names come from the application's own schema."""
+    if fn is None:
+        return False
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Name)
+            and node.left.id == name
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.In | ast.NotIn)
+            and isinstance(node.comparators[0], ast.Attribute)
+        ):
+            return True
+        if (
+            bound
+            and isinstance(node, ast.For | ast.AsyncFor)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and isinstance(node.iter, ast.Attribute)
+        ):
+            return True
+    return False
+
+
+def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:
+    """Is an interpolated part an identifier or SQL fragment rather than a value? Values
+    passed through quote escaping (`path.replace("'", "''")`) and dialect fragments of a
+    database object (`db.timestamp_now`, `db.timestamp_placeholder("now")`) always are;
+    when the values of the statement are bound as parameters, attributes of the object
+    (`self.table_name`) interpolated next to them are identifiers too, and so are names
+    checked against or looped over an attribute collection (`self.table_names`)."""
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return False
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+        and [a.value for a in node.args if isinstance(a, ast.Constant)]
+        in (["'", "''"], ['"', '""'])
+    ):
+        return True
+    target = node.func if isinstance(node, ast.Call) else node
+    if isinstance(target, ast.Attribute) and ast.unparse(target.value) in _DIALECT_OWNERS:
+        args = node.args if isinstance(node, ast.Call) else []
+        return all(isinstance(a, ast.Constant) for a in args)
+    if isinstance(node, ast.Name):
+        return _internal_name(node.id, fn, bound)
+    if bound and isinstance(node, ast.Attribute):
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in ("self", "cls")
+    return False
 
 
 def _query_argument(call: ast.Call) -> ast.expr | None:

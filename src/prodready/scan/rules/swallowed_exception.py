@@ -119,7 +119,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `(body, 4xx)` tuple) or a value that says it failed (`"failed"`, `"read_failed"`,
         `"could not ..."`), handlers that only fall through to a statement
         that reports the failure (`raise`, `return HttpResponse(status=500)`, a JSON
-        encoder's `return super().default(o)`), and handlers that do anything else.
+        encoder's `return super().default(o)`), handlers that only `pass`, `continue` or
+        `break` around parsing of data (`int()`, `float()`, `json.loads`, `strptime`,
+        `urlparse`, `.get` on a dict, indexing, `del d[key]`: a malformed or missing item
+        is skipped or the previous value kept on purpose), handlers with a comment inside,
+        on the `except` line or right above it that explains why the error is ignored
+        ("optional", "best effort", "not crucial", "not available on ..."): a documented
+        decision, not a silent one, and handlers that do anything else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -151,7 +157,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 and not _returns(handler.body)
             )
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
+            or (
+                _parsing_fallback(ctx, try_node.body)
+                and all(isinstance(b, ast.Pass | ast.Continue | ast.Break) for b in handler.body)
+            )
         ):
+            continue
+        if _documented(ctx, handler):
             continue
         fn = innermost_function(ctx, handler.lineno)
         if fn is not None and fn.name in _CLEANUP_FUNCTIONS:
@@ -420,6 +432,149 @@ def _cleanup(body: list[ast.stmt], best_effort: bool = False) -> bool:
             continue  # `cache.delete(key)` of a corrupt entry: the next read misses
         return False
     return True
+
+
+_DOCUMENTED = re.compile(
+    r"(?i)\b(?:ignor\w*|optional\w*|non[- ]?(?:critical|crucial|fatal|essential)"
+    r"|(?:not|isn't)\s+(?:available\s+on|supported\s+on)|(?:not|isn't)\s+(?:crucial"
+    r"|critical|important|essential|fatal)|best[- ]effort|(?:is|are|be|that's|it's)\s+fine"
+    r"|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely)\b"
+)
+# Conversions and look-ups of data: a try doing only these is parsing, and a default on
+# failure is the intended result for malformed or missing input.
+_PARSERS = frozenset(
+    {
+        "int",
+        "float",
+        "complex",
+        "Decimal",
+        "bool",
+        "str",
+        "len",
+        "loads",
+        "strptime",
+        "fromtimestamp",
+        "utcfromtimestamp",
+        "fromisoformat",
+        "parse",
+        "parse_date",
+        "parsedate",
+        "parsedate_to_datetime",
+        "isoparse",
+        "urlparse",
+        "urlsplit",
+        "parseaddr",
+        "get",
+        "search",
+        "match",
+        "fullmatch",
+        "group",
+        "groups",
+        "split",
+        "strip",
+        "format",
+        "partition",
+        "rpartition",
+        "rstrip",
+        "lstrip",
+        "lower",
+        "upper",
+        "replace",
+        "eval_xpath",
+        "eval_xpath_list",
+        "eval_xpath_getindex",
+        "extract_text",
+    }
+)
+
+
+def _documented(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
+    """A comment in the handler, on its `except` line or right above it explaining why
+    the error is ignored ("optional", "best effort", "not crucial") is a documented
+    decision, not silent swallowing."""
+    end = handler.end_lineno or handler.lineno
+    for line in range(handler.lineno - 1, end + 1):
+        text = ctx.line_text(line)
+        if "#" in text and _DOCUMENTED.search(text[text.index("#") :]):
+            return True
+    return False
+
+
+def _parsing_fallback(ctx: FileContext, body: list[ast.stmt]) -> bool:
+    """Is the guarded code only parsing or conversion of data (`int(x)`, `json.loads`,
+    `datetime.strptime`, `urlparse`, `.get`, indexing, deleting a key), possibly collected
+    into a local list or set? Falling back to a default then handles malformed or missing
+    input on purpose."""
+    statements = [s for s in walk_statements(body)]
+    if not statements or len(statements) > 8:
+        return False
+    calls = 0
+    for stmt in statements:
+        if isinstance(stmt, ast.Delete):
+            if not all(isinstance(t, ast.Subscript) for t in stmt.targets):
+                return False
+            calls += 1
+            continue
+        if not isinstance(stmt, _PARSING_STATEMENTS):
+            return False
+        if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Call):
+            return False
+        header: list[ast.AST] = (
+            [stmt.test]
+            if isinstance(stmt, ast.If)
+            else [stmt.target, stmt.iter]
+            if isinstance(stmt, ast.For)
+            else [stmt]
+        )
+        for part in header:
+            for node in ast.walk(part):
+                if isinstance(node, ast.Await | ast.Lambda | ast.NamedExpr | ast.Yield):
+                    return False
+                if isinstance(node, ast.Call):
+                    if not _parser_call(node):
+                        return False
+                    calls += 1
+                elif isinstance(node, ast.Subscript):
+                    calls += 1
+    return calls > 0
+
+
+_PARSING_STATEMENTS = (
+    ast.Assign,
+    ast.AnnAssign,
+    ast.AugAssign,
+    ast.Return,
+    ast.Expr,
+    ast.If,
+    ast.For,
+    ast.Break,
+    ast.Continue,
+    ast.Pass,
+)
+_REMOTE_OWNER = re.compile(
+    r"cache|client|session|redis|request|http|api|conn|db|store|remote|memcache|s3|bucket"
+)
+_COLLECT = frozenset({"append", "add", "extend", "setdefault"})
+
+
+def _parser_call(call: ast.Call) -> bool:
+    func = call.func
+    leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if leaf == "get" and isinstance(func, ast.Attribute):
+        # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
+        return not _REMOTE_OWNER.search(ast.unparse(func.value).lower())
+    if leaf in _PARSERS or leaf.startswith(("parse", "strip", "to_int", "to_float")):
+        return True
+    return leaf in _COLLECT and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+
+
+def walk_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of `body`, nested `if`/`for` blocks included."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If | ast.For):
+            yield from walk_statements(stmt.body)
+            yield from walk_statements(stmt.orelse)
 
 
 def _expression_call(stmt: ast.stmt) -> ast.Call | None:
