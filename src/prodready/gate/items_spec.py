@@ -46,6 +46,7 @@ from prodready.scan.rules._web import (
     last,
     web_file,
 )
+from prodready.scan.rules._web.request_data import REQUEST_SOURCES
 from prodready.scan.rules._web.routes import path_params, route_decorator
 
 if TYPE_CHECKING:
@@ -81,27 +82,17 @@ _DENIALS = frozenset(
 )
 # Request attributes that carry client input to validate (headers and cookies are not
 # the input a spec's validation rule is about).
-_INPUT_SOURCES = frozenset(
-    {
-        "args",
-        "form",
-        "values",
-        "json",
-        "get_json",
-        "files",
-        "data",
-        "get_data",
-        "GET",
-        "POST",
-        "FILES",
-        "body",
-        "query_params",
-        "query",
-        "post",
-        "text",
-        "content",
-    }
-)
+_INPUT_SOURCES = REQUEST_SOURCES - {
+    "path_params",
+    "cookies",
+    "COOKIES",
+    "headers",
+    "META",
+    "view_args",
+    "match_info",
+    "rel_url",
+    "stream",
+}
 _TYPED = frozenset(
     {"int", "float", "bool", "Decimal", "UUID", "fromisoformat", "date", "datetime", "strptime"}
 )
