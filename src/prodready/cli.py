@@ -27,6 +27,7 @@ from prodready.output import write_report
 FORMATS = ("text", "markdown", "json", "html", "sarif")
 SCAN_FORMATS = ("text", "json", "sarif", "markdown")
 GATE_FORMATS = ("text", "markdown", "json", "sarif")
+MUTATE_FORMATS = ("text", "json", "markdown")
 
 _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -193,6 +194,11 @@ def scan(
     help="The change spec (specs/NAME.md): check its criteria and interfaces.",
 )
 @click.option(
+    "--mutation",
+    type=_EXISTING_FILE,
+    help="The change's `prodready mutate --format json` report.",
+)
+@click.option(
     "--reviewer", "reviewers", multiple=True, help="Someone who approved the change (repeatable)."
 )
 @click.option(
@@ -220,6 +226,7 @@ def gate(
     vulns: tuple[Path, ...],
     description: Path | None,
     spec: Path | None,
+    mutation: Path | None,
     reviewers: tuple[str, ...],
     github_event: Path | None,
     fmt: str,
@@ -242,6 +249,7 @@ def gate(
         vulns=vulns,
         description=description,
         spec=spec,
+        mutation=mutation,
         reviewers=reviewers,
         github_event=github_event,
         tier=Tier(tier) if tier else None,
@@ -254,6 +262,77 @@ def gate(
     if output is not None:
         click.echo(f"prodready gate: {report.verdict} — report written to {output}", err=True)
     raise SystemExit(EXIT_BLOCK if report.verdict == "block" else EXIT_OK)
+
+
+@cli.command()
+@click.option("--base", required=True, help="The revision the change is measured from.")
+@click.option("--head", default="HEAD", show_default=True, help="The revision to mutate.")
+@click.option(
+    "--repo",
+    "repo",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The repository.",
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Parallel test workers (default: all cores)."
+)
+@click.option(
+    "--timeout-factor",
+    type=click.FloatRange(min=1.0),
+    default=3.0,
+    show_default=True,
+    help="A mutant's tests may take this many times their measured time before it times out.",
+)
+@click.option(
+    "--python",
+    "python",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The Python that runs the tests (default: the one running prodready).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(MUTATE_FORMATS), default="text", show_default=True
+)
+@_OUTPUT
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0.0, 1.0),
+    help="Exit 1 when the mutation score is below this (0 to 1).",
+)
+@click.option("--no-cache", is_flag=True, help="Run every mutant again; do not use the cache.")
+def mutate(
+    base: str,
+    head: str,
+    repo: Path,
+    jobs: int | None,
+    timeout_factor: float,
+    python: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_under: float | None,
+    no_cache: bool,
+) -> None:
+    """Mutate the change's executable lines and run the tests that cover each mutant."""
+    from prodready.mutate.render import render_mutate
+    from prodready.mutate.run import MutateOptions, run_mutate
+
+    options = MutateOptions(
+        base=base,
+        head=head,
+        jobs=jobs,
+        timeout_factor=timeout_factor,
+        python=python,
+        use_cache=not no_cache,
+    )
+    with _mutate_progress() as progress:
+        report = run_mutate(repo, options, progress)
+    write_report(render_mutate(report, fmt), output)
+    score = report.score
+    if output is not None:
+        shown = "n/a" if score is None else f"{score:.0%}"
+        click.echo(f"prodready mutate: score {shown} — report written to {output}", err=True)
+    below = fail_under is not None and score is not None and score < fail_under
+    raise SystemExit(EXIT_BLOCK if below else EXIT_OK)
 
 
 @cli.command()
@@ -416,5 +495,26 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
 
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextmanager
+def _mutate_progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """The suite's coverage run, then mutants done of total, on a terminal's stderr."""
+    if not _tty(sys.stderr):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
+        first = "running the tests once with per-test coverage"
+        task = bar.add_task(first, total=None)
+
+        def update(phase: str, done: int, total: int | None) -> None:
+            label = "running mutants" if phase == "mutants" else first
+            bar.update(task, description=label, completed=done, total=total)
 
         yield update

@@ -121,6 +121,7 @@ expires = 2027-01-31
         ('[[component]]\nname = "x"', "component[1].path", "expected a non-empty string"),
         ('[[component]]\npath = "../x"', "component[1].path", "inside the repository"),
         ("waiver = 1", "waiver", "array of tables"),
+        ("[thresholds]\nmin_mutation_score = 101", "thresholds.min_mutation_score", "0 and 100"),
         ('[[waiver]]\nid = "deploy.ci"\nfoo = 1', "waiver[1].foo", "unknown key"),
     ],
 )

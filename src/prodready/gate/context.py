@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from prodready.evidence.vulns import VulnReport
     from prodready.gate.dependencies import DependencyChange
     from prodready.gate.spec_links import TestFunction
+    from prodready.mutate.report import MutationReport
     from prodready.spec import Spec
 
 
@@ -53,6 +54,7 @@ class GateContext:
     coverage: Supplied[CoverageData] | None = None
     junit: list[Supplied[JUnitReport]] = field(default_factory=list)
     vulns: list[Supplied[VulnReport]] = field(default_factory=list)
+    mutation: Supplied[MutationReport] | None = None
     findings: list[Finding] = field(default_factory=list)  # on changed lines only
     # changed files the scan rules could not analyse, and --sarif reports that were unreadable
     unanalysed: list[Evidence] = field(default_factory=list)

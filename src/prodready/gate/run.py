@@ -56,6 +56,7 @@ from prodready.model import (
     ReportError,
     Tier,
 )
+from prodready.mutate.report import load_report
 from prodready.scan.cache import ScanCache
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ ITEM_ORDER = (
     "gate.spec-interfaces",
     "gate.ci-passing",
     "gate.tests-for-change",
+    "gate.mutation-score",
     "gate.no-new-risk",
     "gate.dependencies",
     "gate.review",
@@ -95,6 +97,7 @@ class GateOptions:
     record_history: bool = True
     use_cache: bool = True
     spec: Path | None = None  # the change spec (Markdown) the change is checked against
+    mutation: Path | None = None  # a `prodready mutate --format json` report of this change
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,9 @@ def run_gate(root: Path, options: GateOptions) -> GateReport:
         else supply(options.coverage, lambda p: load_coverage(p, root), errors),
         junit=[supply(p, load_junit, errors) for p in options.junit],
         vulns=[supply(p, load_vulns, errors) for p in options.vulns],
+        mutation=None
+        if options.mutation is None
+        else supply(options.mutation, load_report, errors),
         findings=findings,
         unanalysed=[*unread_sarif, *unanalysed],
         codeowners=collect.codeowners_at(root, base_sha, at_base),

@@ -43,6 +43,7 @@ _THRESHOLD_KEYS: dict[str, type[int] | type[float]] = {
     "min_coverage": float,
     "min_owned_share": float,
     "min_changed_coverage": float,
+    "min_mutation_score": float,
 }
 _WAIVER_REQUIRED = ("reason", "owner", "approved_by", "expires")
 _E = TypeVar("_E", Tier, Mode, ProjectKind)
@@ -190,7 +191,7 @@ def _thresholds(v: _Validator, raw: Any) -> Thresholds:
             v.fail(f"thresholds.{key}", f"expected a non-negative {kind.__name__}, got {value!r}")
         if key in ("min_test_ratio", "min_owned_share") and value > 1:
             v.fail(f"thresholds.{key}", f"expected a fraction between 0 and 1, got {value!r}")
-        if key in ("min_coverage", "min_changed_coverage") and value > 100:
+        if key in ("min_coverage", "min_changed_coverage", "min_mutation_score") and value > 100:
             v.fail(f"thresholds.{key}", f"expected a percentage between 0 and 100, got {value!r}")
         values[key] = kind(value)
     return Thresholds(**values)

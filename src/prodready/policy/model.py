@@ -68,6 +68,7 @@ class Thresholds:
     min_coverage: float | None = None  # None: the tier's default, see coverage_floor
     min_owned_share: float = 0.8
     min_changed_coverage: float | None = None  # None: the tier's default, see changed_floor
+    min_mutation_score: float | None = None  # None: the tier's default, see mutation_floor
 
     def changed_floor(self, tier: Tier) -> float:
         """Share (percent) of a change's executable lines its tests must run."""
@@ -78,6 +79,18 @@ class Thresholds:
             Tier.INTERNAL: 50.0,
             Tier.PRODUCTION: 80.0,
             Tier.CRITICAL: 90.0,
+        }[tier]
+
+    def mutation_floor(self, tier: Tier) -> float:
+        """Share (percent) of a change's mutants its tests must notice. Lower than the
+        coverage floors: some mutants are equivalent (no test could tell them apart)."""
+        if self.min_mutation_score is not None:
+            return self.min_mutation_score
+        return {
+            Tier.EXPERIMENTAL: 0.0,
+            Tier.INTERNAL: 50.0,
+            Tier.PRODUCTION: 60.0,
+            Tier.CRITICAL: 70.0,
         }[tier]
 
     def coverage_floor(self, tier: Tier) -> float:

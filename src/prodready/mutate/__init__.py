@@ -1,0 +1,1 @@
+"""Mutation testing of the lines a change touches, so a review learns whether its tests notice."""

@@ -1,0 +1,332 @@
+"""`prodready mutate`: do the tests of a change notice small defects in it?
+
+The only module that wires mutation testing together: the change's executable lines (the
+gate's own analysis), mutants on those lines, one run of the suite under per-test coverage
+in a private copy of head, then each mutant judged by only the tests that run its line, in
+parallel workers, with results remembered by content.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prodready.gate import git
+from prodready.gate.change import build_change
+from prodready.mutate import coverage_map
+from prodready.mutate.cache import MutateCache, TreeDigests
+from prodready.mutate.coverage_map import COLLECTION, CoverageMap
+from prodready.mutate.execute import Job, RunResult, Worker
+from prodready.mutate.operators import Mutant, generate
+from prodready.mutate.report import MutantResult, MutationReport
+from prodready.mutate.workspace import clone_copy, export_commit, scratch_directory
+
+# (phase, done, total): phase is "coverage" (total None) or "mutants".
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class MutateOptions:
+    base: str
+    head: str = "HEAD"
+    jobs: int | None = None  # None: all cores
+    timeout_factor: float = 3.0
+    python: str | None = None  # None: the interpreter prodready runs in
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    pytest_args: Sequence[str] = field(default=())
+
+
+@dataclass
+class _Plan:
+    """What to do with each mutant: a result already known, or a job to run."""
+
+    results: dict[int, MutantResult] = field(default_factory=dict)
+    jobs: dict[int, Job] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+
+
+def run_mutate(
+    root: Path, options: MutateOptions, progress: Progress | None = None
+) -> MutationReport:
+    started = time.monotonic()
+    root = git.repo_root(root)
+    base_sha = git.resolve(root, options.base)
+    head_sha = git.resolve(root, options.head)
+    fork = git.merge_base(root, base_sha, head_sha)
+    change = build_change(root, base_sha, head_sha)
+    # absolute, for runs that start in the copies; not resolved: a venv's python is a symlink
+    # whose own location is what selects the venv
+    python = os.path.abspath(options.python) if options.python else sys.executable
+    jobs = max(1, options.jobs or os.cpu_count() or 1)
+    notes = [
+        f"{path}: not mutated, {e.reason}" for path, e in change.executable.items() if e.fallback
+    ]
+    sources = {
+        path: data
+        for path, e in sorted(change.executable.items())
+        if e.lines and not e.fallback and (data := git.show(root, head_sha, path)) is not None
+    }
+    mutants = [
+        m
+        for path, data in sources.items()
+        for m in generate(path, data.decode("utf-8"), change.executable[path].lines)
+    ]
+    report = MutationReport(
+        base=base_sha,
+        head=head_sha,
+        merge_base=fork,
+        jobs=jobs,
+        changed_lines=change.changed_executable_lines,
+    )
+    if not mutants:
+        why = "the change has no executable production Python lines to mutate"
+        return _finish(report, [], 0, 0.0, started, [*notes, why] if not sources else notes)
+    coverage_map.check_python(python)
+    cache = MutateCache(options.cache_dir) if options.use_cache else None
+    with scratch_directory() as scratch:
+        first = export_commit(root, head_sha, scratch / "copy-0")
+        digests = TreeDigests(first, python)
+        cmap = _coverage(python, first, sorted(sources), scratch, digests, cache, options, progress)
+        plan = _plan(mutants, sources, cmap, digests, cache, options.timeout_factor)
+        if not cmap.tests:
+            notes.append("pytest collected no tests in a copy of head")
+        elif not any(cmap.lines.get(p) for p in sources):
+            notes.append(
+                "no test ran the changed files from the copy of head: if the project is "
+                "installed (not editable) in this environment, its tests may import the "
+                "installed code instead"
+            )
+        executions, ran = _execute(python, first, scratch, plan, jobs, progress)
+        if cache is not None:
+            cache.remember({plan.keys[i]: (r.status, r.seconds) for i, r in ran.items()})
+            cache.close()
+        results = {**plan.results, **ran}
+    failing = cmap.failing
+    if failing:
+        notes.append(f"{len(failing)} test(s) fail at head without any mutant; they were not used")
+    ordered = [results[i] for i in range(len(mutants))]
+    report = MutationReport(
+        base=base_sha,
+        head=head_sha,
+        merge_base=fork,
+        jobs=jobs,
+        changed_lines=change.changed_executable_lines,
+        coverage_seconds=cmap.seconds,
+        failing_tests=failing,
+    )
+    return _finish(report, ordered, executions, cmap.seconds, started, notes)
+
+
+def _finish(
+    report: MutationReport,
+    results: list[MutantResult],
+    executions: int,
+    coverage_seconds: float,
+    started: float,
+    notes: list[str],
+) -> MutationReport:
+    return MutationReport(
+        base=report.base,
+        head=report.head,
+        merge_base=report.merge_base,
+        mutants=tuple(results),
+        test_executions=executions,
+        seconds=time.monotonic() - started,
+        coverage_seconds=coverage_seconds,
+        jobs=report.jobs,
+        changed_lines=report.changed_lines,
+        failing_tests=report.failing_tests,
+        notes=tuple(notes),
+    )
+
+
+def _coverage(
+    python: str,
+    copy: Path,
+    files: list[str],
+    scratch: Path,
+    digests: TreeDigests,
+    cache: MutateCache | None,
+    options: MutateOptions,
+    progress: Progress | None,
+) -> CoverageMap:
+    key = f"{digests.everything}\0{python}\0{' '.join(files)}\0{' '.join(options.pytest_args)}"
+    if cache is not None:
+        data = cache.coverage(key)
+        known = coverage_map.from_data(data) if data is not None else None
+        if known is not None:
+            return known
+    if progress:
+        progress("coverage", 0, None)
+    cmap = coverage_map.collect(python, copy, files, scratch / "coverage.log", options.pytest_args)
+    if cache is not None:
+        cache.remember_coverage(key, coverage_map.to_data(cmap))
+    return cmap
+
+
+def _plan(
+    mutants: list[Mutant],
+    sources: dict[str, bytes],
+    cmap: CoverageMap,
+    digests: TreeDigests,
+    cache: MutateCache | None,
+    factor: float,
+) -> _Plan:
+    plan = _Plan()
+    passing = cmap.passing
+    by_duration = sorted(passing, key=lambda t: (cmap.tests[t].duration, t))
+    runtime = {path: _function_bodies(data) for path, data in sources.items()}
+    # Time the whole run spent outside the tests themselves (start-up, collection): a
+    # mutant's run pays a share of it, so its timeout allows for all of it.
+    overhead = max(1.0, cmap.seconds - sum(t.duration for t in cmap.tests.values()))
+    for i, m in enumerate(mutants):
+        contexts = cmap.contexts(m.path, m.statement_line) or cmap.contexts(m.path, m.line)
+        tests = sorted(contexts & passing, key=lambda t: (cmap.tests[t].duration, t))
+        if contexts and not _inside(runtime[m.path], m.line):
+            # Run once, when the module is imported — during collection or by whichever
+            # test imported it first. Every test may depend on it: the tests that ran it
+            # first, then the rest of the suite.
+            chosen = set(tests)
+            tests += [t for t in by_duration if t not in chosen]
+        if not tests:
+            why = "only failing tests run this line" if contexts - {COLLECTION} else None
+            plan.results[i] = _result(m, "uncovered", (), detail=why)
+            continue
+        key = digests.mutant_key(m.id, tests)
+        known = cache.result(key) if cache is not None else None
+        if known is not None:
+            plan.results[i] = _result(m, known[0], tuple(tests), known[1], cached=True)
+            continue
+        budget = sum(cmap.tests[t].duration for t in tests)
+        plan.keys[i] = key
+        plan.jobs[i] = Job(m, sources[m.path], tuple(tests), factor * (budget + overhead) + 1.0)
+    return plan
+
+
+def _function_bodies(source: bytes) -> list[tuple[int, int]]:
+    """Sorted, merged line spans of function bodies: code that runs when called. The rest
+    (module level, class bodies, decorators, default values) runs when imported."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    spans = sorted(
+        (node.body[0].lineno, node.end_lineno or node.body[-1].lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], line: int) -> bool:
+    i = bisect.bisect_right(spans, (line, sys.maxsize)) - 1
+    return i >= 0 and spans[i][0] <= line <= spans[i][1]
+
+
+def _result(
+    m: Mutant,
+    status: str,
+    tests: tuple[str, ...],
+    seconds: float = 0.0,
+    *,
+    cached: bool = False,
+    detail: str | None = None,
+) -> MutantResult:
+    return MutantResult(
+        path=m.path,
+        line=m.line,
+        operator=m.operator,
+        original=m.original,
+        mutated=m.mutated,
+        status=status,
+        tests=tests,
+        seconds=seconds,
+        cached=cached,
+        detail=detail,
+    )
+
+
+def _execute(
+    python: str,
+    first: Path,
+    scratch: Path,
+    plan: _Plan,
+    jobs: int,
+    progress: Progress | None,
+) -> tuple[int, dict[int, MutantResult]]:
+    """Run the planned jobs on `jobs` workers, each in its own copy; return the number of
+    test executions and the results. On an interrupt, every worker and its running tests
+    are stopped before the exception goes on."""
+    if not plan.jobs:
+        return 0, {}
+    count = min(jobs, len(plan.jobs))
+    logs = scratch / "logs"
+    logs.mkdir()
+    copies = [first] + [clone_copy(first, scratch / f"copy-{i}") for i in range(1, count)]
+    workers = [Worker(python, copy, logs, i) for i, copy in enumerate(copies)]
+    todo: queue.Queue[int] = queue.Queue()
+    # longest first: the slowest mutants should not be the last ones left on one worker
+    for i in sorted(plan.jobs, key=lambda i: -plan.jobs[i].timeout):
+        todo.put(i)
+    ran: dict[int, MutantResult] = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+    total = len(plan.jobs)
+    if progress:
+        progress("mutants", 0, total)
+
+    def work(worker: Worker) -> None:
+        while not stop.is_set():
+            try:
+                i = todo.get_nowait()
+            except queue.Empty:
+                return
+            job = plan.jobs[i]
+            try:
+                outcome: RunResult = worker.run(job)
+            except BaseException as exc:  # a broken worker stops the run, reported below
+                with lock:
+                    failures.append(exc)
+                stop.set()
+                return
+            with lock:
+                ran[i] = _result(
+                    job.mutant, outcome.status, job.tests, outcome.seconds, detail=outcome.detail
+                )
+                done = len(ran)
+            if progress:
+                progress("mutants", done, total)
+
+    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in workers]
+    try:
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            for t in threads:
+                t.join(timeout=0.1)
+    finally:
+        stop.set()
+        for w in workers:
+            w.close()
+        # a thread still restoring a file must be done before the copies are removed
+        for t in threads:
+            t.join(timeout=10)
+    if failures:
+        raise failures[0]
+    return sum(w.executions for w in workers), ran
