@@ -21,9 +21,7 @@ CHANGE = {
         "    return total\n"
     ),
     "tests/test_pricing.py": (
-        "from shop.pricing import discount\n\n\n"
-        "def test_runs():\n"
-        "    discount(200, True)\n"
+        "from shop.pricing import discount\n\n\ndef test_runs():\n    discount(200, True)\n"
     ),
 }
 ID = "gate.mutation-score"
@@ -77,9 +75,7 @@ def test_above_the_floor_is_met(make_repo: RepoFactory, tmp_path: Path) -> None:
     assert "mutation score 75%" in texts(result)[0]
 
 
-def test_below_the_floor_is_advisory_under_critical(
-    make_repo: RepoFactory, tmp_path: Path
-) -> None:
+def test_below_the_floor_is_advisory_under_critical(make_repo: RepoFactory, tmp_path: Path) -> None:
     root, head = _repo(make_repo, "production")
     saved = _save(tmp_path, _report(head, "survived"))
     result = item(run(root, mutation=saved), ID)
@@ -88,7 +84,9 @@ def test_below_the_floor_is_advisory_under_critical(
 
 def test_the_policy_sets_the_floor(make_repo: RepoFactory, tmp_path: Path) -> None:
     extra = "[thresholds]\nmin_mutation_score = 20\n"
-    root = branch(make_repo, {**BASE, "prodready.toml": policy(tier="critical", extra=extra)}, CHANGE)
+    root = branch(
+        make_repo, {**BASE, "prodready.toml": policy(tier="critical", extra=extra)}, CHANGE
+    )
     head = git(root, "rev-parse", "HEAD").strip()
     saved = _save(tmp_path, _report(head, "survived", "survived", "survived", "killed"))
     assert item(run(root, mutation=saved), ID).status is Status.MET

@@ -185,12 +185,9 @@ def test_results_are_cached_and_a_new_test_reruns_only_its_lines(
 def test_a_mutant_that_hangs_times_out(make_repo: RepoFactory, tmp_path: Path) -> None:
     countdown = "def countdown(n):\n    while n > 0:\n        n -= 1\n    return n\n"
     tests = (
-        "from shop.loop import countdown\n\n\ndef test_countdown():\n"
-        "    assert countdown(3) == 0\n"
+        "from shop.loop import countdown\n\n\ndef test_countdown():\n    assert countdown(3) == 0\n"
     )
-    root = branch(
-        make_repo, BASE, {"src/shop/loop.py": countdown, "tests/test_loop.py": tests}
-    )
+    root = branch(make_repo, BASE, {"src/shop/loop.py": countdown, "tests/test_loop.py": tests})
     report = _run(root, tmp_path, timeout_factor=1.0)
     statuses = {(m.line, m.mutated): m.status for m in report.mutants}
     assert statuses[(3, "n += 1")] == "timeout"  # never reaches 0: the loop runs forever
