@@ -300,6 +300,12 @@ def gate(
     help="Exit 1 when the mutation score is below this (0 to 1).",
 )
 @click.option("--no-cache", is_flag=True, help="Run every mutant again; do not use the cache.")
+@click.option(
+    "--fresh-process",
+    is_flag=True,
+    help="Run every mutant in a new pytest process instead of a forked, collected session "
+    "(slower; for suites whose tests share state a fork would carry over).",
+)
 def mutate(
     base: str,
     head: str,
@@ -311,6 +317,7 @@ def mutate(
     output: Path | None,
     fail_under: float | None,
     no_cache: bool,
+    fresh_process: bool,
 ) -> None:
     """Mutate the change's executable lines and run the tests that cover each mutant."""
     from prodready.mutate.render import render_mutate
@@ -323,6 +330,7 @@ def mutate(
         timeout_factor=timeout_factor,
         python=python,
         use_cache=not no_cache,
+        fresh_process=fresh_process,
     )
     with _mutate_progress() as progress:
         report = run_mutate(repo, options, progress)

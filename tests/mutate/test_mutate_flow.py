@@ -226,7 +226,7 @@ from shop.pricing import discount
 
 
 def _slow():
-    if "PRODREADY_MUTATE_COUNT" not in os.environ:  # only in a mutant's run, not the first
+    if "PRODREADY_MUTANT" not in os.environ:  # only in a mutant's run, not the first
         return
     with open(os.environ["PIDS_FILE"], "a") as fh:
         fh.write(f"{os.getpid()}\\n")
@@ -317,3 +317,104 @@ def test_module_level_code_is_judged_by_every_test_not_only_its_first_importer(
     assert constant.status == "killed"
     assert constant.tests[0] == "tests/test_a.py::test_imports_it_first"
     assert "tests/test_b.py::test_checks_the_limit" in constant.tests
+
+
+SHAPES = """
+import functools
+
+
+def logged(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+class Cart:
+    def __init__(self, items):
+        self.items = items
+
+    @property
+    def count(self):
+        return len(self.items) + 0
+
+    @staticmethod
+    def fee(total):
+        return 5 if total < 50 else 0
+
+    @logged
+    def total(self):
+        def price(item):
+            return item * 2
+
+        return sum(price(i) for i in self.items)
+
+
+@functools.lru_cache(maxsize=None)
+def tax(amount):
+    return amount // 10
+"""
+
+SHAPE_TESTS = """
+from shop.shapes import Cart, tax
+
+
+def test_cart():
+    cart = Cart([10, 20])
+    assert cart.count == 2
+    assert cart.total() == 60
+    assert Cart.fee(49) == 5
+    assert Cart.fee(50) == 0
+
+
+def test_tax():
+    assert tax(100) == 10
+"""
+
+LAZY_TESTS = """
+def test_lazy():
+    from shop.lazy import double  # imported only when the test runs
+
+    assert double(4) == 8
+"""
+
+
+def test_the_forked_session_judges_like_a_fresh_process(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    root = branch(
+        make_repo,
+        BASE,
+        {
+            "src/shop/shapes.py": SHAPES,
+            "src/shop/lazy.py": "def double(x):\n    return x * 2\n",
+            "tests/test_shapes.py": SHAPE_TESTS,
+            "tests/test_lazy.py": LAZY_TESTS,
+        },
+    )
+    session = _run(root, tmp_path / "a", jobs=2)
+    fresh = _run(root, tmp_path / "b", jobs=2, fresh_process=True)
+    assert [(m.line, m.mutated, m.status) for m in session.mutants] == [
+        (m.line, m.mutated, m.status) for m in fresh.mutants
+    ]
+    statuses = {(m.path, m.line, m.mutated): m.status for m in session.mutants}
+    # a property, a staticmethod, a method behind a functools.wraps decorator, a nested
+    # function, an lru_cache'd function and a module imported only inside a test
+    assert statuses[("src/shop/shapes.py", 18, "return len(self.items) + 1")] == "killed"
+    assert statuses[("src/shop/shapes.py", 22, "return 5 if total <= 50 else 0")] == "killed"
+    assert statuses[("src/shop/shapes.py", 27, "return item / 2")] == "killed"
+    assert statuses[("src/shop/shapes.py", 34, "return amount // 11")] == "killed"
+    assert statuses[("src/shop/shapes.py", 34, "return amount / 10")] == "survived"  # 10.0 == 10
+    assert statuses[("src/shop/lazy.py", 2, "return x / 2")] == "killed"
+    assert session.score == fresh.score
+    # everything ran in the forked sessions but the lazily imported module, `return
+    # wrapper` (it runs when the decorator is applied, at import) and `return None` in
+    # `wrapper`, whose closure then no longer holds `func` (a code object of another shape)
+    lazy = sum(m.path == "src/shop/lazy.py" and m.status != "uncovered" for m in session.mutants)
+    assert statuses[("src/shop/shapes.py", 9, "return None")] == "killed"
+    assert statuses[("src/shop/shapes.py", 7, "return None")] == "killed"
+    assert session.process_runs == lazy + 2
+    judged = len(session.mutants) - session.counts["uncovered"]
+    assert session.session_runs + session.process_runs == judged
+    assert fresh.session_runs == 0

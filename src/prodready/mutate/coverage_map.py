@@ -21,6 +21,7 @@ from prodready.mutate.workspace import import_roots
 
 SUPPORT = Path(__file__).resolve().parent / "_support"
 PLUGIN = "prodready_mutate_plugin"
+SESSION = "prodready_mutate_session"
 COLLECTION = ""  # the context of lines run outside any test
 
 

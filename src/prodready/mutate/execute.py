@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prodready.mutate.coverage_map import PLUGIN, SUPPORT, test_environment
+from prodready.mutate.coverage_map import PLUGIN, SESSION, SUPPORT, test_environment
 from prodready.mutate.operators import Mutant
 
 # Stop at the first failing test: one failure is enough to call the mutant killed.
@@ -34,11 +34,14 @@ class Job:
     original: bytes  # the file's bytes at head, restored after the run
     tests: tuple[str, ...]  # node ids, fastest first
     timeout: float
+    # the functions around the mutant, outermost first, as (qualname, first line): what a
+    # session worker swaps code objects of. None: code run at import, a fresh process only
+    chain: tuple[tuple[str, int], ...] | None = None
 
 
 @dataclass(frozen=True)
 class RunResult:
-    status: str  # killed | survived | timeout | error
+    status: str  # killed | survived | timeout | error | fallback (session worker only)
     seconds: float
     detail: str | None = None  # for errors: what pytest said
 
@@ -66,6 +69,7 @@ class Worker:
         self.log = logs / f"worker-{index}.log"
         self.env = test_environment(copy)
         self.executions = 0
+        self.runs = 0  # mutants judged here
         self._stamp = 0  # mutants written so far: each gets its own modification time
         self._server: subprocess.Popen[str] | None = None
         if _FORK_SERVER:
@@ -97,6 +101,7 @@ class Worker:
                 code, timed_out, seconds, ran = self._spawn(args, job.timeout)
             # a run killed before its plugin wrote the count: the selection is the bound
             self.executions += len(job.tests) if ran is None else ran
+            self.runs += 1
         finally:
             target.write_bytes(job.original)
             os.utime(target, ns=(original.st_atime_ns, original.st_mtime_ns))
@@ -128,7 +133,7 @@ class Worker:
             proc = subprocess.Popen(
                 [self.python, "-m", "pytest", *args],
                 cwd=self.copy,
-                env={**self.env, "PRODREADY_MUTATE_COUNT": str(count)},
+                env={**self.env, "PRODREADY_MUTATE_COUNT": str(count), "PRODREADY_MUTANT": "1"},
                 stdout=fh,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -179,3 +184,98 @@ def _tail(log: Path, lines: int = 8) -> str:
     except OSError:
         return "(no output)"
     return "\n".join(text.strip().splitlines()[-lines:]) or "(no output)"
+
+
+class SessionWorker:
+    """A pytest session in a copy that has collected the suite once and judges each mutant
+    in a fork, with the mutated function's code swapped in (`_support/
+    prodready_mutate_session.py`). Much cheaper per mutant than a fresh process; mutants it
+    cannot apply come back as ``fallback`` for a `Worker` to run."""
+
+    def __init__(
+        self,
+        python: str,
+        copy: Path,
+        logs: Path,
+        index: int,
+        targets: Sequence[str],
+        pytest_args: Sequence[str] = (),
+    ) -> None:
+        self.copy = copy
+        self.log = logs / f"session-{index}.log"
+        self.executions = 0
+        self.runs = 0  # mutants judged here (fallbacks not counted)
+        self.ready = False
+        env = test_environment(
+            copy, {"PRODREADY_MUTATE_TARGETS": os.pathsep.join(str(copy / t) for t in targets)}
+        )
+        self._out = (logs / f"session-{index}.out").open("wb")
+        self._server: subprocess.Popen[str] | None = subprocess.Popen(
+            [python, "-m", "pytest", "-p", SESSION, "-p", "no:cacheprovider", "-q", *pytest_args],
+            cwd=copy,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._out,
+            text=True,
+            bufsize=1,
+        )
+
+    def wait_ready(self) -> bool:
+        """Whether the session collected the suite and serves; False: use fresh processes."""
+        server = self._server
+        if server is None or server.stdout is None:
+            return False
+        line = server.stdout.readline()
+        try:
+            self.ready = bool(json.loads(line).get("ready")) if line else False
+        except json.JSONDecodeError:
+            self.ready = False
+        if not self.ready:
+            self.close()
+        return self.ready
+
+    def run(self, job: Job) -> RunResult:
+        server = self._server
+        assert server is not None and server.stdin is not None and server.stdout is not None
+        source = job.mutant.apply(job.original.decode("utf-8"))
+        request = {
+            "path": str(self.copy / job.mutant.path),
+            "source": source,
+            "chain": [list(c) for c in job.chain or ()],
+            "tests": list(job.tests),
+            "timeout": job.timeout,
+            "log": str(self.log),
+        }
+        server.stdin.write(json.dumps(request) + "\n")
+        server.stdin.flush()
+        line = server.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the test session in {self.copy} stopped unexpectedly")
+        reply = json.loads(line)
+        if reply["fallback"]:
+            return RunResult("fallback", 0.0)
+        ran = reply["tests"]
+        self.executions += len(job.tests) if ran is None else int(ran)
+        self.runs += 1
+        status = status_of(reply["exit"], bool(reply["timeout"]))
+        detail = "the test session failed (exit 3)" if status == "error" else None
+        return RunResult(status, float(reply["seconds"]), detail)
+
+    def close(self) -> None:
+        server = self._server
+        self._server = None
+        if server is not None:
+            with contextlib.suppress(OSError):
+                server.terminate()  # its SIGTERM handler kills the running test group first
+            try:
+                server.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            for stream in (server.stdin, server.stdout):
+                with contextlib.suppress(OSError):
+                    if stream is not None:
+                        stream.close()
+        with contextlib.suppress(OSError):
+            self._out.close()

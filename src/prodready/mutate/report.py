@@ -47,6 +47,8 @@ class MutationReport:
     changed_lines: int = 0
     failing_tests: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    session_runs: int = 0  # mutants judged in a forked, already-collected pytest session
+    process_runs: int = 0  # mutants judged in a fresh pytest process (run at import, ...)
     source: str | None = field(default=None, compare=False)  # file it was read from
 
     @property
@@ -97,6 +99,8 @@ def to_json(report: MutationReport) -> dict[str, Any]:
             "changed_lines": report.changed_lines,
             "test_executions": report.test_executions,
             "cached": sum(m.cached for m in report.mutants),
+            "session_runs": report.session_runs,
+            "process_runs": report.process_runs,
             "jobs": report.jobs,
             "coverage_seconds": round(report.coverage_seconds, 3),
             "seconds": round(report.seconds, 3),

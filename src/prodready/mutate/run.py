@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prodready.gate import git
@@ -24,7 +24,7 @@ from prodready.gate.change import build_change
 from prodready.mutate import coverage_map
 from prodready.mutate.cache import MutateCache, TreeDigests
 from prodready.mutate.coverage_map import COLLECTION, CoverageMap
-from prodready.mutate.execute import Job, RunResult, Worker
+from prodready.mutate.execute import Job, RunResult, SessionWorker, Worker
 from prodready.mutate.operators import Mutant, generate
 from prodready.mutate.report import MutantResult, MutationReport
 from prodready.mutate.workspace import clone_copy, export_commit, scratch_directory
@@ -43,6 +43,9 @@ class MutateOptions:
     use_cache: bool = True
     cache_dir: Path | None = None
     pytest_args: Sequence[str] = field(default=())
+    # every mutant in a fresh pytest process, never in the collected session: slower, for
+    # suites whose tests depend on state that a forked session would share
+    fresh_process: bool = False
 
 
 @dataclass
@@ -105,7 +108,17 @@ def run_mutate(
                 "installed (not editable) in this environment, its tests may import the "
                 "installed code instead"
             )
-        executions, ran = _execute(python, first, scratch, plan, jobs, progress)
+        counts, ran = _execute(
+            python,
+            first,
+            scratch,
+            plan,
+            jobs,
+            progress,
+            targets=sorted(sources),
+            fresh_process=options.fresh_process,
+            pytest_args=options.pytest_args,
+        )
         if cache is not None:
             cache.remember({plan.keys[i]: (r.status, r.seconds) for i, r in ran.items()})
             cache.close()
@@ -123,7 +136,8 @@ def run_mutate(
         coverage_seconds=cmap.seconds,
         failing_tests=failing,
     )
-    return _finish(report, ordered, executions, cmap.seconds, started, notes)
+    report = replace(report, session_runs=counts["session"], process_runs=counts["process"])
+    return _finish(report, ordered, counts["executions"], cmap.seconds, started, notes)
 
 
 def _finish(
@@ -134,17 +148,12 @@ def _finish(
     started: float,
     notes: list[str],
 ) -> MutationReport:
-    return MutationReport(
-        base=report.base,
-        head=report.head,
-        merge_base=report.merge_base,
+    return replace(
+        report,
         mutants=tuple(results),
         test_executions=executions,
         seconds=time.monotonic() - started,
         coverage_seconds=coverage_seconds,
-        jobs=report.jobs,
-        changed_lines=report.changed_lines,
-        failing_tests=report.failing_tests,
         notes=tuple(notes),
     )
 
@@ -184,17 +193,22 @@ def _plan(
     plan = _Plan()
     passing = cmap.passing
     by_duration = sorted(passing, key=lambda t: (cmap.tests[t].duration, t))
-    runtime = {path: _function_bodies(data) for path, data in sources.items()}
+    trees = {path: _parse(data) for path, data in sources.items()}
+    runtime = {path: _function_bodies(tree) for path, tree in trees.items()}
     # Time the whole run spent outside the tests themselves (start-up, collection): a
     # mutant's run pays a share of it, so its timeout allows for all of it.
     overhead = max(1.0, cmap.seconds - sum(t.duration for t in cmap.tests.values()))
     for i, m in enumerate(mutants):
         contexts = cmap.contexts(m.path, m.statement_line) or cmap.contexts(m.path, m.line)
         tests = sorted(contexts & passing, key=lambda t: (cmap.tests[t].duration, t))
-        if contexts and not _inside(runtime[m.path], m.line):
-            # Run once, when the module is imported — during collection or by whichever
-            # test imported it first. Every test may depend on it: the tests that ran it
-            # first, then the rest of the suite.
+        at_import = bool(contexts) and (
+            COLLECTION in contexts or not _inside(runtime[m.path], m.line)
+        )
+        if at_import:
+            # Run when a module is imported (module level, class bodies, decorators and
+            # what they call) — during collection or by whichever test imported it first.
+            # Every test may depend on it: the tests that ran it first, then the rest of
+            # the suite, each time in a fresh process that imports the mutant.
             chosen = set(tests)
             tests += [t for t in by_duration if t not in chosen]
         if not tests:
@@ -208,16 +222,23 @@ def _plan(
             continue
         budget = sum(cmap.tests[t].duration for t in tests)
         plan.keys[i] = key
-        plan.jobs[i] = Job(m, sources[m.path], tuple(tests), factor * (budget + overhead) + 1.0)
+        chain = None if at_import else _chain(trees[m.path], m.line)
+        timeout = factor * (budget + overhead) + 1.0
+        plan.jobs[i] = Job(m, sources[m.path], tuple(tests), timeout, chain)
     return plan
 
 
-def _function_bodies(source: bytes) -> list[tuple[int, int]]:
+def _parse(source: bytes) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _function_bodies(tree: ast.Module | None) -> list[tuple[int, int]]:
     """Sorted, merged line spans of function bodies: code that runs when called. The rest
     (module level, class bodies, decorators, default values) runs when imported."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    if tree is None:
         return []
     spans = sorted(
         (node.body[0].lineno, node.end_lineno or node.body[-1].lineno)
@@ -231,6 +252,37 @@ def _function_bodies(source: bytes) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _chain(tree: ast.Module | None, line: int) -> tuple[tuple[str, int], ...] | None:
+    """The functions whose body holds `line`, outermost first, named as their code objects
+    are (`co_qualname`, `co_firstlineno`: the first decorator's line when decorated). None
+    when the line runs at import (outside every function body, or in the decorators or
+    defaults of one)."""
+    if tree is None:
+        return None
+    chain: list[tuple[str, int]] = []
+    scope: list[str] = []
+    body: list[ast.stmt] = tree.body
+    while True:
+        for node in body:
+            if not (node.lineno <= line <= (node.end_lineno or node.lineno)):
+                continue
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                if not (node.body[0].lineno <= line):
+                    return None  # decorators, defaults, annotations: run at import
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                chain.append((".".join([*scope, node.name]), first))
+                scope += [node.name, "<locals>"]
+                body = node.body
+                break
+            if isinstance(node, ast.ClassDef):
+                scope.append(node.name)
+                body = node.body
+                break
+            return tuple(chain) or None
+        else:
+            return tuple(chain) or None
 
 
 def _inside(spans: list[tuple[int, int]], line: int) -> bool:
@@ -268,17 +320,25 @@ def _execute(
     plan: _Plan,
     jobs: int,
     progress: Progress | None,
-) -> tuple[int, dict[int, MutantResult]]:
+    *,
+    targets: Sequence[str],
+    fresh_process: bool,
+    pytest_args: Sequence[str],
+) -> tuple[dict[str, int], dict[int, MutantResult]]:
     """Run the planned jobs on `jobs` workers, each in its own copy; return the number of
-    test executions and the results. On an interrupt, every worker and its running tests
-    are stopped before the exception goes on."""
+    test executions (and mutants judged in sessions and in fresh processes) and the
+    results. Each worker judges a mutant in its collected pytest
+    session when it can, in a fresh pytest process otherwise. On an interrupt, every
+    worker and its running tests are stopped before the exception goes on."""
     if not plan.jobs:
-        return 0, {}
+        return {"executions": 0, "session": 0, "process": 0}, {}
     count = min(jobs, len(plan.jobs))
     logs = scratch / "logs"
     logs.mkdir()
     copies = [first] + [clone_copy(first, scratch / f"copy-{i}") for i in range(1, count)]
-    workers = [Worker(python, copy, logs, i) for i, copy in enumerate(copies)]
+    sessions: list[SessionWorker | None] = [None] * count
+    fresh: list[Worker | None] = [None] * count
+    wants_session = not fresh_process and any(j.chain for j in plan.jobs.values())
     todo: queue.Queue[int] = queue.Queue()
     # longest first: the slowest mutants should not be the last ones left on one worker
     for i in sorted(plan.jobs, key=lambda i: -plan.jobs[i].timeout):
@@ -288,10 +348,22 @@ def _execute(
     lock = threading.Lock()
     stop = threading.Event()
     total = len(plan.jobs)
-    if progress:
-        progress("mutants", 0, total)
 
-    def work(worker: Worker) -> None:
+    def judge(slot: int, job: Job) -> RunResult:
+        session = sessions[slot]
+        if session is not None and job.chain:
+            outcome = session.run(job)
+            if outcome.status != "fallback":
+                return outcome
+        worker = fresh[slot]
+        if worker is None:
+            worker = fresh[slot] = Worker(python, copies[slot], logs, slot)
+        return worker.run(job)
+
+    def work(slot: int) -> None:
+        if wants_session:
+            session = SessionWorker(python, copies[slot], logs, slot, targets, pytest_args)
+            sessions[slot] = session if session.wait_ready() else None
         while not stop.is_set():
             try:
                 i = todo.get_nowait()
@@ -299,7 +371,7 @@ def _execute(
                 return
             job = plan.jobs[i]
             try:
-                outcome: RunResult = worker.run(job)
+                outcome = judge(slot, job)
             except BaseException as exc:  # a broken worker stops the run, reported below
                 with lock:
                     failures.append(exc)
@@ -313,7 +385,9 @@ def _execute(
             if progress:
                 progress("mutants", done, total)
 
-    threads = [threading.Thread(target=work, args=(w,), daemon=True) for w in workers]
+    if progress:
+        progress("mutants", 0, total)
+    threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(count)]
     try:
         for t in threads:
             t.start()
@@ -322,11 +396,17 @@ def _execute(
                 t.join(timeout=0.1)
     finally:
         stop.set()
-        for w in workers:
-            w.close()
+        for w in [*sessions, *fresh]:
+            if w is not None:
+                w.close()
         # a thread still restoring a file must be done before the copies are removed
         for t in threads:
             t.join(timeout=10)
     if failures:
         raise failures[0]
-    return sum(w.executions for w in workers), ran
+    counts = {
+        "executions": sum(w.executions for w in [*sessions, *fresh] if w is not None),
+        "session": sum(w.runs for w in sessions if w is not None),
+        "process": sum(w.runs for w in fresh if w is not None),
+    }
+    return counts, ran

@@ -30,6 +30,7 @@ import pytest
 def _child(args: list[str], log: str) -> None:
     os.setpgid(0, 0)
     os.environ["PRODREADY_MUTATE_COUNT"] = log + ".count"
+    os.environ["PRODREADY_MUTANT"] = "1"  # tests may tell a mutant's run from a normal one
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 1)
     os.dup2(fd, 2)

@@ -1,0 +1,210 @@
+"""A pytest session that collects the suite once and then judges mutants by forking.
+
+Loaded with `-p prodready_mutate_session` in the project's own Python (it imports nothing
+from prodready). The session collects the tests as a normal run would, which imports the
+project with its original code; then, instead of running the tests, it serves requests.
+For each mutant it forks; the child gives every live function object of the mutated
+function (and of the functions around it) the mutated code object — `f.__code__ = ...`
+changes the object itself, so every reference to it (`from x import f`, bound methods,
+decorators that keep the function) runs the mutant — and runs only the selected test
+items, stopping at the first failure. No interpreter start, no re-import, no
+re-collection per mutant.
+
+A mutant this cannot apply (its function was never imported, its closure changed shape,
+its code is not found) is answered with ``"fallback": true``; the runner then judges it
+in a fresh pytest process with the mutated file on disk.
+
+Protocol: one JSON request per line on the original stdin, ``{"path", "source", "chain":
+[[qualname, first_line], ...], "tests": [...], "timeout", "log"}``; one JSON reply per line
+on the original stdout, ``{"exit", "timeout", "seconds", "tests", "fallback"}``, after a
+first line ``{"ready": true, "items": N}``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import signal
+import sys
+import time
+import types
+from collections.abc import Iterator
+from typing import IO, Any
+
+import pytest
+
+# Taken before pytest's output capturing replaces the standard descriptors; then pytest's
+# own output (collection, summary) goes to stderr, never into the reply channel.
+_REQUESTS: IO[str] = os.fdopen(os.dup(0), "r", encoding="utf-8")
+_REPLIES: IO[str] = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+os.dup2(2, 1)
+_TARGETS = frozenset(
+    os.path.realpath(p)
+    for p in os.environ.get("PRODREADY_MUTATE_TARGETS", "").split(os.pathsep)
+    if p
+)
+_FALLBACK = 4  # the child's exit code for "cannot apply this mutant here"
+_running: list[int] = []
+
+FunctionKey = tuple[str, str, int]  # (file, qualname, first line)
+
+
+def _function_index() -> dict[FunctionKey, list[types.FunctionType]]:
+    index: dict[FunctionKey, list[types.FunctionType]] = {}
+    for obj in gc.get_objects():
+        if isinstance(obj, types.FunctionType):
+            code = obj.__code__
+            path = os.path.realpath(code.co_filename)
+            if path in _TARGETS:
+                key = (path, code.co_qualname, code.co_firstlineno)
+                index.setdefault(key, []).append(obj)
+    return index
+
+
+def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def _apply(index: dict[FunctionKey, list[types.FunctionType]], request: dict[str, Any]) -> bool:
+    """Give the live functions of the request's chain their mutated code; False when the
+    mutant cannot be applied in this process."""
+    path = os.path.realpath(str(request["path"]))
+    try:
+        module_code = compile(str(request["source"]), path, "exec")
+    except (SyntaxError, ValueError):
+        return False
+    new = {(c.co_qualname, c.co_firstlineno): c for c in _code_objects(module_code)}
+    chain = [(str(q), int(n)) for q, n in request["chain"]]
+    if not chain or not index.get((path, *chain[0])):
+        return False  # the outermost function was never created: not imported yet
+    for qualname, first in chain:
+        code = new.get((qualname, first))
+        if code is None:
+            return False
+        for function in index.get((path, qualname, first), []):
+            if function.__code__.co_freevars != code.co_freevars:
+                return False
+            function.__code__ = code
+    return True
+
+
+def _child(
+    session: pytest.Session,
+    items: dict[str, pytest.Item],
+    index: dict[FunctionKey, list[types.FunctionType]],
+    request: dict[str, Any],
+) -> None:
+    from _pytest.runner import runtestprotocol
+
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["PRODREADY_MUTANT"] = "1"  # tests may tell a mutant's run from a normal one
+    code = 3
+    ran = 0
+    try:
+        selected = [items.get(str(n)) for n in request["tests"]]
+        if any(item is None for item in selected) or not _apply(index, request):
+            code = _FALLBACK
+        else:
+            code = 0
+            chosen = [item for item in selected if item is not None]
+            for i, item in enumerate(chosen):
+                following = chosen[i + 1] if i + 1 < len(chosen) else None
+                reports = runtestprotocol(item, nextitem=following, log=False)
+                ran += 1
+                if any(r.failed for r in reports):
+                    code = 1
+                    with contextlib.suppress(Exception):
+                        session._setupstate.teardown_exact(None)
+                    break
+    except BaseException:  # anything escaping the tests is an error result, never a hang
+        code = 3
+    finally:
+        with (
+            contextlib.suppress(Exception),
+            open(str(request["log"]) + ".count", "w", encoding="utf-8") as fh,
+        ):
+            fh.write(str(ran))
+        os._exit(code)
+
+
+def _wait(pid: int, timeout: float) -> tuple[int | None, bool]:
+    deadline = time.monotonic() + timeout
+    delay = 0.0005
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status), False
+        if time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None, True
+        time.sleep(delay)
+        delay = min(delay * 2, 0.02)
+
+
+def _count(log: str) -> int | None:
+    try:
+        with open(log + ".count", encoding="utf-8") as fh:
+            return int(fh.read().strip() or 0)
+    except (OSError, ValueError):
+        return None
+
+
+def _stop(signum: int, frame: object) -> None:
+    """Asked to stop (the run was interrupted): take the running test process group too."""
+    for pid in _running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    os._exit(1)
+
+
+def _prefix(config: pytest.Config) -> str:
+    """Node ids are relative to the rootdir; requests name them from where pytest ran."""
+    root = os.path.realpath(str(config.rootpath))
+    here = os.path.realpath(os.getcwd())
+    if root == here or not root.startswith(here + os.sep):
+        return ""
+    return os.path.relpath(root, here).replace(os.sep, "/") + "/"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session: pytest.Session) -> bool:
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the runner decides when to stop
+    prefix = _prefix(session.config)
+    items = {prefix + item.nodeid: item for item in session.items}
+    index = _function_index()
+    gc.collect()
+    gc.freeze()  # children share these pages instead of copying them as gc touches them
+    _REPLIES.write(json.dumps({"ready": True, "items": len(items)}) + "\n")
+    for raw in _REQUESTS:
+        request = json.loads(raw)
+        log = str(request["log"])
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(log + ".count")
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            _child(session, items, index, request)
+        _running.append(pid)
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
+        code, timed_out = _wait(pid, float(request["timeout"]))
+        _running.remove(pid)
+        reply = {
+            "exit": code,
+            "timeout": timed_out,
+            "seconds": round(time.monotonic() - start, 4),
+            "tests": _count(log),
+            "fallback": code == _FALLBACK,
+        }
+        _REPLIES.write(json.dumps(reply) + "\n")
+    sys.stdout.flush()
+    return True
