@@ -51,6 +51,7 @@ def test_action_gate_step_runs_on_a_pull_request_clone(
         "JUNIT": "",
         "SARIF": "",
         "VULNS": "",
+        "MUTATION": "",
         "EXTRA": "--no-history",
         "GITHUB_EVENT_PATH": str(event),
         "GITHUB_STEP_SUMMARY": str(summary),
