@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from prodready.scan.cache import ScanCache
+from prodready.scan.engine import assemble, scan_paths, scan_source
 from prodready.scan.registry import CATEGORIES, all_rules
 from tests.scan.harness import FIXTURES, check_fixture, flagged_lines
 
@@ -30,3 +34,204 @@ def test_unbounded_queue_only_in_service_code() -> None:
     assert flagged_lines(library, "PR110") == []
     service = "import queue\nimport flask\n\njobs = queue.Queue()\n"
     assert flagged_lines(service, "PR110") == [4]
+
+
+_NO_TIMEOUT = (
+    "import requests\n\n\ndef load_releases_page(page):\n"
+    '    return requests.get(f"https://api.github.com/repos/o/r/releases?page={page}").json()\n'
+)
+
+
+def test_developer_scripts_need_no_timeout() -> None:
+    for rel in (
+        "scripts/generate-changelog.py",
+        "tools/scan-deps.py",
+        "extras/authors/generate_authors_api.py",
+        "md/checker.py",
+    ):
+        assert flagged_lines(_NO_TIMEOUT, "PR101", rel=rel) == [], rel
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/services/releases.py") == [5]
+    # a top-level utils/ or bin/ folder: its programs are run by hand, its modules imported
+    for header in ("#!/usr/bin/env python\n", "import sys\nprint(sys.argv)\n"):
+        admin_script = header + _NO_TIMEOUT
+        lines = len(header.splitlines())
+        assert flagged_lines(admin_script, "PR101", rel="utils/users/bulk_create_user.py") == []
+        assert flagged_lines(admin_script, "PR101", rel="bin/sync.py") == []
+        assert flagged_lines(admin_script, "PR101", rel="app/sync.py") == [5 + lines]
+    main_block = _NO_TIMEOUT + '\n\nif __name__ == "__main__":\n    load_releases_page(1)\n'
+    assert flagged_lines(main_block, "PR101", rel="utils/releases.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="utils/releases.py") == [5]  # imported
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/scripts/sync.py") == [5]  # in the app
+    service_checker = "import flask\n" + _NO_TIMEOUT
+    assert flagged_lines(service_checker, "PR101", rel="health/checker.py") == [6]
+
+
+_SETTINGS = (
+    "# Don't use this key in production!\n"
+    "SECRET_KEY = 'wger-local-development-supersecret-key-1234567890!'\n"
+    "AWS_ACCESS_KEY_ID = 'AKIAZ7QWERTYUIOPASDF'\n"
+)
+
+
+def test_development_settings_keep_only_known_key_formats() -> None:
+    for rel in ("settings/local_dev.py", "settings/ci.py", "config/dev.py", "dev_settings.py"):
+        assert flagged_lines(_SETTINGS, "PR109", rel=rel) == [3], rel
+    for rel in ("settings/main.py", "project/settings.py", "settings/local.py"):
+        assert flagged_lines(_SETTINGS, "PR109", rel=rel) == [2, 3], rel
+    for rel in ("demodesk/config/settings.py", "examples/site/settings.py"):  # demo projects
+        assert flagged_lines(_SETTINGS, "PR109", rel=rel) == [3], rel
+    assert flagged_lines(_SETTINGS, "PR109", rel="demodesk/views.py") == [2, 3]
+
+
+def test_checker_scripts_keep_only_known_key_formats() -> None:
+    source = "login_data = dict(username='admin', password='secret_123xQ!')\n"
+    assert flagged_lines(source, "PR109", rel="md/checker.py") == []
+    assert flagged_lines(source, "PR109", rel="md/views.py") == [1]
+    assert flagged_lines(_SETTINGS, "PR109", rel="scripts/deploy.py") == [3]
+
+
+def test_unbounded_queue_not_in_development_aids() -> None:
+    service = "import queue\nimport flask\n\noutgoing = queue.Queue()\n"
+    assert flagged_lines(service, "PR110", rel="octoprint/plugins/virtual_printer/virtual.py") == []
+    assert flagged_lines(service, "PR110", rel="app/simulator/feed.py") == []
+    assert flagged_lines(service, "PR110", rel="octoprint/plugins/serial/comm.py") == [4]
+    assert flagged_lines(service, "PR110", rel="app/virtual.py") == [4]  # a file, not a folder
+    live_reload = (
+        "from queue import Queue\n"
+        "from django.http import StreamingHttpResponse\n"
+        "from django.utils.autoreload import autoreload_started\n\n"
+        "def _event_stream():\n"
+        "    client_queue = Queue()\n"
+        "    return client_queue\n"
+    )
+    assert flagged_lines(live_reload, "PR110", rel="bookmarks/views/reload.py") == []
+    assert flagged_lines(live_reload.replace("autoreload", "signals"), "PR110") == [6]
+
+
+def _app_findings(files: dict[str, str], rule: str) -> list[tuple[str, int]]:
+    """Findings of `rule` when the files are scanned together as one application."""
+    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
+    findings, errors, _ = assemble(results)
+    assert errors == []
+    return sorted((f.path, f.line) for f in findings if f.rule == rule and not f.suppressed)
+
+
+_BLUEPRINT = (
+    "from flask import Blueprint, request\n"
+    "from .models import Resolver\n\n"
+    'resolver_blueprint = Blueprint("resolver_blueprint", __name__)\n\n\n'
+    '@resolver_blueprint.route("/<name>", methods=["POST"])\n'
+    "def set_resolver(name):\n"
+    "    Resolver.save(name, request.json)\n"
+    '    return "", 204\n'
+)
+_LOGIN = (
+    "from flask import Flask\nfrom flask_login import login_required\n\n"
+    "app = Flask(__name__)\n\n\n"
+    '@app.route("/notes", methods=["POST"])\n@login_required\n'
+    'def add_note():\n    return "", 201\n'
+)
+
+
+def _hooks(decorators: str, body: str = "    before_request()\n") -> str:
+    return (
+        "from flask import request\n"
+        "from privacyidea.api.auth import admin_required\n"
+        "from .resolver import resolver_blueprint\n"
+        "from .policy import policy_blueprint\n\n\n"
+        f"{decorators}def guard():\n{body}"
+    )
+
+
+def test_blueprint_guarded_in_another_module() -> None:
+    app = {"pi/api/resolver.py": _BLUEPRINT, "pi/app.py": _LOGIN}
+    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    guarded = "@policy_blueprint.before_request\n@resolver_blueprint.before_request\n"
+    guarded += "@admin_required\n"
+    app["pi/api/before_after.py"] = _hooks(guarded)
+    assert _app_findings(app, "PR105") == []
+    # a hook on another blueprint, or one that checks nothing, does not guard this one
+    app["pi/api/before_after.py"] = _hooks("@policy_blueprint.before_request\n@admin_required\n")
+    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n")
+    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    # a hook that verifies the token itself; one that only reads an optional key does not
+    verify = "    verify_auth_token(request.headers.get('Authorization'), ['admin'])\n"
+    app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n", verify)
+    assert _app_findings(app, "PR105") == []
+    optional = "    g.client = lookup(request.headers.get('X-API-Key'))\n"
+    app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n", optional)
+    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+
+
+def test_blueprint_guard_before_app_request_covers_its_app_tree() -> None:
+    app = {"pi/api/resolver.py": _BLUEPRINT, "pi/app.py": _LOGIN}
+    hook = _hooks("@policy_blueprint.before_app_request\n@admin_required\n")
+    assert _app_findings({**app, "pi/api/before_after.py": hook}, "PR105") == []
+    # another application's app-wide hook does not
+    assert _app_findings({**app, "other/before_after.py": hook}, "PR105") == [
+        ("pi/api/resolver.py", 8)
+    ]
+
+
+def test_blueprint_defined_and_guarded_in_its_package() -> None:
+    package = (
+        "from flask import Blueprint\nfrom flask_login import login_required\n\n"
+        'bp = Blueprint("admin", __name__)\n\n\n'
+        "@bp.before_request\n@login_required\ndef guard():\n    pass\n"
+    )
+    views = (
+        "from flask import request\nfrom . import bp\nfrom .models import Item\n\n\n"
+        '@bp.route("/items/<int:item_id>", methods=["DELETE"])\n'
+        "def delete_item(item_id):\n    Item.query.filter_by(id=item_id).delete()\n"
+        '    return "", 204\n'
+    )
+    app = {"site/admin/views.py": views, "site/app.py": _LOGIN}
+    assert _app_findings(app, "PR105") == [("site/admin/views.py", 7)]
+    assert _app_findings({**app, "site/admin/__init__.py": package}, "PR105") == []
+
+
+def test_blueprint_guard_matches_its_own_module_only() -> None:
+    views = (
+        "from flask import Blueprint\nfrom .models import Item\n\n"
+        'bp = Blueprint("{name}", __name__)\n\n\n'
+        '@bp.route("/items/<int:item_id>", methods=["DELETE"])\n'
+        "def delete_item(item_id):\n    Item.query.filter_by(id=item_id).delete()\n"
+        '    return "", 204\n'
+    )
+    hooks = (
+        "from flask import g\nfrom flask_login import login_required\n"
+        "from site.admin.views import bp as admin_bp\n\n\n"
+        "@admin_bp.before_request\n@login_required\ndef guard():\n    pass\n"
+    )
+    app = {
+        "site/admin/views.py": views.format(name="admin"),
+        "site/blog/views.py": views.format(name="blog"),
+        "site/hooks.py": hooks,
+        "site/app.py": _LOGIN,
+    }
+    assert _app_findings(app, "PR105") == [("site/blog/views.py", 8)]
+
+
+def test_blueprint_guard_in_another_module_with_a_warm_cache(tmp_path: Path) -> None:
+    """The guard is a fact of the hook module's cached result: editing only that module
+    changes the route module's finding, which is served from the cache."""
+    root = tmp_path / "app"
+    files = {
+        "pi/api/resolver.py": _BLUEPRINT,
+        "pi/app.py": _LOGIN,
+        "pi/api/before_after.py": _hooks("@resolver_blueprint.before_request\n@admin_required\n"),
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    cache = ScanCache(tmp_path / "cache")
+
+    def open_routes() -> list[tuple[str, int]]:
+        result = scan_paths([root], jobs=1, cache=cache)
+        return [(f.path, f.line) for f in result.findings if f.rule == "PR105"]
+
+    assert open_routes() == []
+    (root / "pi/api/before_after.py").write_text(_hooks("@policy_blueprint.before_request\n"))
+    assert open_routes() == [("pi/api/resolver.py", 8)]
+    assert cache.hits >= 2  # resolver.py and app.py came from the cache

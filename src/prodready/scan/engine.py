@@ -4,7 +4,10 @@ A file's result depends only on its bytes and on the rules, so it is cached unde
 content's digest (and the rules' own digest); a warm re-run reads no file whose size and
 modification time are unchanged. Some findings hold only if a fact about the whole
 application is true ("this app authenticates other routes"); files report such facts, and
-conditional hits are kept only when some file established the fact.
+conditional hits are kept only when some file established the fact. A condition may also
+name facts that must NOT hold ("no other module guards this blueprint"): `A&!B` keeps the
+hit when some file established A and none established B. Facts are part of each file's
+cached result, so the outcome still depends only on file contents.
 """
 
 from __future__ import annotations
@@ -240,7 +243,7 @@ def assemble(
         if result.error:
             errors.append(ReportError(rel, result.error))
             continue
-        raw = [h for h in result.hits if h.condition is None or h.condition in facts]
+        raw = [h for h in result.hits if h.condition is None or holds(h.condition, facts)]
         findings.extend(apply_suppressions(rel, raw, result.suppressions, rules))
     stats: dict[str, int | float] = {
         "findings": sum(1 for f in findings if not f.suppressed),
@@ -248,6 +251,18 @@ def assemble(
         "unreadable": len(errors),
     }
     return findings, errors, stats
+
+
+def holds(condition: str, facts: set[str] | frozenset[str]) -> bool:
+    """Does a hit's condition hold: every `&`-separated fact established, and none of
+    those written `!fact`?"""
+    for part in condition.split("&"):
+        if part.startswith("!"):
+            if part[1:] in facts:
+                return False
+        elif part not in facts:
+            return False
+    return True
 
 
 def findings_for(results: Iterable[Finding], categories: Iterable[str]) -> list[Finding]:

@@ -39,7 +39,8 @@ class Hit:
     end_line: int
     message: str
     # A project fact that must hold for the hit to count (e.g. "authenticates-routes"):
-    # some rules only make sense relative to the rest of the application.
+    # some rules only make sense relative to the rest of the application. `A&!B` also
+    # requires that no file established B (see `engine.holds`).
     condition: str | None = None
 
 

@@ -8,10 +8,13 @@ is what a reviewer reads when a query is built in one statement and run in a lat
 
 `Strings` answers the question PR108 asks of an expression: is this a string built by
 f-string, `%`, `.format`, `+` or `str.join`, and which of the values it interpolates are
-not constants (`Built.unsafe`)? Constants, module-level and ALL_CAPS names, numeric casts,
-placeholder lists (`", ".join(["%s"] * n)`), quoted identifiers, allow-listed names, loops
-over literals, integer primary keys and parameters every call in the file sets to a literal
-count as safe. A nested function's free names are judged in the function enclosing it.
+not constants (`Built.unsafe`)? Constants, module-level and ALL_CAPS names, Enum members
+and class constants, numeric casts and settings, server-made values (`uuid4()`, `now()`),
+placeholder lists (`", ".join(["%s"] * n)`), quoted or escaped values (the project's own
+`identifier()`/`literal_string()` helpers, quotes doubled by `.replace`), allow-listed names,
+loops over literals (also module-level ones) and over names read from the database catalog,
+integer primary keys and parameters every call in the file sets to a literal count as safe.
+A nested function's free names are judged in the function enclosing it.
 """
 
 from __future__ import annotations
@@ -199,6 +202,113 @@ def _fixed_collection(node: ast.expr) -> bool:
 
 
 _COLLECTION_TYPES = frozenset({"frozenset", "set", "tuple", "list", "sorted"})
+_FETCHES = frozenset({"fetchall", "fetchone", "fetchmany"})
+_CATALOG = re.compile(
+    r"(?i)\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_indexes|pg_tables"
+    r"|pg_class|pg_index|pg_namespace|pg_views|pg_constraint|pg_attribute|pg_trigger|pg_proc"
+    r"|sys\.(?:tables|indexes|objects|columns))\b"
+)
+# Functions whose name says they quote or escape what they are given: the project's own
+# `identifier()`, `literal_string()`, `quote_ident()`, `escape_like()`.
+_QUOTING_WORDS = frozenset({"identifier", "ident", "quote", "quoted", "escape", "escaped"})
+# SQLAlchemy constructs rendered with their name quoted as an identifier.
+_QUOTED_CONSTRUCTS = frozenset(
+    {"sqlalchemy.column", "sqlalchemy.sql.column", "sqlalchemy.sql.expression.column"}
+)
+_SERIALISERS = frozenset({"dumps"})
+
+
+def quoting_helper(name: str) -> bool:
+    """`identifier`, `quote_ident`, `literal_string`, `escape_like`: a quoting helper
+    (`literal_column`, which inserts its text verbatim, is not one)."""
+    parts = set(name.lower().strip("_").split("_"))
+    if parts & _QUOTING_WORDS or "quote" in name.lower():
+        return True
+    return "literal" in parts and "column" not in parts
+
+
+def quote_escaped(call: ast.Call) -> bool:
+    """`s.replace("'", "''")` anywhere in a chain of `.replace` calls: quotes doubled."""
+    node: ast.expr = call
+    while (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "replace"
+    ):
+        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if args in (["'", "''"], ['"', '""']):
+            return True
+        node = node.func.value
+    return False
+
+
+def _camel(name: str) -> bool:
+    """`LinkType`: a class name."""
+    return name[:1].isupper() and any(c.islower() for c in name)
+
+
+_LITERALS: WeakKeyDictionary[FileContext, frozenset[str]] = WeakKeyDictionary()
+
+
+def _module_literals(ctx: FileContext) -> frozenset[str]:
+    """Module-level names bound once to a literal collection of constants
+    (`mapping = {0: "first_last", 1: "last_first"}`)."""
+    found = _LITERALS.get(ctx)
+    if found is not None:
+        return found
+    bound: dict[str, int] = {}
+    literal: set[str] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id] = bound.get(target.id, 0) + 1
+                    if _constant_collection(stmt.value):
+                        literal.add(target.id)
+    found = frozenset(n for n in literal if bound[n] == 1)
+    _LITERALS[ctx] = found
+    return found
+
+
+def _constant_collection(node: ast.expr) -> bool:
+    if isinstance(node, ast.Dict):
+        return all(
+            k is not None and isinstance(k, ast.Constant) and _constant_collection(v)
+            for k, v in zip(node.keys, node.values, strict=True)
+        )
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(_constant_collection(e) for e in node.elts)
+    return isinstance(node, ast.Constant)
+
+
+_CLASS_CONSTANTS: WeakKeyDictionary[FileContext, dict[str, frozenset[str]]] = WeakKeyDictionary()
+
+
+def _class_body_constants(ctx: FileContext) -> dict[str, frozenset[str]]:
+    """Class of this file -> its attributes bound only to constants in the class body."""
+    found = _CLASS_CONSTANTS.get(ctx)
+    if found is not None:
+        return found
+    found = {}
+    for cls in ctx.classes:
+        constant: set[str] = set()
+        other: set[str] = set()
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target, value = stmt.targets[0], stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+                target, value = stmt.target, stmt.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                (constant if isinstance(value, ast.Constant) else other).add(target.id)
+        if cls.name in found:
+            found[cls.name] = frozenset()  # two classes of that name: unknown
+        else:
+            found[cls.name] = frozenset(constant - other)
+    _CLASS_CONSTANTS[ctx] = found
+    return found
 
 
 _REQUEST_NAMES = frozenset({"request", "req"})
@@ -451,6 +561,15 @@ _SAFE_CALLS = frozenset(
         "monotonic",
         "perf_counter",
         "timestamp",
+        "uuid1",
+        "uuid4",
+        "now",
+        "utcnow",
+        "now_utc",
+        "utc_now",
+        "today",
+        "http_date",
+        "formatdate",
     }
 )
 _SAFE_ATTRS = frozenset({"db_table", "__tablename__", "pk", "id"})
@@ -707,7 +826,8 @@ class Strings:
                 for arg in call.args:
                     self._interpolate(result, arg.value if isinstance(arg, ast.Starred) else arg)
                 for kw in call.keywords:
-                    self._interpolate(result, kw.value)
+                    for value in self._keyword_values(kw):
+                        self._interpolate(result, value)
                 return result
             if func.attr == "join" and len(call.args) == 1:
                 sep = self.built(func.value)
@@ -717,11 +837,34 @@ class Strings:
             if func.attr in _PASS_THROUGH and not call.args:
                 return self.built(func.value)
             if func.attr == "replace":
+                if quote_escaped(call):
+                    return Built()  # `s.replace("'", "''")`: escaped into a literal
                 return self.built(func.value)
         name = self.ctx.call_name(call)
         if name in ("str", "textwrap.dedent", "inspect.cleandoc") and len(call.args) == 1:
             return self.built(call.args[0])
         return self._helper(call)
+
+    def _keyword_values(self, kw: ast.keyword) -> list[ast.expr]:
+        """`.format(**params)` with `params = dict(table=..., where=...)` built in this
+        function: the values of that dict; otherwise the keyword's own value."""
+        if kw.arg is not None or not isinstance(kw.value, ast.Name):
+            return [kw.value]
+        bound = self.scope.values(kw.value.id)
+        if len(bound) != 1 or kw.value.id in self.scope.stores:
+            return [kw.value]
+        value = bound[0]
+        if isinstance(value, ast.Dict) and None not in value.keys:
+            return list(value.values)
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "dict"
+            and not value.args
+            and all(k.arg is not None for k in value.keywords)
+        ):
+            return [k.value for k in value.keywords]
+        return [kw.value]
 
     def _helper(self, call: ast.Call) -> Built | None:
         """`cursor.execute(summary_sql(name))`: the string a function of this file returns,
@@ -911,14 +1054,19 @@ class Strings:
         if _fixed_collection(node):
             return True
         if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
-            # [c for c in COLUMNS if c in data]: a filtered constant is still constant
-            targets = {
-                t.id for g in node.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)
-            }
-            return all(self._fixed(g.iter) for g in node.generators) and (
-                isinstance(node.elt, ast.Constant)
-                or (isinstance(node.elt, ast.Name) and node.elt.id in targets)
-            )
+            # [c for c in COLUMNS if c in data]: a filtered constant is still constant;
+            # [f"val_{i}" for i in range(n)]: so is what is made of constants only
+            shadow: dict[str, bool] = {}
+            for gen in node.generators:
+                fixed = self._fixed(gen.iter)
+                for target in ast.walk(gen.target):
+                    if isinstance(target, ast.Name):
+                        shadow[target.id] = fixed
+            self._shadow.append(shadow)
+            try:
+                return self.safe(node.elt)
+            finally:
+                self._shadow.pop()
         if isinstance(node, ast.Call):
             name = self.ctx.call_name(node)
             if name == "range" or _primary_keys(node):
@@ -931,7 +1079,9 @@ class Strings:
             outer = self._closure(node.id)
             if outer is not None:
                 return outer._fixed(node)
-            return node.id in self.ctx.module_constants
+            return node.id in self.ctx.module_constants or node.id in _module_literals(self.ctx)
+        if isinstance(node, ast.Call) and self._catalog_rows(node):
+            return True
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             # a literal spelled out in the function: `for user, pw in [("admin", h("x"))]`
             return all(self._from_constants(e) for e in node.elts)
@@ -944,6 +1094,29 @@ class Strings:
                 and all(isinstance(i, ast.Constant) for i in items)
             )
         return False
+
+    def _catalog_rows(self, call: ast.Call) -> bool:
+        """`cursor.fetchall()` after `cursor.execute("SELECT name FROM sqlite_master ...")`:
+        the names of the database's own objects, read from its catalog."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in _FETCHES:
+            return False
+        receiver = ast.unparse(func.value)
+        last: ast.Call | None = None
+        for node in walk_body(self.scope.node.body):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "execute"
+                and node.lineno < call.lineno
+                and ast.unparse(node.func.value) == receiver
+                and (last is None or node.lineno > last.lineno)
+            ):
+                last = node
+        if last is None or not last.args:
+            return False
+        query = self.built(last.args[0])
+        return query is not None and not query.unsafe and bool(_CATALOG.search(query.text))
 
     def _from_constants(self, node: ast.expr, depth: int = 0) -> bool:
         """A value computed from literals only: a constant, a collection of them, or a call
@@ -1003,6 +1176,8 @@ class Strings:
                 and node.attr in self._class_constants
             ):
                 return True  # `table = "invoices"` in the class body
+            if self._class_member(node):
+                return True
             return "_meta" in self.source(node)
         if isinstance(node, ast.Subscript):
             base = node.value
@@ -1114,9 +1289,44 @@ class Strings:
                 return False
             if isinstance(value, ast.Name) and value.id == name and _inside(call, fn):
                 continue  # the function passing its own parameter on to itself
-            if not _literal(value):
+            if not _literal(value) and not self._constant_at(call, value):
                 return False
         return True
+
+    def _constant_at(self, call: ast.Call, value: ast.expr) -> bool:
+        """`for plugin, revision in {"chat": "3888761f"}.items(): _stamp(plugin, revision)`:
+        a local of the calling function bound only to constants or loops over literals."""
+        caller = enclosing_function(self.ctx, call)
+        if caller is None or caller is self.scope.node or not isinstance(value, ast.Name):
+            return False
+        view = Strings(self.ctx, Scope(caller))
+        return value.id not in view.scope.params and view._safe_name(value.id)
+
+    def _number(self, node: ast.expr) -> bool:
+        """An int or float literal, or a module-level name bound to one."""
+        if isinstance(node, ast.Name):
+            bound = self.ctx.module_constants.get(node.id)
+            node = bound if bound is not None else node
+        return (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, int | float)
+            and not isinstance(node.value, bool)
+        )
+
+    def _class_member(self, node: ast.Attribute) -> bool:
+        """`_RevisionType.accepted` of an Enum class of this file, a constant class
+        attribute (`Config.table`), or an Enum member's value (`LinkType.event.value`)."""
+        owner = node.value
+        if isinstance(owner, ast.Name):
+            if owner.id in self._enums:
+                return True
+            return node.attr in _class_body_constants(self.ctx).get(owner.id, frozenset())
+        return (
+            node.attr in ("value", "name")
+            and isinstance(owner, ast.Attribute)
+            and isinstance(owner.value, ast.Name)
+            and (owner.value.id in self._enums or _camel(owner.value.id))
+        )
 
     @cached_property
     def _class_constants(self) -> frozenset[str]:
@@ -1160,8 +1370,26 @@ class Strings:
     def _safe_call(self, call: ast.Call) -> bool:
         func = call.func
         last = _last_name(func)
-        if last in _SAFE_CALLS or "quote" in last:
+        if last in _SAFE_CALLS or quoting_helper(last) or quote_escaped(call):
             return True
+        name = self.ctx.call_name(call)
+        if name in _QUOTED_CONSTRUCTS:
+            return True  # `sa.column(name)` renders as a quoted identifier
+        if last == "next" and len(call.args) == 1 and isinstance(call.args[0], ast.Name):
+            counters = self.scope.values(call.args[0].id)  # `idx = itertools.count()`
+            return bool(counters) and all(
+                isinstance(c, ast.Call) and _last_name(c.func) == "count" for c in counters
+            )
+        if last in _SERIALISERS and call.args:
+            return all(self.safe(a) for a in call.args)  # json.dumps(<constant>)
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "get"
+            and len(call.args) == 2
+            and isinstance(call.args[0], ast.Constant)
+            and self._number(call.args[1])
+        ):
+            return True  # `context.get("query_timeout", _TIMEOUT)`: a numeric setting
         if isinstance(func, ast.Name) and self.scope.local(func.id):
             # qn = connection.ops.quote_name; qn(table)
             bound = self.scope.values(func.id)

@@ -108,6 +108,7 @@ _QUALIFIERS = _wordset(
     mode digest fingerprint masked mask redacted duration seconds minutes hours days
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
+    public publishable
     """
 )
 # Names of identifiers rather than of secret values.
@@ -208,6 +209,8 @@ _IDENTIFIER = re.compile(r"_*[a-z]+[0-9]{0,3}(?:[_\-.:][a-z]+[0-9]{0,3})*_*")
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 _HEADER_NAME = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z_]*\d{0,2}(?:\.[A-Za-z_][A-Za-z_]*\d{0,2})+")
+# `package.module:Attribute`: an import path (an entry point, a factory), not a secret.
+_IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _PATH = re.compile(r"(?:[a-z0-9_.~\-]*/)+[a-z0-9_.~\-]*")
 _AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot|apikey)\s+")
 _URL_CREDENTIALS = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:([^@/\s]+)@")
@@ -233,9 +236,10 @@ def looks_like_secret(value: str) -> bool:
         return False
     if (
         _IDENTIFIER.fullmatch(value)
-        or _CONSTANT_NAME.fullmatch(value)
+        or _CONSTANT_NAME.fullmatch(value.strip("_"))  # also "__POSTHOG_API_KEY__"
         or _HEADER_NAME.fullmatch(value)
         or _DOTTED.fullmatch(value)
+        or (_IMPORT_PATH.fullmatch(value) and "." in value)
         or _PATH.fullmatch(value)
         or value.startswith(("/", "./", "~/"))
     ):

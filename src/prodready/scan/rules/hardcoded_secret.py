@@ -17,6 +17,7 @@ from prodready.scan.rules._names import (
     string_value,
     walk_own,
 )
+from prodready.scan.rules._paths import developer_script
 
 # Formats that are credentials wherever they appear (code, strings, comments). Each pattern
 # starts with a fixed string, which lets the regex engine skip through a file as fast as
@@ -116,21 +117,29 @@ _COMPARED_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
-        Finds credentials written into code or settings: known key formats anywhere in
-        the file, comments included (AWS access key ids, Stripe live and webhook secrets,
-        GitHub, GitLab and Slack tokens, Slack webhook URLs, private keys, Google,
-        SendGrid, OpenAI, npm and PyPI keys); passwords inside URLs
-        (`postgresql://app:s3cr3t@db/app`); and literals that look generated or chosen
-        (long enough, mixed characters, high entropy) assigned to a name, dictionary key,
-        keyword argument or default whose name is a credential (password, secret, token,
-        api_key, secret_key, authorization, ...), given as the fallback of an environment
-        lookup, passed as a password to `HTTPBasicAuth`, `auth=(user, password)`,
-        `smtp.login()`, as the key of `hmac.new()`/`jwt.encode()`, or compared with a
-        password. Not flagged: empty strings, environment lookups without a literal
-        fallback, URLs without a password, names such as `PASSWORD_FIELD = "password"`,
-        `TOKEN_URL`, header names, placeholders (`"changeme"`, `"<token>"`,
-        `"${SECRET}"`), short development defaults (`"dev"`), publishable and test-mode
-        Stripe keys, and the documentation example keys (`AKIA...EXAMPLE`).
+        Finds credentials written into code or settings: known key formats anywhere in the
+        file, comments included (AWS access key ids, Stripe live and webhook secrets,
+        GitHub, GitLab and Slack tokens, Slack webhook URLs, private keys, Google, SendGrid,
+        OpenAI, npm and PyPI keys); passwords inside URLs
+        (`postgresql://app:s3cr3t@db/app`); and literals that look generated or chosen (long
+        enough, mixed characters, high entropy) assigned to a name, dictionary key, keyword
+        argument or default whose name is a credential (password, secret, token, api_key,
+        secret_key, authorization, ...), given as the fallback of an environment lookup,
+        passed as a password to `HTTPBasicAuth`, `auth=(user, password)`, `smtp.login()`, as
+        the key of `hmac.new()`/`jwt.encode()`, or compared with a password. Not flagged:
+        empty strings, environment lookups without a literal fallback, URLs without a
+        password, names such as `PASSWORD_FIELD = "password"`, `TOKEN_URL`, header names,
+        placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, a build-time
+        `"__POSTHOG_API_KEY__"`), short development defaults (`"dev"`), publishable and
+        test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`), public
+        keys (`JWT_PUBLIC_KEY`) and import paths (`"api-token": "app.factories:APIToken"`).
+        In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
+        `config/dev.py`, `dev_settings.py`) and the settings of a demo project
+        (`demodesk/config/settings.py`), whose keys production replaces, and in developer
+        scripts (under a top-level `scripts/`, `tools/`, `dev/`, `extras/`... folder, a
+        program run by hand under a top-level `utils/` or `bin/`, or a
+        `checker.py`/`exploit.py` harness importing no web framework), only the known key
+        formats and passwords inside URLs are reported.
     Why it matters:
         A credential in the repository is readable by everyone with access to the code,
         its forks, its CI logs and its history, forever: deleting the line does not
@@ -147,9 +156,31 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     hits: dict[int, Hit] = {}
     for hit in _scan_text(ctx):
         hits.setdefault(hit.line, hit)
-    for hit in _scan_tree(ctx):
-        hits.setdefault(hit.line, hit)
+    if not developer_script(ctx) and not development_settings(ctx.path):
+        for hit in _scan_tree(ctx):
+            hits.setdefault(hit.line, hit)
     yield from (hits[line] for line in sorted(hits))
+
+
+_SETTINGS_DIRS = frozenset({"settings", "config", "configs", "conf"})
+_SETTINGS_WORDS = frozenset({"settings", "config"})
+_DEVELOPMENT_WORDS = frozenset({"dev", "develop", "development", "ci", "test", "testing", "tests"})
+
+
+def development_settings(path: str) -> bool:
+    """A settings module for development or CI (`settings/local_dev.py`, `settings/ci.py`,
+    `config/dev.py`, `dev_settings.py`, `ckan_test_settings.py`), or the settings of a
+    demo project shipped beside the app (`demodesk/config/settings.py`,
+    `examples/site/settings.py`): production replaces its keys with its own."""
+    parts = path.lower().split("/")
+    words = set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
+    in_settings = bool(set(parts[:-1]) & _SETTINGS_DIRS or words & _SETTINGS_WORDS)
+    demo = any(d in _DEMO_DIRS or d.startswith("demo") for d in parts[:-1])
+    return in_settings and (bool(words & _DEVELOPMENT_WORDS) or demo)
+
+
+# Folders of a demo or example project (`demodesk/`, `examples/`): run to try the app out.
+_DEMO_DIRS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "sandbox"})
 
 
 # -- known formats and URL passwords: one regex pass over the source ------------------------

@@ -350,7 +350,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         instance, permission objects in a view's decorators (`allows.requires(CanEdit)`),
         lookups filtered by an object a loader returned for the current user
         (`doc = get_visible_document_or_404(request.user, slug=slug)`,
-        `Revision.objects.filter(document=doc)`),
+        `Revision.objects.filter(document=doc)`) or by the caller's tenant
+        (`space=request.space`, `request.tenant`, `request.organization`,
+        `request.current_organization`), ids taken from
+        a form given the current user (`form = TagMergeForm(user=request.user, ...)`,
+        whose fields choose among that user's objects), querysets filtered through a
+        helper named for the user or for access that is handed the request
+        (`Routine.objects.filter(request_user_or_trainer_q(request=self.request))`),
         and login/signup/password-reset/reactivation handlers.
     Why it matters:
         Insecure direct object reference (OWASP API1, broken object-level authorization)
@@ -555,15 +561,38 @@ def _identity_names(body: list[ast.AST], h: Handler) -> set[str]:
 
 
 def _scoped_names(body: list[ast.AST], identity: set[str]) -> set[str]:
-    """Objects a loader returned for the current user: a lookup filtered by one of them is
-    scoped by the user. They are not the user (comparing one is no ownership check)."""
+    """Objects a loader returned for the current user, and a form given the current user
+    (`TagMergeForm(user=request.user, data=request.POST)`, whose fields look choices up
+    among that user's objects) with what is taken from it (`form.cleaned_data["tags"]`,
+    `[t.id for t in tags]`): a lookup filtered by one of them is scoped by the user. They
+    are not the user (comparing one is no ownership check)."""
     scoped: set[str] = set()
-    for node in body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name) and _user_scoped_loader(node.value, identity | scoped):
-                scoped.add(target.id)
-    return scoped
+    assigns = [
+        (node.targets[0].id, node.value)
+        for node in body
+        if isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+    ]
+    forms: set[str] = set()
+    for name, value in assigns:
+        if _user_scoped_loader(value, identity | scoped):
+            scoped.add(name)
+        elif _user_bound_form(value, identity):
+            forms.add(name)
+    derived = set(forms)
+    for _ in range(3):  # what is computed from the form, in a few steps
+        for name, value in assigns:
+            if name not in derived and _refers(value, derived, direct=True):
+                derived.add(name)
+    return scoped | derived
+
+
+def _user_bound_form(value: ast.expr, identity: set[str]) -> bool:
+    if not isinstance(value, ast.Call) or not last(dotted(value.func)).endswith("Form"):
+        return False
+    args = [*value.args, *(k.value for k in value.keywords)]
+    return any(is_identity(a) or (isinstance(a, ast.Name) and a.id in identity) for a in args)
 
 
 _LOADER = re.compile(r"^(?:a?get|load|fetch|find)_\w+|\w+_or_404$")
@@ -941,7 +970,7 @@ def _generic_view(ctx: FileContext, web: WebFile, view: ViewClass) -> Hit | None
         if name in view.methods:
             return None
     getter = view.methods.get("get_queryset")
-    if getter is not None and _refers(getter, set()):
+    if getter is not None and (_refers(getter, set()) or _scoping_helper(web, getter)):
         return None
     for method in view.methods.values():
         for node in web.body(method):
@@ -982,6 +1011,23 @@ def _generic_view(ctx: FileContext, web: WebFile, view: ViewClass) -> Hit | None
         f"filtered by the current user, so another user's {model} can be {verb}",
         condition,
     )
+
+
+_SCOPING_HELPER = re.compile(r"user|owner|tenant|scope|visible|permitted|allowed|accessible|member")
+
+
+def _scoping_helper(web: WebFile, getter: FunctionNode) -> bool:
+    """`Routine.objects.filter(request_user_or_trainer_q(request=self.request))`: a helper
+    named for the user or for access that is handed the request builds the user filter."""
+    for node in web.body(getter):
+        if not isinstance(node, ast.Call):
+            continue
+        passed = [*node.args, *(k.value for k in node.keywords)]
+        if any(dotted(a) in ("self.request", "request") for a in passed) and _SCOPING_HELPER.search(
+            last(dotted(node.func)).lower()
+        ):
+            return True
+    return False
 
 
 def _http_methods(view: ViewClass) -> list[str]:

@@ -28,6 +28,8 @@ AUTH_FACT = "authenticates-routes"
 DRF_OPEN_FACT = "drf-default-allow-any"
 OPEN_ROUTER_FACT = "fastapi-open-router:"
 FLASK_AUTH_FACT = "authenticates-routes:flask:"
+FLASK_GUARD_FACT = "flask-guarded:"  # + `<module>.<blueprint>`: a before_request guards it
+FLASK_APP_GUARD_FACT = "flask-app-guarded:"  # + app tree: a before_app_request guards it all
 
 _ADMIN_AREAS = frozenset({"admin", "backoffice", "staff", "moderation"})
 _AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
@@ -51,35 +53,47 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
         Finds state-changing route handlers (POST, PUT, PATCH, DELETE, or a GET that
-        deletes) that nobody has to log in to call, in an application that does
-        authenticate other routes. Handlers are recognised in Flask (`.route`, `.post`...,
-        blueprints, `add_url_rule`, `MethodView`/flask-restful resources), FastAPI
-        (`@app.post`, `@router.delete`) and Django (function views, generic class-based
-        views, DRF `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts
-        wherever it is: a decorator (`login_required`, `jwt_required`,
-        `permission_required`, `@method_decorator(...)`), a FastAPI `Depends`/`Security`
-        on the route, its router, its app or its `include_router`, Django mixins, DRF
-        `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES`, a Flask
-        `before_request` guard, or a check in the body (`is_authenticated`, `abort(401)`,
-        an `Authorization` header, a verified token); a handler that uses the current
-        user (`current_user`, `g.user`, `request.user`) is not flagged either. "Other
-        routes" means explicit authentication somewhere in the scanned code; apps with
-        none are not flagged. A Flask route counts only authentication seen in Flask
-        code of its own top-level directory (or anywhere, for a top-level file): an
-        internal Flask service beside a Django app that logs users in is its own app.
-        Also not flagged: endpoints that establish identity (login,
-        signup, token or API-key issuing, password reset, OAuth callbacks, handlers that
-        hash or check a password, read one from the request, or create a user) or are
-        public by design (contact forms, invite requests, newsletter, health checks,
-        language switch, names saying public/guest), webhooks that verify a signature,
-        routers included only in development, views whose base class lives in another file
-        or package (it may authenticate; a `CreateView` counts as Django's only when it is
-        imported from Django), POSTs that only read (a search, query or lookup whose body
-        writes nothing), a form editing an existing object whose own `save(request)` gets
-        the caller, and Django views of an admin package none of whose views authenticates
-        (the admin URLconf guards them where it is mounted). Django error views
-        (`handler403(request, exception)`), helpers in `utils`/`helpers` modules and test
-        projects kept inside a package (`testapp/`, `test/settings.py`) are not routes.
+        deletes) that nobody has to log in to call, in an application that does authenticate
+        other routes. Handlers are recognised in Flask (`.route`, `.post`..., blueprints,
+        `add_url_rule`, `MethodView`/flask-restful resources), FastAPI (`@app.post`,
+        `@router.delete`) and Django (function views, generic class-based views, DRF
+        `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts wherever it is: a
+        decorator (`login_required`, `jwt_required`, `permission_required`,
+        `@method_decorator(...)`), a FastAPI `Depends`/`Security` on the route, its router,
+        its app or its `include_router`, Django mixins, DRF `permission_classes` or the
+        project's `DEFAULT_PERMISSION_CLASSES`, a project's `@require(<login guard>)`, a
+        Flask `before_request` guard of the route's blueprint (also one registered in
+        another module on the imported blueprint, as a `before_after.py` does for many
+        blueprints at once, and a `before_app_request` guard, which covers its whole
+        application; a hook that only reads an optional `X-API-Key` to identify a client and
+        lets the request through guards nothing), or a check in the body
+        (`is_authenticated`, `abort(401)`, an `Authorization` header, a verified token,
+        CKAN's `check_access`), also in a function of the same file the handler hands its
+        request to (`return search_action(request)`); a handler that uses the current user
+        (`current_user`, `g.user`, `request.user`) or runs its change through an action
+        layer that authorises every action (CKAN's `get_action("follow_user")(...)`) is not
+        flagged either. "Other routes" means explicit authentication somewhere in the
+        scanned code; apps with none are not flagged. A Flask route counts only
+        authentication seen in Flask code of its own top-level directory (or anywhere, for a
+        top-level file): an internal Flask service beside a Django app that logs users in is
+        its own app. Also not flagged: endpoints that establish identity (login, signup,
+        token or API-key issuing, password reset, OAuth callbacks, handlers that hash or
+        check a password, read one from the request (`password`, `pass1`/`pass2`,
+        `new_password`), or create a user, such as a first-run wizard's `add_user` or a view
+        whose `form_class` is a `UserCreationForm`; routes of a blueprint named for an
+        authentication protocol, `validate_blueprint` or `recover_blueprint`: OTP checks,
+        challenges, recovery codes) or are public by design (contact forms, invite requests,
+        newsletter, health checks, language switch, names saying public/guest), webhooks
+        that verify a signature, routers included only in development, views whose base
+        class lives in another file or package (it may authenticate; a `CreateView` counts
+        as Django's only when it is imported from Django), POSTs that only read (a search,
+        query or lookup whose body writes nothing), a form editing an existing object whose
+        own `save(request)` gets the caller, and Django views of an admin package none of
+        whose views authenticates (the admin URLconf guards them where it is mounted).
+        Django error views (`handler403(request, exception)`), helpers in `utils`/`helpers`
+        modules, undecorated `def f(request, ...)` functions called only from this file's
+        views that authenticate (directly or through another such helper), and test projects
+        kept inside a package (`testapp/`, `test/settings.py`) are not routes.
     Why it matters:
         When most of an application sits behind a login, an endpoint that forgot its
         decorator is the one an attacker looks for: anyone on the internet can create,
@@ -101,6 +115,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     if not web.web:
         return
     _include_facts(ctx, web)
+    _guard_facts(ctx, web)
     if web.global_guard:  # the app checks every request itself
         return
     mounted = _admin_module(ctx, web)
@@ -117,6 +132,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         elif h.function is None or not passes_request_to_save(web.body(h.function)):
             open_handlers.append(h)
     for h in open_handlers:
+        if _helper_of_guarded_views(web, h):
+            continue
         destructive = "" if h.state_changing else _destructive_call(web, h)
         if not h.state_changing and not destructive:
             continue
@@ -125,7 +142,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         condition = AUTH_FACT
         why = "other routes in this application require authentication"
         if h.framework == "flask":
-            condition = FLASK_AUTH_FACT + _app_tree(ctx.path)
+            tree = _app_tree(ctx.path)
+            condition = f"{FLASK_AUTH_FACT}{tree}&!{FLASK_APP_GUARD_FACT}{tree}"
+            if h.receiver:  # unless another module guards its blueprint
+                condition += f"&!{FLASK_GUARD_FACT}{web.blueprint_key_of(h.receiver)}"
             why = "other Flask routes of this application require authentication"
         if h.drf_default:
             condition = DRF_OPEN_FACT
@@ -134,6 +154,41 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             condition = OPEN_ROUTER_FACT + h.router_key
             why = f"its router `{h.router_key}` is included without authentication"
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _guard_facts(ctx: FileContext, web: WebFile) -> None:
+    """Facts from this file's `before_request` guards, for routes in other files: the
+    blueprints they guard (`@resolver_blueprint.before_request` with `@admin_required`, on a
+    blueprint imported from `.resolver`, as a `before_after.py` module registers them for
+    many blueprints at once), and the app tree a `before_app_request` guard covers."""
+    for receiver in web.guarded_receivers:
+        ctx.facts.add(FLASK_GUARD_FACT + web.blueprint_key_of(receiver))
+    if web.app_guards:
+        ctx.facts.add(FLASK_APP_GUARD_FACT + _app_tree(ctx.path))
+
+
+def _helper_of_guarded_views(web: WebFile, h: Handler, depth: int = 0) -> bool:
+    """`def remove(request, bookmark_id)` with no decorator, called only from this file's
+    views that authenticate (`if "remove" in request.POST: return remove(request, ...)`),
+    directly or through another such helper: a helper of those views, taken for a Django
+    view only by its `request` parameter."""
+    fn = h.function
+    if fn is None or h.framework != "django" or h.cls is not None or fn.decorator_list:
+        return False
+    callers: list[Handler] = []
+    for other in web.handlers:
+        caller = other.function
+        if caller is None or caller is fn:
+            continue
+        if any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn.name
+            for n in web.body(caller)
+        ):
+            callers.append(other)
+    return bool(callers) and all(
+        web.evidence(c)[1] or (depth < 2 and _helper_of_guarded_views(web, c, depth + 1))
+        for c in callers
+    )
 
 
 def _app_tree(path: str) -> str:

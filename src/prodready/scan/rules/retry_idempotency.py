@@ -144,7 +144,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         tenacity.Retrying(...)` blocks, hand-written loops that go round again after an
         exception and stop on success, and functions that call themselves again on
         failure (not when they only start a differently configured variant as a task of
-        its own, `asyncio.ensure_future(send(..., use_legacy_key=True))`). Operations: a
+        its own, `asyncio.ensure_future(send(..., use_legacy_key=True))`, nor when they
+        call themselves only inside `if r.status_code == 400:` or another 4xx: the server
+        refused, so the next call is a new request, not a repeat). Operations: a
         POST or PATCH (`requests`, `httpx`, aiohttp, sessions and clients,
         `request("POST", ...)`, also through a wrapper of the same file called with
         "POST") and payment or messaging SDK calls (`stripe.*.create`, `capture`,
@@ -514,6 +516,8 @@ class _ScopeFinder:
         for call, ancestors in _paths(fn.body, set(map(id, recursive))):
             if isinstance(call, ast.Call) and _spawns_variant(ctx, call, ancestors):
                 continue
+            if _after_rejection(call, ancestors):
+                continue
             for ancestor in reversed(ancestors):  # the innermost condition decides
                 if isinstance(ancestor, ast.ExceptHandler):
                     status = _status_only(ctx, ancestor.type)
@@ -720,6 +724,38 @@ def _status_only(ctx: FileContext, node: ast.expr | None) -> bool:
         return bool(node.elts) and all(_status_only(ctx, e) for e in node.elts)
     last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
     return last in _STATUS_ERRORS and not ctx.qualname(node).startswith("httpx.HTTPError")
+
+
+_CLIENT_ERROR = re.compile(r"^(?:4\d\d|HTTP_4\d\d\w*)$")
+
+
+def _after_rejection(call: ast.AST, ancestors: list[ast.AST]) -> bool:
+    """Inside `if r.status_code == status.HTTP_400_BAD_REQUEST:` (or `== 409`): the server
+    answered and refused, so it did not act; calling again (with other data, a new name)
+    is a new request, not the same one repeated after a timeout."""
+    for index, ancestor in enumerate(ancestors):
+        if not isinstance(ancestor, ast.If):
+            continue
+        child = ancestors[index + 1] if index + 1 < len(ancestors) else call
+        if child not in ancestor.body:
+            continue
+        test = ancestor.test
+        if (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.Eq)
+            and "status" in ast.unparse(test.left)
+        ):
+            right = test.comparators[0]
+            text = str(right.value) if isinstance(right, ast.Constant) else _last_name(right)
+            if _CLIENT_ERROR.match(text):
+                return True
+    return False
+
+
+def _last_name(node: ast.expr) -> str:
+    """`status.HTTP_400_BAD_REQUEST` -> `HTTP_400_BAD_REQUEST`."""
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
 
 
 def _spawns_variant(ctx: FileContext, call: ast.Call, ancestors: list[ast.AST]) -> bool:

@@ -17,6 +17,7 @@ from prodready.scan.rules._names import (
     walk_own,
     words,
 )
+from prodready.scan.rules._paths import SCRIPT_DIRS, SCRIPT_WHEN_RUN_DIRS
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
@@ -114,8 +115,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         statements carrying one. `print()` is the output of a command-line program and is
         not judged there: a file with a `__main__` guard or a shebang, using argparse,
         click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a
-        Django management command, a file in a top-level scripts/bin/tools/utils folder,
-        or a module of bare statements run in a loop. Logging calls are judged everywhere.
+        Django management command, a file in a top-level developer-tools folder (the
+        scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a
+        module of bare statements run in a loop. Logging calls are judged everywhere.
         It judges the values, not the message text: f-string parts, `%` and `.format()` arguments,
         positional arguments, keyword arguments and `extra=`. Values are sensitive when
         their name says so (password, token, secret, api_key, authorization, cookie,
@@ -171,7 +173,8 @@ _CHALLENGE_TOKEN = re.compile(r"_*(?:(?:challenge|txt|dns|acme)_)?tokens?(?:_(?:
 
 # Modules that make a file a command-line program rather than service code.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
-_SCRIPT_FOLDERS = frozenset({"scripts", "script", "bin", "tools", "utils", "devtools"})
+# The developer-script folders of `_paths`, and `bin/`/`utils/`, whose `print()` is output.
+_SCRIPT_FOLDERS = SCRIPT_DIRS | SCRIPT_WHEN_RUN_DIRS
 _INTERACTIVE = frozenset({"input", "raw_input", "getpass", "getpass.getpass", "click.prompt"})
 
 

@@ -82,15 +82,28 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         file that executes its argument. Not flagged:
         values passed as parameters (`execute(sql, params)`, `text()` with bind
         parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS or class-body
-        constants, and loops over literals spelled out in the function (`for user, digest
-        in [("admin", hash("x"))]`); parameters that every call in the file (of a function
-        not passed around or decorated) sets to a literal; integer primary keys
-        (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
-        `int`/`UUID`/`Literal`/an Enum, Flask `<int:id>` route parameters); placeholder
-        lists such as `", ".join(["%s"] * len(ids))`; quoted identifiers (`sql.Identifier`,
-        `quote_name`); names checked against a fixed allow-list (`if col in ALLOWED`)
-        or looked up in a constant map; and SQL fragments that come with their own
+        constants, members of an Enum or constant attributes of a class of the file
+        (`_State.accepted`) and Enum values (`LinkType.event.value`), and loops over
+        literals spelled out in the function or in a module-level literal (`for user,
+        digest in [("admin", hash("x"))]`, `for value, name in NAME_FORMATS.items()`);
+        parameters that every call in the file (of a function not passed around or
+        decorated) sets to a literal or to a loop variable over literals; integer primary
+        keys (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
+        `int`/`UUID`/`Literal`/an Enum, Flask `<int:id>` route parameters, `next()` of an
+        `itertools.count()`, a setting read with a numeric default such as
+        `context.get("query_timeout", _TIMEOUT)`); server-made values (`uuid4()`, `now()`,
+        `http_date(...)`); placeholder lists such as `", ".join(["%s"] * len(ids))`;
+        quoted or escaped values: `sql.Identifier`, `quote_name`, SQLAlchemy's
+        `column(name)`, quotes doubled by `.replace("'", "''")` anywhere in a chain of
+        replaces, and the project's own quoting helpers, named so (`identifier()`,
+        `quote_ident()`, `literal_string()`, `escape_like()`; not `literal_column()`,
+        which inserts its text verbatim); names checked against a fixed allow-list (`if
+        col in ALLOWED`), looked up in a constant map or read from the database's own
+        catalog by a constant query (`SELECT name FROM sqlite_master`,
+        `information_schema`, `pg_indexes`); and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`).
+        `.format(**params)` with `params` a dict literal or `dict(...)` built in the
+        function is judged by that dict's values.
     Why it matters:
         A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
         string and the rest runs as code (`' OR 1=1 --` logs in as anyone,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Hit, rule
@@ -65,8 +66,13 @@ _CLEANUP = frozenset(
         "unregister",
         "dispose",
         "flush",
+        "killpg",
+        "server_close",
     }
 )
+# Deleting a file from a storage backend (`default_storage.delete(local_path)` once the
+# copy is uploaded elsewhere): if it fails, a leftover file is the only consequence.
+_STORAGE_OWNER = re.compile(r"storage|filesystem|\bfs\b")
 # Best-effort telemetry: a metric or event that could not be sent changes no outcome.
 _TELEMETRY = frozenset({"emit", "emit_event", "emit_metric", "track_event", "record_metric"})
 _TELEMETRY_OWNER = re.compile(r"metric|statsd|telemetry|analytics|tracker|datadog|prometheus")
@@ -76,6 +82,9 @@ _CACHE_EVICT = frozenset({"delete", "delete_many", "invalidate", "evict", "pop"}
 _CLEANUP_FUNCTIONS = frozenset(
     {"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "cleanup", "teardown"}
 )
+_CLEANUP_PREFIXES = ("cleanup_", "clean_up_", "teardown_", "tear_down_")
+# Usage statistics and telemetry (`prepare_analytics_report()`, `telemetry.py`).
+_TELEMETRY_CODE = re.compile(r"(?i)analytics|telemetry")
 _IMPORTERS = frozenset({"importlib.import_module", "import_module", "__import__", "import_string"})
 _RESPONSES = frozenset(
     {
@@ -108,24 +117,46 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         a tuple, and `contextlib.suppress(Exception)`) whose body neither re-raises, logs
         with the exception (`logger.exception`, `exc_info=`, the caught exception as an
         argument), reports it (Sentry, `traceback`), nor uses the caught exception, and only
-        does `pass`, `continue`, `break`, `return None`, returns a success value (a constant,
-        an empty collection, a 2xx response, the caller's `default`), assigns a constant
-        fallback, rolls back, or logs or prints a message without the exception. Not
-        flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
+        does `pass`, `continue`, `break`, `return None`, returns a success value (a
+        constant, an empty collection, a 2xx response, the caller's `default`), assigns a
+        constant fallback, rolls back, or logs or prints a message without the exception.
+        Not flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
         (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
-        methods, best-effort clean-up (`conn.close()`, `os.remove()`, `shutil.rmtree()`,
-        evicting a cache entry with `cache.delete(key)`) and telemetry (`emit(...)`,
-        `metrics.incr(...)`), handlers that return `False`, an error response (also a
-        `(body, 4xx)` tuple) or a value that says it failed (`"failed"`, `"read_failed"`,
-        `"could not ..."`), handlers that only fall through to a statement
-        that reports the failure (`raise`, `return HttpResponse(status=500)`, a JSON
-        encoder's `return super().default(o)`), handlers that only `pass`, `continue` or
-        `break` around parsing of data (`int()`, `float()`, `json.loads`, `strptime`,
-        `urlparse`, `.get` on a dict, indexing, `del d[key]`: a malformed or missing item
-        is skipped or the previous value kept on purpose), handlers with a comment inside,
-        on the `except` line or right above it that explains why the error is ignored
-        ("optional", "best effort", "not crucial", "not available on ..."): a documented
-        decision, not a silent one, and handlers that do anything else.
+        methods and functions named `cleanup_*`/`teardown_*`, best-effort clean-up
+        (`conn.close()`, `server.server_close()`, `os.remove()`, `shutil.rmtree()`,
+        `os.killpg()`, helpers named for it such as `stop_worker()`, also behind a guard
+        like `if proc is not None:` or `if os.path.exists(tmp):`, evicting a cache entry
+        with `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`)
+        and telemetry (`emit(...)`, `metrics.incr(...)`, analytics and telemetry code),
+        handlers that return `False`, an error response (also a `(body, 4xx)` tuple) or a
+        value that says it failed (`"failed"`, `"read_failed"`, `"could not ..."`), handlers
+        that only fall through to a statement that reports the failure (`raise`, `return
+        HttpResponse(status=500)`, a JSON encoder's `return super().default(o)`), also past
+        further attempts that return when they work (a chain of `try: return dict(o)`
+        blocks, or a loop of them followed by `return False`, a loop of attempts that return
+        or `break` whose `for ... else:` raises, or attempts that set `success = True` and
+        `break`, followed by `return success, msg` with `success = False` before the loop).
+        Parsing and probing: a try that only parses or converts data (`int()`, `float()`,
+        `Decimal()`, `json.loads`, `strptime`, `urlparse`, `ip_network()`, `re.sub`,
+        `normalize_*()` helpers, `.get` on a dict, `getattr`, indexing, `del d[key]`, X.509
+        field look-ups such as `get_attributes_for_oid(...)[0]`) or only asks the machine
+        something (`os.stat`, `os.path.exists`, `shutil.which`, `socket.getaddrinfo`,
+        `importlib.metadata.version`, `psutil.Process(pid)`, reading `/proc/...`, `git
+        describe`), or only reads an attribute (`account = token.account_object`, a reverse
+        one-to-one relation) or sets a feature flag an older library lacks, is not flagged
+        when its handler skips the item (`pass`, `continue`, `break`), or, for `except
+        Exception`, keeps a constant default for the value being parsed (`timeout = 5`),
+        returns None, returns a constant the try itself returns for "no answer", logs a
+        warning naming the malformed value, or (for a probe) returns any constant ("not
+        found", `[]`). A bare `except:` or `except BaseException` (which also stop Ctrl-C
+        and `sys.exit()`) gets only the skip forms, and a made-up value (`return 5.0`,
+        `return {}` after `json.loads`) is still flagged: the caller cannot tell it from
+        real data. Also not flagged: handlers with an explanatory sentence inside (`# path
+        does not exist.`; directives such as `noqa` or `TODO` and commented-out code do not
+        count) or on the `except` line (four words or more), or a comment right above it or
+        right above the `try` saying why the error is ignored ("optional", "best effort",
+        "not crucial", "not available on ...", "if possible", "don't error out"): a
+        documented decision, not a silent one, and handlers that do anything else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -157,17 +188,18 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 and not _returns(handler.body)
             )
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
-            or (
-                _parsing_fallback(ctx, try_node.body)
-                and all(isinstance(b, ast.Pass | ast.Continue | ast.Break) for b in handler.body)
-            )
+            or _expected_failure(ctx, handler, try_node, broad)
         ):
             continue
-        if _documented(ctx, handler):
+        if _documented(ctx, handler, try_node):
             continue
         fn = innermost_function(ctx, handler.lineno)
-        if fn is not None and fn.name in _CLEANUP_FUNCTIONS:
+        if fn is not None and _cleanup_function(fn.name):
             continue
+        if _TELEMETRY_CODE.search(fn.name if fn is not None else "") or _TELEMETRY_CODE.search(
+            ctx.path.rsplit("/", 1)[-1]
+        ):
+            continue  # usage statistics: a count that could not be taken changes no outcome
         source = _first_call(ctx, try_node.body) if try_node is not None else ""
         where = f" in {fn.name}()" if fn is not None else ""
         around = f" around {source}" if source else ""
@@ -418,19 +450,133 @@ def _cleanup(body: list[ast.stmt], best_effort: bool = False) -> bool:
     if not body:
         return False
     for stmt in body:
+        if isinstance(stmt, ast.If) and not stmt.orelse and _guard(stmt.test):
+            # `if proc is not None: proc.kill()`, `if os.path.exists(tmp): os.remove(tmp)`
+            if not _cleanup(stmt.body, best_effort):
+                return False
+            continue
         call = _expression_call(stmt)
         if call is None:
             return False
         func = call.func
         leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         owner = ast.unparse(func.value).lower() if isinstance(func, ast.Attribute) else ""
-        if leaf in _CLEANUP:
+        if leaf in _CLEANUP or _cleanup_helper(leaf):
             continue
         if best_effort and (leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner)):
             continue
         if best_effort and leaf in _CACHE_EVICT and "cache" in owner:
             continue  # `cache.delete(key)` of a corrupt entry: the next read misses
+        if best_effort and leaf == "delete" and _STORAGE_OWNER.search(owner):
+            continue  # `default_storage.delete(path)`: a leftover file at worst
         return False
+    return True
+
+
+# `stop_worker(...)`, `kill_tree()`, `close_connections()`: a helper named for clean-up.
+_CLEANUP_VERBS = frozenset(
+    {"stop", "kill", "close", "shutdown", "terminate", "cleanup", "teardown", "disconnect"}
+)
+_CLEANUP_OBJECTS = frozenset(
+    {
+        "worker",
+        "workers",
+        "fn",
+        "func",
+        "process",
+        "processes",
+        "proc",
+        "procs",
+        "tree",
+        "server",
+        "servers",
+        "thread",
+        "threads",
+        "connection",
+        "connections",
+        "conn",
+        "conns",
+        "socket",
+        "sockets",
+        "sock",
+        "pool",
+        "daemon",
+        "daemons",
+        "child",
+        "children",
+        "stream",
+        "streams",
+        "loop",
+        "all",
+        "existing",
+        "old",
+        "stale",
+        "group",
+        "pg",
+        "tmp",
+        "temp",
+        "browser",
+        "driver",
+        "subprocess",
+        "subprocesses",
+        "runner",
+        "runners",
+        "listener",
+        "listeners",
+        "watcher",
+        "watchers",
+        "timer",
+        "timers",
+        "executor",
+    }
+)
+# Conditions that only ask whether there is something to clean up.
+_GUARD_CALLS = frozenset(
+    {
+        "hasattr",
+        "callable",
+        "isinstance",
+        "os.path.exists",
+        "os.path.isfile",
+        "os.path.isdir",
+        "os.path.islink",
+        "os.path.lexists",
+    }
+)
+
+
+def _cleanup_function(name: str) -> bool:
+    """`__exit__`, `close()`, `_cleanup_failed_tunnel()`: a function that tidies up, where
+    an error has nowhere better to go."""
+    return name in _CLEANUP_FUNCTIONS or name.lstrip("_").lower().startswith(_CLEANUP_PREFIXES)
+
+
+def _cleanup_helper(leaf: str) -> bool:
+    verb, *rest = leaf.strip("_").lower().split("_")
+    return verb in _CLEANUP_VERBS and bool(rest) and set(rest) <= _CLEANUP_OBJECTS
+
+
+def _guard(test: ast.expr) -> bool:
+    """`x is not None`, `self.proc`, `os.path.exists(tmp)`: is there anything to clean up?"""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func)
+            if name not in _GUARD_CALLS and not name.endswith(".exists"):
+                return False
+        elif not isinstance(
+            node,
+            ast.Compare
+            | ast.Name
+            | ast.Attribute
+            | ast.Constant
+            | ast.BoolOp
+            | ast.UnaryOp
+            | ast.cmpop
+            | ast.boolop
+            | ast.unaryop
+            | ast.expr_context,
+        ):
+            return False
     return True
 
 
@@ -438,8 +584,76 @@ _DOCUMENTED = re.compile(
     r"(?i)\b(?:ignor\w*|optional\w*|non[- ]?(?:critical|crucial|fatal|essential)"
     r"|(?:not|isn't)\s+(?:available\s+on|supported\s+on)|(?:not|isn't)\s+(?:crucial"
     r"|critical|important|essential|fatal)|best[- ]effort|(?:is|are|be|that's|it's)\s+fine"
-    r"|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely)\b"
+    r"|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely|if\s+possible|given\s+up"
+    r"|(?:don't|do\s+not|never|shouldn't|should\s+not|must\s+not)\s+(?:error|fail|crash"
+    r"|break|raise|abort)\w*|fall(?:s|ing)?[- ]?back)\b"
 )
+# Comments that are tool directives or reminders, not an explanation of the handler.
+_DIRECTIVE = re.compile(
+    r"(?i)^(?:noqa|type:|pragma|pylint|nosec|expect:|fmt:|isort:|mypy|pyright|ruff|"
+    r"noinspection|nosonar|todo|fixme|xxx|hack|prodready)\b"
+)
+
+
+def _documented(
+    ctx: FileContext, handler: ast.ExceptHandler, try_node: ast.Try | ast.TryStar | None
+) -> bool:
+    """A comment that explains why the error is ignored is a documented decision, not
+    silent swallowing: any explanatory sentence inside the handler (`# path does not
+    exist.`) or on its `except` line (of four words or more), or a comment right above
+    the `except` or right above the `try` saying so ("optional", "best effort", "not
+    crucial", "if possible")."""
+    end = handler.end_lineno or handler.lineno
+    for line in range(handler.lineno - 1, end + 1):
+        comment = _comment(ctx.line_text(line))
+        if not comment:
+            continue
+        if _DOCUMENTED.search(comment):
+            return True
+        if line > handler.lineno and _prose(comment):
+            return True
+        first = comment.split("#", 1)[0]  # the reason before a second comment (a directive)
+        if line == handler.lineno and _prose(first) and len(first.split()) >= 4:
+            return True  # `except Exception:  # We really don't want to stop here for anything`
+    if try_node is not None:
+        line = try_node.lineno - 1
+        while line > 0:
+            text = ctx.line_text(line).strip()
+            if not text.startswith("#"):
+                break
+            if _DOCUMENTED.search(text):
+                return True
+            line -= 1
+    return False
+
+
+def _comment(text: str) -> str:
+    """The comment on a line (heuristic: the first `#` outside a string literal)."""
+    if "#" not in text:
+        return ""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return text[index + 1 :].strip()
+    return ""
+
+
+def _prose(comment: str) -> bool:
+    """A sentence, not a directive (`noqa`, `TODO`) or commented-out code (`raise`)."""
+    if _DIRECTIVE.match(comment) or len(comment.split()) < 2:
+        return False
+    try:
+        ast.parse(comment)
+    except SyntaxError:
+        return True
+    return False  # code that was commented out
+
+
 # Conversions and look-ups of data: a try doing only these is parsing, and a default on
 # failure is the intended result for malformed or missing input.
 _PARSERS = frozenset(
@@ -451,7 +665,14 @@ _PARSERS = frozenset(
         "bool",
         "str",
         "len",
+        "min",
+        "max",
+        "abs",
+        "round",
+        "isinstance",
+        "hasattr",
         "loads",
+        "literal_eval",
         "strptime",
         "fromtimestamp",
         "utcfromtimestamp",
@@ -464,13 +685,35 @@ _PARSERS = frozenset(
         "urlparse",
         "urlsplit",
         "parseaddr",
+        "unquote",
+        "unquote_plus",
+        "b64decode",
+        "urlsafe_b64decode",
+        "decode",
+        "encode",
+        "ip_address",
+        "ip_network",
+        "ip_interface",
+        "IPAddress",
+        "IPNetwork",
+        "SpecifierSet",
+        "Version",
+        "compile",
         "get",
         "search",
         "match",
         "fullmatch",
+        "findall",
+        "sub",
+        "subn",
         "group",
         "groups",
         "split",
+        "splitlines",
+        "splitext",
+        "basename",
+        "dirname",
+        "join",
         "strip",
         "format",
         "partition",
@@ -479,64 +722,350 @@ _PARSERS = frozenset(
         "lstrip",
         "lower",
         "upper",
+        "casefold",
         "replace",
         "eval_xpath",
         "eval_xpath_list",
         "eval_xpath_getindex",
         "extract_text",
+        "getattr",
+        # looking a field up in a parsed X.509 certificate (raises when it is absent)
+        "get_attributes_for_oid",
+        "get_extension_for_oid",
+        "get_extension_for_class",
+    }
+)
+_PARSER_PREFIXES = (
+    "parse",
+    "strip",
+    "to_int",
+    "to_float",
+    "to_unicode",
+    "to_str",
+    "to_text",
+    "to_bytes",
+    "to_native",
+    "listify",
+    "stringify",
+    "slugify",
+    "normalize",
+    "normalise",
+)
+# Parsers that cannot fail on the kind of value they are given, or only pick it apart:
+# a try doing only these converts nothing, so a substituted default is no parse fallback.
+_NOT_CONVERSIONS = frozenset(
+    {
+        "get",
+        "str",
+        "bool",
+        "len",
+        "min",
+        "max",
+        "abs",
+        "round",
+        "strip",
+        "rstrip",
+        "lstrip",
+        "lower",
+        "upper",
+        "casefold",
+        "split",
+        "splitlines",
+        "partition",
+        "rpartition",
+        "replace",
+        "format",
+        "group",
+        "groups",
+        "encode",
+        "basename",
+        "dirname",
+        "join",
+        "splitext",
+        "isinstance",
+        "hasattr",
+        "getattr",
+    }
+)
+# Read-only questions about the machine a program runs on: a failure there is the answer
+# ("not found", "unknown"), not an error in the work the program does.
+_PROBE_CALLS = frozenset(
+    {
+        "open",
+        "io.open",
+        "os.stat",
+        "os.lstat",
+        "os.path.exists",
+        "os.path.lexists",
+        "os.path.isfile",
+        "os.path.isdir",
+        "os.path.islink",
+        "os.path.ismount",
+        "os.path.getsize",
+        "os.path.getmtime",
+        "os.path.getctime",
+        "os.path.getatime",
+        "os.path.samefile",
+        "os.path.realpath",
+        "os.access",
+        "os.getenv",
+        "os.environ.get",
+        "os.listdir",
+        "os.scandir",
+        "os.readlink",
+        "os.getcwd",
+        "os.cpu_count",
+        "os.uname",
+        "os.getloadavg",
+        "os.statvfs",
+        "shutil.which",
+        "shutil.disk_usage",
+        "socket.gethostname",
+        "socket.getfqdn",
+        "socket.gethostbyname",
+        "socket.gethostbyname_ex",
+        "socket.gethostbyaddr",
+        "socket.getaddrinfo",
+        "socket.getnameinfo",
+        "getpass.getuser",
+        "pwd.getpwuid",
+        "pwd.getpwnam",
+        "grp.getgrgid",
+        "locale.getlocale",
+        "locale.getpreferredencoding",
+        "pkg_resources.get_distribution",
+        "subprocess.run",
+        "subprocess.check_output",
+        "subprocess.call",
+        "subprocess.check_call",
+    }
+)
+_PROBE_PREFIXES = (
+    "os.path.",
+    "platform.",
+    "importlib.metadata.",
+    "importlib_metadata.",
+    "sysconfig.",
+    "psutil.",
+)
+_PATH_PROBES = frozenset({"exists", "is_file", "is_dir", "is_symlink", "stat", "lstat"})
+_SYSTEM_FILES = ("/proc/", "/sys/", "/etc/")
+# Commands run only to ask something: `git describe`, `uname -r`, `pmap 1`.
+_PROBE_COMMANDS = frozenset(
+    {
+        "git",
+        "uname",
+        "which",
+        "hostname",
+        "lsb_release",
+        "sw_vers",
+        "nproc",
+        "getconf",
+        "systemd-detect-virt",
+        "dmidecode",
+        "sysctl",
+        "id",
+        "whoami",
+        "locale",
+        "ldd",
+        "ioreg",
+        "lscpu",
+        "pmap",
+    }
+)
+_GIT_QUERIES = frozenset(
+    {
+        "describe",
+        "rev-parse",
+        "rev-list",
+        "show",
+        "log",
+        "status",
+        "config",
+        "symbolic-ref",
+        "branch",
+        "tag",
+        "ls-files",
+        "ls-remote",
+        "remote",
+        "--version",
     }
 )
 
 
-def _documented(ctx: FileContext, handler: ast.ExceptHandler) -> bool:
-    """A comment in the handler, on its `except` line or right above it explaining why
-    the error is ignored ("optional", "best effort", "not crucial") is a documented
-    decision, not silent swallowing."""
-    end = handler.end_lineno or handler.lineno
-    for line in range(handler.lineno - 1, end + 1):
-        text = ctx.line_text(line)
-        if "#" in text and _DOCUMENTED.search(text[text.index("#") :]):
-            return True
-    return False
+@dataclass
+class _Guarded:
+    """What a `try` body that only parses or probes does (see `_guarded`)."""
+
+    probes: bool = False  # asks the system something (a stat, DNS, `git describe`)
+    converts: set[str] = field(default_factory=set)  # names given to a conversion
+    converted: bool = False  # some call can fail on malformed input (`int()`, `json.loads`)
+    targets: set[str] = field(default_factory=set)  # what it assigns
+    returns: list[ast.expr] = field(default_factory=list)  # what it returns
 
 
-def _parsing_fallback(ctx: FileContext, body: list[ast.stmt]) -> bool:
-    """Is the guarded code only parsing or conversion of data (`int(x)`, `json.loads`,
-    `datetime.strptime`, `urlparse`, `.get`, indexing, deleting a key), possibly collected
-    into a local list or set? Falling back to a default then handles malformed or missing
-    input on purpose."""
-    statements = [s for s in walk_statements(body)]
-    if not statements or len(statements) > 8:
+def _expected_failure(
+    ctx: FileContext, handler: ast.ExceptHandler, try_node: ast.Try | ast.TryStar, broad: str
+) -> bool:
+    """A try that only parses a value (`int(x)`, `json.loads(s)`, `urlparse(u)`) or asks
+    the machine something (`os.stat`, `socket.getaddrinfo`, `git describe`), whose handler
+    answers with what a failure means there: skip the item, keep a default for the value
+    being parsed, return None ("no value"), a constant the try itself returns for "no
+    answer", or a warning naming the malformed input. For a probe any constant fallback is
+    the answer ("not found", `[]`). Only the skip forms are accepted from a bare `except:`
+    or `except BaseException`, which would also stop Ctrl-C and `sys.exit()`."""
+    guarded = _guarded(ctx, try_node.body)
+    if guarded is None:
         return False
+    body = handler.body
+    if all(isinstance(b, _SKIPS) for b in body):
+        return True
+    if not broad.endswith("Exception") or broad.endswith("BaseException"):
+        return False
+    if not (guarded.probes or guarded.converted):
+        return False  # only picks apart what it has: a substituted value hides a bug
+    for stmt in body:
+        if isinstance(stmt, _SKIPS):
+            continue
+        if isinstance(stmt, ast.Assign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if (
+                stmt.value is None
+                or not _constant_fallback(stmt.value)
+                or not {ast.unparse(t) for t in targets} <= guarded.targets
+            ):
+                return False
+        elif isinstance(stmt, ast.Return):
+            value = stmt.value
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                continue
+            if guarded.probes and _constant_fallback(value):
+                continue
+            dumped = ast.dump(value)
+            if not any(ast.dump(r) == dumped for r in guarded.returns):
+                return False
+        else:
+            call = _expression_call(stmt)
+            if call is None or not _names_the_input(ctx, call, guarded.converts):
+                return False
+    return True
+
+
+_SKIPS = (ast.Pass, ast.Continue, ast.Break)
+
+
+def _names_the_input(ctx: FileContext, call: ast.Call, inputs: set[str]) -> bool:
+    """`logger.warning("Invalid network {}".format(entry))` after `IPNetwork(entry)`:
+    the log line says which value was malformed, so the failure is not silent."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not (
+        func.attr in _LOG_METHODS and _is_logger(ctx, func.value)
+    ):
+        return False
+    named = {
+        n.id
+        for arg in [*call.args, *(kw.value for kw in call.keywords)]
+        for n in ast.walk(arg)
+        if isinstance(n, ast.Name)
+    }
+    return bool(named & inputs)
+
+
+def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
+    """What the guarded code does, if it only parses or converts data (`int(x)`,
+    `json.loads`, `datetime.strptime`, `urlparse`, `.get`, indexing, deleting a key,
+    collecting into a local list) or probes the system (`os.stat`, `os.path.*`,
+    `shutil.which`, `socket.getaddrinfo`, `importlib.metadata.version`, reading
+    `/proc/...`, `git describe`); None if it does anything else."""
+    statements = list(walk_statements(body))
+    if not statements or len(statements) > 12:
+        return None
+    found = _Guarded()
+    handles: set[str] = set()  # files opened by a probe: `with open("/proc/...") as f`
     calls = 0
     for stmt in statements:
         if isinstance(stmt, ast.Delete):
             if not all(isinstance(t, ast.Subscript) for t in stmt.targets):
-                return False
+                return None
             calls += 1
             continue
         if not isinstance(stmt, _PARSING_STATEMENTS):
-            return False
+            return None
         if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Call):
-            return False
-        header: list[ast.AST] = (
-            [stmt.test]
-            if isinstance(stmt, ast.If)
-            else [stmt.target, stmt.iter]
-            if isinstance(stmt, ast.For)
-            else [stmt]
-        )
+            return None
+        header: list[ast.AST]
+        if isinstance(stmt, ast.If):
+            header = [stmt.test]
+        elif isinstance(stmt, ast.For):
+            header = [stmt.target, stmt.iter]
+        elif isinstance(stmt, ast.With):
+            header = [item.context_expr for item in stmt.items]
+            for item in stmt.items:
+                if not _probe_call(ctx, item.context_expr, handles):
+                    return None
+                if isinstance(item.optional_vars, ast.Name):
+                    handles.add(item.optional_vars.id)
+        else:
+            header = [stmt]
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            found.targets.update(ast.unparse(t) for t in targets)
+        elif isinstance(stmt, ast.Return) and stmt.value is not None:
+            found.returns.append(stmt.value)
         for part in header:
             for node in ast.walk(part):
                 if isinstance(node, ast.Await | ast.Lambda | ast.NamedExpr | ast.Yield):
-                    return False
+                    return None
                 if isinstance(node, ast.Call):
-                    if not _parser_call(node):
-                        return False
+                    if _probe_call(ctx, node, handles):
+                        found.probes = True
+                    elif _parser_call(node):
+                        leaf = _leaf(node.func)
+                        if leaf not in _NOT_CONVERSIONS:
+                            found.converted = True
+                            found.converts.update(
+                                n.id
+                                for arg in node.args
+                                for n in ast.walk(arg)
+                                if isinstance(n, ast.Name) and n.id != "self"
+                            )
+                    else:
+                        return None
                     calls += 1
                 elif isinstance(node, ast.Subscript):
                     calls += 1
-    return calls > 0
+    if calls > 0:
+        return found
+    if _attribute_probe(statements):
+        found.probes = True
+        return found
+    return None
+
+
+def _attribute_probe(statements: list[ast.stmt]) -> bool:
+    """`account = token.account_object`, `fido2.features.json_mapping.enabled = True`: a try
+    that only reads an attribute (a reverse one-to-one relation, an owner resolved on
+    access) or sets a flag an older version of a library lacks; a failure means "not
+    there"."""
+    for stmt in statements:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            return False
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Name) and _attribute_chain(value):
+            continue
+        if _attribute_chain(target) and isinstance(value, ast.Constant):
+            continue
+        return False
+    return True
+
+
+def _attribute_chain(node: ast.expr) -> bool:
+    """`a.b.c`: attributes of a name, nothing called or indexed on the way."""
+    if not isinstance(node, ast.Attribute):
+        return False
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
 
 
 _PARSING_STATEMENTS = (
@@ -547,6 +1076,7 @@ _PARSING_STATEMENTS = (
     ast.Expr,
     ast.If,
     ast.For,
+    ast.With,
     ast.Break,
     ast.Continue,
     ast.Pass,
@@ -554,27 +1084,76 @@ _PARSING_STATEMENTS = (
 _REMOTE_OWNER = re.compile(
     r"cache|client|session|redis|request|http|api|conn|db|store|remote|memcache|s3|bucket"
 )
-_COLLECT = frozenset({"append", "add", "extend", "setdefault"})
+_COLLECT = frozenset({"append", "add", "extend", "insert", "setdefault"})
+
+
+def _leaf(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
 def _parser_call(call: ast.Call) -> bool:
     func = call.func
-    leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    leaf = _leaf(func)
     if leaf == "get" and isinstance(func, ast.Attribute):
         # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
         return not _REMOTE_OWNER.search(ast.unparse(func.value).lower())
-    if leaf in _PARSERS or leaf.startswith(("parse", "strip", "to_int", "to_float")):
+    if leaf in _PARSERS or leaf.startswith(_PARSER_PREFIXES):
         return True
     return leaf in _COLLECT and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
 
 
+def _probe_call(ctx: FileContext, node: ast.AST, handles: set[str]) -> bool:
+    """`os.stat(p)`, `shutil.which("git")`, `socket.getaddrinfo(host, 80)`,
+    `subprocess.run(["git", "describe"])`, `open("/proc/self/cgroup")`, `path.exists()`,
+    `f.read()` of such a file: a read-only question about the system."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = ctx.call_name(node)
+    func = node.func
+    if name.startswith(_PROBE_PREFIXES):
+        return True
+    if name in _PROBE_CALLS:
+        if name in ("open", "io.open"):
+            path = node.args[0] if node.args else None
+            mode = node.args[1] if len(node.args) > 1 else None
+            return (
+                isinstance(path, ast.Constant)
+                and isinstance(path.value, str)
+                and path.value.startswith(_SYSTEM_FILES)
+                and (mode is None or (isinstance(mode, ast.Constant) and mode.value in ("r", "rb")))
+            )
+        if name.startswith("subprocess."):
+            return _probe_command(node)
+        return True
+    if isinstance(func, ast.Attribute):
+        receiver = func.value
+        if func.attr in ("read", "readline", "readlines"):
+            return isinstance(receiver, ast.Name) and receiver.id in handles
+        if func.attr in _PATH_PROBES and not node.args:
+            text = ast.unparse(receiver).lower()
+            return "objects" not in text and any(w in text for w in ("path", "dir", "file"))
+    return False
+
+
+def _probe_command(call: ast.Call) -> bool:
+    argv = call.args[0] if call.args else None
+    if not isinstance(argv, ast.List | ast.Tuple) or not argv.elts:
+        return False
+    words = [e.value if isinstance(e, ast.Constant) else None for e in argv.elts[:2]]
+    if words[0] not in _PROBE_COMMANDS:
+        return False
+    return words[0] != "git" or (len(words) > 1 and words[1] in _GIT_QUERIES)
+
+
 def walk_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of `body`, nested `if`/`for` blocks included."""
+    """Every statement of `body`, nested `if`/`for`/`with` blocks included."""
     for stmt in body:
         yield stmt
         if isinstance(stmt, ast.If | ast.For):
             yield from walk_statements(stmt.body)
             yield from walk_statements(stmt.orelse)
+        elif isinstance(stmt, ast.With):
+            yield from walk_statements(stmt.body)
 
 
 def _expression_call(stmt: ast.stmt) -> ast.Call | None:
@@ -607,12 +1186,44 @@ def _falls_through(body: list[ast.stmt]) -> bool:
 
 def _fails_after(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
     """`except Exception: pass` followed by `return HttpResponse(status=500)` or `raise`:
-    the statement run next reports the failure, so the handler only skips to it."""
+    the statement run next reports the failure, so the handler only skips to it. Attempts
+    that return on success are followed through: the next `try` of a chain of them
+    (`try: return dict(o) ... try: return list(o) ...`), and the statement after a loop
+    of them (`for family in families: try: ...; return True` then `return False`)."""
     following = _next_statement(ctx, try_node)
+    current: ast.stmt = try_node
+    flag_loop: ast.For | ast.AsyncFor | None = None  # attempts that `break` when they work
+    for _ in range(8):
+        if following is None and _attempt(current, loop_exit=True):
+            loop = _enclosing_loop(ctx, current)
+            if loop is not None and loop.orelse:
+                # `for role in roles: try: ...; return/break ... else: raise NoConnection`:
+                # the `else` runs only when no attempt worked
+                following = loop.orelse[0]
+                break
+            if loop is not None and _attempt(current):
+                current = loop
+                following = _next_statement(ctx, loop)
+                continue
+            if loop is not None:  # `break` on success: what follows runs either way
+                flag_loop = loop
+                following = _next_statement(ctx, loop)
+                break
+        if isinstance(following, ast.Try) and _attempt(following):
+            current = following
+            following = _next_statement(ctx, following)
+            continue
+        break
     if following is None:
         return False
     if isinstance(following, ast.Raise):
         return True
+    if flag_loop is not None:  # only a result that says whether an attempt worked
+        return (
+            isinstance(following, ast.Return)
+            and following.value is not None
+            and _success_flag(ctx, flag_loop, following.value)
+        )
     if isinstance(following, ast.Return):
         value = following.value
         return value is not None and (
@@ -623,6 +1234,85 @@ def _fails_after(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
         leaf = ctx.call_name(call).rsplit(".", 1)[-1]
         return leaf in ("abort", "exit", "_exit", "fail") or _base_raises(ctx, try_node, call)
     return False
+
+
+def _attempt(stmt: ast.stmt, *, loop_exit: bool = False) -> bool:
+    """A `try` that returns when it works (or, with `loop_exit`, leaves its loop with
+    `break`) and whose handlers only move on (`pass`)."""
+    if not isinstance(stmt, ast.Try) or stmt.orelse or stmt.finalbody:
+        return False
+    if not all(all(isinstance(b, ast.Pass) for b in h.body) for h in stmt.handlers):
+        return False
+    return any(
+        isinstance(node, ast.Return) or (loop_exit and isinstance(node, ast.Break))
+        for node in _outside_loops(stmt.body)
+    )
+
+
+def _outside_loops(body: list[ast.stmt]) -> Iterator[ast.AST]:
+    """The nodes of `body`, not descending into nested loops or functions (whose `break`
+    and `return` are their own)."""
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(
+            node,
+            ast.For
+            | ast.AsyncFor
+            | ast.While
+            | ast.FunctionDef
+            | ast.AsyncFunctionDef
+            | ast.ClassDef
+            | ast.Lambda,
+        ):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _success_flag(ctx: FileContext, loop: ast.For | ast.AsyncFor, value: ast.expr) -> bool:
+    """`return success, msg` after `success = False` and a loop of attempts that set
+    `success = True` before they `break`: the result tells the caller none worked."""
+    if isinstance(value, ast.Tuple) and value.elts:
+        value = value.elts[0]
+    if not isinstance(value, ast.Name):
+        return False
+    scope = scope_of(ctx, loop.lineno)
+    if scope is None:
+        return False
+    inside = {id(n) for n in walk_own(loop)}
+    initial = False
+    for node in walk_own(scope):
+        if not isinstance(node, ast.Assign) or not any(
+            isinstance(t, ast.Name) and t.id == value.id for t in node.targets
+        ):
+            continue
+        flag = node.value.value if isinstance(node.value, ast.Constant) else None
+        if id(node) in inside:
+            if flag is not True:
+                return False
+        elif flag is False and node.lineno < loop.lineno:
+            initial = True
+        else:
+            return False
+    return initial
+
+
+def _enclosing_loop(ctx: FileContext, target: ast.stmt) -> ast.For | ast.AsyncFor | None:
+    """The `for` loop whose body ends with `target`."""
+    scope = scope_of(ctx, target.lineno)
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    path = _block_path(scope.body, target)
+    if not path:
+        return None
+    owner, block, index = path[-1]
+    if (
+        isinstance(owner, ast.For | ast.AsyncFor)
+        and block is owner.body
+        and index == len(block) - 1
+    ):
+        return owner
+    return None
 
 
 def _next_statement(ctx: FileContext, target: ast.stmt) -> ast.stmt | None:
@@ -717,7 +1407,8 @@ def _base_raises(ctx: FileContext, try_node: ast.stmt, value: ast.expr) -> bool:
     if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
         return False
     receiver = value.func.value
-    if not (isinstance(receiver, ast.Call) and ctx.call_name(receiver) == "super"):
+    explicit = ast.unparse(receiver).endswith("Encoder")  # `json.JSONEncoder.default(self, o)`
+    if not (isinstance(receiver, ast.Call) and ctx.call_name(receiver) == "super") and not explicit:
         return False
     fn = innermost_function(ctx, try_node.lineno)
     if fn is None or fn.name != value.func.attr or fn.name != "default":

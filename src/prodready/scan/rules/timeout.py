@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._paths import developer_script
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 # callable -> index of the positional parameter that is the timeout (None: keyword only)
@@ -41,7 +42,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `http.client` connections and `ftplib.FTP` without a timeout. httpx has a 5 s
         default and aiohttp a 5-minute one, so they are flagged only for an explicit
         `timeout=None`. Calls that pass `**kwargs` (which may carry the timeout) and
-        sessions whose class or mounted adapter sets a default are not flagged.
+        sessions whose class or mounted adapter sets a default are not flagged, nor are
+        developer scripts run by hand: files under a top-level `scripts/`, `tools/`,
+        `dev/`, `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`
+        or `bin/` folder (a shebang, a `__main__` block, argparse or `sys.argv`; a
+        `utils/` module the app imports is still checked), and checker or exploit
+        harnesses (`checker.py`, `exploit.py`) that import no web framework.
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -52,6 +58,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `requests.post(url, json=payload, timeout=(3.05, 10))`, or use a session class
         that sets one by default.
     """
+    if developer_script(ctx):
+        return
     sessions = _session_names(ctx)
     for call in ctx.calls:
         name = ctx.call_name(call)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.scan.context import SERVICE_FACT, FileContext, has_star_kwargs, keyword
@@ -30,7 +31,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Finds `queue.Queue()`, `asyncio.Queue()`, `multiprocessing.Queue()` (and their
         LIFO, priority and joinable variants) created without a positive `maxsize`, or
         with `maxsize=0` or a negative one, which mean "unbounded". A `maxsize` that is a
-        variable is trusted; `**kwargs` may carry it.
+        variable is trusted; `**kwargs` may carry it. Not flagged: development aids, that
+        is code under a folder named for a simulator, emulator, mock or fake
+        (`simulator/`, `mocks/`, `virtual_printer/`), and modules wired to Django's
+        development autoreloader (`django.utils.autoreload`, live reload under
+        `runserver`), which never run in production, and a queue that carries one result
+        back from a child process or thread (one `put` and one `get` on its name, neither
+        in a loop).
     Why it matters:
         When producers outpace consumers an unbounded queue absorbs the difference in
         memory until the process is killed, losing everything queued. A bound turns that
@@ -42,6 +49,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `asyncio.Queue(maxsize=1000)`, and decide what the producer does when it is full
         (block with a timeout, shed load, or return 503).
     """
+    if _development_aid(ctx):
+        return
     for call in ctx.calls:
         name = ctx.call_name(call)
         if name not in _QUEUES or has_star_kwargs(call):
@@ -50,13 +59,106 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         kw = keyword(call, "maxsize")
         if kw is not None:
             size = kw.value
-        if size is None or _non_positive(size):
+        if (size is None or _non_positive(size)) and not _single_result(ctx, call):
             yield Hit(
                 call.lineno,
                 call.end_lineno or call.lineno,
                 f"{name}() has no maxsize; it grows without bound when consumers fall behind",
                 condition=SERVICE_FACT,
             )
+
+
+_DEV_DIRS = frozenset(
+    {
+        "simulator",
+        "simulators",
+        "simulation",
+        "emulator",
+        "emulators",
+        "mock",
+        "mocks",
+        "fake",
+        "fakes",
+        "dummy",
+    }
+)
+
+
+def _development_aid(ctx: FileContext) -> bool:
+    """A simulator, emulator or mock (`plugins/virtual_printer/`, `simulator/`), or a
+    module hooked to Django's development autoreloader (live reload under `runserver`)."""
+    for folder in ctx.path.lower().split("/")[:-1]:
+        words = re.split(r"[_\-.]", folder)
+        if set(words) & _DEV_DIRS or (words[0] == "virtual" and len(words) > 1):
+            return True
+    return ctx.imports("django.utils.autoreload")
+
+
+_PUTS = frozenset({"put", "put_nowait"})
+_GETS = frozenset({"get", "get_nowait"})
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.GeneratorExp)
+
+
+def _single_result(ctx: FileContext, call: ast.Call) -> bool:
+    """A queue that carries one result back from a child process or thread
+    (`self.result_queue = multiprocessing.Queue()`, one `result_queue.put(result)` in the
+    child's function, one `self.result_queue.get(timeout=1)` in the parent): it never
+    holds more than one item. Matched by the name it is bound to; not when a `put` or
+    `get` runs in a loop, or the queue is handed to a function of another file."""
+    parent = ctx.parents.get(call)
+    if not isinstance(parent, ast.Assign) or len(parent.targets) != 1:
+        return False
+    name = _leaf(parent.targets[0])
+    if not name:
+        return False
+    local = {fn.name for fn in ctx.functions}
+    puts = gets = 0
+    for other in ctx.calls:
+        func = other.func
+        if isinstance(func, ast.Attribute) and _leaf(func.value) == name:
+            if func.attr in _PUTS:
+                puts += 1
+            elif func.attr in _GETS:
+                gets += 1
+            else:
+                continue
+            if _in_loop(ctx, other):
+                return False
+        elif any(_leaf(a) == name for a in _arguments(other)):
+            callee = ctx.call_name(other).rsplit(".", 1)[-1]
+            if callee not in _WORKERS and callee not in local:
+                return False  # another file may fill it
+    return puts == 1 and gets == 1
+
+
+_WORKERS = frozenset({"Process", "Thread"})
+
+
+def _arguments(call: ast.Call) -> Iterator[ast.expr]:
+    """Arguments of a call, and the items of an `args=(...)` tuple."""
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        yield arg
+        if isinstance(arg, ast.Tuple | ast.List):
+            yield from arg.elts
+
+
+def _leaf(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return node.attr  # self.result_queue
+    return ""
+
+
+def _in_loop(ctx: FileContext, node: ast.AST) -> bool:
+    current = ctx.parents.get(node)
+    while current is not None and not isinstance(
+        current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    ):
+        if isinstance(current, _LOOPS):
+            return True
+        current = ctx.parents.get(current)
+    return False
 
 
 def _non_positive(node: ast.expr) -> bool:

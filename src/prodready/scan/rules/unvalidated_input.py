@@ -122,30 +122,33 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     What it does:
         Follows request data (`request.args/form/json/get_json()/files/values/data/
         cookies/headers`, Django `request.GET/POST/FILES/body`, DRF `request.data`/
-        `query_params`, Flask route variables, FastAPI path and query parameters, Django
-        URL kwargs, `self.kwargs`, `self.path`/`self.headers` of a standard-library
-        `BaseHTTPRequestHandler`) through a function in source order, across
-        assignments, f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`,
+        `query_params`, Flask route variables, FastAPI path and query parameters, Django URL
+        kwargs, `self.kwargs`, `self.path`/`self.headers` of a standard-library
+        `BaseHTTPRequestHandler`) through a function in source order, across assignments,
+        f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`,
         `parse_qs`/`urlparse`, loose `re.findall` captures and base64 decoding, to a
-        dangerous sink in the same function: file paths
-        (`open`, `send_file`, `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and
-        writes, saving an upload under its client-supplied name), shell commands
-        (`os.system`, `os.popen`, `subprocess` with `shell=True`, `sh -c`, or a
-        request-chosen program), `eval`/`exec`, template compilation
-        (`render_template_string`, `jinja2.Template`, `from_string`), deserialisation
-        (`pickle`, `yaml.load` without a safe loader, `jsonpickle`, `marshal`, `dill`)
-        and redirects whose target, host included, comes from the request. Validation
-        stops it: an allow-list or equality check, a regular expression, a `startswith`
-        or `is_relative_to` containment check, `secure_filename`, `os.path.basename`,
-        `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID, Enum, a Pydantic
-        model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form or schema
-        (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
+        dangerous sink in the same function: file paths (`open`, `send_file`,
+        `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and writes, saving an upload
+        under its client-supplied name), shell commands (`os.system`, `os.popen`,
+        `subprocess` with `shell=True`, `sh -c`, or a request-chosen program),
+        `eval`/`exec`, template compilation (`render_template_string`, `jinja2.Template`,
+        `from_string`), deserialisation (`pickle`, `yaml.load` without a safe loader,
+        `jsonpickle`, `marshal`, `dill`) and redirects whose target, host included, comes
+        from the request. Validation stops it: an allow-list or equality check, a regular
+        expression, a `startswith` or `is_relative_to` containment check, `secure_filename`,
+        `os.path.basename`, `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID,
+        Enum, a Pydantic model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form
+        or schema (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
         `url_has_allowed_host_and_scheme` (positional or `url=`) or a fixed path/origin
-        prefix for redirects, also through a variable. The extension of a name
-        (`name.split(".")[-1]`) after a fixed stem cannot leave the directory. An
-        existence check (`os.path.isfile`) or an extension check is not validation, nor is
-        asking whether a key is present (`"id" in params`). Data passed through your own
-        helper functions is not followed.
+        prefix for redirects, also through a variable, or a server-built first part
+        (`"%s?%s" % (reverse("login-guard"), query)`). A redirect to a URL of a row loaded
+        by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
+        `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
+        calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
+        host. The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
+        leave the directory. An existence check (`os.path.isfile`) or an extension check is
+        not validation, nor is asking whether a key is present (`"id" in params`). Data
+        passed through your own helper functions is not followed.
     Why it matters:
         These sinks turn a string into an action: reading `/etc/passwd` or the app's
         secrets, running a command, executing code, or sending users to a phishing page
@@ -324,6 +327,10 @@ def _host_controlled(
         return flow.tainted(left, line)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
         text = const_str(expr.left)
+        parts = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
+        if text is not None and text.startswith("%s") and parts:
+            # "%s?%s" % (reverse("login-guard"), query): the first value is the host's
+            return flow.tainted(parts[0], line)
         return text is None or not _fixes_host(text)
     if (  # "https://{}/x".format(...)
         isinstance(expr, ast.Call)
@@ -331,8 +338,89 @@ def _host_controlled(
         and expr.func.attr == "format"
         and isinstance(expr.func.value, ast.Constant)
     ):
-        return not _fixes_host(str(expr.func.value.value))
+        text = str(expr.func.value.value)
+        if text.startswith(("{}", "{0}")) and expr.args:  # "{}?{}".format(path, query)
+            return flow.tainted(expr.args[0], line)
+        return not _fixes_host(text)
+    if _server_object(web, fn, expr, line, depth):
+        return False
     return not isinstance(expr, ast.Constant)
+
+
+def _server_object(web: WebFile, fn: FunctionNode, expr: ast.expr, line: int, depth: int) -> bool:
+    """A URL the server builds from a database row: `ticket.staff_url` or
+    `obj.get_absolute_url()` of an object loaded by an ORM look-up
+    (`Ticket.objects.get(id=...)`, `qs.get(**filter_)`, `get_object_or_404(...)`), or a
+    model instance itself given to Django's `redirect()` (which calls its
+    `get_absolute_url()`), known by the attributes used on it (`ticket.save()`,
+    `ticket.id`). The request may choose which row, not where the URL points."""
+    owner = expr
+    if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Attribute):
+        owner = owner.func  # obj.get_absolute_url()
+    if isinstance(owner, ast.Attribute):
+        while isinstance(owner, ast.Attribute):
+            owner = owner.value
+        if isinstance(owner, ast.Name) and depth < 3:
+            values = _assigned(web, fn, owner.id, line)
+            return bool(values) and all(_orm_lookup(v) for v, _ in values)
+        return False
+    if isinstance(expr, ast.Name):
+        values = _assigned(web, fn, expr.id, line)
+        if values and all(_orm_lookup(v) for v, _ in values):
+            return _django_redirect(web, expr, line)
+        return _model_instance(web, fn, expr.id) and _django_redirect(web, expr, line)
+    return False
+
+
+_STR_ATTRIBUTES = frozenset(dir(str))
+_ORM_TAILS = frozenset({"get", "first", "last", "earliest", "latest", "get_object_or_404"})
+
+
+def _orm_lookup(value: ast.expr) -> bool:
+    """`Ticket.objects.get(pk=pk)`, `qs.filter(...).first()`, `tickets.get(id=x)` (keyword
+    arguments only: a dict's `get` takes none), `get_object_or_404(Ticket, pk=pk)`."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    if leaf == "get_object_or_404":
+        return True
+    if leaf not in _ORM_TAILS or not isinstance(func, ast.Attribute):
+        return False
+    chain = ast.unparse(func.value)
+    return (
+        ".objects" in chain
+        or ".filter(" in chain
+        or (leaf == "get" and bool(value.keywords) and not value.args)
+    )
+
+
+def _model_instance(web: WebFile, fn: FunctionNode, name: str) -> bool:
+    """Is `name` used as an object with fields (`ticket.id`, `ticket.save()`), not text?"""
+    used = False
+    for node in web.body(fn):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == name
+        ):
+            if node.attr in _STR_ATTRIBUTES:
+                return False
+            used = True
+    return used
+
+
+def _django_redirect(web: WebFile, expr: ast.expr, line: int) -> bool:
+    """Is `expr` the target of Django's `redirect()` on this line (which resolves a model
+    instance through its `get_absolute_url()`)?"""
+    ctx = web.ctx
+    return any(
+        call.lineno == line
+        and bool(call.args)
+        and call.args[0] is expr
+        and ctx.call_name(call) == "django.shortcuts.redirect"
+        for call in ctx.calls
+    )
 
 
 def _assigned(web: WebFile, fn: FunctionNode, name: str, line: int) -> list[tuple[ast.expr, int]]:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 # Calls in a handler body that authenticate the caller.
 _AUTH_CALL = re.compile(
     r"^(authenticate\w*|verify_(token|jwt|auth\w*|api_?key|access\w*|session|user|"
-    r"credentials|id_token)|check_(auth\w*|token|api_?key|login|session|credentials)|"
+    r"credentials|id_token)|check_(auth\w*|token|api_?key|login|session|credentials|access)|"
     r"require_(login|auth\w*|user|api_?key)|login_required|jwt_required|"
     r"verify_jwt_in_request|get_current_(user|identity|account)\w*|current_user|"
     r"get_jwt_identity|get_jwt|decode_(token|jwt|access_token)|validate_(token|api_?key|"
@@ -61,6 +61,8 @@ _AUTH_HEADERS = frozenset(
 _DENIALS = frozenset(
     {"PermissionDenied", "HttpResponseForbidden", "NotAuthenticated", "Unauthorized", "Forbidden"}
 )
+# Dispatchers of an action layer that authorises every action it runs (CKAN).
+_ACTIONS = frozenset({"get_action"})
 # Responses that send an anonymous caller to the login page.
 _REDIRECTS = frozenset(
     {"redirect", "HttpResponseRedirect", "redirect_to_login", "RedirectResponse"}
@@ -84,6 +86,13 @@ def auth_decorator(ctx: FileContext, dec: ast.expr) -> str:
         return ""
     if AUTH_NAME.search(short):
         return f"@{short}"
+    if short == "require" and isinstance(dec, ast.Call):
+        # a project's own `@require(FILE_ACCESS_VIA_LOGIN_OR_SHARED_FORM, ...)`: a guard
+        # object whose name says it checks the login or a permission
+        for arg in dec.args:
+            text = dotted(arg) or const_str(arg) or ""
+            if AUTH_NAME.search(text):
+                return f"@require({text})"
     if (  # @auth.required, @permission_checker.require_any("add")
         isinstance(target, ast.Attribute)
         and AUTH_NAME.search(dotted(target.value))
@@ -180,6 +189,10 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
                 found = f"{short}()"
             elif IDENTITY_CALL.match(short) or verifies_signature(ctx, node):
                 found, explicit = f"{short}()", False
+            elif isinstance(node.func, ast.Call) and last(dotted(node.func.func)) in _ACTIONS:
+                # CKAN's `get_action("follow_user")(context, data)`: every action runs
+                # `check_access` first, so the action layer authorises the caller
+                found, explicit = f"the action layer ({short or 'get_action'}())", False
             elif short == "abort" and code in {401, 403}:
                 # 401 means "log in"; a 403 may guard a token or a rule, not an identity
                 found, explicit = f"abort({code})", code == 401

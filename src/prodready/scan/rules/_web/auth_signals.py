@@ -81,6 +81,16 @@ _IDENTITY_EXPRS = (
     "request.tenant",
     "g.tenant",
     "current_tenant",
+    # the caller's tenant, set on the request by middleware: a lookup filtered by it is
+    # scoped to what the caller may see (`space=request.space`,
+    # `membership__organization=self.request.current_organization`)
+    *(
+        f"{owner}.{prefix}{attr}"
+        for owner in ("request", "self.request")
+        for prefix in ("", "current_")
+        for attr in ("tenant", "space", "organization", "organisation", "workspace", "team")
+        if f"{owner}.{prefix}{attr}" != "request.tenant"
+    ),
 )
 IDENTITY_PARAMS = frozenset(
     {"current_user", "user", "me", "principal", "auth_user", "requester", "current_account"}

@@ -21,11 +21,18 @@ if TYPE_CHECKING:
     from prodready.scan.rules._web.web_file import WebFile
 
 
-def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> set[str]:
+def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> dict[str, str]:
     """Blueprints and apps whose `@bp.before_request` function (or one registered with
-    `app.before_request(fn)`, among `registrations`) checks auth."""
+    `app.before_request(fn)`, among `registrations`) checks auth, each with the hook
+    (`before_request`, `before_app_request`...) of its guard; a `before_app_request` guard
+    wins, since it runs before every request of the application."""
     ctx = web.ctx
-    guarded: set[str] = set()
+    guarded: dict[str, str] = {}
+
+    def add(receiver: str, hook: str) -> None:
+        if guarded.get(receiver) != APP_HOOK:
+            guarded[receiver] = hook
+
     for fn in ctx.functions:
         for dec in fn.decorator_list:
             target = dec.func if isinstance(dec, ast.Call) else dec
@@ -34,7 +41,7 @@ def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> set[st
                 and target.attr in _GUARD_HOOKS
                 and (_rejects_anonymous(web, fn) or _session_gate(fn))
             ):
-                guarded.add(dotted(target.value))
+                add(dotted(target.value), target.attr)
     for call in registrations:
         func = call.func
         if isinstance(func, ast.Attribute) and call.args:
@@ -42,12 +49,62 @@ def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> set[st
             if isinstance(arg, ast.Name):
                 for fn in ctx.functions:
                     if fn.name == arg.id and _rejects_anonymous(web, fn):
-                        guarded.add(dotted(func.value))
+                        add(dotted(func.value), func.attr)
     return guarded
 
 
+def blueprint_key(ctx: FileContext, receiver: str) -> str:
+    """`<package>.<module>.<name>` for a blueprint, the same from the file that defines it
+    (`privacyidea/api/resolver.py`) and from a file that imports it
+    (`from .resolver import resolver_blueprint`, `from privacyidea.api.resolver import
+    ...`, `from . import bp` in a package whose `__init__.py` defines it), so that a guard
+    registered in one module can be matched with the routes of another. Two module
+    components keep `auth/views.py`'s `bp` apart from `blog/views.py`'s."""
+    head, _, attr = receiver.partition(".")
+    module, head = _imported_from(ctx, head)
+    if attr:  # `views.bp`, after `from . import views` or `import app.views as views`
+        if module is not None:
+            module = [*module, head]
+        elif head in ctx.aliases:
+            module = ctx.aliases[head].split(".")
+        else:
+            return receiver
+        return ".".join([*module[-2:], attr])
+    if module is None:
+        module = _own_module(ctx.path)  # defined in this file
+    return ".".join([*module[-2:], head])
+
+
+def _own_module(path: str) -> list[str]:
+    """`pkg/api/resolver.py` -> [pkg, api, resolver]; a package's `__init__.py` -> the
+    package."""
+    parts = path.replace("\\", "/").removesuffix(".py").split("/")
+    return parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts
+
+
+def _imported_from(ctx: FileContext, name: str) -> tuple[list[str] | None, str]:
+    """The module a module-level `from ... import x as name` takes `name` from, as parts
+    (relative imports resolved against this file's package), and the name it has there
+    (`x`); (None, name) if it is not imported."""
+    for stmt in ctx.tree.body:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        for alias in stmt.names:
+            if (alias.asname or alias.name) != name:
+                continue
+            module = stmt.module.split(".") if stmt.module else []
+            if not stmt.level:
+                return module, alias.name
+            package = ctx.path.replace("\\", "/").split("/")[:-1]
+            if stmt.level > 1:
+                package = package[: len(package) - (stmt.level - 1)]
+            return [*package, *module], alias.name
+    return None, name
+
+
 # Blueprint/app hooks that run before every view of their receiver.
-_GUARD_HOOKS = frozenset({"before_request", "before_app_request", "url_value_preprocessor"})
+APP_HOOK = "before_app_request"  # a blueprint's hook that runs before every request of the app
+_GUARD_HOOKS = frozenset({"before_request", APP_HOOK, "url_value_preprocessor"})
 
 
 def _session_gate(fn: FunctionNode) -> bool:
@@ -73,8 +130,26 @@ def guards_whole_app(receiver: str) -> bool:
 
 def _rejects_anonymous(web: WebFile, fn: FunctionNode) -> bool:
     """A `before_request` function that rejects anonymous callers (not one that merely
-    loads `g.user`)."""
-    return web.body_evidence(fn)[1] or any(auth_decorator(web.ctx, d) for d in fn.decorator_list)
+    loads `g.user`, nor one that only reads an optional `X-API-Key` header to identify a
+    client and lets the request through when there is none)."""
+    if any(auth_decorator(web.ctx, d) for d in fn.decorator_list):
+        return True
+    found, explicit = web.body_evidence(fn)
+    if not explicit:
+        return False
+    return not found.endswith(" header") or _turns_away(fn)
+
+
+def _turns_away(fn: FunctionNode) -> bool:
+    """Can the hook end the request: a `raise`, an `abort(...)`, or a returned response?"""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if isinstance(node, ast.Call) and dotted(node.func).rsplit(".", 1)[-1] == "abort":
+            return True
+    return False
 
 
 def add_url_rules(

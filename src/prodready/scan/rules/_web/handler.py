@@ -45,6 +45,7 @@ class Handler:
     router_key: str | None = None  # FastAPI router `<module>.<name>` the route hangs on
     cls: ast.ClassDef | None = None
     guard: str = ""  # a `before_request` guard of its blueprint or app
+    receiver: str = ""  # the Flask app or blueprint the route decorator hangs on
     generic: str = ""  # the generic base that provides the behaviour (class-level handler)
 
     @property

@@ -102,13 +102,37 @@ _IDENTITY_WORDS = frozenset(
         "waitinglist",
     }
 )
+# A blueprint named for an authentication protocol (`validate_blueprint` mounted at
+# `/validate`, `recover_blueprint`): its routes are the protocol's steps (check an OTP,
+# issue a challenge, send a recovery code), anonymous by design. Words too broad for a
+# route's own name ("recover" a deleted item, a CTF "challenge") count only here.
+_PROTOCOL_BLUEPRINT_WORDS = frozenset(
+    {
+        "validate",
+        "validation",
+        "verify",
+        "otp",
+        "mfa",
+        "2fa",
+        "login",
+        "signin",
+        "challenge",
+        "recover",
+        "recovery",
+        "passwordreset",
+    }
+)
 _CREDENTIAL_CALL = re.compile(
     r"^(set_password|make_password|hash_password|generate_password_hash|get_password_hash|"
-    r"create_user|create_superuser|register_user|check_password|verify_password|"
+    r"create_user|create_superuser|add_user|register_user|check_password|verify_password|"
     r"check_password_hash|login_user|auth_login)$"
 )
 # Request fields that carry a password: the endpoint takes credentials (login, API key).
 _PASSWORD_FIELDS = frozenset({"password", "passwd", "pass", "pwd"})
+# `pass1`/`pass2`, `new_password`, `password_confirm`: the same, asked twice or renewed.
+_PASSWORD_FIELD = re.compile(
+    r"^(?:new_?|old_?|current_?)?(?:password|passwd|pass|pwd)(?:_?\d|_?confirm\w*|_?again)?$"
+)
 _WEBHOOK_WORDS = frozenset({"webhook", "webhooks", "hook", "hooks", "ipn"})
 _SIGNATURE = re.compile(r"verify|signature|construct_event|compare_digest|hmac", re.I)
 _LOGOUT_CALLS = frozenset(
@@ -135,9 +159,38 @@ def _credentials(node: ast.AST, flow: Flow) -> bool:
         key, container = const_str(node.slice), node.value
     else:
         return False
-    if key is None or key.lower() not in _PASSWORD_FIELDS:
+    if key is None or not (key.lower() in _PASSWORD_FIELDS or _PASSWORD_FIELD.match(key.lower())):
         return False
     return flow.is_source(container) or flow.tainted(container, node.lineno)
+
+
+def _creates_account(web: WebFile, cls: ast.ClassDef) -> bool:
+    """A view class that signs a user up: its `form_class` is a `UserCreationForm` of this
+    file (a first-run installation wizard creating the superuser), or one of its methods
+    logs the new user in (`login(self.request, self.object)` in `form_valid`)."""
+    for stmt in cls.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "form_class" for t in stmt.targets)
+            and isinstance(stmt.value, ast.Name)
+        ):
+            form = web.local_classes.get(stmt.value.id)
+            if form is not None and any(last(dotted(b)) in _USER_FORMS for b in form.bases):
+                return True
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in web.body(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = dotted(node.func)
+                if _CREDENTIAL_CALL.search(last(name)):
+                    return True
+                if (name == "login" or name.endswith("auth.login")) and len(node.args) >= 2:
+                    return True
+    return False
+
+
+_IDENTITY_VIEWS = frozenset({"LoginView", "LogoutView", "PasswordResetView"})
+_USER_FORMS = frozenset({"UserCreationForm", "BaseUserCreationForm", "SignupForm"})
 
 
 def identity_endpoint(web: WebFile, h: Handler) -> bool:
@@ -146,15 +199,15 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
     if h.cls is not None:
         names.append(h.cls.name)
     words = tokens(*names)
-    if words & _IDENTITY_WORDS:
+    if words & _IDENTITY_WORDS or tokens(h.receiver) & _PROTOCOL_BLUEPRINT_WORDS:
         return True
     fn = h.function
     if fn is not None:
         flow = web.flow(fn, h, validated=False)
         if any(_credentials(n, flow) for n in web.body(fn)):
             return True
-    if h.cls is not None and any(
-        last(dotted(b)) in {"LoginView", "LogoutView", "PasswordResetView"} for b in h.cls.bases
+    if h.cls is not None and (
+        any(last(dotted(b)) in _IDENTITY_VIEWS for b in h.cls.bases) or _creates_account(web, h.cls)
     ):
         return True
     if words & _WEBHOOK_WORDS:

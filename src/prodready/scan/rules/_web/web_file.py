@@ -24,7 +24,13 @@ from prodready.scan.rules._web import auth_evidence, fastapi_views
 from prodready.scan.rules._web.auth_signals import AUTHZ_NAME, IDENTITY_PARAMS
 from prodready.scan.rules._web.class_views import class_handlers, view_class
 from prodready.scan.rules._web.django_views import django_function
-from prodready.scan.rules._web.flask_views import add_url_rules, guarded_receivers, guards_whole_app
+from prodready.scan.rules._web.flask_views import (
+    APP_HOOK,
+    add_url_rules,
+    blueprint_key,
+    guarded_receivers,
+    guards_whole_app,
+)
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import UNSEEN_BASE, Handler, Param, ViewClass
 from prodready.scan.rules._web.routes import path_params, route_decorator
@@ -57,7 +63,7 @@ _HTTP_SERVER_BASES = frozenset(
 )
 
 # Calls the discovery (and the missing-authn rule) needs, collected in one pass.
-_WATCHED_CALLS = frozenset({"before_request", "add_url_rule", "include_router"})
+_WATCHED_CALLS = frozenset({"before_request", APP_HOOK, "add_url_rule", "include_router"})
 _FRAMEWORKS = ("flask", "fastapi", "django", "rest_framework", "starlette", "quart")
 
 
@@ -69,6 +75,7 @@ class WebFile:
         self.handlers: list[Handler] = []
         self.views: list[ViewClass] = []
         self.guarded_receivers: set[str] = set()  # blueprints/apps with an auth before_request
+        self.app_guards: set[str] = set()  # of those, guarded by a `before_app_request`
         self.global_guard = False  # the Flask app itself checks auth before every request
         self.router_deps: dict[str, str] = {}  # router/app name -> auth dependency
         self.routers: set[str] = set()  # names bound to APIRouter(...)
@@ -78,6 +85,7 @@ class WebFile:
         self.watched: dict[str, list[ast.Call]] = {}  # before_request, include_router...
         self._flows: dict[tuple[ast.AST, bool], Flow] = {}
         self._body_auth: dict[ast.AST, tuple[str, bool]] = {}
+        self._module_functions: dict[str, FunctionNode] | None = None
         self.local_classes = {c.name: c for c in ctx.classes}
         self.http_server_methods: set[ast.AST] = set()  # methods of a stdlib HTTP handler
         self.web = not test_scaffolding(ctx.path) and self._is_web()
@@ -105,8 +113,14 @@ class WebFile:
             if isinstance(call.func, ast.Attribute) and call.func.attr in _WATCHED_CALLS:
                 self.watched.setdefault(call.func.attr, []).append(call)
         self._module_bindings()
-        self.guarded_receivers = guarded_receivers(self, self.watched.get("before_request", ()))
-        self.global_guard = any(guards_whole_app(r) for r in self.guarded_receivers)
+        hooks = guarded_receivers(
+            self, [*self.watched.get("before_request", ()), *self.watched.get(APP_HOOK, ())]
+        )
+        self.guarded_receivers = set(hooks)
+        self.app_guards = {r for r, hook in hooks.items() if hook == APP_HOOK}
+        self.global_guard = bool(self.app_guards) or any(
+            guards_whole_app(r) for r in self.guarded_receivers
+        )
         fastapi = ctx.imports("fastapi") or ctx.imports("starlette")
         django = ctx.imports("django") or ctx.imports("rest_framework")
         class_methods: set[ast.AST] = set()
@@ -217,6 +231,7 @@ class WebFile:
                     h.params[p.arg] = Param(p.arg, conv in {"int", "float", "uuid"})
                 elif p.arg in IDENTITY_PARAMS:
                     h.identity_params.add(p.arg)
+            h.receiver = receiver
             if receiver in self.guarded_receivers:
                 h.guard = f"{receiver}.before_request"
         auth_evidence.apply_decorator_auth(self.ctx, fn.decorator_list, h)
@@ -256,6 +271,9 @@ class WebFile:
             found, explicit = self.body_evidence(fn)
             if found:
                 return found, explicit
+            found, explicit = self._helper_evidence(fn)
+            if found:
+                return found, explicit
         if h.cls is not None:  # the view uses the current user somewhere (form_valid...)
             for stmt in h.cls.body:
                 if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -268,11 +286,47 @@ class WebFile:
             return h.auth, False
         return "", False
 
+    def _helper_evidence(self, fn: FunctionNode) -> tuple[str, bool]:
+        """Evidence in a module-level function of this file that the handler hands its
+        request to (`return search_action(request)`): the check is made there."""
+        for node in self.body(fn):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            if not any(dotted(a) in {"request", "req", "self.request"} for a in node.args):
+                continue
+            callee = self.module_functions.get(node.func.id)
+            if callee is None or callee is fn:
+                continue
+            found, explicit = self.body_evidence(callee)
+            if found:
+                return f"{found} in {callee.name}()", explicit
+        return "", False
+
+    @property
+    def module_functions(self) -> dict[str, FunctionNode]:
+        """Module-level functions of this file by name (names defined once only)."""
+        found = self._module_functions
+        if found is None:
+            counts: dict[str, int] = {}
+            found = {}
+            for stmt in self.ctx.tree.body:
+                if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+                    counts[stmt.name] = counts.get(stmt.name, 0) + 1
+                    found[stmt.name] = stmt
+            found = {n: f for n, f in found.items() if counts[n] == 1}
+            self._module_functions = found
+        return found
+
     # -- FastAPI routers ---------------------------------------------------------------
     def router_key_of(self, expr: str) -> str:
         """`<module stem>.<name>` for a router, the same from its own file and from the
         file that includes it, so that facts can connect the two."""
         return fastapi_views.router_key(self.ctx, expr)
+
+    def blueprint_key_of(self, receiver: str) -> str:
+        """`<module stem>.<name>` for a Flask blueprint, the same from its own file and from
+        a file that imports it (where a `before_request` guard may be registered)."""
+        return blueprint_key(self.ctx, receiver)
 
     def relative_imports(self) -> dict[str, str]:
         """Names bound by relative imports at module level -> their dotted origin."""
