@@ -418,3 +418,35 @@ def test_the_forked_session_judges_like_a_fresh_process(
     judged = len(session.mutants) - session.counts["uncovered"]
     assert session.session_runs + session.process_runs == judged
     assert fresh.session_runs == 0
+
+
+def test_a_change_no_operator_applies_to_says_so(make_repo: RepoFactory, tmp_path: Path) -> None:
+    root = branch(make_repo, BASE, {"src/shop/deps.py": "import os\nimport sys\n"})
+    report = _run(root, tmp_path)
+    assert report.mutants == () and report.score is None
+    assert report.notes == ("no mutation operator applies to the changed lines",)
+
+
+def test_the_command_line_prints_survivors_and_fails_under_the_score(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    root = branch(
+        make_repo, BASE, {"src/shop/pricing.py": PRICING, "tests/test_pricing.py": WEAK_TESTS}
+    )
+    out = tmp_path / "mutation.json"
+    env = {**os.environ, "PRODREADY_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "prodready", "mutate", "--base", "main", "--repo", str(root)]
+    text = subprocess.run(
+        [*cmd, "--fail-under", "0.5"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert text.returncode == 1, text.stderr
+    assert "mutation score: 0%" in text.stdout
+    assert "src/shop/pricing.py:2 [boundary] survived" in text.stdout
+    assert "    + if total >= 100 and vip:" in text.stdout
+    assert text.stderr == ""  # no progress bar when stderr is not a terminal
+    saved = subprocess.run(
+        [*cmd, "--format", "json", "--output", str(out)], env=env, capture_output=True, text=True
+    )
+    assert saved.returncode == 0
+    assert "report written to" in saved.stderr
+    assert load_report(out).score == 0.0

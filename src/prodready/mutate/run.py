@@ -73,16 +73,19 @@ def run_mutate(
     notes = [
         f"{path}: not mutated, {e.reason}" for path, e in change.executable.items() if e.fallback
     ]
-    sources = {
-        path: data
-        for path, e in sorted(change.executable.items())
-        if e.lines and not e.fallback and (data := git.show(root, head_sha, path)) is not None
-    }
-    mutants = [
-        m
-        for path, data in sources.items()
-        for m in generate(path, data.decode("utf-8"), change.executable[path].lines)
-    ]
+    sources: dict[str, bytes] = {}
+    mutants: list[Mutant] = []
+    for path, e in sorted(change.executable.items()):
+        data = git.show(root, head_sha, path) if e.lines and not e.fallback else None
+        if data is None:
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            notes.append(f"{path}: not mutated, not UTF-8")
+            continue
+        sources[path] = data
+        mutants += generate(path, text, e.lines)
     report = MutationReport(
         base=base_sha,
         head=head_sha,
@@ -91,8 +94,12 @@ def run_mutate(
         changed_lines=change.changed_executable_lines,
     )
     if not mutants:
-        why = "the change has no executable production Python lines to mutate"
-        return _finish(report, [], 0, 0.0, started, [*notes, why] if not sources else notes)
+        why = (
+            "no mutation operator applies to the changed lines"
+            if sources
+            else "the change has no executable production Python lines to mutate"
+        )
+        return _finish(report, [], 0, 0.0, started, [*notes, why])
     coverage_map.check_python(python)
     cache = MutateCache(options.cache_dir) if options.use_cache else None
     with scratch_directory() as scratch:
