@@ -105,8 +105,29 @@ def run_mutate(
     with scratch_directory() as scratch:
         first = export_commit(root, head_sha, scratch / "copy-0")
         digests = TreeDigests(first, python)
-        cmap = _coverage(python, first, sorted(sources), scratch, digests, cache, options, progress)
-        plan = _plan(mutants, sources, cmap, digests, cache, options.timeout_factor)
+        count = min(jobs, len(mutants))
+        copies = [first] + [clone_copy(first, scratch / f"copy-{i}") for i in range(1, count)]
+        logs = scratch / "logs"
+        logs.mkdir()
+        # The workers' sessions collect the suite while the coverage run goes on: by the
+        # time the plan is made they are ready (and simply closed if nothing needs them).
+        sessions = (
+            []
+            if options.fresh_process
+            else [
+                SessionWorker(python, c, logs, i, sorted(sources), options.pytest_args)
+                for i, c in enumerate(copies)
+            ]
+        )
+        try:
+            cmap = _coverage(
+                python, first, sorted(sources), scratch, digests, cache, options, progress
+            )
+            plan = _plan(mutants, sources, cmap, digests, cache, options.timeout_factor)
+            counts, ran = _execute(python, copies, logs, plan, sessions, progress)
+        finally:
+            for session in sessions:
+                session.close()
         if not cmap.tests:
             notes.append("pytest collected no tests in a copy of head")
         elif not any(cmap.lines.get(p) for p in sources):
@@ -115,17 +136,6 @@ def run_mutate(
                 "installed (not editable) in this environment, its tests may import the "
                 "installed code instead"
             )
-        counts, ran = _execute(
-            python,
-            first,
-            scratch,
-            plan,
-            jobs,
-            progress,
-            targets=sorted(sources),
-            fresh_process=options.fresh_process,
-            pytest_args=options.pytest_args,
-        )
         if cache is not None:
             cache.remember({plan.keys[i]: (r.status, r.seconds) for i, r in ran.items()})
             cache.close()
@@ -322,30 +332,24 @@ def _result(
 
 def _execute(
     python: str,
-    first: Path,
-    scratch: Path,
+    copies: Sequence[Path],
+    logs: Path,
     plan: _Plan,
-    jobs: int,
+    started_sessions: Sequence[SessionWorker],
     progress: Progress | None,
-    *,
-    targets: Sequence[str],
-    fresh_process: bool,
-    pytest_args: Sequence[str],
 ) -> tuple[dict[str, int], dict[int, MutantResult]]:
-    """Run the planned jobs on `jobs` workers, each in its own copy; return the number of
-    test executions (and mutants judged in sessions and in fresh processes) and the
-    results. Each worker judges a mutant in its collected pytest
-    session when it can, in a fresh pytest process otherwise. On an interrupt, every
-    worker and its running tests are stopped before the exception goes on."""
+    """Run the planned jobs on one worker per copy; return the number of test executions
+    (and of mutants judged in sessions and in fresh processes) and the results. Each
+    worker judges a mutant in its collected pytest session (`started_sessions`, one per
+    copy, none with --fresh-process) when it can, in a fresh pytest process otherwise. On
+    an interrupt, every worker and its running tests are stopped before the exception
+    goes on."""
     if not plan.jobs:
         return {"executions": 0, "session": 0, "process": 0}, {}
-    count = min(jobs, len(plan.jobs))
-    logs = scratch / "logs"
-    logs.mkdir()
-    copies = [first] + [clone_copy(first, scratch / f"copy-{i}") for i in range(1, count)]
+    count = min(len(copies), len(plan.jobs))
     sessions: list[SessionWorker | None] = [None] * count
     fresh: list[Worker | None] = [None] * count
-    wants_session = not fresh_process and any(j.chain for j in plan.jobs.values())
+    wants_session = any(j.chain for j in plan.jobs.values())
     todo: queue.Queue[int] = queue.Queue()
     # longest first: the slowest mutants should not be the last ones left on one worker
     for i in sorted(plan.jobs, key=lambda i: -plan.jobs[i].timeout):
@@ -368,8 +372,8 @@ def _execute(
         return worker.run(job)
 
     def work(slot: int) -> None:
-        if wants_session:
-            session = SessionWorker(python, copies[slot], logs, slot, targets, pytest_args)
+        if wants_session and slot < len(started_sessions):
+            session = started_sessions[slot]
             sessions[slot] = session if session.wait_ready() else None
         while not stop.is_set():
             try:
