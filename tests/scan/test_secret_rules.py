@@ -4,6 +4,7 @@ strings, suppression at their closing line, and messages that never repeat a sec
 from __future__ import annotations
 
 from prodready.scan.engine import assemble, scan_source
+from tests.scan.harness import flagged_lines
 
 # Fake key material: the right shape, no real key.
 _PEM_BODY = "MIIEpAIBAAKCAQEAfakefakefakefakefakefakefakefakefakefakefakefakeFAKE"
@@ -74,3 +75,20 @@ def test_swallowed_exception_names_the_guarded_call() -> None:
     assert finding.line == 5
     assert "stripe.Customer.delete()" in finding.message
     assert "delete()" in finding.message
+
+
+_FACTORY = (
+    "import factory\n\n\n"
+    "class UserFactory(factory.django.DjangoModelFactory):\n"
+    '    password = "{PLAIN}t0t0-Xq9v"\n'
+    '    aws_key = "AKIAZ7QK3MXW2PL5RT4N"\n'
+)
+
+
+def test_factory_boy_test_data_keeps_only_known_key_formats() -> None:
+    # modoboa/admin/factories.py: the accounts exist only in test databases
+    assert flagged_lines(_FACTORY, "PR109", rel="modoboa/admin/factories.py") == [6]
+    # a factories module that is not factory_boy's, or factory_boy in another module
+    plain = _FACTORY.replace("import factory\n", "import factoryish as factory\n")
+    assert flagged_lines(plain, "PR109", rel="modoboa/admin/factories.py") == [5, 6]
+    assert flagged_lines(_FACTORY, "PR109", rel="modoboa/admin/models.py") == [5, 6]

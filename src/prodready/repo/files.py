@@ -122,15 +122,29 @@ class RepoIndex:
 
 
 def is_test_path(rel: str) -> bool:
-    """Test code by the conventions pytest and unittest collect (and teams follow)."""
+    """Test code by the conventions pytest, unittest and Django's runner collect (and teams
+    follow): `test_*.py`, `*_test.py`, `conftest.py`, a Django app's `tests.py` (and
+    `tests_*.py`), anything under `tests/` or `testing/`, and the `test_project/` that
+    runs a reusable Django app's suite."""
     parts = rel.split("/")
     name = parts[-1]
-    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"):
+    if name in _TEST_FILE_NAMES or name.startswith(("test_", "tests_")):
+        return True
+    if name.endswith("_test.py"):
         return True
     # `tests/` and `testing/` anywhere are tests; `test/` only at the top, because inside a
     # package it is usually production code (django/test/ is Django's testing framework)
     dirs = parts[:-1]
-    return "tests" in dirs or "testing" in dirs or (len(parts) > 1 and parts[0] == "test")
+    if any(d in TEST_DIR_NAMES - {"test"} or d in _TEST_PROJECT_DIRS for d in dirs):
+        return True
+    return len(parts) > 1 and parts[0] == "test"
+
+
+# `conftest.py` is pytest's; `tests.py` is the module `manage.py startapp` creates and
+# Django's runner discovers (its pattern is `test*.py`).
+_TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py"})
+# The settings-and-urls project a reusable Django app ships only to run its own tests.
+_TEST_PROJECT_DIRS = frozenset({"test_project", "testproject"})
 
 
 def is_production_path(rel: str) -> bool:

@@ -6,8 +6,10 @@ modification time are unchanged. Some findings hold only if a fact about the who
 application is true ("this app authenticates other routes"); files report such facts, and
 conditional hits are kept only when some file established the fact. A condition may also
 name facts that must NOT hold ("no other module guards this blueprint"): `A&!B` keeps the
-hit when some file established A and none established B. Facts are part of each file's
-cached result, so the outcome still depends only on file contents.
+hit when some file established A and none established B. A fact written `A=>B` is an
+implication: B holds when some file established A (a middleware module says "listing me
+in MIDDLEWARE requires login everywhere"; the settings module says what it lists). Facts
+are part of each file's cached result, so the outcome still depends only on file contents.
 """
 
 from __future__ import annotations
@@ -236,6 +238,7 @@ def assemble(
     facts: set[str] = set()
     for result in results.values():
         facts.update(result.facts)
+    facts |= implied(facts)
     findings: list[Finding] = []
     errors: list[ReportError] = []
     for rel in sorted(results):
@@ -251,6 +254,17 @@ def assemble(
         "unreadable": len(errors),
     }
     return findings, errors, stats
+
+
+def implied(facts: set[str] | frozenset[str]) -> set[str]:
+    """The consequents of the `A=>B` facts whose antecedent A was established."""
+    out: set[str] = set()
+    for fact in facts:
+        if "=>" in fact:
+            antecedent, _, consequent = fact.partition("=>")
+            if antecedent in facts:
+                out.add(consequent)
+    return out
 
 
 def holds(condition: str, facts: set[str] | frozenset[str]) -> bool:

@@ -218,6 +218,11 @@ _URL_CREDENTIALS = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:([^@/\s]+)
 _NOT_SECRET_PREFIXES = ("pk_live_", "pk_test_", "sk_test_", "rk_test_")
 
 
+# A command-line option with its argument, and a lower-case `setting=value` rule.
+_OPTION = re.compile(r"--?[A-Za-z][\w-]*\s")
+_SETTING = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+")
+
+
 def looks_like_secret(value: str) -> bool:
     """Is this literal plausibly a real credential (not a placeholder, a name or a URL)?"""
     value = _AUTH_SCHEME.sub("", value.strip())
@@ -226,6 +231,8 @@ def looks_like_secret(value: str) -> bool:
         return match is not None and looks_like_secret(match.group(1))
     if sum(c.isspace() for c in value) > 1:
         return False  # prose ("hard to guess string"), not a key
+    if _OPTION.match(value) or _SETTING.fullmatch(value):
+        return False  # a command-line flag ("--passphrase-fd 0"), a rule ("provider=ovh")
     value = "".join(value.split())
     if len(value) < 8:
         return False

@@ -139,7 +139,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         scripts (under a top-level `scripts/`, `tools/`, `dev/`, `extras/`... folder, a
         program run by hand under a top-level `utils/` or `bin/`, or a
         `checker.py`/`exploit.py` harness importing no web framework), only the known key
-        formats and passwords inside URLs are reported.
+        formats and passwords inside URLs are reported; so in factory_boy test-data modules
+        (`factories.py` importing `factory`). A command-line option (`"--passphrase-fd 0"`)
+        or a `setting=value` rule (`"sms_provider=ovh"`) is not a credential.
     Why it matters:
         A credential in the repository is readable by everyone with access to the code,
         its forks, its CI logs and its history, forever: deleting the line does not
@@ -156,10 +158,17 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     hits: dict[int, Hit] = {}
     for hit in _scan_text(ctx):
         hits.setdefault(hit.line, hit)
-    if not developer_script(ctx) and not development_settings(ctx.path):
+    if not developer_script(ctx) and not development_settings(ctx.path) and not _factories(ctx):
         for hit in _scan_tree(ctx):
             hits.setdefault(hit.line, hit)
     yield from (hits[line] for line in sorted(hits))
+
+
+def _factories(ctx: FileContext) -> bool:
+    """A factory_boy module of test-data factories (`factories.py` importing `factory`):
+    the passwords of the accounts it makes exist only in test databases."""
+    stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
+    return stem.endswith("factories") and ctx.imports("factory")
 
 
 _SETTINGS_DIRS = frozenset({"settings", "config", "configs", "conf"})

@@ -15,6 +15,7 @@ from prodready.scan.rules._web import (
     WebFile,
     const_str,
     dotted,
+    guards_whole_app,
     identity_endpoint,
     last,
     passes_request_to_save,
@@ -30,6 +31,14 @@ OPEN_ROUTER_FACT = "fastapi-open-router:"
 FLASK_AUTH_FACT = "authenticates-routes:flask:"
 FLASK_GUARD_FACT = "flask-guarded:"  # + `<module>.<blueprint>`: a before_request guards it
 FLASK_APP_GUARD_FACT = "flask-app-guarded:"  # + app tree: a before_app_request guards it all
+FLASK_APP_DIR_GUARD_FACT = "flask-app-dir-guarded:"  # + dir: `app.before_request` there
+DJANGO_LOGIN_FACT = "django-login-required"  # a MIDDLEWARE entry requires login everywhere
+DJANGO_MIDDLEWARE_FACT = "django-middleware:"  # + dotted class listed in settings.MIDDLEWARE
+DJANGO_APP_PERMS_FACT = "django-app-permissions:"  # + dir: its app config guards its URLs
+_DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
+_MIDDLEWARE_HOOKS = frozenset({"process_view", "process_request", "__call__"})
+_LOGIN_TEST = re.compile(r"authori[sz]|authenticat|logged_in|login_required|is_anonymous", re.I)
+_TURN_AWAY = re.compile(r"login|forbidden|permissiondenied|unauthori[sz]ed|\b40[13]\b", re.I)
 
 _ADMIN_AREAS = frozenset({"admin", "backoffice", "staff", "moderation"})
 _AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
@@ -65,8 +74,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Flask `before_request` guard of the route's blueprint (also one registered in
         another module on the imported blueprint, as a `before_after.py` does for many
         blueprints at once, and a `before_app_request` guard, which covers its whole
-        application; a hook that only reads an optional `X-API-Key` to identify a client and
-        lets the request through guards nothing), or a check in the body
+        application, as does an `app.before_request` login guard for the routes of the
+        app's package; a hook that only reads an optional `X-API-Key` to identify a client
+        and lets the request through guards nothing), Django login middleware (Django
+        5.1's `LoginRequiredMiddleware`, or a project middleware listed in `MIDDLEWARE`
+        that turns away callers failing its authentication check), a django-oscar app
+        config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, an `Authorization` header, a verified token,
         CKAN's `check_access`), also in a function of the same file the handler hands its
         request to (`return search_action(request)`); a handler that uses the current user
@@ -111,6 +124,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `# prodready: ignore[PR105] <reason>`.
     """
     _settings_facts(ctx)
+    _middleware_facts(ctx)
+    _app_config_facts(ctx)
     web = web_file(ctx)
     if not web.web:
         return
@@ -153,6 +168,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         elif h.router_key:
             condition = OPEN_ROUTER_FACT + h.router_key
             why = f"its router `{h.router_key}` is included without authentication"
+        if h.framework == "flask":
+            condition += "".join(f"&!{FLASK_APP_DIR_GUARD_FACT}{d}" for d in _dirs(ctx.path))
+        else:  # unless login middleware or the app config guards every Django view
+            condition += f"&!{DJANGO_LOGIN_FACT}"
+            if h.framework in ("django", "drf"):
+                condition += "".join(f"&!{DJANGO_APP_PERMS_FACT}{d}" for d in _dirs(ctx.path))
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
 
 
@@ -165,6 +186,92 @@ def _guard_facts(ctx: FileContext, web: WebFile) -> None:
         ctx.facts.add(FLASK_GUARD_FACT + web.blueprint_key_of(receiver))
     if web.app_guards:
         ctx.facts.add(FLASK_APP_GUARD_FACT + _app_tree(ctx.path))
+    if any(guards_whole_app(r) for r in web.guarded_receivers):
+        # `@app.before_request` in `journalist_app/__init__.py`'s create_app: every route
+        # of the app, in the views modules of that package, is behind it
+        ctx.facts.add(FLASK_APP_DIR_GUARD_FACT + ctx.path.rpartition("/")[0])
+
+
+def _dirs(path: str) -> list[str]:
+    """The directories a file is in, innermost first, down to the root ("")."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]
+
+
+def _middleware_facts(ctx: FileContext) -> None:
+    """Django login middleware. A settings module reports each `MIDDLEWARE` entry (and
+    Django 5.1's `LoginRequiredMiddleware` as login required everywhere); a middleware
+    class whose `process_view`/`process_request`/`__call__` turns away a caller who fails
+    an authentication check (`if not authorize_request(request): return
+    redirect_to_login(request)`, NAV's `AuthorizationMiddleware`) reports that listing it
+    requires login everywhere (an implication fact, `listed=>required`: see engine)."""
+    if "MIDDLEWARE" in ctx.source and not test_scaffolding(ctx.path):
+        for stmt in ctx.tree.body:
+            target: ast.expr | None = None
+            if isinstance(stmt, ast.AugAssign | ast.AnnAssign):
+                target = stmt.target
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            value = getattr(stmt, "value", None)
+            if not isinstance(target, ast.Name) or target.id != "MIDDLEWARE":
+                continue
+            for entry in getattr(value, "elts", []):
+                name = const_str(entry)
+                if name == _DJANGO_LOGIN_MIDDLEWARE:
+                    ctx.facts.add(DJANGO_LOGIN_FACT)
+                elif name:
+                    ctx.facts.add(DJANGO_MIDDLEWARE_FACT + name)
+    if not ctx.imports("django") or not any(
+        isinstance(m, ast.FunctionDef) and m.name in _MIDDLEWARE_HOOKS
+        for c in ctx.classes
+        for m in c.body
+    ):
+        return
+    parts = ctx.path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    modules = [".".join(parts[i:]) for i in range(len(parts))]
+    for cls in ctx.classes:
+        if any(
+            isinstance(m, ast.FunctionDef) and m.name in _MIDDLEWARE_HOOKS and _turns_away(m)
+            for m in cls.body
+        ):
+            for module in modules:
+                listed = f"{DJANGO_MIDDLEWARE_FACT}{module}.{cls.name}"
+                ctx.facts.add(f"{listed}=>{DJANGO_LOGIN_FACT}")
+
+
+def _turns_away(fn: ast.FunctionDef) -> bool:
+    """An `if` on an authentication check whose branch returns a login redirect or a
+    403, or raises `PermissionDenied`."""
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
+            continue
+        for stmt in node.body:
+            if isinstance(stmt, ast.Return | ast.Raise) and _TURN_AWAY.search(ast.unparse(stmt)):
+                return True
+    return False
+
+
+def _app_config_facts(ctx: FileContext) -> None:
+    """An app config that guards all its URLs: django-oscar's `default_permissions =
+    ["is_staff"]` on an `OscarDashboardConfig`, which `post_process_urls` applies to every
+    view of the app with `permissions_required`. Covers the views of its package."""
+    if "default_permissions" not in ctx.source:
+        return
+    for cls in ctx.classes:
+        if not cls.name.endswith("Config") or not cls.bases:
+            continue
+        for stmt in cls.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(
+                    isinstance(t, ast.Name) and t.id == "default_permissions" for t in stmt.targets
+                )
+                and isinstance(stmt.value, ast.List | ast.Tuple)
+                and stmt.value.elts
+            ):
+                ctx.facts.add(DJANGO_APP_PERMS_FACT + ctx.path.rpartition("/")[0])
 
 
 def _helper_of_guarded_views(web: WebFile, h: Handler, depth: int = 0) -> bool:

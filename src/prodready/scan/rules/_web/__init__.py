@@ -40,6 +40,7 @@ from prodready.scan.rules._web.auth_signals import (
 )
 from prodready.scan.rules._web.class_views import DETAIL_READS, DETAIL_WRITES
 from prodready.scan.rules._web.effects import read_only_post
+from prodready.scan.rules._web.flask_views import guards_whole_app
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import Handler, ViewClass
 from prodready.scan.rules._web.identity_endpoints import identity_endpoint
@@ -60,6 +61,7 @@ __all__ = [
     "const_int",
     "const_str",
     "dotted",
+    "guards_whole_app",
     "identity_endpoint",
     "is_identity",
     "last",
