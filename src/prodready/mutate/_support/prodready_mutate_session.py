@@ -119,13 +119,15 @@ def _child(
                 ran += 1
                 if any(r.failed for r in reports):
                     code = 1
-                    with contextlib.suppress(Exception):
+                    # the child exits next: a teardown error cannot change the verdict
+                    with contextlib.suppress(Exception):  # prodready: ignore[PR103] exits next
                         session._setupstate.teardown_exact(None)
                     break
     except BaseException:  # anything escaping the tests is an error result, never a hang
         code = 3
     finally:
-        with (
+        # the count is informational: without it the runner counts the selection instead
+        with (  # prodready: ignore[PR103] informational count
             contextlib.suppress(Exception),
             open(str(request["log"]) + ".count", "w", encoding="utf-8") as fh,
         ):

@@ -104,7 +104,7 @@ def _warm_up() -> None:
             fh.write("def test_warm_up():\n    pass\n")
         os.chdir(scratch)
         # warming is an optimisation: whatever goes wrong here, the real runs will tell
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # prodready: ignore[PR103] an optimisation
             pytest.main([scratch, "-q", "-p", "no:cacheprovider", "--rootdir", scratch])
     finally:
         os.chdir(here)
