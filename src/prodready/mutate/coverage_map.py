@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,29 +72,25 @@ def test_environment(copy: Path, extra: Mapping[str, str] | None = None) -> dict
     return env
 
 
-def check_python(python: str) -> None:
-    """Fail early, naming the interpreter, if it cannot run the tests under coverage."""
-    try:
-        proc = subprocess.run(
-            [python, "-c", "import pytest, coverage"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"cannot run the Python at {python}: {exc}") from exc
-    if proc.returncode != 0:
-        last = (proc.stderr.strip().splitlines() or ["?"])[-1]
-        raise UsageError(
-            f"the Python at {python} cannot import pytest and coverage ({last}); install "
-            "them in the environment that runs the project's tests, or pass --python"
-        )
+def _missing_tools(log: Path) -> str | None:
+    """The import error that says the tests' Python lacks pytest or coverage.py, if any."""
+    text = _tail(log, 40)
+    for name in ("pytest", "coverage"):
+        if f"No module named {name}" in text or f"No module named '{name}'" in text:
+            return name
+    return None
 
 
 def collect(
-    python: str, copy: Path, files: Sequence[str], log: Path, pytest_args: Sequence[str] = ()
+    python: str,
+    copy: Path,
+    files: Sequence[str],
+    log: Path,
+    pytest_args: Sequence[str] = (),
+    alongside: Callable[[], None] | None = None,
 ) -> CoverageMap:
-    """Run the whole suite once in `copy`, measuring only `files` (relative paths)."""
+    """Run the whole suite once in `copy`, measuring only `files` (relative paths), and
+    run `alongside` in this process meanwhile."""
     out = log.with_suffix(".json")
     include = os.pathsep.join(str(copy / f) for f in files)
     env = test_environment(
@@ -103,14 +99,30 @@ def collect(
     cmd = [python, "-m", "pytest", "-p", PLUGIN, "-p", "no:cacheprovider", "-q", *pytest_args]
     start = time.monotonic()
     with log.open("wb") as fh:
-        proc = subprocess.run(cmd, cwd=copy, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            proc = subprocess.Popen(cmd, cwd=copy, env=env, stdout=fh, stderr=subprocess.STDOUT)
+        except OSError as exc:
+            raise UsageError(f"cannot run the Python at {python}: {exc}") from exc
+        try:
+            if alongside is not None:
+                alongside()
+            code = proc.wait()
+        finally:
+            if proc.poll() is None:  # interrupted, or `alongside` failed
+                proc.kill()
+                proc.wait()
     seconds = time.monotonic() - start
-    if proc.returncode not in (0, 1, 5) or not out.exists():
+    if code not in (0, 1, 5) or not out.exists():
+        missing = _missing_tools(log)
+        if missing:
+            raise UsageError(
+                f"the Python at {python} cannot import {missing}: install pytest and coverage "
+                "in the environment that runs the project's tests, or pass --python"
+            )
         raise UsageError(
-            f"the test suite could not run in a copy of head (pytest exit {proc.returncode}):"
-            f"\n{_tail(log)}"
+            f"the test suite could not run in a copy of head (pytest exit {code}):\n{_tail(log)}"
         )
-    return _read(out, copy, seconds, proc.returncode)
+    return _read(out, copy, seconds, code)
 
 
 def _read(out: Path, copy: Path, seconds: float, exit_code: int) -> CoverageMap:

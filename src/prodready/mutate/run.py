@@ -74,18 +74,17 @@ def run_mutate(
         f"{path}: not mutated, {e.reason}" for path, e in change.executable.items() if e.fallback
     ]
     sources: dict[str, bytes] = {}
-    mutants: list[Mutant] = []
+    texts: dict[str, str] = {}
     for path, e in sorted(change.executable.items()):
         data = git.show(root, head_sha, path) if e.lines and not e.fallback else None
         if data is None:
             continue
         try:
-            text = data.decode("utf-8")
+            texts[path] = data.decode("utf-8")
         except UnicodeDecodeError:
             notes.append(f"{path}: not mutated, not UTF-8")
             continue
         sources[path] = data
-        mutants += generate(path, text, e.lines)
     report = MutationReport(
         base=base_sha,
         head=head_sha,
@@ -93,41 +92,54 @@ def run_mutate(
         jobs=jobs,
         changed_lines=change.changed_executable_lines,
     )
-    if not mutants:
-        why = (
-            "no mutation operator applies to the changed lines"
-            if sources
-            else "the change has no executable production Python lines to mutate"
-        )
+    if not sources:
+        why = "the change has no executable production Python lines to mutate"
         return _finish(report, [], 0, 0.0, started, [*notes, why])
-    coverage_map.check_python(python)
+    mutants: list[Mutant] = []
+
+    def make_mutants() -> None:
+        for path, text in texts.items():
+            mutants.extend(generate(path, text, change.executable[path].lines))
+
     cache = MutateCache(options.cache_dir) if options.use_cache else None
     with scratch_directory() as scratch:
         first = export_commit(root, head_sha, scratch / "copy-0")
         digests = TreeDigests(first, python)
-        count = min(jobs, len(mutants))
-        copies = [first] + [clone_copy(first, scratch / f"copy-{i}") for i in range(1, count)]
         logs = scratch / "logs"
         logs.mkdir()
-        # The workers' sessions collect the suite while the coverage run goes on: by the
-        # time the plan is made they are ready (and simply closed if nothing needs them).
-        sessions = (
-            []
-            if options.fresh_process
-            else [
-                SessionWorker(python, c, logs, i, sorted(sources), options.pytest_args)
-                for i, c in enumerate(copies)
-            ]
-        )
+        key = _coverage_key(digests, python, sorted(sources), options)
+        known = _known_coverage(cache, key)
+        workers = _Workers(python, first, scratch, logs, sorted(sources), options)
         try:
-            cmap = _coverage(
-                python, first, sorted(sources), scratch, digests, cache, options, progress
-            )
+            if known is None:
+                # Everything that does not need the coverage map happens while it is
+                # measured: the workers' copies are made, their sessions collect the suite
+                # and the mutants are made.
+                workers.start(jobs)
+                if progress:
+                    progress("coverage", 0, None)
+                cmap = coverage_map.collect(
+                    python,
+                    first,
+                    sorted(sources),
+                    scratch / "coverage.log",
+                    options.pytest_args,
+                    alongside=make_mutants,
+                )
+                if cache is not None:
+                    cache.remember_coverage(key, coverage_map.to_data(cmap))
+            else:
+                cmap = known
+                make_mutants()
+            if not mutants:
+                notes.append("no mutation operator applies to the changed lines")
+                return _finish(report, [], 0, 0.0, started, notes)
             plan = _plan(mutants, sources, cmap, digests, cache, options.timeout_factor)
-            counts, ran = _execute(python, copies, logs, plan, sessions, progress)
+            if plan.jobs:
+                workers.start(min(jobs, len(plan.jobs)))
+            counts, ran = _execute(python, workers.copies, logs, plan, workers.sessions, progress)
         finally:
-            for session in sessions:
-                session.close()
+            workers.close()
         if not cmap.tests:
             notes.append("pytest collected no tests in a copy of head")
         elif not any(cmap.lines.get(p) for p in sources):
@@ -175,28 +187,61 @@ def _finish(
     )
 
 
-def _coverage(
-    python: str,
-    copy: Path,
-    files: list[str],
-    scratch: Path,
-    digests: TreeDigests,
-    cache: MutateCache | None,
-    options: MutateOptions,
-    progress: Progress | None,
-) -> CoverageMap:
-    key = f"{digests.everything}\0{python}\0{' '.join(files)}\0{' '.join(options.pytest_args)}"
-    if cache is not None:
-        data = cache.coverage(key)
-        known = coverage_map.from_data(data) if data is not None else None
-        if known is not None:
-            return known
-    if progress:
-        progress("coverage", 0, None)
-    cmap = coverage_map.collect(python, copy, files, scratch / "coverage.log", options.pytest_args)
-    if cache is not None:
-        cache.remember_coverage(key, coverage_map.to_data(cmap))
-    return cmap
+def _coverage_key(
+    digests: TreeDigests, python: str, files: list[str], options: MutateOptions
+) -> str:
+    return f"{digests.everything}\0{python}\0{' '.join(files)}\0{' '.join(options.pytest_args)}"
+
+
+def _known_coverage(cache: MutateCache | None, key: str) -> CoverageMap | None:
+    data = cache.coverage(key) if cache is not None else None
+    return coverage_map.from_data(data) if data is not None else None
+
+
+class _Workers:
+    """The copies the mutants run in (the first is the exported head) and, unless every
+    mutant must run in a fresh process, one collected pytest session per copy."""
+
+    def __init__(
+        self,
+        python: str,
+        first: Path,
+        scratch: Path,
+        logs: Path,
+        targets: list[str],
+        options: MutateOptions,
+    ) -> None:
+        self.python = python
+        self.scratch = scratch
+        self.logs = logs
+        self.targets = targets
+        self.options = options
+        self.copies: list[Path] = [first]
+        self.sessions: list[SessionWorker] = []
+
+    def start(self, count: int) -> None:
+        """At least `count` copies, each with its session (started, not awaited)."""
+        while len(self.copies) < count:
+            index = len(self.copies)
+            self.copies.append(clone_copy(self.copies[0], self.scratch / f"copy-{index}"))
+        if self.options.fresh_process:
+            return
+        while len(self.sessions) < len(self.copies):
+            index = len(self.sessions)
+            self.sessions.append(
+                SessionWorker(
+                    self.python,
+                    self.copies[index],
+                    self.logs,
+                    index,
+                    self.targets,
+                    self.options.pytest_args,
+                )
+            )
+
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
 
 
 def _plan(
