@@ -25,7 +25,7 @@ from prodready.mutate.operators import Mutant
 
 # Stop at the first failing test: one failure is enough to call the mutant killed.
 PYTEST_ARGS = ("-x", "-q", "--no-header", "-p", "no:cacheprovider", "-p", PLUGIN)
-_FORK_SERVER = hasattr(os, "fork") and sys.platform != "win32"
+CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Worker:
         self.runs = 0  # mutants judged here
         self._stamp = 0  # mutants written so far: each gets its own modification time
         self._server: subprocess.Popen[str] | None = None
-        if _FORK_SERVER:
+        if CAN_FORK:
             self._server = subprocess.Popen(
                 [python, str(SUPPORT / "prodready_mutate_worker.py")],
                 cwd=copy,

@@ -24,7 +24,7 @@ from prodready.gate.change import build_change
 from prodready.mutate import coverage_map
 from prodready.mutate.cache import MutateCache, TreeDigests
 from prodready.mutate.coverage_map import COLLECTION, CoverageMap
-from prodready.mutate.execute import Job, RunResult, SessionWorker, Worker
+from prodready.mutate.execute import CAN_FORK, Job, RunResult, SessionWorker, Worker
 from prodready.mutate.operators import Mutant, generate
 from prodready.mutate.report import MutantResult, MutationReport
 from prodready.mutate.workspace import clone_copy, export_commit, scratch_directory
@@ -224,7 +224,7 @@ class _Workers:
         while len(self.copies) < count:
             index = len(self.copies)
             self.copies.append(clone_copy(self.copies[0], self.scratch / f"copy-{index}"))
-        if self.options.fresh_process:
+        if self.options.fresh_process or not CAN_FORK:  # sessions judge mutants in forks
             return
         while len(self.sessions) < len(self.copies):
             index = len(self.sessions)
