@@ -617,3 +617,42 @@ def test_dependencies_waived(make_repo: RepoFactory) -> None:
     result = item(run(root), "gate.dependencies")
     assert result.status is Status.WAIVED
     assert where(result) == ["requirements.txt:2"]
+
+
+_RESOLVER = (
+    "from flask import Blueprint, request\n"
+    "from .models import Resolver\n\n"
+    'resolver_blueprint = Blueprint("resolver_blueprint", __name__)\n\n\n'
+    '@resolver_blueprint.route("/<name>", methods=["POST"])\n'
+    "def set_resolver(name):\n"
+    "    Resolver.save(name, request.json)\n"
+    '    return "", 204\n'
+)
+_FLASK_LOGIN_APP = (
+    "from flask import Flask\nfrom flask_login import login_required\n\n"
+    "app = Flask(__name__)\n\n\n"
+    '@app.route("/notes", methods=["POST"])\n@login_required\n'
+    'def add_note():\n    return "", 201\n'
+)
+_HOOKS = (
+    "from flask import request\n"
+    "from privacyidea.api.auth import admin_required\n"
+    "from .resolver import resolver_blueprint\n\n\n"
+    "@resolver_blueprint.before_request\n@admin_required\n"
+    "def guard():\n    pass\n"
+)
+
+
+def test_a_new_route_on_a_blueprint_guarded_by_an_unchanged_module_is_no_new_risk(
+    make_repo: RepoFactory,
+) -> None:
+    # The change adds only the route; the guard lives in a module the change does not
+    # touch, which the gate reads (and proves absent in the near miss) from the tree.
+    change = {"pi/api/resolver.py": _RESOLVER}
+    base = {"pi/app.py": _FLASK_LOGIN_APP, "pi/api/models.py": "class Resolver: ...\n"}
+    guarded = run(branch(make_repo, {**base, "pi/api/before_after.py": _HOOKS}, change))
+    assert not [f for f in guarded.findings if f.rule == "PR105"]
+    open_route = run(branch(make_repo, base, change))
+    assert [(f.path, f.line) for f in open_route.findings if f.rule == "PR105"] == [
+        ("pi/api/resolver.py", 8)
+    ]

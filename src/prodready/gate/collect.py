@@ -24,6 +24,7 @@ from prodready.repo.files import is_test_path
 from prodready.repo.python_facts import analyse_source
 from prodready.scan.cache import ScanCache
 from prodready.scan.engine import FileResult, assemble, scan_source
+from prodready.scan.registry import needles_for
 
 # A heading about undoing a release; the same words the audit's deploy.rollback looks for.
 _ROLLBACK_HEADING = re.compile(
@@ -185,17 +186,31 @@ def findings_on_change(
         if path.endswith(".py") and not is_test_path(path) and added.get(path):
             results[path] = _scan(path, text.encode(), cache, text)
     # only the facts that decide a hit on an added line matter: hits elsewhere are dropped
-    needed = {
+    conditions = {
         h.condition
         for path, r in results.items()
         for h in r.hits
         if h.condition
         and any(ln in added[path] for ln in range(h.line, max(h.line, h.end_line) + 1))
     }
+    needed = {part for c in conditions for part in c.split("&") if not part.startswith("!")}
     known = {fact for r in results.values() for fact in r.facts}
     if needed - known:
         for path, facts in _facts_from_tree(root, head, results, cache, needed - known).items():
             results[path] = FileResult(facts=facts)  # facts only, no findings
+    # A negated fact (`!B`: "no module guards this blueprint") can only be known absent
+    # after reading every file that could establish it, for the hits still standing.
+    known = {fact for r in results.values() for fact in r.facts}
+    negated = {
+        part[1:]
+        for c in conditions
+        if all(p in known for p in c.split("&") if not p.startswith("!"))
+        for part in c.split("&")
+        if part.startswith("!") and part[1:] not in known
+    }
+    if negated:
+        for path, facts in _negated_facts_from_tree(root, head, results, cache, negated).items():
+            results[path] = FileResult(facts=facts)
     if cache is not None:
         cache.flush()
     findings, errors, _stats = assemble(results)
@@ -277,6 +292,36 @@ def _facts_from_tree(
                 missing -= facts
                 if not missing:
                     break
+    return found
+
+
+def _negated_facts_from_tree(
+    root: Path,
+    head: str,
+    changed: Mapping[str, FileResult],
+    cache: ScanCache | None,
+    negated: set[str],
+) -> dict[str, frozenset[str]]:
+    """The facts of every other file at head that could establish one of `negated`: the
+    rules name what such a file must contain, so the rest are read but never parsed. A
+    fact without such a hint means every file is scanned."""
+    hints = [needles_for(fact) for fact in negated]
+    needles = None if any(h is None for h in hints) else {n for h in hints for n in h or ()}
+    tree = ls_tree(root, head)
+    paths = sorted(
+        p for p in tree if p.endswith(".py") and p not in changed and not is_test_path(p)
+    )
+    found: dict[str, frozenset[str]] = {}
+    for start in range(0, len(paths), 1024):
+        chunk = paths[start : start + 1024]
+        blobs = git.read_blobs(root, [tree[p] for p in chunk])
+        for path in chunk:
+            data = blobs.get(tree[path])
+            if data is None or (needles is not None and not any(n in data for n in needles)):
+                continue
+            facts = _scan(path, data, cache).facts
+            if facts:
+                found[path] = facts
     return found
 
 

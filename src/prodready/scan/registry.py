@@ -104,6 +104,22 @@ def rule(
     return register
 
 
+# For facts that rule conditions negate (`A&!B`): byte strings one of which any file that
+# establishes a fact starting with the key must contain. Proving such a fact absent needs
+# every file of the application; with these, only files that could establish it are
+# parsed (the gate's scan of a change reads the rest of the tree only that way).
+NEGATED_FACT_NEEDLES: dict[str, tuple[bytes, ...]] = {}
+
+
+def needles_for(fact: str) -> tuple[bytes, ...] | None:
+    """What a file must contain to establish `fact`; None when anything might."""
+    all_rules()
+    for prefix, needles in NEGATED_FACT_NEEDLES.items():
+        if fact.startswith(prefix):
+            return needles
+    return None
+
+
 def all_rules() -> dict[str, Rule]:
     """Every rule, found by importing each module of `prodready.scan.rules`."""
     import importlib

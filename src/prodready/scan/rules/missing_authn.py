@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.scan.context import FileContext
-from prodready.scan.registry import Hit, rule
+from prodready.scan.registry import NEGATED_FACT_NEEDLES, Hit, rule
 from prodready.scan.rules._web import (
     AUTH_NAME,
     OPEN_PERMISSIONS,
@@ -35,6 +35,19 @@ FLASK_APP_DIR_GUARD_FACT = "flask-app-dir-guarded:"  # + dir: `app.before_reques
 DJANGO_LOGIN_FACT = "django-login-required"  # a MIDDLEWARE entry requires login everywhere
 DJANGO_MIDDLEWARE_FACT = "django-middleware:"  # + dotted class listed in settings.MIDDLEWARE
 DJANGO_APP_PERMS_FACT = "django-app-permissions:"  # + dir: its app config guards its URLs
+
+# The facts this rule's conditions negate are established only by files containing these
+# (see `_guard_facts`, `_middleware_facts`, `_app_config_facts`).
+_GUARD_HOOKS = (b"before_request", b"before_app_request", b"url_value_preprocessor")
+NEGATED_FACT_NEEDLES.update(
+    {
+        FLASK_GUARD_FACT: _GUARD_HOOKS,
+        FLASK_APP_GUARD_FACT: _GUARD_HOOKS,
+        FLASK_APP_DIR_GUARD_FACT: _GUARD_HOOKS,
+        DJANGO_LOGIN_FACT: (b"MIDDLEWARE", b"process_view", b"process_request", b"__call__"),
+        DJANGO_APP_PERMS_FACT: (b"default_permissions",),
+    }
+)
 _DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
 _MIDDLEWARE_HOOKS = frozenset({"process_view", "process_request", "__call__"})
 _LOGIN_TEST = re.compile(r"authori[sz]|authenticat|logged_in|login_required|is_anonymous", re.I)
