@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import django_tree
+from _tools import compile_prodready
 
 RUNS = 3
 CHANGED_FILES = 20
@@ -162,6 +163,7 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float
 
 
 def main() -> None:
+    compile_prodready()
     gate = [sys.executable, "-m", "prodready", "gate", "--base", "main", "--no-history"]
     gate += ["--format", "json", "--output", os.devnull]
     with tempfile.TemporaryDirectory(prefix="gate-speed-") as tmp:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _corpus import django_tree
-from _tools import tool, version
+from _tools import compile_prodready, tool, version
 from audit_speed import PLAIN_PARSE
 
 RUNS = 3
@@ -53,6 +53,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
 
 
 def main() -> None:
+    compile_prodready()
     root = django_tree() / "django"
     files = sum(1 for _ in root.rglob("*.py"))
     bandit = str(tool("bandit"))
