@@ -352,7 +352,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`doc = get_visible_document_or_404(request.user, slug=slug)`,
         `Revision.objects.filter(document=doc)`) or by the caller's tenant
         (`space=request.space`, `request.tenant`, `request.organization`,
-        `request.current_organization`), ids taken from
+        `request.current_organization`) or by the caller as a project helper gives it
+        for the request (`account = get_account(request)`, `get_current_user(request)`,
+        `request.account`; then `account=account` or `obj.account != account`), ids taken from
         a form given the current user (`form = TagMergeForm(user=request.user, ...)`,
         whose fields choose among that user's objects), querysets filtered through a
         helper named for the user or for access that is handed the request
@@ -554,10 +556,26 @@ def _identity_names(body: list[ast.AST], h: Handler) -> set[str]:
             target = node.targets[0]
             value = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(target, ast.Name) and (
-                is_identity(value) or _refers(value, names, direct=True)
+                is_identity(value) or _caller_helper(value) or _refers(value, names, direct=True)
             ):
                 names.add(target.id)
     return names
+
+
+_CALLER_HELPER = re.compile(r"^_?get_(?:current_|request_|logged_in_)?(?:user|account|member)$")
+_REQUEST = {"request", "self.request", "req"}
+
+
+def _caller_helper(value: ast.expr) -> bool:
+    """`account = get_account(request)`, `get_current_user(request)`, `request.account`:
+    a project helper (or middleware attribute) giving the user or account of the request
+    itself, not one picked by an id."""
+    if isinstance(value, ast.Attribute):
+        return dotted(value) in {f"{r}.account" for r in _REQUEST}
+    if not isinstance(value, ast.Call) or value.keywords or len(value.args) != 1:
+        return False
+    name = last(dotted(value.func))
+    return bool(_CALLER_HELPER.match(name or "")) and dotted(value.args[0]) in _REQUEST
 
 
 def _scoped_names(body: list[ast.AST], identity: set[str]) -> set[str]:
@@ -617,7 +635,7 @@ def _refers(node: ast.AST, names: set[str], *, direct: bool = False) -> bool:
         if (
             not direct
             and isinstance(sub, ast.Attribute | ast.Call | ast.Subscript | ast.Name)
-            and is_identity(sub)
+            and (is_identity(sub) or _caller_helper(sub))
         ):
             return True
     return False

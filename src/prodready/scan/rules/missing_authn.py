@@ -109,7 +109,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         whose `form_class` is a `UserCreationForm`; routes of a blueprint named for an
         authentication protocol, `validate_blueprint` or `recover_blueprint`: OTP checks,
         challenges, recovery codes) or are public by design (contact forms, invite requests,
-        newsletter, health checks, language switch, names saying public/guest), webhooks
+        newsletter, health checks, language switch, names saying public/guest, mail-client
+        Autodiscover/autoconfig, a first-run `init-db` view, a view class that finds the
+        user by a reset token (`pw_reset_token=...`), a handler that first sends logged-in
+        callers away (`if is_user_logged_in(): return redirect(...)`: an anonymous signup
+        step), a view marked `# pylint: disable=missing-permission-required`), webhooks
         that verify a signature, routers included only in development, views whose base
         class lives in another file or package (it may authenticate; a `CreateView` counts
         as Django's only when it is imported from Django), POSTs that only read (a search,

@@ -85,7 +85,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         constants, members of an Enum or constant attributes of a class of the file
         (`_State.accepted`) and Enum values (`LinkType.event.value`), and loops over
         literals spelled out in the function or in a module-level literal (`for user,
-        digest in [("admin", hash("x"))]`, `for value, name in NAME_FORMATS.items()`);
+        digest in [("admin", hash("x"))]`, `for value, name in NAME_FORMATS.items()`), over
+        a literal tuple held in a local (`tables = ("a", "b")`; `for table in tables`),
+        a list filled only from such a loop, or a class-body literal list (`for schema in
+        self.schemas`); the request object handed to a method named `execute` of a bulk
+        action, command or task (`action.execute(request, objects, form)`);
         parameters that every call in the file (of a function not passed around or
         decorated) sets to a literal or to a loop variable over literals; integer primary
         keys (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
@@ -145,7 +149,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 continue
             flow = strings_for(call)
             built = flow.built(query)
-            if built is None and (implied or label.endswith(_DB_API)) and flow.request_value(query):
+            if (
+                built is None
+                and (implied or label.endswith(_DB_API))
+                and flow.request_value(query)
+                and not _not_a_statement(call, query)
+            ):
                 # the request supplies the SQL itself: `extra(order_by=[sort])`, `execute(q)`
                 built = Built("", [flow.source(query)])
                 implied = True
@@ -154,7 +163,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 continue
             bound = _has_parameters(call) or _has_parameters(outer.get(id(call)))
             fn = enclosing_function(ctx, call)
-            if built.unsafe and all(_trusted_fragment(part, bound, fn) for part in built.unsafe):
+            if built.unsafe and all(
+                _trusted_fragment(part, bound, fn) or _literal_name(ctx, part, fn)
+                for part in built.unsafe
+            ):
                 continue
             if built.unsafe and (implied or _SQL_TEXT.search(built.text)):
                 reported.add(id(call))
@@ -284,6 +296,129 @@ def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:
         while isinstance(node, ast.Attribute):
             node = node.value
         return isinstance(node, ast.Name) and node.id in ("self", "cls")
+    return False
+
+
+_NON_DB_RECEIVERS = re.compile(
+    r"(?:^|_)(?:action|command|task|job|step|handler|plugin|hook|workflow|pipeline|"
+    r"strategy|use_case|interactor)$"
+)
+
+
+def _not_a_statement(call: ast.Call, query: ast.expr) -> bool:
+    """`action.execute(request, objects, form)`: the request object itself handed to a
+    method named `execute` of a bulk action, command or task, not SQL text."""
+    if dotted_name(query) in {"request", "self.request"}:
+        return True
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    owner = dotted_name(func.value).rsplit(".", 1)[-1].lower()
+    return bool(owner) and bool(_NON_DB_RECEIVERS.search(owner))
+
+
+def dotted_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = dotted_name(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
+
+
+def _literal_name(ctx: FileContext, source: str, fn: ast.AST | None) -> bool:
+    """Is an interpolated name one of the program's own literals? A loop over a literal
+    tuple held in a local (`tables = ("replies", "seen_files")`; `for table in tables`),
+    over a list filled only from such a loop (`needs_migration.append(table)`), or over a
+    class-body literal list (`for schema in self.schemas`; `namespace = schema[0]`)."""
+    if fn is None or not source.isidentifier():
+        return False
+    return _constant_name(ctx, source, fn, set())
+
+
+def _constant_name(ctx: FileContext, name: str, fn: ast.AST, seen: set[str]) -> bool:
+    if name in seen:
+        return True  # a cycle (`for t in found: ...; found.append(t)`) adds nothing new
+    if len(seen) > 6:
+        return False
+    seen = seen | {name}
+    sources: list[ast.expr] = []
+    for node in ast.walk(fn):
+        if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                sources.append(ast.Subscript(value=node.iter, slice=ast.Constant(0)))
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.NamedExpr):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                if node.value is None:
+                    return False
+                sources.append(node.value)
+            elif any(
+                name in {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+                for t in targets
+                if not isinstance(t, ast.Name)
+            ):
+                return False  # unpacked or an attribute/item of it set
+    if not sources:
+        return False
+    return all(_constant_value(ctx, v, fn, seen) for v in sources)
+
+
+def _constant_value(ctx: FileContext, value: ast.expr, fn: ast.AST, seen: set[str]) -> bool:
+    """Does the expression hold only literals (an item of a literal collection)?"""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, ast.Tuple | ast.List | ast.Set):
+        return all(_constant_value(ctx, e, fn, seen) for e in value.elts)
+    if isinstance(value, ast.Subscript):  # an item or slice of a literal collection
+        return _constant_value(ctx, value.value, fn, seen)
+    if isinstance(value, ast.Name):
+        if value.id in seen:
+            return True
+        if not _constant_name(ctx, value.id, fn, seen):
+            return False
+        return _appends_constants(ctx, value.id, fn, seen | {value.id})
+    if (
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and value.value.id in {"self", "cls"}
+    ):
+        return _class_literal(ctx, fn, value.attr)
+    return False
+
+
+def _appends_constants(ctx: FileContext, name: str, fn: ast.AST, seen: set[str]) -> bool:
+    """`needs_migration.append(table)`: only constants are added to the collection."""
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and node.func.attr in {"append", "add", "extend", "insert"}
+            and not all(_constant_value(ctx, a, fn, seen) for a in node.args)
+        ):
+            return False
+    return True
+
+
+def _class_literal(ctx: FileContext, fn: ast.AST, attr: str) -> bool:
+    """A literal collection assigned in the body of the class that defines `fn`, and never
+    assigned elsewhere in the file (`self.schemas = ...`)."""
+    for cls in ast.walk(ctx.tree):
+        if not isinstance(cls, ast.ClassDef) or fn not in cls.body:
+            continue
+        for stmt in cls.body:
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)
+                and isinstance(stmt.value, ast.Tuple | ast.List)
+                and all(_constant_value(ctx, e, fn, set()) for e in stmt.value.elts)
+            ):
+                return not any(
+                    isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.ctx, ast.Store)
+                    for n in ast.walk(ctx.tree)
+                )
     return False
 
 

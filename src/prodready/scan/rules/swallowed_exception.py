@@ -124,7 +124,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
         methods and functions named `cleanup_*`/`teardown_*`, best-effort clean-up
         (`conn.close()`, `server.server_close()`, `os.remove()`, `shutil.rmtree()`,
-        `os.killpg()`, helpers named for it such as `stop_worker()`, also behind a guard
+        `os.killpg()`, helpers named for it such as `stop_worker()` or
+        `_schedule_file_cleanup()`, also behind a guard
         like `if proc is not None:` or `if os.path.exists(tmp):`, evicting a cache entry
         with `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`)
         and telemetry (`emit(...)`, `metrics.incr(...)`, analytics and telemetry code),
@@ -154,8 +155,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         real data. Also not flagged: handlers with an explanatory sentence inside (`# path
         does not exist.`; directives such as `noqa` or `TODO` and commented-out code do not
         count) or on the `except` line (four words or more), or a comment right above it or
-        right above the `try` saying why the error is ignored ("optional", "best effort",
-        "not crucial", "not available on ...", "if possible", "don't error out"): a
+        right above the `try` (or above the `if`/`for` block the `try` opens) saying why
+        the error is ignored ("optional", "best effort", "not crucial", "not available on
+        ...", "if possible", "it's OK", "don't error out"), and the same on or right above
+        a `with suppress(...)` line (`# chown is not available on all platforms`): a
         documented decision, not a silent one, and handlers that do anything else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
@@ -220,6 +223,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 broad_arg is None
                 or _cleanup(with_node.body, not broad_arg.endswith("BaseException"))
                 or _optional_import(ctx, with_node.body)
+                or _documented_suppress(ctx, with_node)
             ):
                 continue
             fn = innermost_function(ctx, with_node.lineno)
@@ -552,7 +556,11 @@ def _cleanup_function(name: str) -> bool:
 
 
 def _cleanup_helper(leaf: str) -> bool:
+    """`stop_worker()`, `close_connections()`; also a helper named for the clean-up it
+    arranges (`_schedule_file_cleanup()`, `run_teardown()`)."""
     verb, *rest = leaf.strip("_").lower().split("_")
+    if rest and rest[-1] in {"cleanup", "teardown"}:
+        return True
     return verb in _CLEANUP_VERBS and bool(rest) and set(rest) <= _CLEANUP_OBJECTS
 
 
@@ -584,7 +592,7 @@ _DOCUMENTED = re.compile(
     r"(?i)\b(?:ignor\w*|optional\w*|non[- ]?(?:critical|crucial|fatal|essential)"
     r"|(?:not|isn't)\s+(?:available\s+on|supported\s+on)|(?:not|isn't)\s+(?:crucial"
     r"|critical|important|essential|fatal)|best[- ]effort|(?:is|are|be|that's|it's)\s+fine"
-    r"|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely|if\s+possible|given\s+up"
+    r"|(?:it's|it\s+is|that's|is)\s+ok(?:ay)?|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely|if\s+possible|given\s+up"
     r"|(?:don't|do\s+not|never|shouldn't|should\s+not|must\s+not)\s+(?:error|fail|crash"
     r"|break|raise|abort)\w*|fall(?:s|ing)?[- ]?back)\b"
 )
@@ -615,16 +623,39 @@ def _documented(
         first = comment.split("#", 1)[0]  # the reason before a second comment (a directive)
         if line == handler.lineno and _prose(first) and len(first.split()) >= 4:
             return True  # `except Exception:  # We really don't want to stop here for anything`
-    if try_node is not None:
-        line = try_node.lineno - 1
-        while line > 0:
-            text = ctx.line_text(line).strip()
-            if not text.startswith("#"):
+    return try_node is not None and _documented_above(ctx, try_node.lineno)
+
+
+def _documented_above(ctx: FileContext, lineno: int) -> bool:
+    """A comment right above the statement saying why its error is ignored, or right
+    above the block header it opens (`# If this fails it's OK` above `if key:` whose
+    first statement is the `try`)."""
+    line = lineno - 1
+    header = False
+    while line > 0:
+        text = ctx.line_text(line).strip()
+        if not text.startswith("#"):
+            if header or not _BLOCK_HEADER.match(text) or not text.endswith(":"):
                 break
-            if _DOCUMENTED.search(text):
-                return True
+            header = True  # the first statement of its block: read the comments above
             line -= 1
+            continue
+        if _DOCUMENTED.search(text):
+            return True
+        line -= 1
     return False
+
+
+_BLOCK_HEADER = re.compile(r"^(?:if|elif|else|for|async\s+for|while|with|async\s+with)\b")
+
+
+def _documented_suppress(ctx: FileContext, with_node: ast.With | ast.AsyncWith) -> bool:
+    """`with suppress(Exception):  # chown is not available on all platforms`, or such a
+    comment right above the `with`."""
+    comment = _comment(ctx.line_text(with_node.lineno)).split("#", 1)[0]
+    if comment and (_DOCUMENTED.search(comment) or (_prose(comment) and len(comment.split()) >= 4)):
+        return True
+    return _documented_above(ctx, with_node.lineno)
 
 
 def _comment(text: str) -> str:

@@ -141,7 +141,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         or schema (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
         `url_has_allowed_host_and_scheme` (positional or `url=`) or a fixed path/origin
         prefix for redirects, also through a variable, or a server-built first part
-        (`"%s?%s" % (reverse("login-guard"), query)`). A redirect to a URL of a row loaded
+        (`"%s?%s" % (reverse("login-guard"), query)`) or the request's own path
+        (`request.path`, `request.path_info`, `request.get_full_path()`,
+        `request.META["PATH_INFO"]`, which the URLconf matched). A redirect to a URL of a row loaded
         by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
         `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
@@ -295,6 +297,36 @@ def _referrer(expr: ast.expr) -> bool:
     return False
 
 
+_PATH_KEYS = {"path_info", "script_name"}
+
+
+def _own_path(expr: ast.expr) -> bool:
+    """The path of the request itself (`request.path`, `request.path_info`,
+    `request.get_full_path()`, `request.META["PATH_INFO"]`): the URLconf or route matched
+    it, so it names this site's page; sending the user there (with a cleaned query) does
+    not hand the host to the request."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr in {"get_full_path", "get_full_path_info"} and not expr.args:
+            return last(dotted(expr.func.value)) == "request"
+        if expr.func.attr == "get" and expr.args:  # request.META.get("PATH_INFO")
+            key = const_str(expr.args[0])
+            owner = dotted(expr.func.value)
+            return key is not None and key.lower() in _PATH_KEYS and owner.endswith("META")
+        return False
+    if isinstance(expr, ast.Subscript):
+        key = const_str(expr.slice)
+        owner = dotted(expr.value)
+        return key is not None and key.lower() in _PATH_KEYS and owner.endswith("request.META")
+    if isinstance(expr, ast.Attribute) and expr.attr in {"path", "path_info", "full_path"}:
+        return last(dotted(expr.value)) == "request"
+    return False
+
+
+def _leads(flow: Flow, expr: ast.expr, line: int) -> bool:
+    """Does a request-chosen value lead the URL (and so may choose its host)?"""
+    return flow.tainted(expr, line) and not _own_path(expr)
+
+
 def _host_controlled(
     flow: Flow, expr: ast.expr, line: int, web: WebFile, fn: FunctionNode, depth: int = 0
 ) -> bool:
@@ -302,7 +334,7 @@ def _host_controlled(
     comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`, also through a
     variable (`target = f"{obj.local_path}?{query}"`; `redirect(target)`). Nor when the
     target is the Referer the browser sent (`request.referrer or url_for("home")`)."""
-    if _referrer(expr):
+    if _referrer(expr) or _own_path(expr):
         return False
     if isinstance(expr, ast.BoolOp):  # request.referrer or url_for(".home")
         return any(
@@ -319,18 +351,18 @@ def _host_controlled(
         if isinstance(head, ast.Constant):
             return not _fixes_host(str(head.value))
         # f"{request.path}?{query}": the request chooses only what follows the head
-        return isinstance(head, ast.FormattedValue) and flow.tainted(head.value, line)
+        return isinstance(head, ast.FormattedValue) and _leads(flow, head.value, line)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
         left = expr.left
         if isinstance(left, ast.Constant | ast.JoinedStr | ast.BinOp):
             return _host_controlled(flow, left, line, web, fn, depth)
-        return flow.tainted(left, line)
+        return _leads(flow, left, line)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod):
         text = const_str(expr.left)
         parts = expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]
         if text is not None and text.startswith("%s") and parts:
             # "%s?%s" % (reverse("login-guard"), query): the first value is the host's
-            return flow.tainted(parts[0], line)
+            return _leads(flow, parts[0], line)
         return text is None or not _fixes_host(text)
     if (  # "https://{}/x".format(...)
         isinstance(expr, ast.Call)
@@ -340,7 +372,7 @@ def _host_controlled(
     ):
         text = str(expr.func.value.value)
         if text.startswith(("{}", "{0}")) and expr.args:  # "{}?{}".format(path, query)
-            return flow.tainted(expr.args[0], line)
+            return _leads(flow, expr.args[0], line)
         return not _fixes_host(text)
     if _server_object(web, fn, expr, line, depth):
         return False

@@ -100,6 +100,9 @@ _IDENTITY_WORDS = frozenset(
         "requestaccess",
         "waitlist",
         "waitinglist",
+        "autodiscover",
+        "autoconfig",
+        "initdb",
     }
 )
 # A blueprint named for an authentication protocol (`validate_blueprint` mounted at
@@ -193,6 +196,52 @@ _IDENTITY_VIEWS = frozenset({"LoginView", "LogoutView", "PasswordResetView"})
 _USER_FORMS = frozenset({"UserCreationForm", "BaseUserCreationForm", "SignupForm"})
 
 
+# A project's own lint directive declaring the view public (Kiwi's pylint plugin).
+_PUBLIC_DIRECTIVE = re.compile(r"#\s*pylint:\s*disable=[\w,\s-]*missing-permission-required")
+# `pw_reset_token=self.kwargs["token"]`: the object is found by a reset token from the link.
+_RESET_TOKEN = re.compile(r"(?:^|_)(?:reset|recovery|recover)_token$")
+# `if SessionManager.is_user_logged_in(...)`, `if request.user.is_authenticated`.
+_LOGGED_IN = re.compile(r"^(?:is_)?(?:user_)?(?:logged_in|authenticated)$|^is_user_logged_in$")
+
+
+def _declared_public(web: WebFile, node: ast.AST) -> bool:
+    line = getattr(node, "lineno", 0)
+    return bool(line) and bool(_PUBLIC_DIRECTIVE.search(web.ctx.line_text(line)))
+
+
+def _reset_token_lookup(web: WebFile, cls: ast.ClassDef) -> bool:
+    """A password-recovery view: one of its methods looks the user up by a reset token."""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            for node in web.body(stmt):
+                if isinstance(node, ast.Call) and any(
+                    kw.arg and _RESET_TOKEN.search(kw.arg.lower()) for kw in node.keywords
+                ):
+                    return True
+    return False
+
+
+def _anonymous_only(web: WebFile, fn: ast.AST) -> bool:
+    """`if is_user_logged_in(): flash(...); return redirect(...)` at the top level of the
+    handler: a step for callers who are not logged in yet (an anonymous signup)."""
+    for stmt in getattr(fn, "body", []):
+        if not isinstance(stmt, ast.If) or isinstance(stmt.test, ast.UnaryOp):
+            continue
+        asks = any(
+            isinstance(n, ast.Attribute | ast.Name | ast.Call)
+            and _LOGGED_IN.match(last(dotted(n.func if isinstance(n, ast.Call) else n)) or "")
+            for n in ast.walk(stmt.test)
+        )
+        if not asks:
+            continue
+        for sub in stmt.body:
+            if isinstance(sub, ast.Return) and sub.value is not None:
+                call = sub.value
+                if isinstance(call, ast.Call) and "redirect" in last(dotted(call.func)).lower():
+                    return True
+    return False
+
+
 def identity_endpoint(web: WebFile, h: Handler) -> bool:
     """Login, signup, token, reset... or public by design; webhooks that verify a signature."""
     names = [h.name, h.path]
@@ -206,8 +255,13 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
         flow = web.flow(fn, h, validated=False)
         if any(_credentials(n, flow) for n in web.body(fn)):
             return True
+        if _anonymous_only(web, fn) or _declared_public(web, fn):
+            return True
     if h.cls is not None and (
-        any(last(dotted(b)) in _IDENTITY_VIEWS for b in h.cls.bases) or _creates_account(web, h.cls)
+        any(last(dotted(b)) in _IDENTITY_VIEWS for b in h.cls.bases)
+        or _creates_account(web, h.cls)
+        or _declared_public(web, h.cls)
+        or _reset_token_lookup(web, h.cls)
     ):
         return True
     if words & _WEBHOOK_WORDS:
