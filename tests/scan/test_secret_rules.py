@@ -92,3 +92,14 @@ def test_factory_boy_test_data_keeps_only_known_key_formats() -> None:
     plain = _FACTORY.replace("import factory\n", "import factoryish as factory\n")
     assert flagged_lines(plain, "PR109", rel="modoboa/admin/factories.py") == [5, 6]
     assert flagged_lines(_FACTORY, "PR109", rel="modoboa/admin/models.py") == [5, 6]
+
+
+def test_known_key_formats_are_high_confidence_and_named_literals_medium() -> None:
+    source = (
+        'AWS_KEY = "AKIAIOSFODNN7EXAMPLX"\n'
+        'api_token = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee1234"\n'
+    )
+    result = scan_source("app/settings.py", source.encode())
+    findings, _, _ = assemble({"app/settings.py": result})
+    by_line = {f.line: f.confidence for f in findings if f.rule == "PR109"}
+    assert by_line == {1: "high", 2: "medium"}

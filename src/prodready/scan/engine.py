@@ -45,6 +45,7 @@ class RawHit:
     end_line: int
     message: str
     condition: str | None = None
+    confidence: str | None = None  # None: the rule's
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,11 @@ def scan_source(
         hits: list[RawHit] = []
         for rule in _rules().values():
             for hit in rule.check(ctx):
-                hits.append(RawHit(rule.id, hit.line, hit.end_line, hit.message, hit.condition))
+                hits.append(
+                    RawHit(
+                        rule.id, hit.line, hit.end_line, hit.message, hit.condition, hit.confidence
+                    )
+                )
     except RecursionError:
         return FileResult(error="nested too deeply to analyse")
     hits.sort(key=lambda h: (h.line, h.rule, h.message))

@@ -42,6 +42,9 @@ class Hit:
     # some rules only make sense relative to the rest of the application. `A&!B` also
     # requires that no file established B (see `engine.holds`).
     condition: str | None = None
+    # The rule's own confidence unless given: a rule may be surer of some of its hits
+    # (a known key format) than of others (a long literal given to a `token` name).
+    confidence: str | None = None
 
 
 Check = Callable[["FileContext"], Iterable[Hit]]

@@ -113,7 +113,7 @@ _POSITIONAL_LEAVES = frozenset(
 _COMPARED_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
 
 
-@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="high")
+@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="medium")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
@@ -222,7 +222,13 @@ def _scan_text(ctx: FileContext) -> Iterator[Hit]:
                 continue  # inside a longer word
             if any(placeholder in match.group(0) for placeholder in _KNOWN_PLACEHOLDERS):
                 continue
-            yield Hit(line_of(start), line_of(match.end()), f"{what} is written into the code")
+            # a known key format is what it looks like: only these hits are high confidence
+            yield Hit(
+                line_of(start),
+                line_of(match.end()),
+                f"{what} is written into the code",
+                confidence="high",
+            )
     if "://" not in source:
         return
     for match in _URL_CREDENTIALS.finditer(source):

@@ -24,7 +24,7 @@ _QUEUES = frozenset(
 )
 
 
-@rule("PR110", "unbounded-queue", "unbounded-queue", severity="warning", confidence="high")
+@rule("PR110", "unbounded-queue", "unbounded-queue", severity="warning", confidence="medium")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
