@@ -17,6 +17,7 @@ from prodready.repo.files import is_production_path, is_test_path
         "pkg/testing/factories.py",
         "test_project/test_project/settings.py",  # the project that runs an app's suite
         "src/testproject/urls.py",
+        "pulpcore/pytest_plugin.py",  # the fixtures a package ships for test suites
     ],
 )
 def test_django_test_modules_are_tests(rel: str) -> None:
@@ -34,6 +35,7 @@ def test_django_test_modules_are_tests(rel: str) -> None:
         "app/latest_tests.py.bak",
         "pkg/test/runner.py",  # `test/` inside a package is a testing framework that ships
         "project/my_test_project_utils.py",
+        "pulpcore/pytest_plugins_loader.py",
     ],
 )
 def test_production_modules_are_not_tests(rel: str) -> None:

@@ -137,3 +137,97 @@ def test_oscar_app_config_permissions_guard_the_views_of_its_package() -> None:
         {"oscar/apps/dashboard/shipping/models.py": _MODEL_META},
     ):
         assert _findings({**app, **extra}) == [("oscar/apps/dashboard/shipping/views.py", 7)]
+
+
+# polar: each module's auth.py defines `Annotated[AuthSubject[...], Depends(_Write)]` aliases
+_POLAR_AUTH = (
+    "from typing import Annotated\n\n"
+    "from fastapi import Depends\n\n"
+    "from polar.auth.dependencies import Authenticator\n"
+    "from polar.auth.models import AuthSubject, User\n\n"
+    "_DiscountWrite = Authenticator(required_scopes={'discounts_write'})\n"
+    "DiscountWrite = Annotated[AuthSubject[User], Depends(_DiscountWrite)]\n"
+    "DiscountPage = Annotated[int, Depends(get_page)]\n"
+)
+_POLAR_ENDPOINTS = (
+    "from fastapi import APIRouter, Depends\n\n"
+    "from polar.auth.dependencies import get_current_user\n\n"
+    "from . import auth\n"
+    "from .auth import DiscountWrite, DiscountPage\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.post("/discounts/")\n'
+    "async def create(body: dict, auth_subject: auth.DiscountWrite) -> None:\n"
+    "    await save(body)\n\n\n"
+    '@router.delete("/discounts/{id}")\n'
+    "async def delete(id: int, auth_subject: DiscountWrite) -> None:\n"
+    "    await remove(id)\n\n\n"
+    '@router.patch("/discounts/{id}")\n'
+    "async def update(id: int, page: DiscountPage) -> None:\n"
+    "    await remove(id)\n\n\n"
+    '@router.put("/me")\n'
+    "async def me(body: dict, user=Depends(get_current_user)) -> None:\n"
+    "    await save(body)\n"
+)
+
+
+_POLAR_APP = (
+    "from fastapi import FastAPI\n"
+    "from fastapi.security import OAuth2PasswordBearer\n\n"
+    "from polar.discount.endpoints import router as discount_router\n\n"
+    "app = FastAPI()\n"
+    "app.include_router(discount_router)\n"
+)
+
+
+def test_fastapi_auth_alias_imported_from_another_module() -> None:
+    endpoints = {
+        "polar/discount/endpoints.py": _POLAR_ENDPOINTS,
+        "polar/app.py": _POLAR_APP,
+    }
+    every = [("polar/discount/endpoints.py", n) for n in (12, 17, 22)]
+    assert _findings(endpoints) == every
+    # the aliases authenticate; the alias that only paginates does not
+    with_auth = {**endpoints, "polar/discount/auth.py": _POLAR_AUTH}
+    assert _findings(with_auth) == [("polar/discount/endpoints.py", 22)]
+    # an alias of that name in a module the endpoints do not import from does not count
+    elsewhere = {**endpoints, "polar/discount/authz.py": _POLAR_AUTH}
+    assert _findings(elsewhere) == every
+
+
+# polar's backoffice: a FastAPI sub-app created with an admin dependency includes routers
+_BACKOFFICE_APP = (
+    "from fastapi import Depends, FastAPI\n\n"
+    "from .customers.endpoints import router as customers_router\n"
+    "from .dependencies import get_admin\n\n"
+    "app = FastAPI(dependencies=[Depends(get_admin)])\n"
+    "app.include_router(customers_router, prefix='/customers')\n"
+)
+_BACKOFFICE_VIEWS = (
+    "from fastapi import APIRouter\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.api_route("/{id}/restore", methods=["GET", "POST"])\n'
+    "async def restore_customer(id: int) -> None:\n"
+    "    await restore(id)\n"
+)
+# the public API includes another module's `endpoints.router` without a dependency
+_PUBLIC_API = (
+    "from fastapi import APIRouter\n"
+    "from fastapi.security import OAuth2PasswordBearer\n\n"
+    "from polar.discount.endpoints import router as discount_router\n\n"
+    "router = APIRouter()\n"
+    "router.include_router(discount_router)\n"
+)
+
+
+def test_fastapi_sub_app_dependency_guards_included_routers() -> None:
+    views = {
+        "server/polar/backoffice/customers/endpoints.py": _BACKOFFICE_VIEWS,
+        "server/polar/api.py": _PUBLIC_API,
+        "server/polar/me.py": _POLAR_ENDPOINTS.replace("@router.post", "@app.post"),
+    }
+    assert ("server/polar/backoffice/customers/endpoints.py", 7) in _findings(views)
+    guarded = {**views, "server/polar/backoffice/__init__.py": _BACKOFFICE_APP}
+    assert ("server/polar/backoffice/customers/endpoints.py", 7) not in _findings(guarded)
+    # the same app mounted elsewhere does not guard this router
+    other = {**views, "server/polar/other/__init__.py": _BACKOFFICE_APP}
+    assert ("server/polar/backoffice/customers/endpoints.py", 7) in _findings(other)

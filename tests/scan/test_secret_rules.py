@@ -96,8 +96,7 @@ def test_factory_boy_test_data_keeps_only_known_key_formats() -> None:
 
 def test_known_key_formats_are_high_confidence_and_named_literals_medium() -> None:
     source = (
-        'AWS_KEY = "AKIAIOSFODNN7EXAMPLX"\n'
-        'api_token = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee1234"\n'
+        'AWS_KEY = "AKIAIOSFODNN7EXAMPLX"\napi_token = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee1234"\n'
     )
     result = scan_source("app/settings.py", source.encode())
     findings, _, _ = assemble({"app/settings.py": result})

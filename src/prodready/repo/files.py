@@ -123,7 +123,8 @@ class RepoIndex:
 
 def is_test_path(rel: str) -> bool:
     """Test code by the conventions pytest, unittest and Django's runner collect (and teams
-    follow): `test_*.py`, `*_test.py`, `conftest.py`, a Django app's `tests.py` (and
+    follow): `test_*.py`, `*_test.py`, `conftest.py`, a package's `pytest_plugin.py` (the
+    fixtures it ships for its own and its plugins' suites), a Django app's `tests.py` (and
     `tests_*.py`), anything under `tests/` or `testing/`, and the `test_project/` that
     runs a reusable Django app's suite."""
     parts = rel.split("/")
@@ -141,8 +142,9 @@ def is_test_path(rel: str) -> bool:
 
 
 # `conftest.py` is pytest's; `tests.py` is the module `manage.py startapp` creates and
-# Django's runner discovers (its pattern is `test*.py`).
-_TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py"})
+# Django's runner discovers (its pattern is `test*.py`); `pytest_plugin.py` is the pytest
+# plugin of fixtures a package ships for test suites (pulpcore's).
+_TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py", "pytest_plugin.py"})
 # The settings-and-urls project a reusable Django app ships only to run its own tests.
 _TEST_PROJECT_DIRS = frozenset({"test_project", "testproject"})
 

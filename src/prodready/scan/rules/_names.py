@@ -223,6 +223,13 @@ _OPTION = re.compile(r"--?[A-Za-z][\w-]*\s")
 _SETTING = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+")
 
 
+# A whole value that is one template placeholder: `%name%` macros, Jinja/Django
+# `{{ token }}`, shell/compose `${TOKEN}` (with an optional `:-default`), `%(name)s`.
+_TEMPLATE_TOKEN = re.compile(
+    r"%[A-Za-z_]\w*%|\{\{\s*[\w.]+\s*\}\}|\$\{[A-Za-z_]\w*(:-[^}]*)?\}|%\([A-Za-z_]\w*\)s"
+)
+
+
 def looks_like_secret(value: str) -> bool:
     """Is this literal plausibly a real credential (not a placeholder, a name or a URL)?"""
     value = _AUTH_SCHEME.sub("", value.strip())
@@ -233,6 +240,8 @@ def looks_like_secret(value: str) -> bool:
         return False  # prose ("hard to guess string"), not a key
     if _OPTION.match(value) or _SETTING.fullmatch(value):
         return False  # a command-line flag ("--passphrase-fd 0"), a rule ("provider=ovh")
+    if _TEMPLATE_TOKEN.fullmatch(value):
+        return False  # a template placeholder ("%customer_name%", "{{ token }}", "${TOKEN}")
     value = "".join(value.split())
     if len(value) < 8:
         return False

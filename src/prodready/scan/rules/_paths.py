@@ -22,6 +22,7 @@ SCRIPT_DIRS = frozenset(
         "hack",
         "extras",
         "ci",
+        ".ci",  # pulpcore's `.ci/scripts/calc_constraints.py`
         ".github",
         ".circleci",
     }
@@ -39,7 +40,8 @@ _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`,
-    `dev/`, `extras/`... folder, or a program run by hand under a top-level `utils/` or
+    `dev/`, `extras/`, `ci/`, `.ci/`...
+    folder, or a program run by hand under a top-level `utils/` or
     `bin/`), or a checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:

@@ -13,6 +13,7 @@ from prodready.scan.rules._web import (
     OPEN_PERMISSIONS,
     Handler,
     WebFile,
+    auth_aliases,
     const_str,
     dotted,
     guards_whole_app,
@@ -35,6 +36,8 @@ FLASK_APP_DIR_GUARD_FACT = "flask-app-dir-guarded:"  # + dir: `app.before_reques
 DJANGO_LOGIN_FACT = "django-login-required"  # a MIDDLEWARE entry requires login everywhere
 DJANGO_MIDDLEWARE_FACT = "django-middleware:"  # + dotted class listed in settings.MIDDLEWARE
 DJANGO_APP_PERMS_FACT = "django-app-permissions:"  # + dir: its app config guards its URLs
+FASTAPI_GUARDED_ROUTER_FACT = "fastapi-guarded-router:"  # + `<module path>.<router>`
+FASTAPI_AUTH_ALIAS_FACT = "fastapi-auth-alias:"  # + `<module>.<name>`: Annotated auth alias
 
 # The facts this rule's conditions negate are established only by files containing these
 # (see `_guard_facts`, `_middleware_facts`, `_app_config_facts`).
@@ -46,6 +49,8 @@ NEGATED_FACT_NEEDLES.update(
         FLASK_APP_DIR_GUARD_FACT: _GUARD_HOOKS,
         DJANGO_LOGIN_FACT: (b"MIDDLEWARE", b"process_view", b"process_request", b"__call__"),
         DJANGO_APP_PERMS_FACT: (b"default_permissions",),
+        FASTAPI_AUTH_ALIAS_FACT: (b"Annotated",),
+        FASTAPI_GUARDED_ROUTER_FACT: (b"include_router",),
     }
 )
 _DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
@@ -82,8 +87,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts wherever it is: a
         decorator (`login_required`, `jwt_required`, `permission_required`,
         `@method_decorator(...)`), a FastAPI `Depends`/`Security` on the route, its router,
-        its app or its `include_router`, Django mixins, DRF `permission_classes` or the
-        project's `DEFAULT_PERMISSION_CLASSES`, a project's `@require(<login guard>)`, a
+        its app or its `include_router` (also an app or router created with
+        `dependencies=[Depends(get_admin)]` in another file that includes the route's
+        router, as polar's backoffice app does), a parameter annotated with an
+        `Annotated[..., Depends(<authenticator>)]` alias (defined in the file or imported from
+        another module: `auth_subject: auth.DiscountWrite`), Django mixins, DRF
+        `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES`, a project's
+        `@require(<login guard>)`, a
         Flask `before_request` guard of the route's blueprint (also one registered in
         another module on the imported blueprint, as a `before_after.py` does for many
         blueprints at once, and a `before_app_request` guard, which covers its whole
@@ -143,6 +153,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     _settings_facts(ctx)
     _middleware_facts(ctx)
     _app_config_facts(ctx)
+    ctx.facts.update(FASTAPI_AUTH_ALIAS_FACT + k for k in auth_aliases(ctx))
     web = web_file(ctx)
     if not web.web:
         return
@@ -185,6 +196,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         elif h.router_key:
             condition = OPEN_ROUTER_FACT + h.router_key
             why = f"its router `{h.router_key}` is included without authentication"
+            # unless an app or router with an auth dependency includes it (polar's backoffice)
+            if isinstance(h.node, ast.FunctionDef | ast.AsyncFunctionDef):
+                condition += "".join(
+                    f"&!{FASTAPI_GUARDED_ROUTER_FACT}{m}.{_receiver(h)}"
+                    for m in _module_paths(ctx.path)
+                )
+        # unless a parameter's imported annotation is an `Annotated[..., Depends(auth)]`
+        condition += "".join(f"&!{FASTAPI_AUTH_ALIAS_FACT}{k}" for k in sorted(h.alias_keys))
         if h.framework == "flask":
             condition += "".join(f"&!{FLASK_APP_DIR_GUARD_FACT}{d}" for d in _dirs(ctx.path))
         else:  # unless login middleware or the app config guards every Django view
@@ -207,6 +226,46 @@ def _guard_facts(ctx: FileContext, web: WebFile) -> None:
         # `@app.before_request` in `journalist_app/__init__.py`'s create_app: every route
         # of the app, in the views modules of that package, is behind it
         ctx.facts.add(FLASK_APP_DIR_GUARD_FACT + ctx.path.rpartition("/")[0])
+
+
+def _receiver(h: Handler) -> str:
+    """The router a FastAPI route's decorator hangs on (`router` in `@router.post`)."""
+    for dec in getattr(h.node, "decorator_list", []):
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(target, ast.Attribute):
+            return dotted(target.value)
+    return ""
+
+
+def _module_paths(path: str) -> list[str]:
+    """A file's module path (`server/polar/x/endpoints.py` -> `server/polar/x/endpoints`)
+    and its suffixes of two or more parts: how an import elsewhere may name it."""
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ["/".join(parts[i:]) for i in range(max(len(parts) - 1, 1))]
+
+
+def _imported_module_path(ctx: FileContext, expr: str) -> str:
+    """`<module path>.<name>` of a router imported into this file (`from
+    .customers.endpoints import router as customers_router` in `polar/backoffice/
+    __init__.py` -> `polar/backoffice/customers/endpoints.router`); "" if not imported."""
+    head, _, attr = expr.partition(".")
+    for stmt in ctx.tree.body:
+        if not isinstance(stmt, ast.ImportFrom):
+            continue
+        for alias in stmt.names:
+            if (alias.asname or alias.name) != head:
+                continue
+            module = (stmt.module or "").replace(".", "/")
+            if stmt.level:
+                base = ctx.path.split("/")[:-1]
+                base = base[: len(base) - (stmt.level - 1)] if stmt.level > 1 else base
+                module = "/".join([*base, module] if module else base)
+            if attr:  # from . import customers; customers.router
+                return f"{module}/{alias.name}.{attr}".lstrip("/")
+            return f"{module}.{alias.name}".lstrip("/")
+    return ""
 
 
 def _dirs(path: str) -> list[str]:
@@ -432,6 +491,9 @@ def _include_facts(ctx: FileContext, web: WebFile) -> None:
         key = web.router_key_of(router) if router else ""
         if web.auth_dependencies(call) or receiver in web.router_deps:
             ctx.facts.add(AUTH_FACT)
+            module = _imported_module_path(ctx, router)
+            if module:
+                ctx.facts.add(f"{FASTAPI_GUARDED_ROUTER_FACT}{module}")
             concept = True
             continue
         if key:

@@ -105,7 +105,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         col in ALLOWED`), looked up in a constant map or read from the database's own
         catalog by a constant query (`SELECT name FROM sqlite_master`,
         `information_schema`, `pg_indexes`); and SQL fragments that come with their own
-        parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`).
+        parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`, the
+        `{query.where}`/`{query.sort}` of a query object executed with its own
+        `query.vars`, as alerta's `Query` is).
         `.format(**params)` with `params` a dict literal or `dict(...)` built in the
         function is judged by that dict's values.
     Why it matters:
@@ -163,8 +165,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 continue
             bound = _has_parameters(call) or _has_parameters(outer.get(id(call)))
             fn = enclosing_function(ctx, call)
+            carriers = _parameter_carriers(call, query)
             if built.unsafe and all(
-                _trusted_fragment(part, bound, fn) or _literal_name(ctx, part, fn)
+                _trusted_fragment(part, bound, fn)
+                or _literal_name(ctx, part, fn)
+                or _carried_fragment(part, carriers)
                 for part in built.unsafe
             ):
                 continue
@@ -186,7 +191,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             continue
         flow = strings_for(call)
         built = flow.built(argument)
-        if built is not None and built.unsafe and _SQL_TEXT.search(built.text):
+        carriers = _parameter_carriers(call, argument)
+        if built is None or all(_carried_fragment(p, carriers) for p in built.unsafe):
+            continue
+        if built.unsafe and _SQL_TEXT.search(built.text):
             yield _hit(call, f"{name}", argument, built, flow, via=True)
 
 
@@ -265,6 +273,38 @@ def _internal_name(name: str, fn: ast.AST | None, bound: bool) -> bool:
         ):
             return True
     return False
+
+
+def _parameter_carriers(call: ast.Call, query: ast.expr) -> set[str]:
+    """Objects whose own bound values the statement is executed with: `query` in
+    `_fetchall(select, query.vars)` or `execute(sql, {**query.vars, "_tags": tags})`."""
+    found: set[str] = set()
+    others = [a for a in call.args if a is not query] + [k.value for k in call.keywords]
+    for arg in others:
+        for node in ast.walk(arg):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in _PARAMETER_KEYWORDS
+                and isinstance(node.value, ast.Name)
+            ):
+                found.add(node.value.id)
+    return found
+
+
+def _carried_fragment(source: str, carriers: set[str]) -> bool:
+    """Is an interpolated part a fragment of an object that carries its own parameters
+    (alerta's `Query(where, vars, sort, group)`: `WHERE {query.where}` executed with
+    `query.vars`)? Its values are bound; its text is built from `%(name)s` placeholders."""
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return False
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in carriers
+        and node.attr not in _PARAMETER_KEYWORDS
+    )
 
 
 def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:

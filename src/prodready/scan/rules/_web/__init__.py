@@ -40,6 +40,7 @@ from prodready.scan.rules._web.auth_signals import (
 )
 from prodready.scan.rules._web.class_views import DETAIL_READS, DETAIL_WRITES
 from prodready.scan.rules._web.effects import read_only_post
+from prodready.scan.rules._web.fastapi_views import auth_aliases
 from prodready.scan.rules._web.flask_views import guards_whole_app
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import Handler, ViewClass
@@ -57,6 +58,7 @@ __all__ = [
     "Handler",
     "ViewClass",
     "WebFile",
+    "auth_aliases",
     "class_names",
     "const_int",
     "const_str",

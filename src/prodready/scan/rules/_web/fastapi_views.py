@@ -2,10 +2,10 @@
 
 FastAPI puts a route's inputs and its authentication in the signature: `Depends(...)` and
 `Security(...)` parameters (directly, through `Annotated[...]` or an alias defined in the
-file) authenticate, typed parameters are validated before the handler runs, and `str`
-parameters are not. Routers are keyed `<module>.<name>` so that a router defined in one file
-can be matched with the `include_router(..., dependencies=[...])` that protects it in
-another.
+file, or in the module it is imported from: a cross-file fact) authenticate, typed
+parameters are validated before the handler runs, and `str` parameters are not. Routers
+are keyed `<module>.<name>` so that a router defined in one file can be matched with the
+`include_router(..., dependencies=[...])` that protects it in another.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def fastapi_params(
         elif kind == "request":
             h.request_names.add(arg.arg)
         elif kind == "data":
+            key = alias_key(ctx, arg.annotation)
+            if key:  # may be an auth alias another module defines
+                h.alias_keys.add(key)
             typed = detail == "typed"
             if arg.arg in converters and converters[arg.arg] == "path":
                 typed = False
@@ -115,14 +118,70 @@ def _annotated_alias(ctx: FileContext, name: str) -> str:
             and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
             and isinstance(stmt.value, ast.Subscript)
         ):
-            for node in ast.walk(stmt.value):
-                if isinstance(node, ast.Call):
-                    cname = last(ctx.call_name(node))
-                    target = dotted(node.args[0]) if node.args else ""
-                    if cname == "Security" or (cname == "Depends" and auth_dependency(target)):
-                        return "auth"
-                    if cname == "Depends":
-                        return "dependency"
+            return _alias_kind(ctx, stmt.value)
+    return ""
+
+
+def auth_aliases(ctx: FileContext) -> set[str]:
+    """Module-level `Annotated[..., Depends(<authenticator>)]` aliases this file defines,
+    as `<module stem>.<name>` (the key `alias_key` gives an imported use of them)."""
+    found: set[str] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Subscript):
+            if last(ctx.qualname(stmt.value.value)) != "Annotated":
+                continue
+            if _alias_kind(ctx, stmt.value) == "auth":
+                stem = module_stem(ctx.path)
+                found.update(f"{stem}.{t.id}" for t in stmt.targets if isinstance(t, ast.Name))
+    return found
+
+
+def alias_key(ctx: FileContext, ann: ast.expr | None) -> str:
+    """For an annotation imported from another module (`auth.DiscountWrite`, `SeatWrite`
+    from `.auth`), the key under which that module reports it as an auth alias."""
+    if isinstance(ann, ast.Attribute) and isinstance(ann.value, ast.Name):
+        return router_key(ctx, dotted(ann))
+    if isinstance(ann, ast.Name) and (ann.id in ctx.aliases or ann.id in relative_imports(ctx)):
+        return router_key(ctx, ann.id)
+    return ""
+
+
+def _alias_kind(ctx: FileContext, value: ast.Subscript) -> str:
+    """ "auth", "dependency" or "" for the value of an `X = Annotated[...]` alias: auth when
+    it carries a `Security(...)`, or a `Depends(...)` whose callable authenticates (by its
+    name, or a module-level `_Write = Authenticator(...)` it names) or whose annotated type
+    says it is the caller (`Annotated[AuthSubject[User], Depends(_Write)]`)."""
+    elts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
+    base = dotted(elts[0].value if isinstance(elts[0], ast.Subscript) else elts[0])
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            cname = last(ctx.call_name(node))
+            arg = node.args[0] if node.args else None
+            if isinstance(arg, ast.Call):  # Depends(_RoleCheck(allowed_roles=...))
+                arg = arg.func
+            target = dotted(arg) if arg is not None else ""
+            if cname == "Security":
+                return "auth"
+            if cname == "Depends":
+                if (
+                    auth_dependency(target)
+                    or auth_dependency(_bound_call(ctx, target))
+                    or (base and AUTH_NAME.search(base))
+                ):
+                    return "auth"
+                return "dependency"
+    return ""
+
+
+def _bound_call(ctx: FileContext, name: str) -> str:
+    """The callable a module-level `name = Callable(...)` is bound to, if any."""
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            and isinstance(stmt.value, ast.Call)
+        ):
+            return dotted(stmt.value.func)
     return ""
 
 

@@ -37,6 +37,7 @@ class Handler:
     path: str = ""
     params: dict[str, Param] = field(default_factory=dict)
     identity_params: set[str] = field(default_factory=set)
+    alias_keys: set[str] = field(default_factory=set)  # imported annotations: auth aliases?
     request_names: set[str] = field(default_factory=lambda: {"request", "req"})
     auth: str = ""  # evidence of authentication found outside the body; "" if none
     authz: bool = False  # restricted to a role or permission (decorator, permission class)
