@@ -64,3 +64,27 @@ def test_test_and_production_paths() -> None:
     assert not is_test_path("django/test/runner.py")  # a package's testing framework ships
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")
+
+
+def test_walking_a_subdirectory_honours_the_repository_gitignores_above_it(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "repo"
+    write_tree(
+        repo,
+        {
+            ".gitignore": "/benchmarks/.work/\n*.log\n",
+            "benchmarks/.gitignore": "scratch/\n",
+            "benchmarks/run.py": "x = 1\n",
+            "benchmarks/.work/corpus/big.py": "y = 2\n",
+            "benchmarks/scratch/tmp.py": "z = 3\n",
+            "benchmarks/out.log": "log\n",
+            "benchmarks/keep/work.py": "w = 4\n",
+        },
+    )
+    (repo / ".git").mkdir()  # the top of the work tree
+    sub = walk_repository(repo / "benchmarks")
+    assert sub.files == (".gitignore", "keep/work.py", "run.py")
+    # outside a git work tree nothing above the walked directory applies
+    (repo / ".git").rmdir()
+    assert "out.log" in walk_repository(repo / "benchmarks").files

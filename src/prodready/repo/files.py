@@ -165,7 +165,8 @@ def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
     files: dict[str, int] = {}
     dirs: set[str] = set()
     errors: list[ReportError] = []
-    _walk(root, "", [], files, dirs, errors, frozenset(p.strip("/") for p in exclude))
+    specs = _enclosing_gitignores(root, errors)
+    _walk(root, "", specs, files, dirs, errors, frozenset(p.strip("/") for p in exclude))
     ordered = tuple(sorted(files))
     return RepoIndex(
         root=root,
@@ -176,7 +177,32 @@ def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
     )
 
 
-_Spec = tuple[str, pathspec.GitIgnoreSpec]  # (directory it applies to, its patterns)
+# (directory it applies to, its patterns). For a directory above the walked root the first
+# item is ">" and the root's path relative to that directory, since entries are named
+# relative to the root.
+_Spec = tuple[str, pathspec.GitIgnoreSpec]
+
+
+def _enclosing_gitignores(root: Path, errors: list[ReportError]) -> list[_Spec]:
+    """The `.gitignore` files of the directories above `root`, up to the top of its git
+    work tree: walking `services/api` of a repository must skip what the repository
+    ignores there (a `/benchmarks/.work/` rule at the top applies to `benchmarks/`)."""
+    here = Path(os.path.abspath(root))
+    if (here / ".git").exists():
+        return []
+    above: list[Path] = []
+    for parent in here.parents:
+        above.append(parent)
+        if (parent / ".git").exists():
+            break
+    else:
+        return []  # not inside a git work tree: nothing is inherited
+    specs: list[_Spec] = []
+    for parent in reversed(above):  # the top first, as git applies them
+        spec = _load_gitignore(parent, "", errors)
+        if spec is not None:
+            specs.append((">" + here.relative_to(parent).as_posix(), spec))
+    return specs
 
 
 def _walk(
@@ -243,9 +269,16 @@ def _load_gitignore(
     return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
+def _relative_to_spec(base: str, rel: str) -> str:
+    """`rel` (relative to the walked root) as the `.gitignore` in `base` names it."""
+    if base.startswith(">"):  # a directory above the root
+        return f"{base[1:]}/{rel}"
+    return rel[len(base) + 1 :] if base else rel
+
+
 def _ignored(specs: Iterable[_Spec], rel: str, *, is_dir: bool) -> bool:
     for base, spec in specs:
-        sub = rel[len(base) + 1 :] if base else rel
+        sub = _relative_to_spec(base, rel)
         if spec.match_file(sub + "/" if is_dir else sub):
             return True
     return False
