@@ -237,3 +237,15 @@ def test_blueprint_guard_in_another_module_with_a_warm_cache(tmp_path: Path) -> 
     (root / "pi/api/before_after.py").write_text(_hooks("@policy_blueprint.before_request\n"))
     assert open_routes() == [("pi/api/resolver.py", 8)]
     assert cache.hits >= 2  # resolver.py and app.py came from the cache
+
+
+def test_a_suppression_reason_is_not_taken_for_an_explanatory_comment() -> None:
+    source = (
+        "import contextlib\n\n\n"
+        "def warm(run):\n"
+        "    with contextlib.suppress(Exception):  # prodready: ignore[PR103] an optimisation\n"
+        "        run()\n"
+    )
+    results = {"app/warm.py": scan_source("app/warm.py", source.encode())}
+    findings, _, _ = assemble(results)
+    assert [(f.rule, f.line, f.suppressed) for f in findings] == [("PR103", 5, True)]

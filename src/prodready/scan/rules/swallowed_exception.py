@@ -597,6 +597,7 @@ _DOCUMENTED = re.compile(
     r"|break|raise|abort)\w*|fall(?:s|ing)?[- ]?back)\b"
 )
 # Comments that are tool directives or reminders, not an explanation of the handler.
+_SUPPRESSION = re.compile(r"(?i)^prodready:\s*ignore\b")
 _DIRECTIVE = re.compile(
     r"(?i)^(?:noqa|type:|pragma|pylint|nosec|expect:|fmt:|isort:|mypy|pyright|ruff|"
     r"noinspection|nosonar|todo|fixme|xxx|hack|prodready)\b"
@@ -614,8 +615,8 @@ def _documented(
     end = handler.end_lineno or handler.lineno
     for line in range(handler.lineno - 1, end + 1):
         comment = _comment(ctx.line_text(line))
-        if not comment:
-            continue
+        if not comment or _SUPPRESSION.match(comment):
+            continue  # a `prodready: ignore[...]` reason is judged by the suppression
         if _DOCUMENTED.search(comment):
             return True
         if line > handler.lineno and _prose(comment):
@@ -653,6 +654,8 @@ def _documented_suppress(ctx: FileContext, with_node: ast.With | ast.AsyncWith) 
     """`with suppress(Exception):  # chown is not available on all platforms`, or such a
     comment right above the `with`."""
     comment = _comment(ctx.line_text(with_node.lineno)).split("#", 1)[0]
+    if _SUPPRESSION.match(comment.strip()):
+        comment = ""  # an in-code suppression is judged as one, not as an explanation
     if comment and (_DOCUMENTED.search(comment) or (_prose(comment) and len(comment.split()) >= 4)):
         return True
     return _documented_above(ctx, with_node.lineno)
