@@ -301,6 +301,13 @@ def gate(
 )
 @click.option("--no-cache", is_flag=True, help="Run every mutant again; do not use the cache.")
 @click.option(
+    "--pytest-arg",
+    "pytest_args",
+    multiple=True,
+    help="Passed to pytest (repeatable): options as --name=value, and test paths that limit "
+    "the suite, e.g. --pytest-arg=--rootdir=backend --pytest-arg=backend/tests.",
+)
+@click.option(
     "--fresh-process",
     is_flag=True,
     help="Run every mutant in a new pytest process instead of a forked, collected session "
@@ -317,6 +324,7 @@ def mutate(
     output: Path | None,
     fail_under: float | None,
     no_cache: bool,
+    pytest_args: tuple[str, ...],
     fresh_process: bool,
 ) -> None:
     """Mutate the change's executable lines and run the tests that cover each mutant."""
@@ -331,6 +339,7 @@ def mutate(
         python=python,
         use_cache=not no_cache,
         fresh_process=fresh_process,
+        pytest_args=pytest_args,
     )
     with _mutate_progress() as progress:
         report = run_mutate(repo, options, progress)

@@ -450,3 +450,32 @@ def test_the_command_line_prints_survivors_and_fails_under_the_score(
     assert saved.returncode == 0
     assert "report written to" in saved.stderr
     assert load_report(out).score == 0.0
+
+
+def test_a_project_whose_pytest_config_is_in_a_subdirectory(
+    make_repo: RepoFactory, tmp_path: Path
+) -> None:
+    backend = {
+        "README.md": "# monorepo\n",
+        "backend/pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["app"]\n',
+        "backend/app/billing/__init__.py": "",
+        "backend/tests/test_smoke.py": "def test_smoke():\n    assert True\n",
+    }
+    change = {
+        "backend/app/billing/fees.py": "def fee(total):\n    return 5 if total < 50 else 0\n",
+        "backend/tests/test_fees.py": (
+            "from billing.fees import fee\n\n\ndef test_fee():\n"
+            "    assert fee(49) == 5\n    assert fee(50) == 0\n"
+        ),
+    }
+    root = branch(make_repo, backend, change)
+    # from the top, pytest finds neither the config nor `app` on its path: a clear error
+    with pytest.raises(UsageError, match="could not run in a copy of head"):
+        _run(root, tmp_path / "top")
+    args = ("--rootdir=backend", "--config-file=backend/pyproject.toml", "backend/tests")
+    for fresh in (False, True):
+        report = _run(root, tmp_path / f"sub-{fresh}", pytest_args=args, fresh_process=fresh)
+        assert {m.status for m in report.mutants} == {"killed"}, report.mutants
+        assert all(
+            t.startswith("backend/tests/test_fees.py::") for m in report.mutants for t in m.tests
+        )

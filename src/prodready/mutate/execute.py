@@ -63,8 +63,11 @@ def status_of(exit_code: int | None, timed_out: bool) -> str:
 
 
 class Worker:
-    def __init__(self, python: str, copy: Path, logs: Path, index: int) -> None:
+    def __init__(
+        self, python: str, copy: Path, logs: Path, index: int, options: Sequence[str] = ()
+    ) -> None:
         self.python = python
+        self.options = tuple(options)  # the user's pytest options (`--name=value`), no paths
         self.copy = copy
         self.log = logs / f"worker-{index}.log"
         self.env = test_environment(copy)
@@ -94,7 +97,7 @@ class Worker:
         stamp = (original.st_mtime_ns // 1_000_000_000 + 3600 + self._stamp) * 1_000_000_000
         os.utime(target, ns=(stamp, stamp))
         try:
-            args = [*job.tests, *PYTEST_ARGS]
+            args = [*job.tests, *PYTEST_ARGS, *self.options]
             if self._server is not None:
                 code, timed_out, seconds, ran = self._ask(args, job.timeout)
             else:

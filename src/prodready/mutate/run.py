@@ -42,6 +42,9 @@ class MutateOptions:
     python: str | None = None  # None: the interpreter prodready runs in
     use_cache: bool = True
     cache_dir: Path | None = None
+    # passed to pytest: options (`--name=value`) to every run, test paths to the runs that
+    # collect the suite (the coverage run and the sessions) — e.g. a monorepo's
+    # `--rootdir=backend` and `backend/tests`
     pytest_args: Sequence[str] = field(default=())
     # every mutant in a fresh pytest process, never in the collected session: slower, for
     # suites whose tests depend on state that a forked session would share
@@ -137,7 +140,15 @@ def run_mutate(
             plan = _plan(mutants, sources, cmap, digests, cache, options.timeout_factor)
             if plan.jobs:
                 workers.start(min(jobs, len(plan.jobs)))
-            counts, ran = _execute(python, workers.copies, logs, plan, workers.sessions, progress)
+            counts, ran = _execute(
+                python,
+                workers.copies,
+                logs,
+                plan,
+                workers.sessions,
+                progress,
+                options.pytest_args,
+            )
         finally:
             workers.close()
         if not cmap.tests:
@@ -382,6 +393,7 @@ def _execute(
     plan: _Plan,
     started_sessions: Sequence[SessionWorker],
     progress: Progress | None,
+    pytest_args: Sequence[str] = (),
 ) -> tuple[dict[str, int], dict[int, MutantResult]]:
     """Run the planned jobs on one worker per copy; return the number of test executions
     (and of mutants judged in sessions and in fresh processes) and the results. Each
@@ -392,6 +404,8 @@ def _execute(
     if not plan.jobs:
         return {"executions": 0, "session": 0, "process": 0}, {}
     count = min(len(copies), len(plan.jobs))
+    # a mutant's own run names its tests: the user's test paths would widen it
+    pytest_options = [a for a in pytest_args if a.startswith("-")]
     sessions: list[SessionWorker | None] = [None] * count
     fresh: list[Worker | None] = [None] * count
     wants_session = any(j.chain for j in plan.jobs.values())
@@ -413,7 +427,7 @@ def _execute(
                 return outcome
         worker = fresh[slot]
         if worker is None:
-            worker = fresh[slot] = Worker(python, copies[slot], logs, slot)
+            worker = fresh[slot] = Worker(python, copies[slot], logs, slot, pytest_options)
         return worker.run(job)
 
     def work(slot: int) -> None:
