@@ -107,7 +107,8 @@ def run_mutate(
     cache = MutateCache(options.cache_dir) if options.use_cache else None
     with scratch_directory() as scratch:
         first = export_commit(root, head_sha, scratch / "copy-0")
-        digests = TreeDigests(first, python)
+        # what runs the tests is part of every result's key: the interpreter and pytest's args
+        digests = TreeDigests(first, "\0".join([python, *options.pytest_args]))
         logs = scratch / "logs"
         logs.mkdir()
         key = _coverage_key(digests, python, sorted(sources), options)
