@@ -88,3 +88,17 @@ def test_walking_a_subdirectory_honours_the_repository_gitignores_above_it(
     # outside a git work tree nothing above the walked directory applies
     (repo / ".git").rmdir()
     assert "out.log" in walk_repository(repo / "benchmarks").files
+
+
+def test_walking_an_ignored_directory_by_name_walks_it(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    write_tree(
+        repo,
+        {
+            ".gitignore": "/benchmarks/.work/\n",
+            "benchmarks/.work/src/app/views.py": "x = 1\n",
+        },
+    )
+    (repo / ".git").mkdir()
+    assert walk_repository(repo / "benchmarks/.work/src").files == ("app/views.py",)
+    assert walk_repository(repo / "benchmarks").files == ()

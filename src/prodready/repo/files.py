@@ -200,8 +200,14 @@ def _enclosing_gitignores(root: Path, errors: list[ReportError]) -> list[_Spec]:
     specs: list[_Spec] = []
     for parent in reversed(above):  # the top first, as git applies them
         spec = _load_gitignore(parent, "", errors)
-        if spec is not None:
-            specs.append((">" + here.relative_to(parent).as_posix(), spec))
+        if spec is None:
+            continue
+        inside = here.relative_to(parent).parts
+        # the root itself is ignored there: walking it was asked for explicitly, so what
+        # the repository ignores around it does not apply
+        if any(spec.match_file("/".join(inside[: i + 1]) + "/") for i in range(len(inside))):
+            return []
+        specs.append((">" + "/".join(inside), spec))
     return specs
 
 
