@@ -155,21 +155,26 @@ class Worker:
 
     def close(self) -> None:
         """Stop the server and any test process it is running (also on interrupt)."""
-        server = self._server
+        _stop_server(self._server)
         self._server = None
-        if server is None:
-            return
+
+
+def _stop_server(server: subprocess.Popen[str] | None) -> None:
+    """Stop a worker or session server; its SIGTERM handler kills the test process group it
+    is running first. Closing twice, or a server that already died, is fine."""
+    if server is None:
+        return
+    with contextlib.suppress(OSError):
+        server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    for stream in (server.stdin, server.stdout):
         with contextlib.suppress(OSError):
-            server.terminate()  # its SIGTERM handler kills the running test group first
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        for stream in (server.stdin, server.stdout):
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
+            if stream is not None:
+                stream.close()
 
 
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
@@ -266,19 +271,7 @@ class SessionWorker:
         return RunResult(status, float(reply["seconds"]), detail)
 
     def close(self) -> None:
-        server = self._server
+        _stop_server(self._server)
         self._server = None
-        if server is not None:
-            with contextlib.suppress(OSError):
-                server.terminate()  # its SIGTERM handler kills the running test group first
-            try:
-                server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            for stream in (server.stdin, server.stdout):
-                with contextlib.suppress(OSError):
-                    if stream is not None:
-                        stream.close()
         with contextlib.suppress(OSError):
             self._out.close()

@@ -23,17 +23,18 @@ first line ``{"ready": true, "items": N}``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
 import signal
 import sys
-import time
 import types
 from collections.abc import Iterator
 from typing import IO, Any
 
 import pytest
+from prodready_mutate_worker import _stop, run_forked
 
 # Taken before pytest's output capturing replaces the standard descriptors; then pytest's
 # own output (collection, summary) goes to stderr, never into the reply channel.
@@ -46,7 +47,6 @@ _TARGETS = frozenset(
     if p
 )
 _FALLBACK = 4  # the child's exit code for "cannot apply this mutant here"
-_running: list[int] = []
 
 FunctionKey = tuple[str, str, int]  # (file, qualname, first line)
 
@@ -143,38 +143,6 @@ def _child(
         os._exit(code)
 
 
-def _wait(pid: int, timeout: float) -> tuple[int | None, bool]:
-    deadline = time.monotonic() + timeout
-    delay = 0.0005
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status), False
-        if time.monotonic() >= deadline:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return None, True
-        time.sleep(delay)
-        delay = min(delay * 2, 0.02)
-
-
-def _count(log: str) -> int | None:
-    try:
-        with open(log + ".count", encoding="utf-8") as fh:
-            return int(fh.read().strip() or 0)
-    except (OSError, ValueError):
-        return None
-
-
-def _stop(signum: int, frame: object) -> None:
-    """Asked to stop (the run was interrupted): take the running test process group too."""
-    for pid in _running:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, signal.SIGKILL)
-    os._exit(1)
-
-
 def _prefix(config: pytest.Config) -> str:
     """Node ids are relative to the rootdir; requests name them from where pytest ran."""
     root = os.path.realpath(str(config.rootpath))
@@ -197,24 +165,9 @@ def pytest_runtestloop(session: pytest.Session) -> bool:
     for raw in _REQUESTS:
         request = json.loads(raw)
         log = str(request["log"])
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(log + ".count")
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            _child(session, items, index, request)
-        _running.append(pid)
-        with contextlib.suppress(OSError):
-            os.setpgid(pid, pid)
-        code, timed_out = _wait(pid, float(request["timeout"]))
-        _running.remove(pid)
-        reply = {
-            "exit": code,
-            "timeout": timed_out,
-            "seconds": round(time.monotonic() - start, 4),
-            "tests": _count(log),
-            "fallback": code == _FALLBACK,
-        }
+        child = functools.partial(_child, session, items, index, request)
+        reply = run_forked(child, log, float(request["timeout"]))
+        reply["fallback"] = reply["exit"] == _FALLBACK
         _REPLIES.write(json.dumps(reply) + "\n")
     sys.stdout.flush()
     return True

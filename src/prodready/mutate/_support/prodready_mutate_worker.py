@@ -16,6 +16,7 @@ pytest prints goes to the request's log file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -23,6 +24,8 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -50,7 +53,7 @@ def _child(args: list[str], log: str) -> None:
 
 def _wait(pid: int, timeout: float) -> tuple[int | None, bool]:
     deadline = time.monotonic() + timeout
-    delay = 0.001
+    delay = 0.0005
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -122,19 +125,28 @@ def main() -> None:
     for raw in sys.stdin:
         request = json.loads(raw)
         log = str(request["log"])
-        _forget(log + ".count")
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            _child(list(request["args"]), log)
-        _running.append(pid)
-        with contextlib.suppress(OSError):
-            os.setpgid(pid, pid)  # also here: the child may not have run yet
-        code, timed_out = _wait(pid, float(request["timeout"]))
-        _running.remove(pid)
-        seconds = round(time.monotonic() - start, 4)
-        answer = {"exit": code, "timeout": timed_out, "seconds": seconds, "tests": _count(log)}
+        args = list(request["args"])
+        answer = run_forked(functools.partial(_child, args, log), log, float(request["timeout"]))
         reply.write(json.dumps(answer) + "\n")
+
+
+def run_forked(child: Callable[[], None], log: str, timeout: float) -> dict[str, Any]:
+    """Fork, run `child` (which must end the process) in its own process group, wait up to
+    `timeout`, and say how it ended: exit code or timeout, seconds, tests it counted in
+    `log`.count. Shared with the session server (prodready_mutate_session.py)."""
+    _forget(log + ".count")
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        child()
+        os._exit(3)  # `child` must not return
+    _running.append(pid)
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)  # also here: the child may not have run yet
+    code, timed_out = _wait(pid, timeout)
+    _running.remove(pid)
+    seconds = round(time.monotonic() - start, 4)
+    return {"exit": code, "timeout": timed_out, "seconds": seconds, "tests": _count(log)}
 
 
 if __name__ == "__main__":
