@@ -17,11 +17,17 @@ DJANGO_VERSION = "5.1.4"
 
 
 def django_tree() -> Path:
-    target = WORK / f"Django-{DJANGO_VERSION}"
-    if (target / "django" / "__init__.py").is_file():
+    return sdist_tree("Django", DJANGO_VERSION, "django")
+
+
+def sdist_tree(name: str, version: str, package: str) -> Path:
+    """The unpacked source distribution `name`-`version` from the package index, downloaded
+    into benchmarks/.work/ on first use; `package` is a directory it must contain."""
+    target = WORK / f"{name}-{version}"
+    if (target / package / "__init__.py").is_file():
         return target
     WORK.mkdir(exist_ok=True)
-    archive = WORK / f"Django-{DJANGO_VERSION}.tar.gz"
+    archive = WORK / f"{name}-{version}.tar.gz"
     if not archive.is_file():
         subprocess.run(
             [
@@ -34,7 +40,7 @@ def django_tree() -> Path:
                 "--no-binary=:all:",
                 "-d",
                 str(WORK),
-                f"django=={DJANGO_VERSION}",
+                f"{name.lower()}=={version}",
             ],
             check=True,
         )

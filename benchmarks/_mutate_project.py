@@ -30,12 +30,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-WORK = Path(__file__).resolve().parent / ".work"
+from _corpus import WORK, sdist_tree
+
 VENV = WORK / "mutate-venv"
 
 NAME = "humanize"
@@ -252,30 +252,7 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 def _release_tree(version: str) -> Path:
     """The unpacked sdist of one release, downloaded into benchmarks/.work/ on first use."""
-    target = WORK / f"{NAME}-{version}"
-    if (target / PACKAGE_DIR / "__init__.py").is_file():
-        return target
-    WORK.mkdir(exist_ok=True)
-    archive = WORK / f"{NAME}-{version}.tar.gz"
-    if not archive.is_file():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--no-binary=:all:",
-                "-d",
-                str(WORK),
-                f"{NAME}=={version}",
-            ],
-            check=True,
-        )
-    with tarfile.open(archive) as tar:
-        tar.extractall(WORK, filter="data")
-    return target
+    return sdist_tree(NAME, version, PACKAGE_DIR)
 
 
 def _fresh_repo(dest: Path) -> None:
