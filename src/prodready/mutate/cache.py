@@ -21,19 +21,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from prodready.repo.files import is_test_path
-from prodready.scan.cache import default_cache_dir
+from prodready.scan.cache import default_cache_dir, source_digest
 
 _CONFIG = frozenset({"pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "setup.py"})
 _REMEMBERED = frozenset({"killed", "survived", "timeout"})
 
 
 def package_digest() -> str:
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    return source_digest(Path(__file__).resolve().parent)
 
 
 class TreeDigests:

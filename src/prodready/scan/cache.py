@@ -32,7 +32,12 @@ def default_cache_dir() -> Path:
 
 def rules_digest() -> str:
     """Digest of the scan package's own source: any change to a rule invalidates results."""
-    package = Path(__file__).resolve().parent
+    return source_digest(Path(__file__).resolve().parent)
+
+
+def source_digest(package: Path) -> str:
+    """Digest of a package's Python source, so that cached results die with the code
+    that computed them."""
     h = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
