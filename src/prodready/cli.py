@@ -21,6 +21,7 @@ from prodready import __version__
 from prodready.errors import EXIT_BLOCK, EXIT_INTERNAL, EXIT_OK, ProdreadyError, UsageError
 from prodready.model import Tier, Verdict
 from prodready.output import write_report
+from prodready.scan.confidence import CONFIDENCES, DEFAULT_MIN_CONFIDENCE
 
 # Kept here rather than imported so that `prodready scan` does not pay for loading the
 # audit and its reporters (startup time is most of a warm scan).
@@ -129,6 +130,13 @@ def audit(
 @click.option(
     "--no-cache", is_flag=True, help="Analyse every file again; do not read or write the cache."
 )
+@click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCES),
+    default=DEFAULT_MIN_CONFIDENCE,
+    show_default=True,
+    help="Show findings of this confidence and up (low shows every finding).",
+)
 def scan(
     paths: tuple[Path, ...],
     fmt: str,
@@ -137,13 +145,14 @@ def scan(
     write_baseline: Path | None,
     jobs: int | None,
     no_cache: bool,
+    min_confidence: str,
 ) -> None:
     """Find production risks in Python code: timeouts, retries, swallowed errors, secrets..."""
     from prodready.scan.baseline import new_findings, read_baseline
     from prodready.scan.baseline import write_baseline as record
     from prodready.scan.cache import ScanCache
     from prodready.scan.engine import scan_paths
-    from prodready.scan.report import render_scan
+    from prodready.scan.report import hide_below, render_scan
 
     targets = list(paths) or [Path(".")]
     with _progress() as progress:
@@ -159,7 +168,7 @@ def scan(
         return
     if baseline is not None:
         result.findings = new_findings(result.findings, read_baseline(baseline), root)
-        result.stats["findings"] = sum(1 for f in result.findings if not f.suppressed)
+    hide_below(result, min_confidence)
     write_report(render_scan(result, fmt), output)
     active = [f for f in result.findings if not f.suppressed]
     raise SystemExit(EXIT_BLOCK if active else EXIT_OK)

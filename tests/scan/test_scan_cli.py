@@ -116,3 +116,89 @@ def test_clean_code_exits_0(tmp_path: Path) -> None:
     proc = scan(tmp_path)
     assert proc.returncode == 0
     assert proc.stdout.strip() == "0 finding(s) in 1 file(s)"
+
+
+MIXED = {
+    "app/svc.py": """
+        import logging
+
+        import requests
+
+        logger = logging.getLogger(__name__)
+
+
+        def fetch(url):
+            return requests.get(url)
+
+
+        def load(path):
+            try:
+                return open(path).read()
+            except Exception:
+                return None
+
+
+        def login(user, password):
+            logger.info("login %s with %s", user, password)
+        """,
+}
+
+
+def _shown(proc: subprocess.CompletedProcess[str]) -> list[tuple[str, int, str]]:
+    report = json.loads(proc.stdout)
+    return [(f["rule"], f["line"], f["confidence"]) for f in report["findings"]]
+
+
+def test_min_confidence_hides_weaker_findings_and_counts_them(tmp_path: Path) -> None:
+    from prodready.scan.confidence import at_least
+
+    write_tree(tmp_path, MIXED)
+    every = _shown(scan(tmp_path, "--format", "json", "--min-confidence", "low"))
+    assert [(rule, line) for rule, line, _ in every] == [
+        ("PR101", 9),
+        ("PR103", 15),
+        ("PR104", 20),
+    ]
+    assert len({confidence for _, _, confidence in every}) >= 2  # the floor has work to do
+    for floor in ("medium", "high"):
+        proc = scan(tmp_path, "--format", "json", "--min-confidence", floor)
+        kept = [f for f in every if at_least(f[2], floor)]
+        assert _shown(proc) == kept
+        stats = json.loads(proc.stdout)["stats"]
+        assert stats["below_min_confidence"] == len(every) - len(kept)
+        assert stats["findings"] == len(kept)
+    default = scan(tmp_path, "--format", "json")
+    assert _shown(default) == [f for f in every if at_least(f[2], "medium")]
+
+
+def test_text_report_says_what_the_floor_held_back(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/a.py": "import requests\nrequests.get('https://x')\n"})
+    proc = scan(tmp_path, "--min-confidence", "high")
+    assert "not shown" not in proc.stdout
+    write_tree(tmp_path, MIXED)
+    every = _shown(scan(tmp_path, "--format", "json", "--min-confidence", "low"))
+    weaker = sum(1 for _, _, confidence in every if confidence != "high")
+    lines = scan(tmp_path, "--min-confidence", "high").stdout.splitlines()
+    assert lines == [
+        "app/a.py:2: PR101 [timeout] requests.get() has no timeout; "
+        "requests waits forever by default",
+        "app/svc.py:9: PR101 [timeout] requests.get() has no timeout; "
+        "requests waits forever by default",
+        "2 finding(s) in 2 file(s)",
+        f"{weaker} finding(s) of lower confidence not shown "
+        "(--min-confidence low shows every finding)",
+    ]
+
+
+def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"app/a.py": "def f():\n    try:\n        g()\n    except Exception:\n        pass\n"},
+    )
+    every = _shown(scan(tmp_path, "--format", "json", "--min-confidence", "low"))
+    assert [(rule, line) for rule, line, _ in every] == [("PR103", 4)]
+    assert scan(tmp_path, "--min-confidence", "high").returncode == 0
+    assert scan(tmp_path, "--min-confidence", "low").returncode == 1
+    baseline = tmp_path / "baseline.json"
+    proc = scan(tmp_path, "--min-confidence", "high", "--write-baseline", str(baseline))
+    assert "baseline of 1 finding(s)" in proc.stderr

@@ -8,6 +8,7 @@ from datetime import date
 from types import MappingProxyType
 
 from prodready.model import Mode, ProjectKind, Tier
+from prodready.scan.confidence import at_least
 
 # Where each sensitive group lives by default. Globs use .gitignore semantics, so a bare
 # name matches at any depth. Teams override a group by naming it under [sensitive].
@@ -146,9 +147,7 @@ class Policy:
     blocking_confidence: str = "high"
 
     def blocks_on(self, confidence: str) -> bool:
-        order = ("low", "medium", "high")
-        level = order.index(self.blocking_confidence)
-        return confidence in order and order.index(confidence) >= level
+        return at_least(confidence, self.blocking_confidence)
 
     def mode_of(self, criterion_id: str) -> Mode | None:
         return self.modes.get(criterion_id)

@@ -9,12 +9,35 @@ from typing import Any
 
 from prodready import __version__
 from prodready.errors import UsageError
+from prodready.scan.confidence import at_least
 from prodready.scan.engine import ScanResult
 from prodready.scan.registry import all_rules
 
 SCHEMA = "prodready.scan/1"
 FORMATS = ("text", "json", "sarif", "markdown")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+
+
+def hide_below(result: ScanResult, floor: str) -> None:
+    """Drop findings under the confidence floor from what is shown, and count them.
+
+    Suppressed findings stay whatever their confidence: SARIF must still show that the
+    suppression covers something. The count lets every format say how much was held back.
+    """
+    shown = [f for f in result.findings if f.suppressed or at_least(f.confidence, floor)]
+    result.stats["below_min_confidence"] = len(result.findings) - len(shown)
+    result.findings = shown
+    result.stats["findings"] = sum(1 for f in shown if not f.suppressed)
+
+
+def _hidden_note(result: ScanResult) -> str:
+    hidden = int(result.stats.get("below_min_confidence", 0))
+    if not hidden:
+        return ""
+    return (
+        f"{hidden} finding(s) of lower confidence not shown "
+        "(`--min-confidence low` shows every finding)"
+    )
 
 
 def render_scan(result: ScanResult, fmt: str) -> str:
@@ -144,6 +167,8 @@ def _text(result: ScanResult) -> str:
     if result.errors:
         summary += f"; {len(result.errors)} could not be analysed"
     lines.append(summary)
+    if note := _hidden_note(result):
+        lines.append(note.replace("`", ""))
     return "\n".join(lines) + "\n"
 
 
@@ -160,4 +185,6 @@ def _markdown(result: ScanResult) -> str:
     if result.errors:
         out += ["", "Not analysed:", ""]
         out += [f"- `{e.path}`: {e.reason}" for e in result.errors]
+    if note := _hidden_note(result):
+        out += ["", note + "."]
     return "\n".join(out) + "\n"
