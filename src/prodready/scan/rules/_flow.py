@@ -13,7 +13,9 @@ and class constants, numeric casts and settings, server-made values (`uuid4()`, 
 placeholder lists (`", ".join(["%s"] * n)`), quoted or escaped values (the project's own
 `identifier()`/`literal_string()` helpers, quotes doubled by `.replace`), allow-listed names,
 loops over literals (also module-level ones) and over names read from the database catalog,
-integer primary keys and parameters every call in the file sets to a literal count as safe.
+integer primary keys, numeric arithmetic, attributes only ever set to a UUID, configuration
+settings and parameters every call in the file sets to a literal count as safe; so do
+names spliced outside quotes by a schema migration's own functions.
 A nested function's free names are judged in the function enclosing it.
 """
 
@@ -43,7 +45,10 @@ class Scope:
         self.opaque: set[str] = set()  # bound by unpacking, `with ... as`, imports
         self.items: dict[str, list[ast.expr]] = {}  # elements added by append/insert/extend
         self.stores: dict[str, list[tuple[ast.expr, ast.expr]]] = {}  # name[key] = value
-        self.loops: dict[str, list[ast.expr]] = {}  # loop/comprehension target -> iterable
+        self.loops: dict[str, list[ast.expr]] = {}  # loop target -> iterable
+        # comprehension target -> iterable: Python 3 keeps these inside the comprehension,
+        # so they say nothing about a function-level name of the same spelling
+        self.comprehended: dict[str, list[ast.expr]] = {}
         self.validated: set[str] = set()
         self.compiled: set[str] = set()  # SQL fragments returned together with parameters
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -102,13 +107,13 @@ class Scope:
         ):
             self.stores.setdefault(target.value.id, []).append((target.slice, value))
 
-    def _loop(self, target: ast.expr, iterable: ast.expr) -> None:
+    def _loop(self, target: ast.expr, iterable: ast.expr, into: dict[str, list[ast.expr]]) -> None:
         if isinstance(target, ast.Name):
-            self.loops.setdefault(target.id, []).append(iterable)
+            into.setdefault(target.id, []).append(iterable)
         elif isinstance(target, ast.Tuple | ast.List):
             # `for key, value in CONSTANT.items()` keeps both names constant
             for sub in target.elts:
-                self._loop(sub, iterable)
+                self._loop(sub, iterable, into)
 
     def _visit(self, node: ast.AST) -> None:
         if isinstance(node, ast.Assign):
@@ -125,8 +130,10 @@ class Scope:
                 else:  # `q %= args` formats q; model it as `"" % args`
                     fmt = ast.BinOp(left=ast.Constant(""), op=node.op, right=node.value)
                     self._bind(node.target, ast.copy_location(fmt, node))
-        elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
-            self._loop(node.target, node.iter)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self._loop(node.target, node.iter, self.loops)
+        elif isinstance(node, ast.comprehension):
+            self._loop(node.target, node.iter, self.comprehended)
         elif isinstance(node, ast.With | ast.AsyncWith):
             for item in node.items:
                 if item.optional_vars is not None:
@@ -173,7 +180,16 @@ class Scope:
             or name in self.params
             or name in self.opaque
             or name in self.loops
+            or name in self.comprehended
         )
+
+    def loops_of(self, name: str) -> list[ast.expr]:
+        """What a name iterates over: its loops, else (a name bound only by
+        comprehensions, read where no comprehension frame says more) theirs."""
+        found = self.loops.get(name)
+        if found is not None or name in self.bindings:
+            return found or []
+        return self.comprehended.get(name, [])
 
     def values(self, name: str) -> list[ast.expr]:
         return self.bindings.get(name, [])
@@ -203,6 +219,26 @@ def _fixed_collection(node: ast.expr) -> bool:
 
 _COLLECTION_TYPES = frozenset({"frozenset", "set", "tuple", "list", "sorted"})
 _FETCHES = frozenset({"fetchall", "fetchone", "fetchmany"})
+# Result readers chained on `execute(...)`: `conn.execute(q).scalars().all()`.
+_ROW_READERS = _FETCHES | {"all", "scalars", "mappings", "tuples", "scalar", "first", "one"}
+# SQLAlchemy's Inspector and Django's introspection: the catalog, read through an API.
+_CATALOG_METHODS = frozenset(
+    {
+        "get_table_names",
+        "get_view_names",
+        "get_schema_names",
+        "get_columns",
+        "get_indexes",
+        "get_foreign_keys",
+        "get_unique_constraints",
+        "get_check_constraints",
+        "get_sequence_names",
+        "get_table_list",
+        "get_table_description",
+        "get_constraints",
+    }
+)
+_INSPECTOR = re.compile(r"(?i)inspect|introspect")
 _CATALOG = re.compile(
     r"(?i)\b(?:sqlite_master|sqlite_schema|information_schema|pg_catalog|pg_indexes|pg_tables"
     r"|pg_class|pg_index|pg_namespace|pg_views|pg_constraint|pg_attribute|pg_trigger|pg_proc"
@@ -309,6 +345,127 @@ def _class_body_constants(ctx: FileContext) -> dict[str, frozenset[str]]:
             found[cls.name] = frozenset(constant - other)
     _CLASS_CONSTANTS[ctx] = found
     return found
+
+
+_CONFIG_OWNERS = frozenset({"config", "settings", "conf"})
+
+
+def _setting(owner: ast.expr, key: ast.expr) -> bool:
+    """`current_app.config["HISTORY_LIMIT"]`, `app.config.get("PAGE_SIZE")`: a setting
+    of the application's configuration, chosen by whoever deploys it, like `settings.X`."""
+    return (
+        _last_name(owner).lower() in _CONFIG_OWNERS
+        and isinstance(key, ast.Constant)
+        and isinstance(key.value, str)
+        and _is_constant_name(key.value)
+    )
+
+
+_TYPED: WeakKeyDictionary[FileContext, frozenset[str]] = WeakKeyDictionary()
+_TYPED_MAKERS = frozenset({"uuid1", "uuid4", "uuid7", "int", "float", "len", "Decimal"})
+
+
+def _self_attribute(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+    )
+
+
+def _typed_attributes(ctx: FileContext) -> frozenset[str]:
+    """Attributes (`self.x`) that every assignment in this file sets to a server-made
+    number or UUID (`WorkspaceUUID.new(...)`, `uuid4()`, `int(...)`): their text is
+    digits, hex and dashes, which cannot change a statement."""
+    found = _TYPED.get(ctx)
+    if found is not None:
+        return found
+    typed: set[str] = set()
+    other: set[str] = set()
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Attribute) and _self_attribute(target):
+                (typed if _typed_maker(value) else other).add(target.attr)
+            elif isinstance(target, ast.Tuple | ast.List):
+                other.update(e.attr for e in target.elts if isinstance(e, ast.Attribute))
+    found = frozenset(typed - other)
+    _TYPED[ctx] = found
+    return found
+
+
+def _typed_maker(value: ast.expr) -> bool:
+    """`uuid4()`, `int(x)`, `UUID(x)`, `WorkspaceUUID.new(x)`: a number or a UUID."""
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if _last_name(func) in _TYPED_MAKERS:
+        return True
+    if _last_name(func) == "str" and len(value.args) == 1:
+        return _typed_maker(value.args[0])
+    owner = func.value if isinstance(func, ast.Attribute) else func
+    return _last_name(owner).lower().endswith("uuid")
+
+
+_MIGRATIONS: WeakKeyDictionary[FileContext, frozenset[int]] = WeakKeyDictionary()
+
+
+def migration_functions(ctx: FileContext) -> frozenset[int]:
+    """Ids of the functions a schema migration runs: an Alembic revision's `upgrade` and
+    `downgrade` (module-level `revision` and `down_revision`), what a Django `Migration`
+    class names (`RunPython(forwards, backwards)`), and the functions of the file those
+    call or define. Code the operator runs once against their own database; other code
+    kept in the same file (a cache helper) is not part of it."""
+    found = _MIGRATIONS.get(ctx)
+    if found is not None:
+        return found
+    assigned: set[str] = set()
+    roots: set[str] = set()
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign):
+            assigned.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            assigned.add(stmt.target.id)
+        elif (
+            isinstance(stmt, ast.ClassDef)
+            and stmt.name == "Migration"
+            and any(_last_name(b) == "Migration" for b in stmt.bases)
+        ):
+            roots.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+    if {"revision", "down_revision"} <= assigned:
+        roots.update(
+            stmt.name
+            for stmt in ctx.tree.body
+            if isinstance(stmt, ast.FunctionDef)
+            and stmt.name.split("_", 1)[0] in ("upgrade", "downgrade")
+        )
+    found = _MIGRATIONS[ctx] = _reached(ctx, roots) if roots else frozenset()
+    return found
+
+
+def _reached(ctx: FileContext, roots: set[str]) -> frozenset[int]:
+    """The functions named in `roots`, those they call by name and those nested in them."""
+    by_name: dict[str, list[FunctionNode]] = {}
+    for fn in ctx.functions:
+        by_name.setdefault(fn.name, []).append(fn)
+    todo = [fn for name in roots for fn in by_name.get(name, [])]
+    done: set[int] = set()
+    while todo:
+        fn = todo.pop()
+        if id(fn) in done:
+            continue
+        done.add(id(fn))
+        for node in walk_body(fn.body):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                todo.append(node)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                todo.extend(by_name.get(node.func.id, []))
+    return frozenset(done)
 
 
 _REQUEST_NAMES = frozenset({"request", "req"})
@@ -598,6 +755,18 @@ _CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
 _NUMERIC_SPECS = frozenset("diouxXeEfFgG")
 _PASS_THROUGH = frozenset({"strip", "lstrip", "rstrip", "dedent", "lower", "upper"})
+_VIEWS = frozenset({"keys", "values", "items"})
+_STRING_METHODS = _PASS_THROUGH | {
+    "removeprefix",
+    "removesuffix",
+    "replace",
+    "title",
+    "capitalize",
+    "casefold",
+    "zfill",
+}
+# Calls that return a number whatever they are given (or raise).
+_NUMERIC_CALLS = frozenset({"int", "float", "len", "round", "abs", "ceil", "floor", "trunc"})
 
 
 @dataclass
@@ -692,7 +861,11 @@ class Strings:
             result.merge(inner)
             if isinstance(value, ast.Name) and self._partly_opaque(value.id):
                 result.unsafe.append(value.id)
-        elif not self.safe(value) and not self._fragment(value, before):
+        elif (
+            not self.safe(value)
+            and not self._fragment(value, before)
+            and not self._migration_identifier(before)
+        ):
             part = self.source(value)
             if part not in result.unsafe:
                 result.unsafe.append(part)
@@ -717,7 +890,7 @@ class Strings:
         try:
             result = any(
                 self.built(v) is None and not self.safe(v) for v in self.scope.values(name)
-            ) or any(not self._fixed(i) for i in self.scope.loops.get(name, []))
+            ) or any(not self._fixed(i) for i in self.scope.loops_of(name))
         finally:
             self._active.discard(name)
         self._opaque[name] = result
@@ -743,6 +916,17 @@ class Strings:
             return False
         return not self.request_value(value)
 
+    def _migration_identifier(self, before: str | None) -> bool:
+        """`ALTER TABLE {table} DROP CONSTRAINT {name}` in a schema migration: outside
+        quotes, a migration splices the names of the schema it changes, which come from
+        its code or the catalog and cannot be parameters; no request reaches it. A value
+        inside quotes (`WHERE id = '{row.id}'`) is still judged."""
+        return (
+            before is not None
+            and before.count("'") % 2 == 0
+            and id(self.scope.node) in migration_functions(self.ctx)
+        )
+
     def _concat(self, node: ast.BinOp) -> Built | None:
         left, right = self.built(node.left), self.built(node.right)
         if left is None and right is None:
@@ -751,7 +935,11 @@ class Strings:
         for side, built in ((node.left, left), (node.right, right)):
             if built is not None:
                 result.merge(built)
-            elif not self.safe(side) and not self._fragment(side, result.text or None):
+            elif (
+                not self.safe(side)
+                and not self._fragment(side, result.text or None)
+                and not self._migration_identifier(result.text or None)
+            ):
                 result.unsafe.append(self.source(side))
         return result
 
@@ -843,6 +1031,8 @@ class Strings:
         name = self.ctx.call_name(call)
         if name in ("str", "textwrap.dedent", "inspect.cleandoc") and len(call.args) == 1:
             return self.built(call.args[0])
+        if quoting_helper(_last_name(func)):
+            return None  # `_quote_ident(name)`: what it returns is quoted, whatever its body
         return self._helper(call)
 
     def _keyword_values(self, kw: ast.keyword) -> list[ast.expr]:
@@ -881,19 +1071,9 @@ class Strings:
         ]
         if not returns:
             return None
-        params = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
-        if isinstance(call.func, ast.Attribute) and params[:1] in (["self"], ["cls"]):
-            params = params[1:]
-        arguments: dict[str, ast.expr | None] = dict.fromkeys(params)
-        for param, arg in zip(params, call.args, strict=False):
-            if isinstance(arg, ast.Starred):
-                return None
-            arguments[param] = arg
-        for kw in call.keywords:
-            if kw.arg is None:
-                return None
-            arguments[kw.arg] = kw.value
-        inner = Strings(self.ctx, Scope(helper), caller=self, arguments=arguments)
+        inner = self._bound_view(helper, call)
+        if inner is None:
+            return None
         result: Built | None = None
         for value in returns:
             built = inner.built(value)
@@ -904,6 +1084,25 @@ class Strings:
             else:
                 result.merge(built)
         return result
+
+    def _bound_view(self, helper: FunctionNode, call: ast.Call) -> Strings | None:
+        """The helper's view with its parameters bound to this call's arguments (None
+        when they cannot be matched: `f(*args)`, `f(**options)`)."""
+        params = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
+        if isinstance(call.func, ast.Attribute) and params[:1] in (["self"], ["cls"]):
+            params = params[1:]
+        arguments: dict[str, ast.expr | None] = dict.fromkeys(
+            [*params, *(a.arg for a in helper.args.kwonlyargs)]
+        )
+        for param, arg in zip(params, call.args, strict=False):
+            if isinstance(arg, ast.Starred):
+                return None
+            arguments[param] = arg
+        for kw in call.keywords:
+            if kw.arg is None:
+                return None
+            arguments[kw.arg] = kw.value
+        return Strings(self.ctx, Scope(helper), caller=self, arguments=arguments)
 
     def _local_function(self, call: ast.Call) -> FunctionNode | None:
         func = call.func
@@ -958,6 +1157,8 @@ class Strings:
         if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
             return [node]
         if isinstance(node, ast.Call):
+            if self._fixed(node):
+                return []  # `", ".join(RENAMES.keys())`: the keys of a literal dict
             name = self.ctx.call_name(node)
             if name in ("map",) and len(node.args) == 2:
                 func = self.ctx.qualname(node.args[0])
@@ -1053,9 +1254,10 @@ class Strings:
     def _fixed_iterable(self, node: ast.expr) -> bool:
         if _fixed_collection(node):
             return True
-        if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
+        if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
             # [c for c in COLUMNS if c in data]: a filtered constant is still constant;
-            # [f"val_{i}" for i in range(n)]: so is what is made of constants only
+            # [f"val_{i}" for i in range(n)]: so is what is made of constants only;
+            # {new: old for old, new in RENAMES.items()}: so is a literal dict reversed
             shadow: dict[str, bool] = {}
             for gen in node.generators:
                 fixed = self._fixed(gen.iter)
@@ -1064,24 +1266,32 @@ class Strings:
                         shadow[target.id] = fixed
             self._shadow.append(shadow)
             try:
+                if isinstance(node, ast.DictComp):
+                    return self.safe(node.key) and self.safe(node.value)
                 return self.safe(node.elt)
             finally:
                 self._shadow.pop()
+        if isinstance(node, ast.Name) and self.caller is not None and node.id in self.arguments:
+            # `_sql_in(CASE_ACTIONS)`: a helper's parameter is what this call passes it
+            bound = self.arguments[node.id]
+            return bound is not None and self.caller._fixed(bound)
         if isinstance(node, ast.Call):
             name = self.ctx.call_name(node)
             if name == "range" or _primary_keys(node):
                 return True
             if name in ("enumerate", "sorted", "reversed", "zip", "list", "tuple") and node.args:
                 return all(self._fixed(a) for a in node.args)
-            if isinstance(node.func, ast.Attribute) and node.func.attr in ("keys", "items"):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _VIEWS and not node.args:
                 return self._fixed(node.func.value)
         if isinstance(node, ast.Name) and not self.scope.local(node.id):
             outer = self._closure(node.id)
             if outer is not None:
                 return outer._fixed(node)
             return node.id in self.ctx.module_constants or node.id in _module_literals(self.ctx)
-        if isinstance(node, ast.Call) and self._catalog_rows(node):
+        if isinstance(node, ast.Call) and (self._catalog_rows(node) or self._fixed_helper(node)):
             return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._fixed(node.left) and self._fixed(node.right)  # `RESTRICT + CASCADE`
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             # a literal spelled out in the function: `for user, pw in [("admin", h("x"))]`
             return all(self._from_constants(e) for e in node.elts)
@@ -1096,10 +1306,28 @@ class Strings:
         return False
 
     def _catalog_rows(self, call: ast.Call) -> bool:
-        """`cursor.fetchall()` after `cursor.execute("SELECT name FROM sqlite_master ...")`:
+        """`cursor.fetchall()` after `cursor.execute("SELECT name FROM sqlite_master ...")`,
+        `conn.execute(text("... FROM pg_class ...")).fetchall()`, `inspector.get_columns(t)`:
         the names of the database's own objects, read from its catalog."""
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in _FETCHES:
+        if not isinstance(func, ast.Attribute):
+            return False
+        if func.attr in _CATALOG_METHODS:
+            return self._inspector(func.value)
+        executed = call
+        while (
+            isinstance(executed.func, ast.Attribute)
+            and executed.func.attr in _ROW_READERS
+            and isinstance(executed.func.value, ast.Call)
+        ):
+            executed = executed.func.value
+        if (
+            isinstance(executed.func, ast.Attribute)
+            and executed.func.attr == "execute"
+            and executed.args
+        ):
+            return self._catalog_query(executed.args[0])
+        if func.attr not in _FETCHES:
             return False
         receiver = ast.unparse(func.value)
         last: ast.Call | None = None
@@ -1115,8 +1343,46 @@ class Strings:
                 last = node
         if last is None or not last.args:
             return False
-        query = self.built(last.args[0])
-        return query is not None and not query.unsafe and bool(_CATALOG.search(query.text))
+        return self._catalog_query(last.args[0])
+
+    def _fixed_helper(self, call: ast.Call) -> bool:
+        """`_get_fk_constraints(conn)`: a function of this file every return of which is
+        fixed (catalog rows, literals), judged with its parameters bound to this call."""
+        if self.depth >= 2:
+            return False
+        helper = self._local_function(call)
+        if helper is None:
+            return False
+        inner = self._bound_view(helper, call)
+        if inner is None:
+            return False
+        returns = [
+            node.value
+            for node in walk_body(helper.body)
+            if isinstance(node, ast.Return) and node.value is not None
+        ]
+        return bool(returns) and all(inner._fixed(r) for r in returns)
+
+    def _inspector(self, receiver: ast.expr) -> bool:
+        """`sa.inspect(bind)`, `inspector`, `connection.introspection`: the catalog API
+        (a spreadsheet's `get_columns()` is not)."""
+        if isinstance(receiver, ast.Call):
+            return bool(_INSPECTOR.search(_last_name(receiver.func)))
+        values = self.scope.values(receiver.id) if isinstance(receiver, ast.Name) else []
+        if values:
+            return all(self._inspector(v) for v in values)
+        return bool(_INSPECTOR.search(_last_name(receiver)))
+
+    def _catalog_query(self, query: ast.expr) -> bool:
+        """A constant query of the catalog, maybe wrapped: `sa.text("... pg_class ...")`."""
+        if (
+            isinstance(query, ast.Call)
+            and len(query.args) == 1
+            and _last_name(query.func) in ("text", "SQL")
+        ):
+            query = query.args[0]
+        built = self.built(query)
+        return built is not None and not built.unsafe and bool(_CATALOG.search(built.text))
 
     def _from_constants(self, node: ast.expr, depth: int = 0) -> bool:
         """A value computed from literals only: a constant, a collection of them, or a call
@@ -1159,6 +1425,8 @@ class Strings:
             self._nesting -= 1
 
     def _safe_value(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Await):
+            node = node.value  # `await _quoted_identifier(conn, name)`: judged by the call
         if isinstance(node, ast.Constant):
             return True
         if _from_request(node):
@@ -1178,10 +1446,16 @@ class Strings:
                 return True  # `table = "invoices"` in the class body
             if self._class_member(node):
                 return True
+            if _self_attribute(node) and node.attr in _typed_attributes(self.ctx):
+                return True  # `self._workspace_uuid = WorkspaceUUID.new(...)`
             return "_meta" in self.source(node)
         if isinstance(node, ast.Subscript):
             base = node.value
-            return _is_constant_name(_last_name(base))
+            if isinstance(base, ast.Name) and not _is_constant_name(base.id):
+                return self._item_of_safe(base.id)  # `row[0]` of a catalog row
+            return _is_constant_name(_last_name(base)) or _setting(base, node.slice)
+        if isinstance(node, ast.Tuple | ast.List):
+            return all(self.safe(e) for e in node.elts)
         if isinstance(node, ast.Call):
             return self._safe_call(node)
         if isinstance(node, ast.IfExp):
@@ -1191,6 +1465,8 @@ class Strings:
         if isinstance(node, ast.UnaryOp):
             return self.safe(node.operand)
         if isinstance(node, ast.BinOp):
+            if self._numeric(node):
+                return True
             built = self.built(node)
             if built is not None:
                 return not built.unsafe
@@ -1199,6 +1475,15 @@ class Strings:
             built = self.built(node)
             return built is not None and not built.unsafe
         return isinstance(node, ast.Compare)  # a boolean
+
+    def _item_of_safe(self, name: str) -> bool:
+        """An item of a value that is safe as a whole (a loop variable over catalog rows or
+        literals); request data and parameters without a known source are not."""
+        if self._shadowed(name) is not None or (
+            self.scope.local(name) and name not in self.scope.params
+        ):
+            return self._safe_name(name)
+        return False
 
     def _safe_name(self, name: str) -> bool:
         shadowed = self._shadowed(name)
@@ -1222,7 +1507,7 @@ class Strings:
         self._active.add(name)
         try:
             values = self.scope.values(name)
-            loops = self.scope.loops.get(name, [])
+            loops = self.scope.loops_of(name)
             result = all(self.safe(v) for v in values) and all(self._fixed(i) for i in loops)
             result = result and bool(values or loops)
         finally:
@@ -1313,6 +1598,45 @@ class Strings:
             and not isinstance(node.value, bool)
         )
 
+    def _numeric(self, node: ast.expr, depth: int = 0) -> bool:
+        """Arithmetic that yields a number or raises: `math.ceil(n / step) * step`,
+        `highest + int(buffer)`, `len(refs)`. `+`, `-`, `/`, `//`, `**` with one numeric
+        side fail on a string; `*` and `%` need a number on the left (`"ab" * 2` and
+        `"%s" % n` are strings), and `*` on both sides."""
+        if depth > 8:
+            return False
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return self._numeric(node.operand, depth + 1)
+        if isinstance(node, ast.Call):
+            return _last_name(node.func) in _NUMERIC_CALLS
+        if isinstance(node, ast.Name):
+            return self._number(node) or self._numeric_name(node.id, depth)
+        if not isinstance(node, ast.BinOp):
+            return self._number(node)
+        left = self._numeric(node.left, depth + 1)
+        if isinstance(node.op, ast.Mult):
+            return left and self._numeric(node.right, depth + 1)
+        if isinstance(node.op, ast.Mod):
+            return left
+        if isinstance(node.op, ast.Add | ast.Sub | ast.Div | ast.FloorDiv | ast.Pow):
+            if isinstance(node.left, ast.Constant) and node.left.value == "":
+                return self._numeric(node.right, depth + 1)  # `n += step` (see Scope)
+            return left or self._numeric(node.right, depth + 1)
+        return False
+
+    def _numeric_name(self, name: str, depth: int) -> bool:
+        """A local of this function every binding of which is numeric arithmetic."""
+        if name in self._active or not self.scope.local(name) or name in self.scope.params:
+            return False
+        if name in self.scope.opaque or name in self.scope.loops:
+            return False
+        values = self.scope.values(name)
+        self._active.add(name)
+        try:
+            return bool(values) and all(self._numeric(v, depth + 1) for v in values)
+        finally:
+            self._active.discard(name)
+
     def _class_member(self, node: ast.Attribute) -> bool:
         """`_RevisionType.accepted` of an Enum class of this file, a constant class
         attribute (`Config.table`), or an Enum member's value (`LinkType.event.value`)."""
@@ -1399,8 +1723,14 @@ class Strings:
             return all(self.safe(a) for a in call.args)
         if last in ("str", "repr") and len(call.args) == 1:
             return self.safe(call.args[0])
+        if isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS:
+            # `name.removeprefix("__")`: text made from a safe value and constants
+            arguments = [*call.args, *(kw.value for kw in call.keywords)]
+            return self.safe(func.value) and all(self.safe(a) for a in arguments)
         if isinstance(func, ast.Attribute):
             if func.attr in ("get", "__getitem__") and _is_constant_name(_last_name(func.value)):
+                return True
+            if func.attr == "get" and call.args and _setting(func.value, call.args[0]):
                 return True
             if func.attr in ("format", "join") or func.attr in _PASS_THROUGH:
                 built = self.built(call)

@@ -76,40 +76,52 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `sql.SQL()`, Django `Manager.raw()`, `QuerySet.extra(where=/select=/tables=/
         order_by=)` and `RawSQL`; also request data passed as the SQL itself
         (`extra(order_by=[request.GET["sort"]])`). The SQL may be built in earlier
-        statements of the same function (`query = f"..."`, `query += ...`, clauses
-        appended to a list and joined) or in the function enclosing a nested one,
-        returned by a function of the same file, or handed to a function of the same
-        file that executes its argument. Not flagged:
-        values passed as parameters (`execute(sql, params)`, `text()` with bind
-        parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS or class-body
-        constants, members of an Enum or constant attributes of a class of the file
-        (`_State.accepted`) and Enum values (`LinkType.event.value`), and loops over
-        literals spelled out in the function or in a module-level literal (`for user,
-        digest in [("admin", hash("x"))]`, `for value, name in NAME_FORMATS.items()`), over
-        a literal tuple held in a local (`tables = ("a", "b")`; `for table in tables`),
-        a list filled only from such a loop, or a class-body literal list (`for schema in
-        self.schemas`); the request object handed to a method named `execute` of a bulk
-        action, command or task (`action.execute(request, objects, form)`);
+        statements of the same function (`query = f"..."`, `query += ...`, clauses appended
+        to a list and joined) or in the function enclosing a nested one, returned by a
+        function of the same file, or handed to a function of the same file that executes
+        its argument. Not flagged: values passed as parameters (`execute(sql, params)`,
+        `text()` with bind parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS
+        or class-body constants, members of an Enum or constant attributes of a class of the
+        file (`_State.accepted`) and Enum values (`LinkType.event.value`), and loops over
+        literals spelled out in the function or in a module-level literal (`for user, digest
+        in [("admin", hash("x"))]`, `for value, name in NAME_FORMATS.items()`,
+        `", ".join(RENAMES.keys())`, a comprehension over one such as the dict reversed),
+        over a literal tuple held in a local (`tables = ("a", "b")`; `for table in tables`),
+        a list filled only from such a loop, a class-body literal list
+        (`for schema in self.schemas`), or a helper's parameter the call sets to one
+        (`_sql_in(CASE_ACTIONS)`); the request object handed to a method named `execute` of
+        a bulk action, command or task (`action.execute(request, objects, form)`);
         parameters that every call in the file (of a function not passed around or
         decorated) sets to a literal or to a loop variable over literals; integer primary
         keys (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
         `int`/`UUID`/`Literal`/an Enum, Flask `<int:id>` route parameters, `next()` of an
-        `itertools.count()`, a setting read with a numeric default such as
-        `context.get("query_timeout", _TIMEOUT)`); server-made values (`uuid4()`, `now()`,
-        `http_date(...)`); placeholder lists such as `", ".join(["%s"] * len(ids))`;
-        quoted or escaped values: `sql.Identifier`, `quote_name`, SQLAlchemy's
-        `column(name)`, quotes doubled by `.replace("'", "''")` anywhere in a chain of
-        replaces, and the project's own quoting helpers, named so (`identifier()`,
-        `quote_ident()`, `literal_string()`, `escape_like()`; not `literal_column()`,
-        which inserts its text verbatim); names checked against a fixed allow-list (`if
-        col in ALLOWED`), looked up in a constant map or read from the database's own
-        catalog by a constant query (`SELECT name FROM sqlite_master`,
-        `information_schema`, `pg_indexes`); and SQL fragments that come with their own
+        `itertools.count()`, arithmetic that yields a number or raises such as
+        `math.ceil(n / step) * step` or `top + int(buffer)`, a setting read with a numeric
+        default such as `context.get("query_timeout", _TIMEOUT)`); server-made values
+        (`uuid4()`, `now()`, `http_date(...)`, an attribute every assignment of the file
+        sets to a UUID: `self.ws_uuid = WorkspaceUUID.new(id)`); the application's
+        configuration (`settings.X`, `current_app.config["HISTORY_LIMIT"]`); placeholder
+        lists such as `", ".join(["%s"] * len(ids))`; quoted or escaped values:
+        `sql.Identifier`, `quote_name`, SQLAlchemy's `column(name)`, quotes doubled by
+        `.replace("'", "''")` anywhere in a chain of replaces, and the project's own quoting
+        helpers, named so, also when awaited or given more arguments (`identifier()`,
+        `quote_ident()`, `literal_string()`, `escape_like()`,
+        `await _quoted_identifier(conn, name)`; not `literal_column()`, which inserts its
+        text verbatim); names checked against a fixed allow-list (`if col in ALLOWED`),
+        looked up in a constant map or read from the database's own catalog by a constant
+        query (`SELECT name FROM sqlite_master`, `information_schema`, `pg_indexes`,
+        `conn.execute(text("... pg_class")).fetchall()`, also through a helper of the file
+        that returns those rows) or through SQLAlchemy's inspector
+        (`sa.inspect(bind).get_columns(t)`); in a schema migration
+        (`upgrade()`/`downgrade()` of an Alembic revision, the functions a Django
+        `Migration` runs, and what they call), values spliced outside quotes: the names of
+        the schema being changed, which cannot be parameters (`ALTER TABLE {table} DROP
+        CONSTRAINT {name}`; `WHERE ref = '{row.ref}'` is still judged, and other code kept
+        in the same file is not a migration); and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`, the
-        `{query.where}`/`{query.sort}` of a query object executed with its own
-        `query.vars`, as alerta's `Query` is).
-        `.format(**params)` with `params` a dict literal or `dict(...)` built in the
-        function is judged by that dict's values.
+        `{query.where}`/`{query.sort}` of a query object executed with its own `query.vars`,
+        as alerta's `Query` is). `.format(**params)` with `params` a dict literal or
+        `dict(...)` built in the function is judged by that dict's values.
     Why it matters:
         A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
         string and the rest runs as code (`' OR 1=1 --` logs in as anyone,
