@@ -1,5 +1,7 @@
 """What the fixture format cannot express for PR103/PR104/PR109: findings inside multi-line
-strings, suppression at their closing line, and messages that never repeat a secret."""
+strings, suppression at their closing line, and messages that never repeat a secret; and
+exemptions that depend on where a file sits (PR101, PR109), which fixtures, all scanned
+as `app/module.py`, cannot show."""
 
 from __future__ import annotations
 
@@ -102,3 +104,46 @@ def test_known_key_formats_are_high_confidence_and_named_literals_medium() -> No
     findings, _, _ = assemble({"app/settings.py": result})
     by_line = {f.line: f.confidence for f in findings if f.rule == "PR109"}
     assert by_line == {1: "high", 2: "medium"}
+
+
+_FETCH = (
+    "import argparse\nimport urllib.request\n\n\n"
+    "def fetch_catalog(url):\n"
+    "    return urllib.request.urlopen(url).read()\n"
+)
+_RUN_BY_HAND = '\n\nif __name__ == "__main__":\n    fetch_catalog(argparse.ArgumentParser())\n'
+
+
+def test_stand_alone_programs_in_nested_scripts_folders_need_no_timeout() -> None:
+    # WebODM's app/scripts/extract_odm_strings.py: argparse and a __main__ block
+    program = _FETCH + _RUN_BY_HAND
+    assert flagged_lines(program, "PR101", rel="app/scripts/extract_strings.py") == []
+    assert flagged_lines("#!/usr/bin/env python3\n" + program, "PR101", rel="app/x.py") == [7]
+    # a file no import can name (securedrop's upload-screenshots.py)
+    assert flagged_lines(program, "PR101", rel="web/upload-screenshots.py") == []
+    # a module of the app (no __main__ block), or one that boots a framework, is checked
+    assert flagged_lines(_FETCH, "PR101", rel="app/scripts/extract_strings.py") == [6]
+    assert flagged_lines(_FETCH, "PR101", rel="web/upload-screenshots.py") == [6]
+    service = "import celery\n" + program
+    assert flagged_lines(service, "PR101", rel="app/scripts/extract_strings.py") == [7]
+    # a __main__ self-test without a shebang or command-line parser stays an app module
+    helper = _FETCH.replace("import argparse\n", "") + '\n\nif __name__ == "__main__":\n    pass\n'
+    assert flagged_lines(helper, "PR101", rel="app/scripts/extract_strings.py") == [5]
+    # other nested tool folders are not developer scripts
+    assert flagged_lines(program, "PR101", rel="app/tools/extract_strings.py") == [6]
+
+
+_DEV_SETTINGS = (
+    "# Quick-start development settings - unsuitable for production\n"
+    "SECRET_KEY = '1zq*_#!r0#l24f8lht*6)_0b+5w04n*2-8cxf(2u)fhi0f^'\n"
+    "AWS_ACCESS_KEY_ID = 'AKIAZ7QWERTYUIOPASDF'\n"
+)
+
+
+def test_settings_of_a_development_project_keep_only_known_key_formats() -> None:
+    # Misago's devproject/settings.py: the project contributors run, never deployed
+    for rel in ("devproject/settings.py", "dev_site/settings.py", "development-project/config.py"):
+        assert flagged_lines(_DEV_SETTINGS, "PR109", rel=rel) == [3], rel
+    # a folder merely starting with "dev", or the project's own settings
+    for rel in ("devices/settings.py", "devproject/views.py", "project/settings.py"):
+        assert flagged_lines(_DEV_SETTINGS, "PR109", rel=rel) == [2, 3], rel

@@ -108,16 +108,18 @@ _QUALIFIERS = _wordset(
     mode digest fingerprint masked mask redacted duration seconds minutes hours days
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
-    public publishable
+    public publishable paths files filenames dirs urls uris labels attrs params
     """
 )
 # Names of identifiers rather than of secret values.
 _IDENTIFIERS = _wordset("pk uuid slug sid jti kid")
-# A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`.
+# A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`;
+# or a collection of secrets that are absent, so only their names can be in it
+# (`missing_secrets = required - found`).
 _PREDICATE_PREFIXES = _wordset(
     """
     is has have should can use uses need needs require requires allow enable num n max min
-    total count len check validate verify no with
+    total count len check validate verify no with missing absent unset undefined
     """
 )
 # `page_token`, `next_token`, `eos_token`: tokens that are not credentials.

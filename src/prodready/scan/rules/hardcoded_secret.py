@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterator
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import (
+    innermost_function,
     leaf_name,
     looks_like_secret,
     scope_of,
     sensitive_word,
     string_value,
     walk_own,
+    words,
 )
 from prodready.scan.rules._paths import developer_script
 
@@ -134,14 +136,18 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`), public
         keys (`JWT_PUBLIC_KEY`) and import paths (`"api-token": "app.factories:APIToken"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
-        `config/dev.py`, `dev_settings.py`) and the settings of a demo project
-        (`demodesk/config/settings.py`), whose keys production replaces, and in developer
-        scripts (under a top-level `scripts/`, `tools/`, `dev/`, `extras/`... folder, a
-        program run by hand under a top-level `utils/` or `bin/`, or a
+        `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
+        project (`demodesk/config/settings.py`, `devproject/settings.py`), whose keys
+        production replaces, and in developer scripts (under a top-level `scripts/`,
+        `tools/`, `dev/`, `extras/`... folder, a program run by hand under a top-level
+        `utils/` or `bin/`, a stand-alone program in a nested `scripts/` folder, or a
         `checker.py`/`exploit.py` harness importing no web framework), only the known key
         formats and passwords inside URLs are reported; so in factory_boy test-data modules
         (`factories.py` importing `factory`). A command-line option (`"--passphrase-fd 0"`)
-        or a `setting=value` rule (`"sms_provider=ovh"`) is not a credential.
+        or a `setting=value` rule (`"sms_provider=ovh"`) is not a credential, nor is a
+        dictionary word with a run of digits (`"password1234"`, `"Test12345!"`) in a
+        function or file named for development or test data (`create_dev_user()`,
+        `add_test_users.py`).
     Why it matters:
         A credential in the repository is readable by everyone with access to the code,
         its forks, its CI logs and its history, forever: deleting the line does not
@@ -185,11 +191,15 @@ def development_settings(path: str) -> bool:
     words = set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
     in_settings = bool(set(parts[:-1]) & _SETTINGS_DIRS or words & _SETTINGS_WORDS)
     demo = any(d in _DEMO_DIRS or d.startswith("demo") for d in parts[:-1])
-    return in_settings and (bool(words & _DEVELOPMENT_WORDS) or demo)
+    dev_project = any(_DEV_PROJECT.fullmatch(d) for d in parts[:-1])
+    return in_settings and (bool(words & _DEVELOPMENT_WORDS) or demo or dev_project)
 
 
 # Folders of a demo or example project (`demodesk/`, `examples/`): run to try the app out.
 _DEMO_DIRS = frozenset({"demo", "demos", "example", "examples", "sample", "samples", "sandbox"})
+# The folder of a development project beside the app (`devproject/`, `dev_site/`,
+# `development-project/`): the project contributors run the app in, never deployed.
+_DEV_PROJECT = re.compile(r"dev(?:elop(?:ment)?)?[_\-]?(?:project|proj|site|server|instance)")
 
 
 # -- known formats and URL passwords: one regex pass over the source ------------------------
@@ -246,30 +256,73 @@ def _scan_text(ctx: FileContext) -> Iterator[Hit]:
 # -- credential-like literals given to credential-like names --------------------------------
 
 
+# A dictionary word and a keyboard run of digits (`password1234`, `Test12345!`,
+# `admin000`): the default password of a made-up account, the first guess of any
+# attacker, not a secret anyone chose or generated.
+_WEAK_DEFAULT = re.compile(
+    r"[A-Za-z]{3,12}[_\-.@]?"
+    r"(?:0?12(?:3(?:4(?:5(?:6(?:7(?:8(?:90?)?)?)?)?)?)?)?|(\d)\1{2,5})"
+    r"[!.?#@$*]{0,2}"
+)
+# Words naming code that makes development or test data (`create_dev_user`,
+# `add_test_users.py`, `seed_demo_accounts`).
+_DEV_DATA_WORDS = frozenset(
+    {
+        "dev",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "tester",
+        "testers",
+        "demo",
+        "sample",
+        "seed",
+        "fixture",
+        "fixtures",
+        "fake",
+    }
+)
+
+
 class _Judge:
     """Collects the hits of the tree scan: `judge(name, literal, message)` reports the
     literal when it looks like a credential and `name` says it is one."""
 
-    def __init__(self) -> None:
+    def __init__(self, ctx: FileContext) -> None:
         self.hits: list[Hit] = []
         self._seen: set[int] = set()
+        self._ctx = ctx
 
     def __call__(self, name: str, value: ast.AST | None, what: str | Callable[[], str]) -> None:
         text = string_value(value)
         if text is None or value is None or id(value) in self._seen or not sensitive_word(name):
             return
         self._seen.add(id(value))
-        if looks_like_secret(text):
-            line = getattr(value, "lineno", 0)
+        line = getattr(value, "lineno", 0)
+        if looks_like_secret(text) and not self._dev_account_default(text, line):
             message = what if isinstance(what, str) else what()
             self.hits.append(Hit(line, getattr(value, "end_lineno", line) or line, message))
 
     def add(self, hit: Hit) -> None:
         self.hits.append(hit)
 
+    def _dev_account_default(self, text: str, line: int) -> bool:
+        """A weak default password (`password1234`) given to an account that code made
+        for development or tests creates: the function or the file says so in its name
+        (`create_dev_user()`, `add_test_users.py`). The same literal anywhere else is
+        still reported."""
+        if not _WEAK_DEFAULT.fullmatch(text):
+            return False
+        stem = self._ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
+        fn = innermost_function(self._ctx, line)
+        names = (stem, fn.name) if fn is not None else (stem,)
+        return any(set(words(name)) & _DEV_DATA_WORDS for name in names)
+
 
 def _scan_tree(ctx: FileContext) -> list[Hit]:
-    judge = _Judge()
+    judge = _Judge(ctx)
     for node in ctx.assigns:
         value = node.value
         if isinstance(value, _CONTAINERS):

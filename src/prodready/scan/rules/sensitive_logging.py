@@ -124,8 +124,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         card_number, cvv, ssn, ...), when they are whole request headers, cookies, bodies,
         forms or JSON payloads, the whole `os.environ`, or a local variable assigned from
         one of these. Not flagged: the word "password" in the message text, `len(token)`,
-        `bool(secret)`, short slices such as `card_number[-4:]`, hashes, and names about
-        a secret rather than the secret (`max_tokens`, `token_type`, `password_length`).
+        `bool(secret)`, short slices such as `card_number[-4:]`, hashes, names about
+        a secret rather than the secret (`max_tokens`, `token_type`, `password_length`,
+        `secret_paths`, `missing_secrets`), and a setting named like a key that the same
+        function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -340,6 +342,7 @@ class _Resolver:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self._opened: dict[FunctionNode, set[str]] = {}  # file names each function opens
         self.public_token = False  # inside a function about DNS/ACME challenge records
 
     def word(self, text: str) -> str | None:
@@ -379,7 +382,7 @@ class _Resolver:
         if isinstance(expr, ast.Name):
             return self._judge_name(expr, line, depth)
         if isinstance(expr, ast.Attribute):
-            return self._judge_attribute(expr)
+            return self._judge_attribute(expr, line)
         if isinstance(expr, ast.Subscript):
             return self._judge_subscript(expr, line, depth)
         if isinstance(expr, ast.Call):
@@ -407,7 +410,7 @@ class _Resolver:
             return None  # an imported module or function (`jwt`), not a value
         word = self.word(node.id)
         if word:
-            return _named(node.id, word)
+            return None if self._opened_as_file(node, line) else _named(node.id, word)
         if depth >= 2:
             return None
         for at, value in self._assignments(line).get(node.id, ()):
@@ -418,7 +421,7 @@ class _Resolver:
                 return f"`{node.id}`, which holds {found}"
         return None
 
-    def _judge_attribute(self, node: ast.Attribute) -> str | None:
+    def _judge_attribute(self, node: ast.Attribute, line: int) -> str | None:
         whole = self._request_part(node)
         if whole:
             return whole
@@ -426,9 +429,28 @@ class _Resolver:
         if owner == "os" and node.attr == "environ":
             return "the whole environment (`os.environ`)"
         word = self.word(node.attr)
-        if word:
+        if word and not self._opened_as_file(node, line):
             return _named(_short(node), word)
         return None
+
+    def _opened_as_file(self, node: ast.expr, line: int) -> bool:
+        """Is `node` the file name the same function opens (`open(settings.KEY_FILE)`)?
+        A setting called `ENCRYPTION_KEY` that holds the path of the key file is logged
+        as a path; the key is read from the file and never reaches the log."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        opened = self._opened.get(fn)
+        if opened is None:
+            opened = {
+                ast.unparse(call.args[0])
+                for call in walk_own(fn)
+                if isinstance(call, ast.Call)
+                and call.args
+                and self.ctx.call_name(call) in _FILE_OPENERS
+            }
+            self._opened[fn] = opened
+        return bool(opened) and ast.unparse(node) in opened
 
     def _request_part(self, node: ast.expr) -> str | None:
         """`request.headers`, `request.get_json()`, `await request.body()`: whole parts."""
@@ -542,6 +564,21 @@ class _Resolver:
             self._locals[fn] = found
         return found
 
+
+# Calls whose first argument is the name of a file on disk.
+_FILE_OPENERS = frozenset(
+    {
+        "open",
+        "io.open",
+        "codecs.open",
+        "os.open",
+        "builtins.open",
+        "pathlib.Path",
+        "Path",
+        "os.path.isfile",
+        "os.path.exists",
+    }
+)
 
 _TOKEN_COUNTS = frozenset(
     {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}

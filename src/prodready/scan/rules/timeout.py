@@ -46,7 +46,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`,
         `dev/`, `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`
         or `bin/` folder (a shebang, a `__main__` block, argparse or `sys.argv`; a
-        `utils/` module the app imports is still checked), and checker or exploit
+        `utils/` module the app imports is still checked), stand-alone programs (a
+        `__main__` block and a shebang or argparse/click..., no web or task framework
+        imported) in a `scripts/` folder deeper in the tree (`app/scripts/`) or in a
+        file no import can name (`upload-screenshots.py`), and checker or exploit
         harnesses (`checker.py`, `exploit.py`) that import no web framework.
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per

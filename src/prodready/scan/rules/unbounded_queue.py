@@ -6,8 +6,15 @@ import ast
 import re
 from collections.abc import Iterator
 
-from prodready.scan.context import SERVICE_FACT, FileContext, has_star_kwargs, keyword
+from prodready.scan.context import (
+    SERVICE_FACT,
+    FileContext,
+    FunctionNode,
+    has_star_kwargs,
+    keyword,
+)
 from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._names import walk_own
 
 _QUEUES = frozenset(
     {
@@ -35,9 +42,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         is code under a folder named for a simulator, emulator, mock or fake
         (`simulator/`, `mocks/`, `virtual_printer/`), and modules wired to Django's
         development autoreloader (`django.utils.autoreload`, live reload under
-        `runserver`), which never run in production, and a queue that carries one result
+        `runserver`), which never run in production, a queue that carries one result
         back from a child process or thread (one `put` and one `get` on its name, neither
-        in a loop).
+        in a loop), and a work list its consumer fills itself (a `self.` queue used only
+        through its methods, every `put` in the method that `get`s or in a private method
+        that one calls, as a task scheduler queues the tasks finished ones unlock), where
+        a bound would deadlock the consumer on its own `put`.
     Why it matters:
         When producers outpace consumers an unbounded queue absorbs the difference in
         memory until the process is killed, losing everything queued. A bound turns that
@@ -59,7 +69,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         kw = keyword(call, "maxsize")
         if kw is not None:
             size = kw.value
-        if (size is None or _non_positive(size)) and not _single_result(ctx, call):
+        if (
+            (size is None or _non_positive(size))
+            and not _single_result(ctx, call)
+            and not _own_work_list(ctx, call)
+        ):
             yield Hit(
                 call.lineno,
                 call.end_lineno or call.lineno,
@@ -167,3 +181,117 @@ def _non_positive(node: ast.expr) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return isinstance(node.operand, ast.Constant)
     return False
+
+
+def _own_work_list(ctx: FileContext, call: ast.Call) -> bool:
+    """A work list that its consumer fills itself: a `self.` queue whose every `put` is
+    in the method that `get`s from it or in a private method that method calls (directly
+    or through other methods of the class), like a graph scheduler queueing the tasks
+    that finishing ones unlock. It holds what the input makes it hold, and a bound would
+    deadlock the consumer on its own `put`. Not when the queue is used any other way
+    than through its methods on `self` (passed to a call, returned, read off another
+    object), when a `put` is in a public method (code elsewhere may call it) or in a
+    nested function (a thread's target), or nothing `get`s from it."""
+    parent = ctx.parents.get(call)
+    target = _assigned_to(parent)
+    if not (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    ):
+        return False
+    owner = _owning_class(ctx, call)
+    if owner is None:
+        return False
+    methods = {
+        m.name: m for m in owner.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    uses = _queue_uses(owner, target.attr, target)
+    if uses is None or _used_outside(ctx, owner, target.attr):
+        return False
+    puts, gets = uses
+    if not gets:
+        return False
+    reached = _reachable(methods, gets)
+    return all(m in gets or (m in reached and _private(m)) for m in puts)
+
+
+def _assigned_to(node: ast.AST | None) -> ast.expr | None:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        return node.targets[0]
+    if isinstance(node, ast.AnnAssign):
+        return node.target
+    return None
+
+
+def _owning_class(ctx: FileContext, node: ast.AST) -> ast.ClassDef | None:
+    current = ctx.parents.get(node)
+    while current is not None and not isinstance(current, ast.ClassDef):
+        current = ctx.parents.get(current)
+    return current
+
+
+def _queue_uses(
+    owner: ast.ClassDef, attr: str, created: ast.expr
+) -> tuple[set[str], set[str]] | None:
+    """The methods of `owner` that `put` into `self.<attr>` and those that `get` from
+    it; None when the queue escapes: a use other than a method call on it, a use inside
+    a nested function, or the attribute read off another object."""
+    puts: set[str] = set()
+    gets: set[str] = set()
+    for method in owner.body:
+        if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        verbs = {  # receiver -> method called on it, in the method's own body
+            id(node.func.value): node.func.attr
+            for node in walk_own(method)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        }
+        for node in ast.walk(method):
+            if not isinstance(node, ast.Attribute) or node.attr != attr or node is created:
+                continue
+            verb = verbs.get(id(node))
+            if verb is None or not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                return None
+            if verb in _PUTS:
+                puts.add(method.name)
+            elif verb in _GETS:
+                gets.add(method.name)
+    return puts, gets
+
+
+def _used_outside(ctx: FileContext, owner: ast.ClassDef, attr: str) -> bool:
+    """Does code of this file outside the class (a subclass, a function) touch
+    `<obj>.<attr>`? Then it may fill the queue too."""
+    first, last = owner.lineno, owner.end_lineno or owner.lineno
+    return any(
+        isinstance(node, ast.Attribute) and node.attr == attr and not first <= node.lineno <= last
+        for node in ast.walk(ctx.tree)
+    )
+
+
+def _reachable(methods: dict[str, FunctionNode], start: set[str]) -> set[str]:
+    """The methods that `start` calls as `self.<name>(...)`, directly or through others."""
+    seen = set(start)
+    todo = list(start)
+    while todo:
+        method = methods.get(todo.pop())
+        if method is None:
+            continue
+        for node in walk_own(method):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "self"
+                and node.func.attr in methods
+                and node.func.attr not in seen
+            ):
+                seen.add(node.func.attr)
+                todo.append(node.func.attr)
+    return seen
+
+
+def _private(name: str) -> bool:
+    """`_queue_tasks`: by convention called only from inside its class."""
+    return name.startswith("_") and not name.endswith("__")
