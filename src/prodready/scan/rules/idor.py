@@ -228,6 +228,15 @@ _CHANGE_METHODS = re.compile(
 )
 # Lookups by a secret the caller holds (a reset token, a session id): a capability, not an id.
 _CAPABILITY_KEY = re.compile(r"token|secret|session|nonce|otp|signature|hash|code$|key$", re.I)
+# Fields that hold a secret: a lookup that also matches one sent by the caller
+# (`get(id=watch_id, secret=secret)`, from a link in an e-mail) finds the row only for
+# whoever holds the secret, whatever the id.
+_SECRET_KEY = re.compile(
+    r"token|secret|nonce|otp|signature|passcode|access_?code|verification_?code|api_?key", re.I
+)
+# A user's public handle: a profile looked up by it is the person's public page.
+_HANDLE_KEYS = frozenset({"username", "handle", "nickname", "screen_name", "user__username"})
+_PERSON_WORDS = frozenset({"user", "profile", "member", "contributor", "account", "person"})
 _CHANGE_CALLS = re.compile(r"delete|remove|save|update|populate_obj|merge|destroy|^add$", re.I)
 _EXPOSE_CALLS = re.compile(
     r"render|jsonify|json_response|JsonResponse|Response|Serializer|dump|to_dict|send_file|"
@@ -318,6 +327,7 @@ class _Load:
     terminal: str
     var: str | None
     names: set[str] = field(default_factory=set)  # the variable and names derived from it
+    key: str = ""  # the field the id is matched on (`username` in `get(username=name)`)
 
 
 @rule("PR106", "idor", "idor", severity="error", confidence="low")
@@ -343,7 +353,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         messages, documents...) and, behind a login, for models not public by nature
         (posts, products, comments, series are meant to be read by others). Not flagged:
         lookups by a secret the caller holds (a reset or share token, a signed id, a share
-        link's slug), bumping a counter or a social action on someone else's object
+        link's slug), also beside the id (`get(id=watch_id, secret=secret)` from an e-mailed
+        link), reading a person (a user, a profile, a member) by their public handle
+        (`get_object_or_404(Profile, username=username)`: their profile page; changing
+        them is still flagged), ids read from a row looked up among the caller's
+        (`project = get_object_or_404(Project.objects.visible_for(request.user), ...)`,
+        then `Translation.objects.filter(id__in=project.locales.values_list(...))`), bumping
+        a counter or a social action on someone else's object
         (votes, likes, favourites, blocking, following, reporting), saving a new child
         under it (`form.save(user, topic)`), a page number, a model's own check
         (`raise_not_deletable(request.user)`) or a form's `save(request)` on the loaded
@@ -352,9 +368,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`doc = get_visible_document_or_404(request.user, slug=slug)`,
         `Revision.objects.filter(document=doc)`) or by the caller's tenant
         (`space=request.space`, `request.tenant`, `request.organization`,
-        `request.current_organization`) or by the caller as a project helper gives it
-        for the request (`account = get_account(request)`, `get_current_user(request)`,
-        `request.account`; then `account=account` or `obj.account != account`), ids taken from
+        `request.current_organization`, `org=request.profile.org`) or by the caller as a
+        project helper or middleware gives it for the request (`account =
+        get_account(request)`, `get_current_user(request)`, `request.account`,
+        `request.profile`, `request.member`; then `account=account` or
+        `obj.account != account`), ids taken from
         a form given the current user (`form = TagMergeForm(user=request.user, ...)`,
         whose fields choose among that user's objects), querysets filtered through a
         helper named for the user or for access that is handed the request
@@ -490,6 +508,8 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
         if change:
             condition = MODEL_FACT + ld.model
             verb = change
+        elif _profile_page(ld):
+            continue
         elif _exposed(body, ld) and _private_read(ld.model, authenticated):
             condition = READ_FACT + ld.model
             verb = "returned"
@@ -564,6 +584,14 @@ def _identity_names(body: list[ast.AST], h: Handler) -> set[str]:
 
 _CALLER_HELPER = re.compile(r"^_?get_(?:current_|request_|logged_in_)?(?:user|account|member)$")
 _REQUEST = {"request", "self.request", "req"}
+# What middleware sets on the request for its caller: their account, their profile or
+# membership in the current organisation (`org=request.profile.org` scopes by the tenant).
+_CALLER_ATTRS = frozenset(
+    f"{r}.{prefix}{attr}"
+    for r in _REQUEST
+    for prefix in ("", "current_")
+    for attr in ("account", "profile", "member", "membership")
+)
 
 
 def _caller_helper(value: ast.expr) -> bool:
@@ -571,7 +599,7 @@ def _caller_helper(value: ast.expr) -> bool:
     a project helper (or middleware attribute) giving the user or account of the request
     itself, not one picked by an id."""
     if isinstance(value, ast.Attribute):
-        return dotted(value) in {f"{r}.account" for r in _REQUEST}
+        return dotted(value) in _CALLER_ATTRS
     if not isinstance(value, ast.Call) or value.keywords or len(value.args) != 1:
         return False
     name = last(dotted(value.func))
@@ -579,7 +607,8 @@ def _caller_helper(value: ast.expr) -> bool:
 
 
 def _scoped_names(body: list[ast.AST], identity: set[str]) -> set[str]:
-    """Objects a loader returned for the current user, and a form given the current user
+    """Objects a loader or a lookup returned for the current user (and what is read from
+    them: `project.locales.values_list("id")`), and a form given the current user
     (`TagMergeForm(user=request.user, data=request.POST)`, whose fields look choices up
     among that user's objects) with what is taken from it (`form.cleaned_data["tags"]`,
     `[t.id for t in tags]`): a lookup filtered by one of them is scoped by the user. They
@@ -594,8 +623,12 @@ def _scoped_names(body: list[ast.AST], identity: set[str]) -> set[str]:
     ]
     forms: set[str] = set()
     for name, value in assigns:
-        if _user_scoped_loader(value, identity | scoped):
+        if _user_scoped_loader(value, identity | scoped) or _user_scoped_lookup(
+            value, identity | scoped
+        ):
             scoped.add(name)
+        elif _root(value) in scoped and isinstance(value, ast.Attribute | ast.Call):
+            scoped.add(name)  # project.locales.values_list("id"): the row's own links
         elif _user_bound_form(value, identity):
             forms.add(name)
     derived = set(forms)
@@ -625,6 +658,22 @@ def _user_scoped_loader(value: ast.expr, names: set[str]) -> bool:
         return False
     args = [*value.args, *(k.value for k in value.keywords)]
     return any(is_identity(a) or (isinstance(a, ast.Name) and a.id in names) for a in args)
+
+
+def _user_scoped_lookup(value: ast.expr, names: set[str]) -> bool:
+    """`get_object_or_404(Project.objects.visible_for(request.user), slug=slug)`,
+    `Order.objects.get(pk=pk, owner=request.user)`: a row looked up among the caller's
+    (or what the caller may see). Ids read from it (`project.locales.values_list("id")`)
+    come from the database, chosen by the row, not by the request."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    node: ast.expr = value
+    lookup = False
+    while isinstance(node, ast.Call):
+        short = last(dotted(node.func))
+        lookup = lookup or short in _LOOKUPS or short in {"first", "one", "scalar_one"}
+        node = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+    return lookup and _refers(value, names)
 
 
 def _refers(node: ast.AST, names: set[str], *, direct: bool = False) -> bool:
@@ -720,14 +769,64 @@ def _load(
         return None  # current_user.notes.filter_by(...), request.user.orders
     if any(_refers(a, identity) for a in scan):
         return None  # filter_by(id=..., user_id=current_user.id)
+    if _held_secret(chain, flow, call.lineno):
+        return None  # get(id=watch_id, secret=secret): only the secret's holder finds it
     scan = [a for a in scan if _names_object(a, chain, inner, model)]
     for a in scan:
         for operand in _operands(a):
             if flow.tainted(operand, call.lineno):
                 name = flow.first_tainted_name(operand, call.lineno)
                 terminal = call.func.attr if isinstance(call.func, ast.Attribute) else fname
-                return _Load(call, model, name, terminal, None)
+                return _Load(call, model, name, terminal, None, key=_key_of(a, chain))
     return None
+
+
+def _held_secret(chain: list[ast.Call], flow: Flow, line: int) -> bool:
+    """Does the lookup also match a secret the request presents (`secret=secret`,
+    `Share.token == token`)? Then the id alone finds nothing: the row is found only by
+    whoever was given the secret (a link in an e-mail), which is the access check."""
+    for call in chain:
+        for kw in call.keywords:
+            if kw.arg and _SECRET_KEY.search(kw.arg) and flow.tainted(kw.value, line):
+                return True
+        for arg in call.args:
+            for node in ast.walk(arg):
+                if (
+                    isinstance(node, ast.Compare)
+                    and isinstance(node.left, ast.Attribute)
+                    and _SECRET_KEY.search(node.left.attr)
+                    and any(flow.tainted(c, line) for c in node.comparators)
+                ):
+                    return True
+    return False
+
+
+def _key_of(arg: ast.expr, chain: list[ast.Call]) -> str:
+    """The field a lookup argument matches: `username` for `username=name` or
+    `User.username == name`."""
+    for call in chain:
+        for kw in call.keywords:
+            if kw.value is arg:
+                return kw.arg or ""
+    if isinstance(arg, ast.Compare) and isinstance(arg.left, ast.Attribute):
+        return arg.left.attr
+    return ""
+
+
+def _profile_page(ld: _Load) -> bool:
+    """A person (a user, a profile, a member) looked up by their public handle
+    (`get_object_or_404(UserProfile, username=username)`): the handle is public and showing
+    that person's profile is what the page is for. Which fields it shows is a question of
+    data exposure, not of ownership; changing that person is still flagged."""
+    return ld.key in _HANDLE_KEYS and (
+        ld.model in _USER_MODELS or _last_word(ld.model) in _PERSON_WORDS
+    )
+
+
+def _last_word(name: str) -> str:
+    """`profile` for `UserProfile`: the noun a model's name ends with."""
+    parts = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", name)
+    return parts[-1].lower() if parts else ""
 
 
 def _names_object(arg: ast.expr, chain: list[ast.Call], inner: ast.Call, model: str) -> bool:

@@ -148,9 +148,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
         host. The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
-        leave the directory. An existence check (`os.path.isfile`) or an extension check is
-        not validation, nor is asking whether a key is present (`"id" in params`). Data
-        passed through your own helper functions is not followed.
+        leave the directory. Parameters of a Django view that the URL pattern does not fill
+        are not request data: one defaulting to a named constant
+        (`on_success=routes.DONE`, `next_page=settings.LOGIN_URL`: configuration the
+        URLconf or a calling view sets) or annotated with a class that is not text
+        (`result: ReviewResult`, an object server code built). Nor is the path where
+        Django spooled an upload (`upload.temporary_file_path()`). An existence check
+        (`os.path.isfile`) or an extension check is not validation, nor is asking whether a
+        key is present (`"id" in params`). Data passed through your own helper functions
+        is not followed.
     Why it matters:
         These sinks turn a string into an action: reading `/etc/passwd` or the app's
         secrets, running a command, executing code, or sending users to a phishing page

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from prodready.scan.context import FunctionNode, keyword
 from prodready.scan.rules._web.auth_signals import verifies_signature
-from prodready.scan.rules._web.request_data import REQUEST_SOURCES, REQUEST_TYPES
+from prodready.scan.rules._web.request_data import REQUEST_SOURCES, REQUEST_TYPES, TEXT_TYPES
 from prodready.scan.rules._web.syntax import dotted, last, positional
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ _NON_DATA_METHODS = frozenset(
         "index",
         "__len__",
         "is_valid",
+        "temporary_file_path",  # where Django's upload handler spooled the file: its choice
     }
 )
 # Methods and calls that check a value (`name.isalnum()`, `is_safe_url(url)`), and those
@@ -187,8 +188,14 @@ class Flow:
         self.extensions: set[str] = set()  # names bound to `name.split(".")[-1]`
         self.events: dict[str, list[tuple[int, bool]]] = {}
         if handler is not None:
+            configured, objects = (
+                _code_supplied(fn) if handler.framework in _DJANGO else (set(), set())
+            )
             for param in handler.params.values():
-                tainted = not (validated and param.typed)
+                if param.name in configured:
+                    continue  # `next_page=settings.LOGIN_URL`: set by the URLconf or a caller
+                typed = param.typed or param.name in objects
+                tainted = not (validated and typed)
                 self.events.setdefault(param.name, []).append((fn.lineno, tainted))
         self._build()
 
@@ -373,6 +380,36 @@ class Flow:
         if isinstance(node, ast.Call) and isinstance(inner, ast.Attribute):
             return self.is_source(inner) or self.is_source(inner.value)
         return self.is_source(inner)
+
+
+_DJANGO = frozenset({"django", "drf"})
+
+
+def _code_supplied(fn: FunctionNode) -> tuple[set[str], set[str]]:
+    """Parameters of a Django view that the URL pattern does not fill with text.
+
+    Django passes URL captures as strings (or a converter's int/UUID). A parameter that
+    defaults to a named constant (`next_page=settings.LOGIN_URL`,
+    `route_success=routes.SUCCESS`) is configuration, overridden by the URLconf's extra
+    keyword arguments or by a view that calls this one, so it is not request data at all.
+    A parameter annotated with a class that is not text (`result: ModerationResult`,
+    `status: Status`) holds an object some code built and passed in: whatever it holds was
+    made by the server, so it is not unvalidated text from the request either. Returns
+    (configured, objects)."""
+    args = [*fn.args.posonlyargs, *fn.args.args]
+    defaults: list[tuple[ast.arg, ast.expr | None]] = list(
+        zip(args[len(args) - len(fn.args.defaults) :], fn.args.defaults, strict=True)
+    )
+    defaults += zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True)
+    configured = {a.arg for a, default in defaults if isinstance(default, ast.Name | ast.Attribute)}
+    objects = {
+        a.arg
+        for a in [*args, *fn.args.kwonlyargs]
+        if isinstance(a.annotation, ast.Name | ast.Attribute)
+        and last(dotted(a.annotation))[:1].isupper()
+        and last(dotted(a.annotation)) not in TEXT_TYPES | REQUEST_TYPES
+    }
+    return configured, objects
 
 
 def _extension(node: ast.expr) -> bool:

@@ -67,5 +67,8 @@ SCALAR_TYPES = frozenset(
     }
 )
 RAW_TYPES = frozenset({"str", "bytes", "Any", "UploadFile", "list", "List", "dict", "Dict"})
+# Annotations a Django URL capture (text the URL pattern matched) may carry. Any other class
+# (`status: Status`, `result: ModerationResult`) is an object some code built and passed in.
+TEXT_TYPES = RAW_TYPES | SCALAR_TYPES | {"Text", "AnyStr", "Path", "PurePath", "PathLike", "object"}
 # Django URL parameters whose name says they were matched by an `<int:...>`-style pattern.
 INT_LIKE_PARAM = re.compile(r"^(pk|id|\w+_(id|pk|num|number|index)|year|month|day|page|n)$")
