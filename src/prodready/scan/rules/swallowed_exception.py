@@ -48,6 +48,7 @@ _CLEANUP = frozenset(
     {
         "close",
         "aclose",
+        "wait_closed",
         "shutdown",
         "terminate",
         "kill",
@@ -123,13 +124,20 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Not flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
         (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
         methods and functions named `cleanup_*`/`teardown_*`, best-effort clean-up
-        (`conn.close()`, `server.server_close()`, `os.remove()`, `shutil.rmtree()`,
-        `os.killpg()`, helpers named for it such as `stop_worker()` or
-        `_schedule_file_cleanup()`, also behind a guard
-        like `if proc is not None:` or `if os.path.exists(tmp):`, evicting a cache entry
-        with `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`)
-        and telemetry (`emit(...)`, `metrics.incr(...)`, analytics and telemetry code),
-        handlers that return `False`, an error response (also a `(body, 4xx)` tuple) or a
+        (`conn.close()`, `await writer.wait_closed()`, `server.server_close()`,
+        `os.remove()`, `os.unlink()`, `shutil.rmtree()`, `os.killpg()`, helpers named for
+        it such as `stop_worker()`, `safe_release_task_locks()` or
+        `_schedule_file_cleanup()`, also behind a guard like `if proc is not None:` or `if
+        os.path.exists(tmp):` and with `logger.info("removed ...")` lines between, evicting
+        a cache entry with `cache.delete(key)`, deleting a local copy with
+        `default_storage.delete(p)`) and telemetry (`emit(...)`, `metrics.incr(...)`,
+        `analytics.send_event(e)`, analytics and telemetry code) whose handler does not
+        return (the last three only when it just passes or logs a message), a try inside
+        a handler that already re-raised, used or recorded its exception, which only tells
+        the client of that error (`writer.write(error_event)`, `await writer.drain()`,
+        `send_error_response(...)`) and whose handler only passes or logs: a client that
+        has gone needs no error, and the first error is on record; handlers that return
+        `False`, an error response (also a `(body, 4xx)` tuple) or a
         value that says it failed (`"failed"`, `"read_failed"`, `"could not ..."`), handlers
         that only fall through to a statement that reports the failure (`raise`, `return
         HttpResponse(status=500)`, a JSON encoder's `return super().default(o)`), also past
@@ -138,28 +146,36 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         or `break` whose `for ... else:` raises, or attempts that set `success = True` and
         `break`, followed by `return success, msg` with `success = False` before the loop).
         Parsing and probing: a try that only parses or converts data (`int()`, `float()`,
-        `Decimal()`, `json.loads`, `strptime`, `urlparse`, `ip_network()`, `re.sub`,
-        `normalize_*()` helpers, `.get` on a dict, `getattr`, indexing, `del d[key]`, X.509
-        field look-ups such as `get_attributes_for_oid(...)[0]`) or only asks the machine
-        something (`os.stat`, `os.path.exists`, `shutil.which`, `socket.getaddrinfo`,
+        `Decimal()`, `uuid.UUID()`, `json.loads`, `strptime`, `urlparse`, `ip_network()`,
+        `re.sub`, `normalize_*()` helpers, `.get` on a dict, `getattr`, indexing, `del
+        d[key]`, X.509 field look-ups such as `get_attributes_for_oid(...)[0]`, decoding a
+        MIME part with `part.get_content()`/`get_payload(decode=True)`, opening an uploaded
+        image with `Image.open(f)` (and `.verify()`, and getters such as `getexif()` of
+        what was decoded), rendering in another format such as `srs.ExportToProj4()`) or
+        only asks the machine something (`os.stat`, `os.path.exists`, `os.scandir` and its
+        entries' `is_file()`, `shutil.which`, `socket.getaddrinfo`,
         `importlib.metadata.version`, `psutil.Process(pid)`, reading `/proc/...`, `git
         describe`), or only reads an attribute (`account = token.account_object`, a reverse
         one-to-one relation) or sets a feature flag an older library lacks, is not flagged
-        when its handler skips the item (`pass`, `continue`, `break`), or, for `except
-        Exception`, keeps a constant default for the value being parsed (`timeout = 5`),
-        returns None, returns a constant the try itself returns for "no answer", logs a
-        warning naming the malformed value, or (for a probe) returns any constant ("not
-        found", `[]`). A bare `except:` or `except BaseException` (which also stop Ctrl-C
-        and `sys.exit()`) gets only the skip forms, and a made-up value (`return 5.0`,
-        `return {}` after `json.loads`) is still flagged: the caller cannot tell it from
-        real data. Also not flagged: handlers with an explanatory sentence inside (`# path
-        does not exist.`; directives such as `noqa` or `TODO` and commented-out code do not
-        count) or on the `except` line (four words or more), or a comment right above it or
-        right above the `try` (or above the `if`/`for` block the `try` opens) saying why
-        the error is ignored ("optional", "best effort", "not crucial", "not available on
-        ...", "if possible", "it's OK", "don't error out"), and the same on or right above
-        a `with suppress(...)` line (`# chown is not available on all platforms`): a
-        documented decision, not a silent one, and handlers that do anything else.
+        when its handler skips the item (`pass`, `continue`, `break`, or assigns the very
+        constant the variable held before the `try`), or, for `except Exception`, keeps a
+        constant default for the value being parsed (`timeout = 5`), returns None, returns
+        a constant the try itself returns for "no answer", logs a warning naming the
+        malformed value, or (for a probe) returns any constant ("not found", `[]`). A bare
+        `except:` or `except BaseException` (which also stop Ctrl-C and `sys.exit()`) gets
+        only the skip forms, and for a probe `return None` or an empty collection; a
+        made-up value (`return 5.0`, `return {}` after `json.loads`) is still flagged: the
+        caller cannot tell it from real data. Also not flagged: handlers with an explanatory
+        sentence inside (`# path does not exist.`; directives such as `noqa` or `TODO` and
+        commented-out code do not count) or on the `except` line (four words or more, also
+        after a directive: `# pragma: no cover - the queue retries these`), or a comment
+        right above it or right above the `try` (or above the `if`/`for` block the `try`
+        opens) saying why the error is ignored ("optional", "best effort", "not crucial",
+        "non-blocking", "not available on ...", "if possible", "it's OK", "don't error out")
+        or when the try fails ("if the id isn't a UUID the database raises"), and the same
+        on or right above a `with suppress(...)` line (`# chown is not available on all
+        platforms`): a documented decision, not a silent one, and handlers that do anything
+        else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -187,11 +203,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if try_node is not None and (
             _optional_import(ctx, try_node.body)
             or (
-                _cleanup(try_node.body, all(isinstance(b, ast.Pass) for b in handler.body))
+                _cleanup(ctx, try_node.body, _only_notes(ctx, handler.body))
                 and not _returns(handler.body)
             )
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
             or _expected_failure(ctx, handler, try_node, broad)
+            or (_only_notes(ctx, handler.body) and _tells_peer_of_error(ctx, try_node))
         ):
             continue
         if _documented(ctx, handler, try_node):
@@ -221,7 +238,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             )
             if (
                 broad_arg is None
-                or _cleanup(with_node.body, not broad_arg.endswith("BaseException"))
+                or _cleanup(ctx, with_node.body, not broad_arg.endswith("BaseException"))
                 or _optional_import(ctx, with_node.body)
                 or _documented_suppress(ctx, with_node)
             ):
@@ -236,6 +253,54 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 f"`suppress({broad_arg.rsplit('.', 1)[-1]})`{where}{around} discards every "
                 "error without a trace",
             )
+
+
+def _only_notes(ctx: FileContext, body: list[ast.stmt]) -> bool:
+    """A handler that only passes or logs a message: it changes no result, so the failure
+    of something best-effort (a metric, an analytics event) is all it hides."""
+    for stmt in body:
+        if isinstance(stmt, ast.Pass):
+            continue
+        call = _expression_call(stmt)
+        if call is None or not _log_line(ctx, call):
+            return False
+    return True
+
+
+# Writing to a client or stream: `writer.write(...)`, `await writer.drain()`, `ws.send(...)`.
+_SENDS = frozenset(
+    {"write", "writelines", "drain", "send", "sendall", "send_json", "send_text", "send_bytes"}
+)
+
+
+def _tells_peer_of_error(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """A try inside a handler that already dealt with an error (re-raised, used or
+    recorded it) which only passes that error on to the client (`writer.write(event)`,
+    `await send_error_response(...)`) or tidies up, when its own handler only passes or
+    logs: if the client has gone there is nobody left to tell, and the first error is on
+    record."""
+    for stmt in try_node.body:
+        call = _expression_call(stmt)
+        if call is None:
+            return False
+        leaf = _leaf(call.func)
+        if not (leaf in _SENDS or "error" in leaf.lower() or _tidy_call(call, False)):
+            return False
+    outer = _enclosing_handler(ctx, try_node)
+    return outer is not None and _acknowledges(ctx, outer.body, outer.name)
+
+
+def _enclosing_handler(ctx: FileContext, stmt: ast.stmt) -> ast.ExceptHandler | None:
+    """The `except` clause of the same function whose body holds `stmt`, at any depth."""
+    scope = scope_of(ctx, stmt.lineno)
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    for owner, block, _ in reversed(_block_path(scope.body, stmt) or []):
+        if isinstance(owner, ast.Try | ast.TryStar):
+            for handler in owner.handlers:
+                if block is handler.body:
+                    return handler
+    return None
 
 
 def _broad(ctx: FileContext, node: ast.expr | None) -> str | None:
@@ -256,13 +321,8 @@ def _broad(ctx: FileContext, node: ast.expr | None) -> str | None:
 
 def _silent_outcome(ctx: FileContext, body: list[ast.stmt], name: str | None) -> str | None:
     """What the handler does, if it does nothing about the error; None if it handles it."""
-    for node in (n for stmt in body for n in (stmt, *walk_own(stmt))):
-        if isinstance(node, ast.Raise):
-            return None
-        if isinstance(node, ast.Name) and name is not None and node.id == name:
-            return None
-        if isinstance(node, ast.Call) and _records_error(ctx, node):
-            return None
+    if _acknowledges(ctx, body, name):
+        return None
     outcomes: list[str] = []
     for stmt in body:
         outcome = _silent_statement(ctx, stmt)
@@ -273,6 +333,19 @@ def _silent_outcome(ctx: FileContext, body: list[ast.stmt], name: str | None) ->
     if not outcomes:
         return "does nothing (`pass`)"
     return " and ".join(dict.fromkeys(outcomes))
+
+
+def _acknowledges(ctx: FileContext, body: list[ast.stmt], name: str | None) -> bool:
+    """Does the handler re-raise, use the caught exception or record it (a traceback,
+    Sentry)?"""
+    for node in (n for stmt in body for n in (stmt, *walk_own(stmt))):
+        if isinstance(node, ast.Raise):
+            return True
+        if isinstance(node, ast.Name) and name is not None and node.id == name:
+            return True
+        if isinstance(node, ast.Call) and _records_error(ctx, node):
+            return True
+    return False
 
 
 def _records_error(ctx: FileContext, call: ast.Call) -> bool:
@@ -448,35 +521,64 @@ def _optional_import(ctx: FileContext, body: list[ast.stmt]) -> bool:
     return False
 
 
-def _cleanup(body: list[ast.stmt], best_effort: bool = False) -> bool:
-    """Is the guarded code only best-effort clean-up calls? With `best_effort` (a handler
-    that only passes, `suppress(Exception)`), telemetry and cache eviction count too."""
+def _cleanup(ctx: FileContext, body: list[ast.stmt], best_effort: bool = False) -> bool:
+    """Is the guarded code only best-effort clean-up calls (log lines between them aside)?
+    With `best_effort` (a handler that only passes or logs a message, `suppress(Exception)`),
+    telemetry and cache eviction count too."""
     if not body:
         return False
+    tidied = False
     for stmt in body:
         if isinstance(stmt, ast.If) and not stmt.orelse and _guard(stmt.test):
             # `if proc is not None: proc.kill()`, `if os.path.exists(tmp): os.remove(tmp)`
-            if not _cleanup(stmt.body, best_effort):
+            if not _cleanup(ctx, stmt.body, best_effort):
                 return False
+            tidied = True
             continue
         call = _expression_call(stmt)
         if call is None:
             return False
-        func = call.func
-        leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        owner = ast.unparse(func.value).lower() if isinstance(func, ast.Attribute) else ""
-        if leaf in _CLEANUP or _cleanup_helper(leaf):
-            continue
-        if best_effort and (leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner)):
-            continue
-        if best_effort and leaf in _CACHE_EVICT and "cache" in owner:
-            continue  # `cache.delete(key)` of a corrupt entry: the next read misses
-        if best_effort and leaf == "delete" and _STORAGE_OWNER.search(owner):
-            continue  # `default_storage.delete(path)`: a leftover file at worst
+        if _log_line(ctx, call):
+            continue  # `logger.info("Removed %s", path)` after the clean-up does no work
+        if not _tidy_call(call, best_effort):
+            return False
+        tidied = True
+    return tidied
+
+
+def _tidy_call(call: ast.Call, best_effort: bool) -> bool:
+    """`os.unlink(p)`, `writer.close()`, `stop_worker()`; with `best_effort` also a metric,
+    an analytics event, a cache eviction or a storage delete."""
+    func = call.func
+    leaf = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    owner = ast.unparse(func.value).lower() if isinstance(func, ast.Attribute) else ""
+    if leaf in _CLEANUP or _cleanup_helper(leaf):
+        return True
+    if not best_effort:
         return False
-    return True
+    if leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner):
+        return True
+    if leaf in _CACHE_EVICT and "cache" in owner:
+        return True  # `cache.delete(key)` of a corrupt entry: the next read misses
+    return leaf == "delete" and bool(_STORAGE_OWNER.search(owner))  # a leftover file
 
 
+def _log_line(ctx: FileContext, call: ast.Call) -> bool:
+    """`logger.info(...)`, `print(...)`: a message, no work that could need handling."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "print"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in _LOG_METHODS
+        and _is_logger(ctx, func.value)
+    )
+
+
+# `safe_release_locks()`, `try_close_socket()`: qualifiers before the verb of a helper.
+_HEDGES = frozenset({"safe", "safely", "try", "maybe", "quietly", "silently"})
+# `release_task_locks()`, `unlock_rows()`: giving back what was held is clean-up whatever it is.
+_RELEASE_VERBS = frozenset({"release", "unlock"})
 # `stop_worker(...)`, `kill_tree()`, `close_connections()`: a helper named for clean-up.
 _CLEANUP_VERBS = frozenset(
     {"stop", "kill", "close", "shutdown", "terminate", "cleanup", "teardown", "disconnect"}
@@ -556,11 +658,16 @@ def _cleanup_function(name: str) -> bool:
 
 
 def _cleanup_helper(leaf: str) -> bool:
-    """`stop_worker()`, `close_connections()`; also a helper named for the clean-up it
-    arranges (`_schedule_file_cleanup()`, `run_teardown()`)."""
+    """`stop_worker()`, `close_connections()`, `release_task_locks()`; also a helper named
+    for the clean-up it arranges (`_schedule_file_cleanup()`, `run_teardown()`). A `safe_`
+    or `try_` prefix only says the helper is meant not to fail."""
     verb, *rest = leaf.strip("_").lower().split("_")
+    if verb in _HEDGES and rest:
+        verb, *rest = rest
     if rest and rest[-1] in {"cleanup", "teardown"}:
         return True
+    if verb in _RELEASE_VERBS and rest:
+        return True  # `release_lock()`, `unlock_rows()`: giving back what was held
     return verb in _CLEANUP_VERBS and bool(rest) and set(rest) <= _CLEANUP_OBJECTS
 
 
@@ -589,7 +696,7 @@ def _guard(test: ast.expr) -> bool:
 
 
 _DOCUMENTED = re.compile(
-    r"(?i)\b(?:ignor\w*|optional\w*|non[- ]?(?:critical|crucial|fatal|essential)"
+    r"(?i)\b(?:ignor\w*|optional\w*|non[- ]?(?:critical|crucial|fatal|essential|blocking)"
     r"|(?:not|isn't)\s+(?:available\s+on|supported\s+on)|(?:not|isn't)\s+(?:crucial"
     r"|critical|important|essential|fatal)|best[- ]effort|(?:is|are|be|that's|it's)\s+fine"
     r"|(?:it's|it\s+is|that's|is)\s+ok(?:ay)?|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely|if\s+possible|given\s+up"
@@ -621,7 +728,8 @@ def _documented(
             return True
         if line > handler.lineno and _prose(comment):
             return True
-        first = comment.split("#", 1)[0]  # the reason before a second comment (a directive)
+        # the reason before a second comment (a directive), or after a directive's dash
+        first = _after_directive(comment.split("#", 1)[0])
         if line == handler.lineno and _prose(first) and len(first.split()) >= 4:
             return True  # `except Exception:  # We really don't want to stop here for anything`
     return try_node is not None and _documented_above(ctx, try_node.lineno)
@@ -641,10 +749,42 @@ def _documented_above(ctx: FileContext, lineno: int) -> bool:
             header = True  # the first statement of its block: read the comments above
             line -= 1
             continue
-        if _DOCUMENTED.search(text):
+        if _DOCUMENTED.search(text) or _explains_failure(text.lstrip("#").strip()):
             return True
         line -= 1
     return False
+
+
+# `# if the id isn't a UUID then Postgres will throw an error`: when it fails, and why.
+_WHEN = re.compile(r"(?i)\b(?:if|when|unless|in\s+case)\b")
+_FAILS = re.compile(
+    r"(?i)\b(?:isn't|is\s+not|aren't|are\s+not|not\s+an?|invalid|fails?|errors?|throws?"
+    r"|raises?|missing|abort(?:s|ed)?|(?:doesn't|does\s+not)\s+exist)\b"
+)
+
+
+def _explains_failure(comment: str) -> bool:
+    """A sentence right above a `try` saying when it fails (`# if the id isn't a UUID
+    then Postgres will throw an error`): the author considered that case."""
+    when = _WHEN.search(comment)
+    return (
+        when is not None
+        and _FAILS.search(comment, when.end()) is not None
+        and _prose(comment)
+        and len(comment.split()) >= 5
+    )
+
+
+_DIRECTIVE_PREFIX = re.compile(
+    r"(?i)^(?:pragma:\s*no\s*cover|noqa(?::\s*[\w, ]+?)?|type:\s*ignore(?:\[[^\]]*\])?)"
+    r"\s*[-\u2013\u2014:,;]\s*"
+)
+
+
+def _after_directive(comment: str) -> str:
+    """`pragma: no cover - notification failures are non-blocking` -> the reason after
+    the directive, which explains the handler like any other comment."""
+    return _DIRECTIVE_PREFIX.sub("", comment.strip(), count=1)
 
 
 _BLOCK_HEADER = re.compile(r"^(?:if|elif|else|for|async\s+for|while|with|async\s+with)\b")
@@ -711,6 +851,8 @@ _PARSERS = frozenset(
         "fromtimestamp",
         "utcfromtimestamp",
         "fromisoformat",
+        "isoformat",
+        "date",
         "parse",
         "parse_date",
         "parsedate",
@@ -732,6 +874,7 @@ _PARSERS = frozenset(
         "IPNetwork",
         "SpecifierSet",
         "Version",
+        "UUID",
         "compile",
         "get",
         "search",
@@ -819,6 +962,8 @@ _NOT_CONVERSIONS = frozenset(
         "isinstance",
         "hasattr",
         "getattr",
+        "isoformat",
+        "date",
     }
 )
 # Read-only questions about the machine a program runs on: a failure there is the answer
@@ -952,12 +1097,14 @@ def _expected_failure(
     if guarded is None:
         return False
     body = handler.body
-    if all(isinstance(b, _SKIPS) for b in body):
+    if all(isinstance(b, _SKIPS) or _keeps_prior_value(ctx, try_node, b) for b in body):
         return True
-    if not broad.endswith("Exception") or broad.endswith("BaseException"):
-        return False
     if not (guarded.probes or guarded.converted):
         return False  # only picks apart what it has: a substituted value hides a bug
+    if not broad.endswith("Exception") or broad.endswith("BaseException"):
+        # a quick read-only question is no place for Ctrl-C to land, so "nothing found"
+        # (None, `[]`) is still its answer; a conversion's default stays flagged
+        return guarded.probes and not guarded.converted and len(body) == 1 and _no_answer(body[0])
     for stmt in body:
         if isinstance(stmt, _SKIPS):
             continue
@@ -988,6 +1135,55 @@ def _expected_failure(
 _SKIPS = (ast.Pass, ast.Continue, ast.Break)
 
 
+def _no_answer(stmt: ast.stmt) -> bool:
+    """`return None`, `return []`, `return {}`: nothing found."""
+    if not isinstance(stmt, ast.Return):
+        return False
+    value = stmt.value
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return True
+    if isinstance(value, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return not (value.keys if isinstance(value, ast.Dict) else value.elts)
+    return False
+
+
+def _keeps_prior_value(ctx: FileContext, try_node: ast.stmt, stmt: ast.stmt) -> bool:
+    """`code = None` in a handler when `code = None` was also the last assignment before
+    the `try` (in its block or the `if`/`with` blocks around it): the handler changes
+    nothing, like `pass`."""
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        return False
+    target = stmt.targets[0]
+    if not isinstance(target, ast.Name) or not _constant_fallback(stmt.value):
+        return False
+    scope = scope_of(ctx, try_node.lineno)
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    path = _block_path(scope.body, try_node)
+    for owner, block, index in reversed(path or []):
+        for before in reversed(block[:index]):
+            assigned = _assigns(before, target.id)
+            if assigned is None:
+                continue
+            return isinstance(assigned, ast.expr) and ast.dump(assigned) == ast.dump(stmt.value)
+        if not isinstance(owner, ast.If | ast.With | ast.AsyncWith):
+            return False  # a loop or handler may have changed it since
+    return False
+
+
+def _assigns(stmt: ast.stmt, name: str) -> ast.expr | bool | None:
+    """The value `stmt` assigns to `name` if it is a plain `name = value`; False if it
+    changes `name` some other way; None if it leaves `name` alone."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if isinstance(target, ast.Name) and target.id == name:
+            return stmt.value
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            return False
+    return None
+
+
 def _names_the_input(ctx: FileContext, call: ast.Call, inputs: set[str]) -> bool:
     """`logger.warning("Invalid network {}".format(entry))` after `IPNetwork(entry)`:
     the log line says which value was malformed, so the failure is not silent."""
@@ -1016,6 +1212,7 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
         return None
     found = _Guarded()
     handles: set[str] = set()  # files opened by a probe: `with open("/proc/...") as f`
+    parsed: set[str] = set()  # documents decoded here: `dom = parse(path)`
     calls = 0
     for stmt in statements:
         if isinstance(stmt, ast.Delete):
@@ -1047,12 +1244,15 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
         elif isinstance(stmt, ast.Return) and stmt.value is not None:
             found.returns.append(stmt.value)
         for part in header:
+            handles.update(_probe_entries(ctx, part, handles))
             for node in ast.walk(part):
                 if isinstance(node, ast.Await | ast.Lambda | ast.NamedExpr | ast.Yield):
                     return None
                 if isinstance(node, ast.Call):
                     if _probe_call(ctx, node, handles):
                         found.probes = True
+                    elif _reads_parsed(node, parsed):
+                        pass  # `dom.getElementsByTagName("path")` reads what was decoded
                     elif _parser_call(node):
                         leaf = _leaf(node.func)
                         if leaf not in _NOT_CONVERSIONS:
@@ -1068,12 +1268,47 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
                     calls += 1
                 elif isinstance(node, ast.Subscript):
                     calls += 1
+        parsed.update(_decoded_names(stmt))
     if calls > 0:
         return found
     if _attribute_probe(statements):
         found.probes = True
         return found
     return None
+
+
+def _decoded_names(stmt: ast.stmt) -> set[str]:
+    """`dom` in `dom = parse(path)` or `img = Image.open(upload)`: a document decoded by a
+    conversion, whose getters only read what was decoded."""
+    if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Call):
+        return set()
+    call = stmt.value
+    if not _parser_call(call) or _leaf(call.func) in _NOT_CONVERSIONS:
+        return set()
+    return {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+
+
+def _reads_parsed(call: ast.Call, parsed: set[str]) -> bool:
+    """`img.getexif()`, `dom.getElementsByTagName("p")`: a getter of a decoded document."""
+    func = call.func
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in parsed
+        and func.attr.lstrip("_").startswith(("get", "find"))
+    )
+
+
+def _probe_entries(ctx: FileContext, part: ast.AST, handles: set[str]) -> set[str]:
+    """`e` in `[e.name for e in os.scandir(d) if e.is_file()]`: entries of a directory
+    listing, whose `is_file()` or `stat()` only asks more about what was listed."""
+    return {
+        target.id
+        for node in ast.walk(part)
+        if isinstance(node, ast.comprehension) and _probe_call(ctx, node.iter, handles)
+        for target in ast.walk(node.target)
+        if isinstance(target, ast.Name)
+    }
 
 
 def _attribute_probe(statements: list[ast.stmt]) -> bool:
@@ -1121,6 +1356,29 @@ _REMOTE_OWNER = re.compile(
 _COLLECT = frozenset({"append", "add", "extend", "insert", "setdefault"})
 
 
+# Decoding a part of a parsed e-mail message (`part.get_payload(decode=True)`).
+_MIME_DECODERS = ("get_content", "get_payload")
+# Rendering a value in a textual format: it fails only when the value cannot be expressed.
+_FORMAT_EXPORT = re.compile(
+    r"(?i)^(?:export_?)?to_?(?:wkt|wkb|proj4?|projjson|json|xml|gml|kml|geojson|yaml)$"
+)
+
+
+def _image_decode(func: ast.expr) -> bool:
+    """`Image.open(upload)` reads an image header (raising for anything that is not an
+    image), and `Image.open(upload).verify()` checks the rest: a probe of uploaded data."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "open":
+        return ast.unparse(func.value).rsplit(".", 1)[-1] in ("Image", "PilImage", "PILImage")
+    inner = func.value
+    return (
+        func.attr in ("verify", "load")
+        and isinstance(inner, ast.Call)
+        and _image_decode(inner.func)
+    )
+
+
 def _leaf(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
@@ -1128,11 +1386,17 @@ def _leaf(func: ast.expr) -> str:
 def _parser_call(call: ast.Call) -> bool:
     func = call.func
     leaf = _leaf(func)
-    if leaf == "get" and isinstance(func, ast.Attribute):
+    if leaf in ("get", *_MIME_DECODERS) and isinstance(func, ast.Attribute):
         # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
-        return not _REMOTE_OWNER.search(ast.unparse(func.value).lower())
+        if _REMOTE_OWNER.search(ast.unparse(func.value).lower()):
+            return False
+        return leaf == "get" or not call.args  # `part.get_content()` decodes a MIME part
     if leaf in _PARSERS or leaf.startswith(_PARSER_PREFIXES):
         return True
+    if _image_decode(func):
+        return True
+    if _FORMAT_EXPORT.match(leaf) and not call.args:
+        return True  # `srs.ExportToProj4()`, `shape.to_wkt()`: the same value in another form
     return leaf in _COLLECT and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
 
 
@@ -1164,6 +1428,8 @@ def _probe_call(ctx: FileContext, node: ast.AST, handles: set[str]) -> bool:
         if func.attr in ("read", "readline", "readlines"):
             return isinstance(receiver, ast.Name) and receiver.id in handles
         if func.attr in _PATH_PROBES and not node.args:
+            if isinstance(receiver, ast.Name) and receiver.id in handles:
+                return True  # `entry.is_file()` of a listed directory entry
             text = ast.unparse(receiver).lower()
             return "objects" not in text and any(w in text for w in ("path", "dir", "file"))
     return False
