@@ -231,3 +231,51 @@ def test_fastapi_sub_app_dependency_guards_included_routers() -> None:
     # the same app mounted elsewhere does not guard this router
     other = {**views, "server/polar/other/__init__.py": _BACKOFFICE_APP}
     assert ("server/polar/backoffice/customers/endpoints.py", 7) in _findings(other)
+
+
+# Misago: a viewset action checks the permission, then hands its request to an endpoint
+# function of another module, which looks like a Django view but is not routed
+_ENDPOINT = (
+    "from rest_framework.response import Response\n\n\n"
+    "def moderate_photo_endpoint(request, profile):\n"
+    '    if request.method == "POST":\n'
+    "        profile.photo_locked = request.data.get('locked')\n"
+    "        profile.save()\n"
+    "    return Response({'locked': profile.photo_locked})\n"
+)
+_VIEWSET = (
+    "from rest_framework import viewsets\nfrom rest_framework.decorators import action\n"
+    "from .endpoints.photo import moderate_photo_endpoint\n"
+    "from .permissions import ProfilePermission\n\n\n"
+    "class ProfileViewSet(viewsets.GenericViewSet):\n"
+    "    permission_classes = (ProfilePermission,)\n\n"
+    '    @action(methods=["get", "post"], detail=True)\n'
+    "    def moderate_photo(self, request, pk=None):\n"
+    "        profile = self.get_object()\n"
+    "        return moderate_photo_endpoint(request, profile)\n"
+)
+_LOGIN_VIEW = (
+    "from django.contrib.auth.decorators import login_required\n"
+    "from django.views.decorators.http import require_POST\n\n\n"
+    "@require_POST\n@login_required\n"
+    "def save_profile(request, pk):\n    Profile.objects.create(pk=pk)\n"
+)
+
+
+def test_endpoint_function_called_by_an_authenticating_view_is_not_a_route() -> None:
+    app = {
+        "forum/users/api/endpoints/photo.py": _ENDPOINT,
+        "forum/users/views.py": _LOGIN_VIEW,
+    }
+    assert _findings(app) == [("forum/users/api/endpoints/photo.py", 4)]
+    assert _findings({**app, "forum/users/api/profiles.py": _VIEWSET}) == []
+    # a caller that authenticates nobody does not make it a helper
+    open_caller = _VIEWSET.replace("(ProfilePermission,)", "(AllowAny,)")
+    assert ("forum/users/api/endpoints/photo.py", 4) in _findings(
+        {**app, "forum/users/api/profiles.py": open_caller}
+    )
+    # nor does a caller that imports a function of the same name from elsewhere
+    other = _VIEWSET.replace("from .endpoints.photo", "from .legacy.photo")
+    assert ("forum/users/api/endpoints/photo.py", 4) in _findings(
+        {**app, "forum/users/api/profiles.py": other}
+    )

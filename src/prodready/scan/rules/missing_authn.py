@@ -11,6 +11,7 @@ from prodready.scan.registry import NEGATED_FACT_NEEDLES, Hit, rule
 from prodready.scan.rules._web import (
     AUTH_NAME,
     OPEN_PERMISSIONS,
+    VIEW_CONFIGURATION,
     Handler,
     WebFile,
     auth_aliases,
@@ -38,6 +39,8 @@ DJANGO_MIDDLEWARE_FACT = "django-middleware:"  # + dotted class listed in settin
 DJANGO_APP_PERMS_FACT = "django-app-permissions:"  # + dir: its app config guards its URLs
 FASTAPI_GUARDED_ROUTER_FACT = "fastapi-guarded-router:"  # + `<module path>.<router>`
 FASTAPI_AUTH_ALIAS_FACT = "fastapi-auth-alias:"  # + `<module>.<name>`: Annotated auth alias
+VIEW_CONFIGURED_FACT = "django-view-configured:"  # + class: `X.as_view(form_class=...)`
+VIEW_HELPER_FACT = "django-view-helper:"  # + `<module>.<fn>`: an authenticated view calls it
 
 # The facts this rule's conditions negate are established only by files containing these
 # (see `_guard_facts`, `_middleware_facts`, `_app_config_facts`).
@@ -51,6 +54,7 @@ NEGATED_FACT_NEEDLES.update(
         DJANGO_APP_PERMS_FACT: (b"default_permissions",),
         FASTAPI_AUTH_ALIAS_FACT: (b"Annotated",),
         FASTAPI_GUARDED_ROUTER_FACT: (b"include_router",),
+        VIEW_HELPER_FACT: (b"request",),
     }
 )
 _DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
@@ -91,7 +95,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `dependencies=[Depends(get_admin)]` in another file that includes the route's
         router, as polar's backoffice app does), a parameter annotated with an
         `Annotated[..., Depends(<authenticator>)]` alias (defined in the file or imported from
-        another module: `auth_subject: auth.DiscountWrite`), Django mixins, DRF
+        another module: `auth_subject: auth.DiscountWrite`) or with one whose metadata is a
+        dependency factory named for a role, ACL or permission check
+        (`Annotated[Role, RoleACL(allow_user=True)]`), Django mixins, DRF
         `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES`, a project's
         `@require(<login guard>)`, a
         Flask `before_request` guard of the route's blueprint (also one registered in
@@ -104,7 +110,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         that turns away callers failing its authentication check), a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, an `Authorization` header, a verified token,
-        CKAN's `check_access`), also in a function of the same file the handler hands its
+        CKAN's `check_access`, a helper handed the request with a permission to check,
+        `get_and_check_project(request, pk, ("change_project",))`, or named for a
+        permission or access check), also in a function of the same file the handler hands its
         request to (`return search_action(request)`); a handler that uses the current user
         (`current_user`, `g.user`, `request.user`) or runs its change through an action
         layer that authorises every action (CKAN's `get_action("follow_user")(...)`) is not
@@ -124,15 +132,23 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         user by a reset token (`pw_reset_token=...`), a handler that first sends logged-in
         callers away (`if is_user_logged_in(): return redirect(...)`: an anonymous signup
         step), a view marked `# pylint: disable=missing-permission-required`), webhooks
-        that verify a signature, routers included only in development, views whose base
-        class lives in another file or package (it may authenticate; a `CreateView` counts
-        as Django's only when it is imported from Django), POSTs that only read (a search,
-        query or lookup whose body writes nothing), a form editing an existing object whose
-        own `save(request)` gets the caller, and Django views of an admin package none of
-        whose views authenticates (the admin URLconf guards them where it is mounted).
+        that verify a signature (and any endpoint that verifies its sender's signature,
+        `verify_signature(payload, signature_header)`), routers included only in
+        development, views whose base class lives in another file or package (it may
+        authenticate; a `CreateView` counts as Django's only when it is imported from
+        Django), POSTs that only read (a search, query or lookup whose body writes
+        nothing) or only log what they are sent (a webhook stub), a form editing an
+        existing object whose own `save(request)` gets the caller, and Django views of an
+        admin package none of whose views authenticates (the admin URLconf guards them
+        where it is mounted).
         Django error views (`handler403(request, exception)`), helpers in `utils`/`helpers`
-        modules, undecorated `def f(request, ...)` functions called only from this file's
-        views that authenticate (directly or through another such helper), and test projects
+        modules, undecorated `def f(request, ...)` functions that return nothing (a view
+        returns a response: a middleware's `stop_tracking(request, tracker)`) or are called
+        only from this file's views that authenticate (directly or through another such
+        helper), functions that an authenticating view of another module hands its request
+        to (`return moderate_avatar_endpoint(request, profile)` in a viewset action), generic
+        editing views that name no form, model or queryset (bases for subclasses elsewhere,
+        unless a URLconf routes them with `as_view(form_class=...)`), and test projects
         kept inside a package (`testapp/`, `test/settings.py`) are not routes.
     Why it matters:
         When most of an application sits behind a login, an endpoint that forgot its
@@ -154,11 +170,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     _middleware_facts(ctx)
     _app_config_facts(ctx)
     ctx.facts.update(FASTAPI_AUTH_ALIAS_FACT + k for k in auth_aliases(ctx))
+    _as_view_facts(ctx)
     web = web_file(ctx)
     if not web.web:
         return
     _include_facts(ctx, web)
     _guard_facts(ctx, web)
+    _view_helper_facts(ctx, web)
     if web.global_guard:  # the app checks every request itself
         return
     mounted = _admin_module(ctx, web)
@@ -202,6 +220,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                     f"&!{FASTAPI_GUARDED_ROUTER_FACT}{m}.{_receiver(h)}"
                     for m in _module_paths(ctx.path)
                 )
+        if h.framework in ("django", "drf") and h.cls is None:
+            # unless it is a helper that an authenticating view elsewhere hands its request
+            condition += "".join(
+                f"&!{VIEW_HELPER_FACT}{m}.{h.name}" for m in _module_paths(ctx.path)
+            )
+        if h.unconfigured:  # a base, unless a URLconf configures it in `as_view(...)`
+            condition += f"&{VIEW_CONFIGURED_FACT}{h.name}"
         # unless a parameter's imported annotation is an `Annotated[..., Depends(auth)]`
         condition += "".join(f"&!{FASTAPI_AUTH_ALIAS_FACT}{k}" for k in sorted(h.alias_keys))
         if h.framework == "flask":
@@ -211,6 +236,39 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if h.framework in ("django", "drf"):
                 condition += "".join(f"&!{DJANGO_APP_PERMS_FACT}{d}" for d in _dirs(ctx.path))
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _view_helper_facts(ctx: FileContext, web: WebFile) -> None:
+    """`return moderate_avatar_endpoint(request, profile)` in a view (or viewset action)
+    that authenticates, calling a function imported from another module: that function
+    takes `request` like a Django view but is a helper of this one, not a route."""
+    for h in web.handlers:
+        fn = h.function
+        if fn is None or not web.evidence(h)[1]:
+            continue
+        for node in web.body(fn):
+            if not isinstance(node, ast.Call) or not isinstance(
+                node.func, ast.Name | ast.Attribute
+            ):
+                continue
+            if not any(dotted(a) in {"request", "req", "self.request"} for a in node.args):
+                continue
+            module = _imported_module_path(ctx, dotted(node.func))
+            if module:
+                ctx.facts.add(VIEW_HELPER_FACT + module)
+
+
+def _as_view_facts(ctx: FileContext) -> None:
+    """`AjaxPostView.as_view(form_class=NoteForm)` in a URLconf: the generic view, which
+    names no form, model or queryset itself, is routed with one here."""
+    if "as_view" not in ctx.source:
+        return
+    for call in ctx.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr != "as_view":
+            continue
+        if any(k.arg in VIEW_CONFIGURATION for k in call.keywords):
+            ctx.facts.add(VIEW_CONFIGURED_FACT + last(dotted(func.value)))
 
 
 def _guard_facts(ctx: FileContext, web: WebFile) -> None:

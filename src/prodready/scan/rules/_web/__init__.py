@@ -38,7 +38,7 @@ from prodready.scan.rules._web.auth_signals import (
     OPEN_PERMISSIONS,
     is_identity,
 )
-from prodready.scan.rules._web.class_views import DETAIL_READS, DETAIL_WRITES
+from prodready.scan.rules._web.class_views import DETAIL_READS, DETAIL_WRITES, VIEW_CONFIGURATION
 from prodready.scan.rules._web.effects import read_only_post
 from prodready.scan.rules._web.fastapi_views import auth_aliases
 from prodready.scan.rules._web.flask_views import guards_whole_app
@@ -54,6 +54,7 @@ __all__ = [
     "DETAIL_WRITES",
     "NON_OBJECT_PERMISSIONS",
     "OPEN_PERMISSIONS",
+    "VIEW_CONFIGURATION",
     "Flow",
     "Handler",
     "ViewClass",

@@ -187,6 +187,8 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             code = const_int(node.args[0]) if node.args else None
             if _AUTH_CALL.match(short):
                 found = f"{short}()"
+            elif _permission_check(node, short):
+                found = f"{short}() with the caller and a permission"
             elif IDENTITY_CALL.match(short) or verifies_signature(ctx, node):
                 found, explicit = f"{short}()", False
             elif isinstance(node.func, ast.Call) and last(dotted(node.func.func)) in _ACTIONS:
@@ -214,6 +216,41 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             break
         weak = weak or found
     return (strong, True) if strong else (weak, False)
+
+
+# A helper whose name says it checks the caller's permission or access.
+_PERMISSION_HELPER = re.compile(
+    r"(check|require|ensure|assert|verify|enforce)\w*_(perm|permission|access|allowed|"
+    r"authori[sz])|(perm|permission|access)s?_(check|required?)",
+    re.I,
+)
+# A helper whose name says it checks something (`get_and_check_project`).
+_CHECKING = re.compile(r"check|require|ensure|assert|verify|enforce|authori[sz]e", re.I)
+# Django permission codenames (`change_project`, `app.delete_note`) and named permissions.
+_PERMISSION_CODENAME = re.compile(
+    r"^(\w+\.)?(add|change|delete|view|edit|manage|moderate|can)_\w+$|permission", re.I
+)
+_CALLERS = frozenset({"request", "req", "self.request", "request.user", "self.request.user"})
+
+
+def _permission_check(call: ast.Call, short: str) -> bool:
+    """`get_and_check_project(request, pk, ("change_project",))`: a checking helper (often
+    from another module) handed the caller together with a permission, or one whose name
+    says it checks permission or access (`ensure_access(request, note)`). A call that
+    only mentions a permission-like name (`audit(request, "delete_note")`) is not one."""
+    passed = [*call.args, *(k.value for k in call.keywords)]
+    if not any(dotted(a) in _CALLERS for a in passed):
+        return False
+    if _PERMISSION_HELPER.search(short):
+        return True
+    if not _CHECKING.search(short):
+        return False
+    for arg in passed:
+        items = arg.elts if isinstance(arg, ast.Tuple | ast.List | ast.Set) else [arg]
+        texts = [const_str(e) for e in items]
+        if texts and all(t and _PERMISSION_CODENAME.search(t) for t in texts):
+            return True
+    return False
 
 
 def passes_request_to_save(body: list[ast.AST]) -> bool:

@@ -175,6 +175,24 @@ _AUTHZ_BASES = frozenset(
     }
 )
 _AUTH_BASES = _AUTHZ_BASES | {"LoginRequiredMixin", "AccessMixin"}
+# What a generic editing view needs before it can write: the form, model or queryset (or
+# the method that supplies it). One naming none is a base that subclasses configure, or is
+# configured where it is routed (`AjaxPostView.as_view(form_class=NoteForm)`).
+VIEW_CONFIGURATION = frozenset(
+    {
+        "form_class",
+        "model",
+        "queryset",
+        "fields",
+        "serializer_class",
+        "get_form_class",
+        "get_form",
+        "get_queryset",
+        "get_object",
+        "get_serializer_class",
+        "get_serializer",
+    }
+)
 _VIEWSET_ACTIONS = frozenset({"create", "update", "partial_update", "destroy", "retrieve", "list"})
 _METHOD_VERBS = {
     "get": "GET",
@@ -361,6 +379,9 @@ def class_handlers(ctx: FileContext, view: ViewClass) -> list[Handler]:
             writes = writes & {m.upper() for m in allowed}
         h = _class_handler(view, cls, cls.name, writes)
         h.generic = sorted(generic)[0]
+        h.unconfigured = not view.unknown_bases and not (
+            (view.attrs.keys() | view.methods.keys()) & VIEW_CONFIGURATION
+        )
         handlers.append(h)
     return handlers
 

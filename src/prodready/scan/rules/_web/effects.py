@@ -184,6 +184,8 @@ def read_only_post(web: WebFile, h: Handler) -> bool:
     body = web.body(fn)
     if _forwards_upstream(body) or _only_sets_cookies(body):
         return True
+    if h.methods == {"POST"} and _only_logs(body):
+        return True
     if not h.methods <= {"POST", "GET", "HEAD", "OPTIONS"}:
         return False
     names = [h.name, h.path]
@@ -222,6 +224,86 @@ def _forwards_upstream(body: list[ast.AST]) -> bool:
         if isinstance(node, ast.Call) and _words(last(dotted(node.func))) & _PERSIST_WORDS:
             return False
     return forwards
+
+
+# Calls that change nothing: reading the payload, converting and testing values, building
+# the answer or the error. Besides logging, they are all a log-only handler may call.
+_INERT_CALLS = frozenset(
+    {
+        "get",
+        "items",
+        "keys",
+        "values",
+        "json",
+        "get_json",
+        "body",
+        "loads",
+        "dumps",
+        "len",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "dict",
+        "list",
+        "tuple",
+        "isinstance",
+        "getattr",
+        "hasattr",
+        "format",
+        "lower",
+        "upper",
+        "strip",
+        "jsonify",
+        "abort",
+    }
+)
+_LOGGERS = re.compile(r"^_*(log|logger|logging|\w+_logger)$", re.I)
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "log", "msg"}
+)
+_ANSWERS = re.compile(r"(Response|Exception|Error)$")
+
+
+def _only_logs(body: list[ast.AST]) -> bool:
+    """A POST whose one effect is a log line (a webhook stub that acknowledges events it
+    does not process yet): it logs, and every other call reads a value or builds the
+    answer or an error; it assigns into nothing that outlives the request (no global).
+    An unknown call makes it not inert, so that nothing which may write passes."""
+    assigned = {
+        t.id
+        for n in body
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    logs = False
+    for node in body:
+        if isinstance(node, ast.Global | ast.Nonlocal):
+            return False
+        if isinstance(node, ast.Call):
+            if _log_call(node.func):
+                logs = True
+            elif not _inert_call(node.func):
+                return False
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+            if any(_outlives(t, assigned) for t in targets):
+                return False
+    return logs
+
+
+def _log_call(func: ast.expr) -> bool:
+    """`logger.info(...)`, `log.warning(...)`, `self.logger.error(...)`."""
+    if not isinstance(func, ast.Attribute) or func.attr not in _LOG_METHODS:
+        return False
+    return bool(_LOGGERS.match(last(dotted(func.value)) or ""))
+
+
+def _inert_call(func: ast.expr) -> bool:
+    """`payload.get("action")`, `len(items)`, `HTTPException(...)`: changes nothing."""
+    short = last(dotted(func)) or (func.attr if isinstance(func, ast.Attribute) else "")
+    return short in _INERT_CALLS or bool(_ANSWERS.search(short))
 
 
 def _only_sets_cookies(body: list[ast.AST]) -> bool:

@@ -148,11 +148,18 @@ def alias_key(ctx: FileContext, ann: ast.expr | None) -> str:
 
 def _alias_kind(ctx: FileContext, value: ast.Subscript) -> str:
     """ "auth", "dependency" or "" for the value of an `X = Annotated[...]` alias: auth when
-    it carries a `Security(...)`, or a `Depends(...)` whose callable authenticates (by its
-    name, or a module-level `_Write = Authenticator(...)` it names) or whose annotated type
-    says it is the caller (`Annotated[AuthSubject[User], Depends(_Write)]`)."""
+    it carries a `Security(...)`, a dependency object whose name says it checks a role,
+    ACL or permission (`Annotated[Role, RoleACL(allow_user=True)]`: a factory that returns
+    the `Depends(...)` of its check), or a `Depends(...)` whose callable authenticates
+    (by its name, or a module-level `_Write = Authenticator(...)` it names) or whose
+    annotated type says it is the caller (`Annotated[AuthSubject[User], Depends(_Write)]`)."""
     elts = value.slice.elts if isinstance(value.slice, ast.Tuple) else [value.slice]
     base = dotted(elts[0].value if isinstance(elts[0], ast.Subscript) else elts[0])
+    for extra in elts[1:]:  # Annotated[Role, RoleACL(allow_user=True, ...)]
+        if isinstance(extra, ast.Call):
+            cname = last(ctx.call_name(extra))
+            if cname not in {"Depends", "Security"} and AUTH_NAME.search(cname):
+                return "auth"  # a factory of the dependency, named for its check
     for node in ast.walk(value):
         if isinstance(node, ast.Call):
             cname = last(ctx.call_name(node))

@@ -48,6 +48,9 @@ class Handler:
     guard: str = ""  # a `before_request` guard of its blueprint or app
     receiver: str = ""  # the Flask app or blueprint the route decorator hangs on
     generic: str = ""  # the generic base that provides the behaviour (class-level handler)
+    # a generic view naming no form, model or queryset: a base for subclasses elsewhere,
+    # a route only where `as_view(form_class=...)` configures it
+    unconfigured: bool = False
 
     @property
     def function(self) -> FunctionNode | None:

@@ -138,6 +138,13 @@ _PASSWORD_FIELD = re.compile(
 )
 _WEBHOOK_WORDS = frozenset({"webhook", "webhooks", "hook", "hooks", "ipn"})
 _SIGNATURE = re.compile(r"verify|signature|construct_event|compare_digest|hmac", re.I)
+# A check of the sender's signature, whatever the endpoint is called (GitHub's secret
+# scanning alerts, posted to `/secret-scanning`, carry a signature header to verify).
+_SIGNED_SENDER = re.compile(
+    r"^(verify|check|validate)_\w*signature|^(verify|validate)_webhook|^construct_event$|"
+    r"^is_valid_signature$",
+    re.I,
+)
 _LOGOUT_CALLS = frozenset(
     {"session.clear", "flask.session.clear", "request.session.flush", "logout_user"}
 )
@@ -243,7 +250,8 @@ def _anonymous_only(web: WebFile, fn: ast.AST) -> bool:
 
 
 def identity_endpoint(web: WebFile, h: Handler) -> bool:
-    """Login, signup, token, reset... or public by design; webhooks that verify a signature."""
+    """Login, signup, token, reset... or public by design; webhooks that verify a signature,
+    and any endpoint that checks its sender's signature (`verify_signature(payload, sig)`)."""
     names = [h.name, h.path]
     if h.cls is not None:
         names.append(h.cls.name)
@@ -264,13 +272,15 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
         or _reset_token_lookup(web, h.cls)
     ):
         return True
+    body = web.body(fn) if fn is not None else []
     if words & _WEBHOOK_WORDS:
-        fn = h.function
-        body = web.body(fn) if fn is not None else []
         for node in body:
             if isinstance(node, ast.Call) and _SIGNATURE.search(last(dotted(node.func))):
                 return True
             text = const_str(node) if isinstance(node, ast.Constant) else None
             if text and "signature" in text.lower():
                 return True
-    return False
+    return any(
+        isinstance(node, ast.Call) and _SIGNED_SENDER.search(last(dotted(node.func)))
+        for node in body
+    )

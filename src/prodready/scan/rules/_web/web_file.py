@@ -390,11 +390,32 @@ def _helper_module(ctx: FileContext) -> bool:
 
 def _django_view(fn: FunctionNode, helpers: bool) -> bool:
     """A module-level `def f(request, ...)` is taken for a Django view unless it is a helper
-    (in a helpers module, with no decorator to say otherwise) or an error view."""
+    (in a helpers module, or returning nothing, with no decorator to say otherwise) or an
+    error view. Django rejects a view that returns None, so an undecorated
+    `stop_tracking(request, tracker)` called from a middleware, or an admin action's
+    `_delete_contents(request, items)`, is a helper whatever its module is called."""
     params = positional(fn)
     if len(params) > 1 and params[1].arg in _ERROR_VIEW_PARAMS:
         return False  # handler403(request, exception), csrf_failure(request, reason)
-    return not helpers or bool(fn.decorator_list)
+    if fn.decorator_list:
+        return True
+    return not helpers and _returns_value(fn)
+
+
+def _returns_value(fn: FunctionNode) -> bool:
+    """Does the function itself (not a function nested in it) `return` something other
+    than None, or end in a `raise`? A view always answers with a response."""
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Return):
+            value = node.value
+            if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+                return True
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+    return bool(fn.body) and isinstance(fn.body[-1], ast.Raise)
 
 
 def _only_bases(cls: ast.ClassDef) -> bool:
