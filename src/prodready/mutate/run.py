@@ -410,7 +410,7 @@ def _execute(
     sessions: list[SessionWorker | None] = [None] * count
     fresh: list[Worker | None] = [None] * count
     wants_session = any(j.chain for j in plan.jobs.values())
-    todo: queue.Queue[int] = queue.Queue()
+    todo: queue.Queue[int] = queue.Queue(maxsize=len(plan.jobs))  # filled once, up front
     # longest first: the slowest mutants should not be the last ones left on one worker
     for i in sorted(plan.jobs, key=lambda i: -plan.jobs[i].timeout):
         todo.put(i)
