@@ -22,11 +22,11 @@ def test_high_confidence_findings_are_gaps_with_their_lines(make_repo: RepoFacto
     assert r.evidence[0].text.startswith("PR101 timeout: requests.get() has no timeout")
 
 
-def test_low_confidence_findings_are_listed_to_review_not_counted(make_repo: RepoFactory) -> None:
+def test_lower_confidence_findings_are_listed_to_review_not_counted(make_repo: RepoFactory) -> None:
     r = evaluate(make_repo(APP), "security.code-risks")
     assert_status(r, Status.MET)
     assert [(e.path, e.line) for e in r.evidence if e.path] == [("app/jobs.py", 7)]
-    assert r.evidence[-1].text.startswith("to review (low confidence): PR104")
+    assert r.evidence[-1].text.startswith("to review (medium confidence): PR104")
 
 
 def test_policy_can_block_on_lower_confidence(make_repo: RepoFactory) -> None:

@@ -105,7 +105,7 @@ _GETTER_VERBS = frozenset(
 _MASKED_SLICE = 8  # `token[:8]`, `card_number[-4:]`: a prefix or suffix this short is fine
 
 
-@rule("PR104", "sensitive-logging", "sensitive-logging", severity="warning", confidence="low")
+@rule("PR104", "sensitive-logging", "sensitive-logging", severity="warning", confidence="medium")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

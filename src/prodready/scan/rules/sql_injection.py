@@ -65,7 +65,7 @@ _SQL_TEXT = re.compile(
 )
 
 
-@rule("PR108", "sql-injection", "sql-injection", severity="error", confidence="medium")
+@rule("PR108", "sql-injection", "sql-injection", severity="error", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
