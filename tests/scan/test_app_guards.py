@@ -279,3 +279,101 @@ def test_endpoint_function_called_by_an_authenticating_view_is_not_a_route() -> 
     assert ("forum/users/api/endpoints/photo.py", 4) in _findings(
         {**app, "forum/users/api/profiles.py": other}
     )
+
+
+def _rule_findings(files: dict[str, str], rule: str) -> list[tuple[str, int]]:
+    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
+    findings, errors, _ = assemble(results)
+    assert errors == []
+    return sorted((f.path, f.line) for f in findings if f.rule == rule and not f.suppressed)
+
+
+# a Django app that guards its views where it routes them (umap's `decorated_patterns`)
+_MAP_VIEWS = (
+    "from django.contrib.auth.decorators import login_required\n"
+    "from django.views.generic import DeleteView, UpdateView\n"
+    "from django.views.decorators.http import require_POST\n\n"
+    "from .models import Board\n\n\n"
+    "class BoardEdit(UpdateView):\n"
+    "    model = Board\n    fields = ['title']\n\n\n"
+    "class BoardDrop(DeleteView):\n"
+    "    model = Board\n\n\n"
+    "@require_POST\n"
+    "def board_pin(request, pk):\n    Board.objects.filter(pk=pk).update(pinned=True)\n"
+    "    return None\n\n\n"
+    "@require_POST\n@login_required\n"
+    "def board_star(request, pk):\n    Board.objects.create(pk=pk)\n    return None\n"
+)
+_MAP_MODELS = (
+    "from django.db import models\n\n\n"
+    "class Board(models.Model):\n"
+    "    owner = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n"
+)
+_MAP_URLS = (
+    "from django.contrib.auth.decorators import login_required\n"
+    "from django.urls import path\n"
+    "from django.views.decorators.cache import never_cache\n\n"
+    "from . import views\n"
+    "from .decorators import can_edit_board, wrap_patterns\n\n"
+    "board_urls = [\n"
+    '    path("b/<int:pk>/edit/", views.BoardEdit.as_view()),\n'
+    "]\n"
+    "board_urls.append(path('b/<int:pk>/drop/', views.BoardDrop.as_view()))\n"
+    "urlpatterns = wrap_patterns([login_required, can_edit_board, never_cache], *board_urls)\n"
+    'urlpatterns += [path("b/<int:pk>/pin/", can_edit_board(views.board_pin))]\n'
+)
+
+
+def test_decorators_applied_in_the_urlconf_guard_the_view() -> None:
+    app = {"maps/views.py": _MAP_VIEWS, "maps/models.py": _MAP_MODELS}
+    edit, drop = ("maps/views.py", 8), ("maps/views.py", 13)
+    assert _rule_findings(app, "PR105") == [edit, drop, ("maps/views.py", 18)]
+    assert _rule_findings(app, "PR106") == [edit, drop, ("maps/views.py", 19)]
+    routed = {**app, "maps/urls.py": _MAP_URLS}
+    assert _rule_findings(routed, "PR105") == []
+    assert _rule_findings(routed, "PR106") == []
+    # a decorator that only caches guards nothing
+    cached = _MAP_URLS.replace("[login_required, can_edit_board, never_cache]", "[never_cache]")
+    assert _rule_findings({**app, "maps/urls.py": cached}, "PR105") == [edit, drop]
+    # a login alone lets any user edit any board: still an IDOR
+    login_only = _MAP_URLS.replace("login_required, can_edit_board, never_cache", "login_required")
+    assert _rule_findings({**app, "maps/urls.py": login_only}, "PR106") == [edit, drop]
+    # a second, undecorated route to the same view leaves it open
+    twice = _MAP_URLS + 'urlpatterns += [path("open/<int:pk>/", views.BoardEdit.as_view())]\n'
+    assert _rule_findings({**app, "maps/urls.py": twice}, "PR105") == [edit]
+
+
+# a FastAPI class-based controller whose base, in another module, injects the caller
+_CONTROLLER_BASE = (
+    "from fastapi import Depends\n\n"
+    "from app.core.deps import get_current_user\n\n\n"
+    "class BaseUserController:\n"
+    "    user = Depends(get_current_user)\n\n\n"
+    "class BasePublicController:\n"
+    "    session = Depends(get_session)\n"
+)
+_CONTROLLER_ROUTES = (
+    "from fastapi import APIRouter\n\n"
+    "from app.routes._base import BaseUserController, controller\n\n"
+    "router = APIRouter(prefix='/notes')\n\n\n"
+    "@controller(router)\n"
+    "class NoteRoutes(BaseUserController):\n"
+    "    @router.delete('/{item_id}')\n"
+    "    def delete_one(self, item_id: int):\n"
+    "        self.repo.delete(item_id)\n"
+)
+_CONTROLLER_APP = (
+    "from fastapi import FastAPI\nfrom fastapi.security import OAuth2PasswordBearer\n\n"
+    "from app.routes.notes import router as notes_router\n\n"
+    "app = FastAPI()\napp.include_router(notes_router)\n"
+)
+
+
+def test_fastapi_controller_base_from_another_module_authenticates() -> None:
+    app = {"app/routes/notes.py": _CONTROLLER_ROUTES, "app/main.py": _CONTROLLER_APP}
+    assert _findings(app) == [("app/routes/notes.py", 11)]
+    with_base = {**app, "app/routes/_base/base_controllers.py": _CONTROLLER_BASE}
+    assert _findings(with_base) == []
+    # a base whose class attribute resolves no user authenticates nothing
+    public = _CONTROLLER_ROUTES.replace("BaseUserController", "BasePublicController")
+    assert _findings({**with_base, "app/routes/notes.py": public}) == [("app/routes/notes.py", 11)]

@@ -28,6 +28,7 @@ from prodready.scan.rules._web import (
     tokens,
     web_file,
 )
+from prodready.scan.rules._web.urlconf import url_guard_conditions, urlconf_facts
 
 MODEL_FACT = "idor-model:"  # a model whose objects belong to a user (or are users)
 READ_FACT = "idor-read-model:"  # ...and whose objects are private to read as well
@@ -364,6 +365,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         under it (`form.save(user, topic)`), a page number, a model's own check
         (`raise_not_deletable(request.user)`) or a form's `save(request)` on the loaded
         instance, permission objects in a view's decorators (`allows.requires(CanEdit)`),
+        project permission decorators (`@can_access_domain`, `@team_members_only`) on the
+        view or wrapped around it in a Django URLconf (`path("x", can_edit(views.edit))`,
+        `decorated_patterns([can_edit_map], *map_urls)`; a login decorator there is not
+        enough),
         lookups filtered by an object a loader returned for the current user
         (`doc = get_visible_document_or_404(request.user, slug=slug)`,
         `Revision.objects.filter(document=doc)`) or by the caller's tenant
@@ -394,6 +399,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         permission class; or compare the owner and return 403/404 before using the object.
     """
     _model_facts(ctx)
+    urlconf_facts(ctx)
     web = web_file(ctx)
     if not web.web:
         return
@@ -515,6 +521,9 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
             verb = "returned"
         else:
             continue
+        if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a permission
+            view = h.cls.name if h.cls is not None else h.name
+            condition += url_guard_conditions(ctx.path, view, permission=True)
         yield Hit(
             ld.call.lineno,
             ld.call.end_lineno or ld.call.lineno,
@@ -1121,6 +1130,8 @@ def _generic_view(ctx: FileContext, web: WebFile, view: ViewClass) -> Hit | None
         condition, verb = READ_FACT + model, "returned"
     else:
         return None
+    if view.framework in ("django", "drf"):  # unless a URLconf wraps it in a permission
+        condition += url_guard_conditions(ctx.path, cls.name, permission=True)
     return Hit(
         cls.lineno,
         cls.lineno,

@@ -26,6 +26,12 @@ from prodready.scan.rules._web import (
     tokens,
     web_file,
 )
+from prodready.scan.rules._web.urlconf import (
+    imported_module_path,
+    module_paths,
+    url_guard_conditions,
+    urlconf_facts,
+)
 
 AUTH_FACT = "authenticates-routes"
 DRF_OPEN_FACT = "drf-default-allow-any"
@@ -52,7 +58,7 @@ NEGATED_FACT_NEEDLES.update(
         FLASK_APP_DIR_GUARD_FACT: _GUARD_HOOKS,
         DJANGO_LOGIN_FACT: (b"MIDDLEWARE", b"process_view", b"process_request", b"__call__"),
         DJANGO_APP_PERMS_FACT: (b"default_permissions",),
-        FASTAPI_AUTH_ALIAS_FACT: (b"Annotated",),
+        FASTAPI_AUTH_ALIAS_FACT: (b"Annotated", b"Depends", b"Security"),
         FASTAPI_GUARDED_ROUTER_FACT: (b"include_router",),
         VIEW_HELPER_FACT: (b"request",),
     }
@@ -90,7 +96,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `@router.delete`) and Django (function views, generic class-based views, DRF
         `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts wherever it is: a
         decorator (`login_required`, `jwt_required`, `permission_required`,
-        `@method_decorator(...)`), a FastAPI `Depends`/`Security` on the route, its router,
+        `@method_decorator(...)`, a project permission decorator such as `@can_edit_map`
+        or `@team_members_only`), also one a Django URLconf wraps around the view
+        (`path("me/", login_required(views.profile))`, or a helper decorating a group of
+        patterns, `decorated_patterns([login_required], path(...), *team_urls)`, unless
+        another pattern there routes the view bare), a class attribute
+        `user = Depends(get_current_user)` of a FastAPI class-based controller (or of its
+        base, also one imported from another module), a FastAPI `Depends`/`Security` on
+        the route, its router,
         its app or its `include_router` (also an app or router created with
         `dependencies=[Depends(get_admin)]` in another file that includes the route's
         router, as polar's backoffice app does), a parameter annotated with an
@@ -142,7 +155,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         admin package none of whose views authenticates (the admin URLconf guards them
         where it is mounted).
         Django error views (`handler403(request, exception)`), helpers in `utils`/`helpers`
-        modules, undecorated `def f(request, ...)` functions that return nothing (a view
+        modules, functions handed a model instance (`def sms_form(request, channel:
+        Channel)` with `Channel` from a `models` module: a URL gives a view only strings
+        and numbers), undecorated `def f(request, ...)` functions that return nothing (a view
         returns a response: a middleware's `stop_tracking(request, tracker)`) or are called
         only from this file's views that authenticate (directly or through another such
         helper), functions that an authenticating view of another module hands its request
@@ -171,6 +186,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     _app_config_facts(ctx)
     ctx.facts.update(FASTAPI_AUTH_ALIAS_FACT + k for k in auth_aliases(ctx))
     _as_view_facts(ctx)
+    urlconf_facts(ctx)
     web = web_file(ctx)
     if not web.web:
         return
@@ -193,7 +209,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         elif h.function is None or not passes_request_to_save(web.body(h.function)):
             open_handlers.append(h)
     for h in open_handlers:
-        if _helper_of_guarded_views(web, h):
+        if _helper_of_guarded_views(web, h) or _takes_model_object(web, h):
             continue
         destructive = "" if h.state_changing else _destructive_call(web, h)
         if not h.state_changing and not destructive:
@@ -218,13 +234,16 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if isinstance(h.node, ast.FunctionDef | ast.AsyncFunctionDef):
                 condition += "".join(
                     f"&!{FASTAPI_GUARDED_ROUTER_FACT}{m}.{_receiver(h)}"
-                    for m in _module_paths(ctx.path)
+                    for m in module_paths(ctx.path)
                 )
         if h.framework in ("django", "drf") and h.cls is None:
             # unless it is a helper that an authenticating view elsewhere hands its request
             condition += "".join(
-                f"&!{VIEW_HELPER_FACT}{m}.{h.name}" for m in _module_paths(ctx.path)
+                f"&!{VIEW_HELPER_FACT}{m}.{h.name}" for m in module_paths(ctx.path)
             )
+        if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a guard
+            view = h.cls.name if h.cls is not None else h.name
+            condition += url_guard_conditions(ctx.path, view, permission=False)
         if h.unconfigured:  # a base, unless a URLconf configures it in `as_view(...)`
             condition += f"&{VIEW_CONFIGURED_FACT}{h.name}"
         # unless a parameter's imported annotation is an `Annotated[..., Depends(auth)]`
@@ -253,7 +272,7 @@ def _view_helper_facts(ctx: FileContext, web: WebFile) -> None:
                 continue
             if not any(dotted(a) in {"request", "req", "self.request"} for a in node.args):
                 continue
-            module = _imported_module_path(ctx, dotted(node.func))
+            module = imported_module_path(ctx, dotted(node.func))
             if module:
                 ctx.facts.add(VIEW_HELPER_FACT + module)
 
@@ -292,37 +311,6 @@ def _receiver(h: Handler) -> str:
         target = dec.func if isinstance(dec, ast.Call) else dec
         if isinstance(target, ast.Attribute):
             return dotted(target.value)
-    return ""
-
-
-def _module_paths(path: str) -> list[str]:
-    """A file's module path (`server/polar/x/endpoints.py` -> `server/polar/x/endpoints`)
-    and its suffixes of two or more parts: how an import elsewhere may name it."""
-    parts = path.removesuffix(".py").split("/")
-    if parts[-1] == "__init__":
-        parts = parts[:-1]
-    return ["/".join(parts[i:]) for i in range(max(len(parts) - 1, 1))]
-
-
-def _imported_module_path(ctx: FileContext, expr: str) -> str:
-    """`<module path>.<name>` of a router imported into this file (`from
-    .customers.endpoints import router as customers_router` in `polar/backoffice/
-    __init__.py` -> `polar/backoffice/customers/endpoints.router`); "" if not imported."""
-    head, _, attr = expr.partition(".")
-    for stmt in ctx.tree.body:
-        if not isinstance(stmt, ast.ImportFrom):
-            continue
-        for alias in stmt.names:
-            if (alias.asname or alias.name) != head:
-                continue
-            module = (stmt.module or "").replace(".", "/")
-            if stmt.level:
-                base = ctx.path.split("/")[:-1]
-                base = base[: len(base) - (stmt.level - 1)] if stmt.level > 1 else base
-                module = "/".join([*base, module] if module else base)
-            if attr:  # from . import customers; customers.router
-                return f"{module}/{alias.name}.{attr}".lstrip("/")
-            return f"{module}.{alias.name}".lstrip("/")
     return ""
 
 
@@ -430,6 +418,25 @@ def _helper_of_guarded_views(web: WebFile, h: Handler, depth: int = 0) -> bool:
         web.evidence(c)[1] or (depth < 2 and _helper_of_guarded_views(web, c, depth + 1))
         for c in callers
     )
+
+
+def _takes_model_object(web: WebFile, h: Handler) -> bool:
+    """`def sms_form(request: HttpRequest, channel: Channel)` with `Channel` imported from
+    a `models` module: Django passes a view only strings and numbers from the URL, so a
+    function handed a model instance is a helper of the views that load it, not a route."""
+    fn = h.function
+    if fn is None or h.framework != "django" or h.cls is not None:
+        return False
+    relative = web.relative_imports()
+    for arg in [*fn.args.args[1:], *fn.args.kwonlyargs]:
+        if isinstance(arg.annotation, ast.Name | ast.Attribute):
+            name = dotted(arg.annotation)
+            head, _, rest = name.partition(".")
+            origin = relative.get(head) or web.ctx.aliases.get(head, head)
+            module = f"{origin}.{rest}".rpartition(".")[0] if rest else origin.rpartition(".")[0]
+            if "models" in module.split("."):
+                return True
+    return False
 
 
 def _app_tree(path: str) -> str:
@@ -549,7 +556,7 @@ def _include_facts(ctx: FileContext, web: WebFile) -> None:
         key = web.router_key_of(router) if router else ""
         if web.auth_dependencies(call) or receiver in web.router_deps:
             ctx.facts.add(AUTH_FACT)
-            module = _imported_module_path(ctx, router)
+            module = imported_module_path(ctx, router)
             if module:
                 ctx.facts.add(f"{FASTAPI_GUARDED_ROUTER_FACT}{module}")
             concept = True

@@ -26,6 +26,7 @@ Modules, by job:
 - `auth_signals`: names and expressions that mean authentication, a role, the current user.
 - `auth_evidence`: where a handler shows it authenticates (decorators, dependencies, body).
 - `identity_endpoints`: endpoints public by design (login, signup, signed webhooks).
+- `urlconf`: decorators a Django URLconf wraps around the views it routes (facts).
 - `effects`: whether a POST handler only reads (a search or lookup form).
 - `request_data`: where request data comes from; `flow`: where it goes within a function.
 - `syntax`: small AST helpers.

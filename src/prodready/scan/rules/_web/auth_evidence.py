@@ -21,6 +21,7 @@ from prodready.scan.rules._web.auth_signals import (
     NON_OBJECT_PERMISSIONS,
     NOT_AUTH_DECORATORS,
     OPEN_PERMISSIONS,
+    PERMISSION_DECORATOR,
     auth_dependency,
     is_identity,
     is_role_check,
@@ -84,7 +85,7 @@ def auth_decorator(ctx: FileContext, dec: ast.expr) -> str:
         return ""
     if not short or short in NOT_AUTH_DECORATORS or route_decorator(ctx, dec):
         return ""
-    if AUTH_NAME.search(short):
+    if AUTH_NAME.search(short) or PERMISSION_DECORATOR.match(short):
         return f"@{short}"
     if short == "require" and isinstance(dec, ast.Call):
         # a project's own `@require(FILE_ACCESS_VIA_LOGIN_OR_SHARED_FORM, ...)`: a guard

@@ -113,12 +113,21 @@ _AUTHN_DECORATOR = re.compile(
 )
 
 
+# A project's own permission decorators, named for what they let the caller do or be
+# (`@can_access_domain`, `@can_edit_map`, `@is_map_owner`, `@team_members_only`): they
+# need a known caller and check it against the object or a role.
+PERMISSION_DECORATOR = re.compile(
+    r"^@?(\w+\.)*((can|may)_[a-z]\w*|is_\w*(owner|member|editor|author)|"
+    r"\w*(owner|member|editor)s?_only)$"
+)
+
+
 def is_role_check(name: str) -> bool:
-    """`@admin_required`, `@teacher_required`, `@permission_required(...)`: more than
-    "logged in"."""
-    if AUTHZ_NAME.search(name):
-        return True
+    """`@admin_required`, `@teacher_required`, `@permission_required(...)`,
+    `@can_edit_map`: more than "logged in"."""
     short = name.split("(")[0]
+    if AUTHZ_NAME.search(name) or PERMISSION_DECORATOR.match(short):
+        return True
     return short.endswith("_required") and not _AUTHN_DECORATOR.match(short)
 
 

@@ -122,10 +122,45 @@ def _annotated_alias(ctx: FileContext, name: str) -> str:
     return ""
 
 
+_CONTROLLER_KEY = "class:"  # an alias key naming a controller base class
+
+
+def controller_auth(ctx: FileContext, cls: ast.ClassDef) -> str:
+    """`user: User = Depends(get_current_user)` as a class attribute of a class-based
+    controller (fastapi-utils' `@cbv`, a project's `@controller(router)`): FastAPI resolves
+    it for every route method of the class, so each one authenticates."""
+    for stmt in cls.body:
+        value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+        if not isinstance(value, ast.Call):
+            continue
+        cname = last(ctx.call_name(value))
+        target = dotted(value.args[0]) if value.args else ""
+        if cname == "Security" or (cname == "Depends" and auth_dependency(target)):
+            return f"{cls.name}: {cname}({target})"
+    return ""
+
+
+def controller_base_keys(ctx: FileContext, cls: ast.ClassDef) -> set[str]:
+    """Keys (as `auth_aliases` reports them) of a controller's bases imported from another
+    module: such a base may declare the authenticating class attribute. Keyed by class
+    name alone, since a package often re-exports its base controllers
+    (`from app.routes._base import BaseUserController`)."""
+    keys: set[str] = set()
+    for base in cls.bases:
+        name = dotted(base)
+        if name and (name.partition(".")[0] in ctx.aliases or alias_key(ctx, base)):
+            keys.add(_CONTROLLER_KEY + last(name))
+    return keys
+
+
 def auth_aliases(ctx: FileContext) -> set[str]:
     """Module-level `Annotated[..., Depends(<authenticator>)]` aliases this file defines,
-    as `<module stem>.<name>` (the key `alias_key` gives an imported use of them)."""
+    and controller base classes whose class attribute authenticates
+    (`class BaseUserController: user = Depends(get_current_user)`), as
+    `<module stem>.<name>` (the key `alias_key` gives an imported use of them)."""
     found: set[str] = set()
+    if "Depends" in ctx.source or "Security" in ctx.source:
+        found.update(_CONTROLLER_KEY + c.name for c in ctx.classes if controller_auth(ctx, c))
     for stmt in ctx.tree.body:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Subscript):
             if last(ctx.qualname(stmt.value.value)) != "Annotated":

@@ -87,6 +87,7 @@ class WebFile:
         self._body_auth: dict[ast.AST, tuple[str, bool]] = {}
         self._module_functions: dict[str, FunctionNode] | None = None
         self.local_classes = {c.name: c for c in ctx.classes}
+        self._method_owner = {id(s): c for c in ctx.classes for s in c.body}
         self.http_server_methods: set[ast.AST] = set()  # methods of a stdlib HTTP handler
         self.web = not test_scaffolding(ctx.path) and self._is_web()
         if self.web:
@@ -220,6 +221,7 @@ class WebFile:
             if dep:
                 h.auth = dep
                 h.authz = h.authz or bool(AUTHZ_NAME.search(dep))
+            self._controller_auth(fn, h)
             if receiver in self.routers or (
                 receiver not in self.fastapi_apps and "router" in receiver.lower()
             ):
@@ -236,6 +238,19 @@ class WebFile:
                 h.guard = f"{receiver}.before_request"
         auth_evidence.apply_decorator_auth(self.ctx, fn.decorator_list, h)
         return h
+
+    def _controller_auth(self, fn: FunctionNode, h: Handler) -> None:
+        """A route method of a class-based controller authenticates through the class's
+        `user = Depends(get_current_user)` attribute, its in-file base's, or (a cross-file
+        fact, `h.alias_keys`) that of a base imported from another module."""
+        cls = self._method_owner.get(id(fn))
+        seen: set[str] = set()
+        while cls is not None and cls.name not in seen and not h.auth:
+            seen.add(cls.name)
+            h.auth = fastapi_views.controller_auth(self.ctx, cls)
+            h.alias_keys |= fastapi_views.controller_base_keys(self.ctx, cls)
+            bases = [self.local_classes.get(last(dotted(b))) for b in cls.bases]
+            cls = next((b for b in bases if b is not None), None)
 
     # -- authentication evidence -------------------------------------------------------
     def auth_dependencies(self, call: ast.Call | None) -> str:
