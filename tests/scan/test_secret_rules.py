@@ -131,6 +131,33 @@ def test_stand_alone_programs_in_nested_scripts_folders_need_no_timeout() -> Non
     assert flagged_lines(helper, "PR101", rel="app/scripts/extract_strings.py") == [5]
     # other nested tool folders are not developer scripts
     assert flagged_lines(program, "PR101", rel="app/tools/extract_strings.py") == [6]
+    # a health probe or model download run as `main()` from a scripts folder (mealie's)
+    probe = _PROBE + '\n\nif __name__ == "__main__":\n    main()\n'
+    assert flagged_lines(probe, "PR101", rel="app/scripts/healthcheck.py") == []
+    assert flagged_lines(probe, "PR101", rel="app/probe.py") == [5]
+
+
+_PROBE = "import sys\nimport requests\n\ndef main():\n    r = requests.get(URL)\n    sys.exit(r.status_code != 200)\n"
+
+
+def test_container_qa_and_end_to_end_harnesses_are_developer_scripts() -> None:
+    # a HEALTHCHECK program in a top-level docker/ folder (a shebang, module-level code)
+    check = "#!/usr/bin/env python\nfrom urllib.request import urlopen\n\nurlopen(URL)\n"
+    assert flagged_lines(check, "PR101", rel="docker/fetchstatus.py") == []
+    settings = check.removeprefix("#!/usr/bin/env python\n")
+    assert flagged_lines(settings, "PR101", rel="docker/settings.py") == [3]
+    # a top-level qa/ helper driving a deployment, unless it imports a web framework
+    client = "import requests\n\ndef health():\n    return requests.get(URL)\n"
+    assert flagged_lines(client, "PR101", rel="qa/utils/api.py") == []
+    assert flagged_lines("import flask\n" + client, "PR101", rel="qa/views.py") == [5]
+    # seed data for end-to-end test users
+    seed = 'PASSWORD = "Str0ngSeedPass!"\n'
+    assert _findings(seed, "PR109", rel="api/e2etests/seed_data.py") == []
+    assert len(_findings(seed, "PR109", rel="api/accounts/seed_data.py")) == 1
+    # a stand-alone program at the top of the checkout (a data-population script)
+    populate = "import argparse\n\ndef run():\n    try:\n        add()\n    except Exception:\n        pass\n\nif __name__ == '__main__':\n    run()\n"
+    assert flagged_lines(populate, "PR103", rel="populate.py") == []
+    assert flagged_lines(populate, "PR103", rel="app/populate.py") == [6]
 
 
 _DEV_SETTINGS = (

@@ -30,10 +30,20 @@ SCRIPT_DIRS = frozenset(
 # Top-level folders that hold hand-run admin scripts beside library code
 # (`utils/create_assets_user/bulk_create_user.py` next to an importable `utils/` package):
 # a file there counts as a script only when it runs as one.
-SCRIPT_WHEN_RUN_DIRS = frozenset({"utils", "util", "bin"})
+# A top-level `docker/` folder holds the image's entrypoint and HEALTHCHECK programs
+# (`docker/fetchstatus.py`), run by the container runtime, not imported by the app.
+SCRIPT_WHEN_RUN_DIRS = frozenset({"utils", "util", "bin", "docker"})
+# Folders of end-to-end test support anywhere in the tree (`api/e2etests/seed_data.py`):
+# code that exists for a test run, with the test users and passwords it seeds.
+TEST_HARNESS_DIRS = frozenset({"e2e", "e2etests", "e2e_tests", "e2e-tests"})
+# A top-level QA folder (`qa/utils/api_client.py`, `qa/scenarios/`): scripts that drive a
+# running deployment for testers; a file there importing a web framework is still checked
+# (a question-and-answer app may be named `qa`).
+QA_DIRS = frozenset({"qa"})
 # Folders named for scripts anywhere in the tree (`app/scripts/extract_strings.py`): below
 # the top they sit inside application packages, so a file there counts as a developer
-# script only when it is a stand-alone program (see `standalone_program`).
+# script only when it runs as a program (a stand-alone program, or a `__main__` block
+# running the file's `main()`, no web framework imported).
 NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
 # Modules that make a file a command-line program.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
@@ -45,21 +55,31 @@ _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`,
     `dev/`, `extras/`, `ci/`, `.ci/`...
-    folder, a program run by hand under a top-level `utils/` or
-    `bin/`, or a stand-alone program in a `scripts/` folder deeper in the tree or in a
-    file whose name is no module name), or a checker/exploit harness importing no web
-    framework."""
+    folder, a program run by hand under a top-level `utils/`, `bin/` or `docker/`, a
+    program with a `__main__` block in a `scripts/` folder deeper in the tree, or a
+    stand-alone program at the top of the checkout or in a file whose name is no module
+    name), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing no
+    web framework), or a checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
     if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and runs_as_script(ctx):
         return True
-    folders = ctx.path.lower().split("/")[1:-1]
+    if sep and head.lower() in QA_DIRS and SERVICE_FACT not in ctx.facts:
+        return True
+    folders = ctx.path.lower().split("/")[:-1]
+    if any(f in TEST_HARNESS_DIRS for f in folders):
+        return True
     stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py").lower()
-    # `app/scripts/extract_strings.py`, or `upload-screenshots.py`, which no `import`
-    # statement can name: either way a program run by hand when it is stand-alone
-    nested = any(f in NESTED_SCRIPT_DIRS for f in folders)
-    if (nested or not stem.isidentifier()) and standalone_program(ctx):
+    # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
+    # program or a `__main__` block running the file's `main()` is a program run by hand
+    if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (
+        standalone_program(ctx) or _main_program(ctx)
+    ):
+        return True
+    # `upload-screenshots.py`, which no `import` statement can name, or a program at the
+    # top of the checkout (`populate.py` beside the package): run by hand when stand-alone
+    if (not sep or not stem.isidentifier()) and standalone_program(ctx):
         return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
 
@@ -86,6 +106,25 @@ def standalone_program(ctx: FileContext) -> bool:
     if SERVICE_FACT in ctx.facts or not any(_main_guard(stmt) for stmt in ctx.tree.body):
         return False
     return ctx.source.startswith("#!") or any(ctx.imports(m) for m in _CLI_MODULES)
+
+
+def _main_program(ctx: FileContext) -> bool:
+    """`if __name__ == "__main__": main()` calling the file's own `main` function, in a file
+    importing no web, task or RPC framework: the file is a program whose entry point is
+    `main`. A `__main__` block for a quick self-test is not enough."""
+    if SERVICE_FACT in ctx.facts:
+        return False
+    defined = {f.name for f in ctx.tree.body if isinstance(f, ast.FunctionDef)}
+    return "main" in defined and any(
+        _main_guard(stmt)
+        and any(
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "main"
+            for node in ast.walk(stmt)
+        )
+        for stmt in ctx.tree.body
+    )
 
 
 def _main_guard(stmt: ast.stmt) -> bool:

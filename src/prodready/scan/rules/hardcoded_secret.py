@@ -140,8 +140,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         project (`demodesk/config/settings.py`, `devproject/settings.py`), whose keys
         production replaces, and in developer scripts (under a top-level `scripts/`,
         `tools/`, `dev/`, `extras/`... folder, a program run by hand under a top-level
-        `utils/` or `bin/`, a stand-alone program in a nested `scripts/` folder, or a
-        `checker.py`/`exploit.py` harness importing no web framework), only the known key
+        `utils/`, `bin/` or `docker/`, a stand-alone program at the top of the checkout
+        or in a nested `scripts/` folder, end-to-end test support in an `e2e/` folder
+        (the seeded test users' password), a top-level `qa/` file importing no web
+        framework, or a `checker.py`/`exploit.py` harness importing no web framework),
+        only the known key
         formats and passwords inside URLs are reported; so in factory_boy test-data modules
         (`factories.py` importing `factory`). A command-line option (`"--passphrase-fd 0"`)
         or a `setting=value` rule (`"sms_provider=ovh"`) is not a credential, nor is a

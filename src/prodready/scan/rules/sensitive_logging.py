@@ -126,7 +126,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         one of these. Not flagged: the word "password" in the message text, `len(token)`,
         `bool(secret)`, short slices such as `card_number[-4:]`, hashes, names about
         a secret rather than the secret (`max_tokens`, `token_type`, `password_length`,
-        `secret_paths`, `missing_secrets`), and a setting named like a key that the same
+        `secret_paths`, `missing_secrets`), a field of a token in a nested key
+        (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
+        URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside `except SignatureExpired:`
+        (it no longer grants access), and a setting named like a key that the same
         function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
@@ -154,10 +157,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 continue  # a command-line tool's output is what its user asked for
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
+        resolver.expired_token = _in_expiry_handler(ctx, call)
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
-                word = resolver.word(label)
+                word = resolver.word(_field_key(label))
                 if word and not _harmless(expr):
                     found = _named(f"{label}=", word)
             if found:
@@ -344,6 +348,7 @@ class _Resolver:
         self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
         self._opened: dict[FunctionNode, set[str]] = {}  # file names each function opens
         self.public_token = False  # inside a function about DNS/ACME challenge records
+        self.expired_token = False  # inside `except SignatureExpired:`
 
     def word(self, text: str) -> str | None:
         """The kind of sensitive data `text` names; a plain `token` inside a function
@@ -354,6 +359,8 @@ class _Resolver:
             return None
         if word == "token" and set(words(text)) & _TOKEN_COUNTS:
             return None  # `token_budget`, `tokens_used`: a number of (LLM) tokens
+        if word == "token" and self.expired_token:
+            return None  # the signature check said it expired: it opens nothing any more
         return word
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
@@ -361,8 +368,8 @@ class _Resolver:
         if isinstance(expr, ast.Constant):
             return None
         if isinstance(expr, ast.JoinedStr):
-            for part in expr.values:
-                if isinstance(part, ast.FormattedValue):
+            for index, part in enumerate(expr.values):
+                if isinstance(part, ast.FormattedValue) and not _route_constant(expr, index):
                     found = self.judge(part.value, line, depth)
                     if found:
                         return found
@@ -605,6 +612,50 @@ def _own_cookies(ctx: FileContext, node: ast.Subscript, line: int) -> bool:
                     return False
                 own = True
     return own
+
+
+def _field_key(label: str) -> str:
+    """`token__sub` -> `sub`: a structlog/Django-style nested key names a field of the
+    object before the `__` (the subject claim of a token), and that field is what is
+    logged."""
+    head, sep, tail = label.strip("_").rpartition("__")
+    return tail if sep and head and tail else label
+
+
+# Exceptions that say a token's signature or lifetime has run out (itsdangerous, PyJWT...).
+_EXPIRED = re.compile(r"Expired")
+
+
+def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
+    """Is the call inside `except SignatureExpired:` (`ExpiredSignatureError`,
+    `TokenExpired`)? The token logged there has been checked and no longer grants access."""
+    node = ctx.parents.get(call)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if isinstance(node, ast.ExceptHandler):
+            caught = node.type
+            names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+            return bool(names) and all(
+                n is not None and bool(_EXPIRED.search(ast.unparse(n))) for n in names
+            )
+        node = ctx.parents.get(node)
+    return False
+
+
+def _route_constant(text: ast.JoinedStr, index: int) -> bool:
+    """`f"{API_URL}{urls.TOKEN}"`: an UPPER_CASE constant joined straight onto a base URL
+    is a route path such as "/oauth/token", not a token. After literal text (`?token=`,
+    `/services/`) it is a value and is still judged."""
+    part = text.values[index]
+    if not isinstance(part, ast.FormattedValue) or index == 0:
+        return False
+    value = part.value
+    leaf = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+    if not leaf or not leaf.isupper():
+        return False
+    before = text.values[index - 1]
+    if not isinstance(before, ast.FormattedValue):
+        return False
+    return ast.unparse(before.value).upper().endswith(("URL", "URI", "HOST", "ENDPOINT"))
 
 
 def _masked(expr: ast.expr) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import innermost_function, scope_of, walk_own
+from prodready.scan.rules._paths import developer_script
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _SUPPRESS = frozenset({"contextlib.suppress", "suppress"})
@@ -146,7 +147,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         or `break` whose `for ... else:` raises, or attempts that set `success = True` and
         `break`, followed by `return success, msg` with `success = False` before the loop).
         Parsing and probing: a try that only parses or converts data (`int()`, `float()`,
-        `Decimal()`, `uuid.UUID()`, `json.loads`, `strptime`, `urlparse`, `ip_network()`,
+        `Decimal()`, `uuid.UUID()`, `json.loads`, `yaml.safe_load`, pydantic's
+        `model_validate(...).model_dump()`, `next(...)`, `.keys()`, `.pop(k, None)` on a
+        local dict, `strptime`, `urlparse`, `ip_network()`,
         `re.sub`, `normalize_*()` helpers, `.get` on a dict, `getattr`, indexing, `del
         d[key]`, X.509 field look-ups such as `get_attributes_for_oid(...)[0]`, decoding a
         MIME part with `part.get_content()`/`get_payload(decode=True)`, opening an uploaded
@@ -165,17 +168,21 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `except:` or `except BaseException` (which also stop Ctrl-C and `sys.exit()`) gets
         only the skip forms, and for a probe `return None` or an empty collection; a
         made-up value (`return 5.0`, `return {}` after `json.loads`) is still flagged: the
-        caller cannot tell it from real data. Also not flagged: handlers with an explanatory
-        sentence inside (`# path does not exist.`; directives such as `noqa` or `TODO` and
-        commented-out code do not count) or on the `except` line (four words or more, also
-        after a directive: `# pragma: no cover - the queue retries these`), or a comment
-        right above it or right above the `try` (or above the `if`/`for` block the `try`
-        opens) saying why the error is ignored ("optional", "best effort", "not crucial",
-        "non-blocking", "not available on ...", "if possible", "it's OK", "don't error out")
-        or when the try fails ("if the id isn't a UUID the database raises"), and the same
-        on or right above a `with suppress(...)` line (`# chown is not available on all
-        platforms`): a documented decision, not a silent one, and handlers that do anything
-        else.
+        caller cannot tell it from real data. A function named for converting a value
+        (`parse_*`, `convert_*`, `to_*`), declared to return None, whose whole body is a
+        `try` answering `return None` from `except Exception` is not flagged: None is its
+        declared "unparseable". Developer scripts (see PR101: top-level `scripts/`, `qa/`,
+        `e2e/` folders, stand-alone programs) are not judged. Also not flagged: handlers
+        with an explanatory sentence inside (`# path does not exist.`; directives such as
+        `noqa` or `TODO` and commented-out code do not count) or on the `except` line (four
+        words or more, also after a directive: `# pragma: no cover - the queue retries
+        these`), or a comment right above it or right above the `try` (or above the
+        `if`/`for` block the `try` opens) saying why the error is ignored ("optional", "best
+        effort", "not crucial", "non-blocking", "not available on ...", "if possible", "it's
+        OK", "don't error out") or when the try fails ("if the id isn't a UUID the database
+        raises"), and the same on or right above a `with suppress(...)` line (`# chown is
+        not available on all platforms`): a documented decision, not a silent one, and
+        handlers that do anything else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -192,6 +199,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         traceback (`logger.exception(...)`) or report it, and re-raise or return an
         error the caller can see.
     """
+    if developer_script(ctx):
+        return  # a hand-run script's skipped item is seen by the person running it
     for handler in ctx.handlers:
         broad = _broad(ctx, handler.type)
         if broad is None:
@@ -208,6 +217,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             )
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
             or _expected_failure(ctx, handler, try_node, broad)
+            or _converter_gives_up(ctx, handler, try_node, broad)
             or (_only_notes(ctx, handler.body) and _tells_peer_of_error(ctx, try_node))
         ):
             continue
@@ -906,6 +916,20 @@ _PARSERS = frozenset(
         "eval_xpath_getindex",
         "extract_text",
         "getattr",
+        # `yaml.safe_load(text)`, a project's `json_loads` wrapper
+        "safe_load",
+        # validating stored data into a pydantic model and dumping it back
+        "model_validate",
+        "model_validate_json",
+        "model_dump",
+        "model_dump_json",
+        # reading a mapping: `table.columns.keys()[0]`, `next(r for r in rows if ...)`,
+        # `args.pop("url", None)` of a local dict
+        "keys",
+        "values",
+        "items",
+        "next",
+        "pop",
         # looking a field up in a parsed X.509 certificate (raises when it is absent)
         "get_attributes_for_oid",
         "get_extension_for_oid",
@@ -962,6 +986,13 @@ _NOT_CONVERSIONS = frozenset(
         "isinstance",
         "hasattr",
         "getattr",
+        "model_dump",
+        "model_dump_json",
+        "keys",
+        "values",
+        "items",
+        "next",
+        "pop",
         "isoformat",
         "date",
     }
@@ -1133,6 +1164,40 @@ def _expected_failure(
 
 
 _SKIPS = (ast.Pass, ast.Continue, ast.Break)
+_CONVERTER_PREFIXES = ("parse_", "_parse_", "convert_", "_convert_", "to_", "_to_")
+
+
+def _converter_gives_up(
+    ctx: FileContext, handler: ast.ExceptHandler, try_node: ast.Try | ast.TryStar, broad: str
+) -> bool:
+    """`def parse_time(value) -> str | None:` whose whole body is a `try` answering `None`
+    from an `except Exception`: a function named for converting one value, declared to
+    return None, says "unparseable" with None, and the caller checks for it."""
+    if broad.endswith("BaseException") or not broad.endswith("Exception"):
+        return False
+    if len(handler.body) != 1 or not _no_answer(handler.body[0]):
+        return False
+    value = handler.body[0].value if isinstance(handler.body[0], ast.Return) else None
+    if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+        return False
+    fn = scope_of(ctx, try_node.lineno)
+    if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    body = [b for b in fn.body if not _docstring(b)]
+    return (
+        fn.name.startswith(_CONVERTER_PREFIXES)
+        and body == [try_node]
+        and fn.returns is not None
+        and "None" in ast.unparse(fn.returns)
+    )
+
+
+def _docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
 
 
 def _no_answer(stmt: ast.stmt) -> bool:
@@ -1269,12 +1334,10 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
                 elif isinstance(node, ast.Subscript):
                     calls += 1
         parsed.update(_decoded_names(stmt))
-    if calls > 0:
-        return found
     if _attribute_probe(statements):
         found.probes = True
         return found
-    return None
+    return found if calls > 0 else None
 
 
 def _decoded_names(stmt: ast.stmt) -> set[str]:
@@ -1317,15 +1380,44 @@ def _attribute_probe(statements: list[ast.stmt]) -> bool:
     access) or sets a flag an older version of a library lacks; a failure means "not
     there"."""
     for stmt in statements:
+        if isinstance(stmt, ast.If) and _none_test(stmt.test) and not stmt.orelse:
+            continue  # `if name is None:` around a second look-up (walked on its own)
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return False
         target, value = stmt.targets[0], stmt.value
-        if isinstance(target, ast.Name) and _attribute_chain(value):
+        if isinstance(target, ast.Name) and (_attribute_chain(value) or _first_key(value)):
             continue
         if _attribute_chain(target) and isinstance(value, ast.Constant):
             continue
         return False
     return True
+
+
+def _none_test(test: ast.expr) -> bool:
+    """`name is None`"""
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    )
+
+
+def _first_key(node: ast.expr) -> bool:
+    """`model.__table__.primary_key.columns.keys()[0]`: the first key of a mapping reached
+    through attributes, which is "not there" (IndexError) when the mapping is empty."""
+    if not isinstance(node, ast.Subscript) or not isinstance(node.slice, ast.Constant):
+        return False
+    call = node.value
+    return (
+        isinstance(call, ast.Call)
+        and not call.args
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr in ("keys", "values", "items")
+        and _attribute_chain(call.func.value)
+    )
 
 
 def _attribute_chain(node: ast.expr) -> bool:
@@ -1386,12 +1478,12 @@ def _leaf(func: ast.expr) -> str:
 def _parser_call(call: ast.Call) -> bool:
     func = call.func
     leaf = _leaf(func)
-    if leaf in ("get", *_MIME_DECODERS) and isinstance(func, ast.Attribute):
+    if leaf in ("get", "pop", *_MIME_DECODERS) and isinstance(func, ast.Attribute):
         # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
         if _REMOTE_OWNER.search(ast.unparse(func.value).lower()):
             return False
-        return leaf == "get" or not call.args  # `part.get_content()` decodes a MIME part
-    if leaf in _PARSERS or leaf.startswith(_PARSER_PREFIXES):
+        return leaf in ("get", "pop") or not call.args  # `part.get_content()` decodes a MIME part
+    if leaf in _PARSERS or leaf.startswith(_PARSER_PREFIXES) or leaf.endswith("_loads"):
         return True
     if _image_decode(func):
         return True
