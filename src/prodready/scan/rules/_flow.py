@@ -43,6 +43,7 @@ class Scope:
         self.defaults: dict[str, ast.expr] = {}
         self.bindings: dict[str, list[ast.expr]] = {}
         self.opaque: set[str] = set()  # bound by unpacking, `with ... as`, imports
+        self.unpacked: dict[str, list[ast.expr]] = {}  # `rows, err = run(q)`: rows -> call
         self.items: dict[str, list[ast.expr]] = {}  # elements added by append/insert/extend
         self.stores: dict[str, list[tuple[ast.expr, ast.expr]]] = {}  # name[key] = value
         self.loops: dict[str, list[ast.expr]] = {}  # loop target -> iterable
@@ -96,6 +97,8 @@ class Scope:
                 # `sql, params = qs.query.sql_with_params()`, `where, args = build_where(f)`:
                 # SQL that comes with its own parameters was built to be parameterised
                 self.compiled.add(names[0])
+            if target.elts and isinstance(target.elts[0], ast.Name) and value is not None:
+                self.unpacked.setdefault(target.elts[0].id, []).append(value)
             for sub in target.elts:
                 self._bind(sub, None)
         elif isinstance(target, ast.Starred):
@@ -108,6 +111,12 @@ class Scope:
             self.stores.setdefault(target.value.id, []).append((target.slice, value))
 
     def _loop(self, target: ast.expr, iterable: ast.expr, into: dict[str, list[ast.expr]]) -> None:
+        index = _enumerate_index(target, iterable)
+        if index is not None:  # `for i, row in enumerate(rows)`: `i` counts, whatever rows hold
+            into.setdefault(index, []).append(_COUNTER)
+            assert isinstance(target, ast.Tuple | ast.List)
+            self._loop(target.elts[1], iterable, into)
+            return
         if isinstance(target, ast.Name):
             into.setdefault(target.id, []).append(iterable)
         elif isinstance(target, ast.Tuple | ast.List):
@@ -193,6 +202,65 @@ class Scope:
 
     def values(self, name: str) -> list[ast.expr]:
         return self.bindings.get(name, [])
+
+
+# What an `enumerate()` index iterates over, for the loop questions: a range of numbers.
+_COUNTER = ast.Call(func=ast.Name(id="range", ctx=ast.Load()), args=[], keywords=[])
+
+
+def _enumerate_index(target: ast.expr, iterable: ast.expr) -> str | None:
+    """The index name of `for i, item in enumerate(items)`: always an int."""
+    if not (
+        isinstance(target, ast.Tuple | ast.List)
+        and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name)
+        and isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Name)
+        and iterable.func.id == "enumerate"
+    ):
+        return None
+    return target.elts[0].id
+
+
+_REGEX_MATCHERS = frozenset({"re.match", "re.fullmatch", "re.search"})
+# Pattern pieces that can match a quote: any character, negated classes and escapes,
+# a quote itself, code-point escapes.
+_LOOSE_REGEX = re.compile(r"(?<!\\)\.|\\[SWDBbxuUN0-7]|\[\^|['\"`]")
+
+
+def _capture_group(pattern: str, number: int) -> str | None:
+    """The text of capture group `number` of a pattern (0: the whole pattern)."""
+    if number == 0:
+        return pattern
+    seen, depth, start, target, index = 0, 0, -1, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "(":
+            depth += 1
+            capturing = not pattern.startswith("(?", index) or pattern.startswith("(?P<", index)
+            if capturing:
+                seen += 1
+                if seen == number:
+                    start, target = index + 1, depth
+        elif char == ")":
+            if start >= 0 and depth == target:
+                return pattern[start:index]
+            depth -= 1
+        index += 1
+    return None
+
+
+def _loop_shadow(gen: ast.comprehension, fixed: bool) -> dict[str, bool]:
+    """A comprehension's targets, safe when its iterable is fixed; an `enumerate()` index
+    always is."""
+    shadow = {t.id: fixed for t in ast.walk(gen.target) if isinstance(t, ast.Name)}
+    index = _enumerate_index(gen.target, gen.iter)
+    if index is not None:
+        shadow[index] = True
+    return shadow
 
 
 _PARAMS_NAMES = frozenset({"params", "args", "sql_params", "query_params", "bind", "bindings"})
@@ -1121,8 +1189,11 @@ class Strings:
 
     def _join(self, sep: Built, iterable: ast.expr) -> Built:
         result = Built(sep.text, list(sep.unsafe))
+        bare = "'" not in sep.text and self._migration_identifier("")
         for element in self._elements(iterable):
             if element is None:
+                if bare:
+                    continue  # `", ".join(columns)` in a migration: names, outside quotes
                 part = self.source(iterable)
                 if part not in result.unsafe:
                     result.unsafe.append(part)
@@ -1191,10 +1262,7 @@ class Strings:
         """Interpolate the element with the comprehension's targets marked safe or not."""
         shadow: dict[str, bool] = {}
         for gen in node.generators:
-            fixed = self._fixed(gen.iter)
-            for target in ast.walk(gen.target):
-                if isinstance(target, ast.Name):
-                    shadow[target.id] = fixed
+            shadow.update(_loop_shadow(gen, self._fixed(gen.iter)))
         self._shadow.append(shadow)
         try:
             self._interpolate(result, node.elt)
@@ -1260,10 +1328,7 @@ class Strings:
             # {new: old for old, new in RENAMES.items()}: so is a literal dict reversed
             shadow: dict[str, bool] = {}
             for gen in node.generators:
-                fixed = self._fixed(gen.iter)
-                for target in ast.walk(gen.target):
-                    if isinstance(target, ast.Name):
-                        shadow[target.id] = fixed
+                shadow.update(_loop_shadow(gen, self._fixed(gen.iter)))
             self._shadow.append(shadow)
             try:
                 if isinstance(node, ast.DictComp):
@@ -1289,6 +1354,8 @@ class Strings:
                 return outer._fixed(node)
             return node.id in self.ctx.module_constants or node.id in _module_literals(self.ctx)
         if isinstance(node, ast.Call) and (self._catalog_rows(node) or self._fixed_helper(node)):
+            return True
+        if self._catalog_result(node):
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self._fixed(node.left) and self._fixed(node.right)  # `RESTRICT + CASCADE`
@@ -1344,6 +1411,60 @@ class Strings:
         if last is None or not last.args:
             return False
         return self._catalog_query(last.args[0])
+
+    def _catalog_result(self, node: ast.expr) -> bool:
+        """`results["rows"]` after `results, error = self.run_query(CATALOG_SQL, None)`: what
+        a call given a constant catalog query (and nothing else but constants) returns,
+        through whatever runner the project wraps its driver in."""
+        base = node
+        while isinstance(base, ast.Subscript):
+            base = base.value
+        if not isinstance(base, ast.Name) or base.id in self.scope.params:
+            return False
+        name = base.id
+        calls = [*self.scope.unpacked.get(name, []), *self.scope.values(name)]
+        if not calls or name in self.scope.loops or name in self.scope.comprehended:
+            return False
+        return all(
+            isinstance(c, ast.Call)
+            and bool(c.args)
+            and all(
+                isinstance(a, ast.Constant) for a in [*c.args[1:], *(k.value for k in c.keywords)]
+            )
+            and self._catalog_query(c.args[0])
+            for c in calls
+        )
+
+    def _tight_capture(self, call: ast.Call) -> bool:
+        """`m.group(1)` of `m = re.search(r"'(\\d{4}-\\d{2}-\\d{2})'", text)`: a capture whose
+        pattern admits only digits, word characters, spaces and fixed punctuation holds no
+        quote, so it cannot end a string literal."""
+        func = call.func
+        if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+            return False
+        if len(call.args) > 1 or call.keywords:
+            return False
+        number = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else 0
+        if call.args and not isinstance(call.args[0], ast.Constant):
+            return False
+        if not isinstance(number, int) or isinstance(number, bool):
+            return False
+        matches = self.scope.values(func.value.id)
+        return bool(matches) and all(self._tight_match(m, number) for m in matches)
+
+    def _tight_match(self, match: ast.expr, number: int) -> bool:
+        if not (
+            isinstance(match, ast.Call)
+            and self.ctx.call_name(match) in _REGEX_MATCHERS
+            and len(match.args) >= 2
+        ):
+            return False
+        pattern = match.args[0]
+        if isinstance(pattern, ast.Name):
+            pattern = self.ctx.module_constants.get(pattern.id, pattern)
+        text = pattern.value if isinstance(pattern, ast.Constant) else None
+        group = _capture_group(text, number) if isinstance(text, str) else None
+        return group is not None and not _LOOSE_REGEX.search(group)
 
     def _fixed_helper(self, call: ast.Call) -> bool:
         """`_get_fk_constraints(conn)`: a function of this file every return of which is
@@ -1516,14 +1637,14 @@ class Strings:
         return result
 
     def _safe_param(self, name: str) -> bool:
+        arg = self.scope.params[name]
+        annotation = arg.annotation
+        if annotation is not None and self._safe_annotation(annotation):
+            return True  # `value: int`, `unit: TimeUnit`: whoever calls, a number or a member
         if self.caller is not None and name in self.arguments:
             bound = self.arguments[name]
             return bound is None or self.caller.safe(bound)
-        arg = self.scope.params[name]
         if name in self._converted:
-            return True
-        annotation = arg.annotation
-        if annotation is not None and self._safe_annotation(annotation):
             return True
         return self._literal_from_callers(name)
 
@@ -1719,6 +1840,8 @@ class Strings:
             bound = self.scope.values(func.id)
             if bound and all("quote" in _last_name(b) for b in bound):
                 return True
+        if last == "group" and self._tight_capture(call):
+            return True
         if last in ("min", "max"):
             return all(self.safe(a) for a in call.args)
         if last in ("str", "repr") and len(call.args) == 1:

@@ -96,7 +96,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         keys (`values_list("id", flat=True)`); numbers (`int(x)`, `%d`, parameters typed
         `int`/`UUID`/`Literal`/an Enum, Flask `<int:id>` route parameters, `next()` of an
         `itertools.count()`, arithmetic that yields a number or raises such as
-        `math.ceil(n / step) * step` or `top + int(buffer)`, a setting read with a numeric
+        `math.ceil(n / step) * step` or `top + int(buffer)`, the index of `enumerate()`
+        (`:tag_{i}` naming a bind parameter), a helper's parameter typed `int` or an Enum
+        whatever its caller passes (`interval(n, unit: Span)`), a capture of a regular
+        expression that admits no quote (`m.group(1)` of `r"'([0-9]{4}-[0-9]{2})'"`),
+        a setting read with a numeric
         default such as `context.get("query_timeout", _TIMEOUT)`); server-made values
         (`uuid4()`, `now()`, `http_date(...)`, an attribute every assignment of the file
         sets to a UUID: `self.ws_uuid = WorkspaceUUID.new(id)`); the application's
@@ -111,12 +115,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         looked up in a constant map or read from the database's own catalog by a constant
         query (`SELECT name FROM sqlite_master`, `information_schema`, `pg_indexes`,
         `conn.execute(text("... pg_class")).fetchall()`, also through a helper of the file
-        that returns those rows) or through SQLAlchemy's inspector
+        that returns those rows, or what any runner returns when handed only a constant
+        catalog query: `rows, err = self.run_query("SELECT tbl_name FROM sqlite_master")`)
+        or through SQLAlchemy's inspector
         (`sa.inspect(bind).get_columns(t)`); in a schema migration
         (`upgrade()`/`downgrade()` of an Alembic revision, the functions a Django
         `Migration` runs, and what they call), values spliced outside quotes: the names of
         the schema being changed, which cannot be parameters (`ALTER TABLE {table} DROP
-        CONSTRAINT {name}`; `WHERE ref = '{row.ref}'` is still judged, and other code kept
+        CONSTRAINT {name}`, a column list `", ".join(columns)`; `WHERE ref = '{row.ref}'`
+        is still judged, and other code kept
         in the same file is not a migration); and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`, the
         `{query.where}`/`{query.sort}` of a query object executed with its own `query.vars`,

@@ -135,7 +135,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `from_string`), deserialisation (`pickle`, `yaml.load` without a safe loader,
         `jsonpickle`, `marshal`, `dill`) and redirects whose target, host included, comes
         from the request. Validation stops it: an allow-list or equality check, a regular
-        expression, a `startswith` or `is_relative_to` containment check, `secure_filename`,
+        expression, a `startswith` or `is_relative_to` containment check, a resolved path
+        whose parent must equal the base directory (`dest.resolve().parent != base`), a
+        project check named for it (`is_safe_url(url)`, `_allow_redirect(url)`), also on a
+        read rather than a name (`if is_safe_url(request.args.get("next")):` and the same
+        read redirected to), `secure_filename`, `safe_join` (also inside a generator),
         `os.path.basename`, `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID,
         Enum, a Pydantic model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form
         or schema (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
@@ -143,7 +147,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         prefix for redirects, also through a variable, or a server-built first part
         (`"%s?%s" % (reverse("login-guard"), query)`) or the request's own path
         (`request.path`, `request.path_info`, `request.get_full_path()`,
-        `request.META["PATH_INFO"]`, which the URLconf matched). A redirect to a URL of a row loaded
+        `request.META["PATH_INFO"]`, which the URLconf matched), with only a query string
+        joined after it (`"?".join([canonical, query])`). A redirect to a URL of a row loaded
         by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
         `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
@@ -156,7 +161,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Django spooled an upload (`upload.temporary_file_path()`). An existence check
         (`os.path.isfile`) or an extension check is not validation, nor is asking whether a
         key is present (`"id" in params`). Data passed through your own helper functions
-        is not followed.
+        is not followed, and `self` of a class-based view is the view object, not request
+        data (`self.service.render(slug)` is a helper's result).
     Why it matters:
         These sinks turn a string into an action: reading `/etc/passwd` or the app's
         secrets, running a command, executing code, or sending users to a phishing page
@@ -380,9 +386,30 @@ def _host_controlled(
         if text.startswith(("{}", "{0}")) and expr.args:  # "{}?{}".format(path, query)
             return _leads(flow, expr.args[0], line)
         return not _fixes_host(text)
+    joined = _joined_head(expr)
+    if joined is not None:  # "?".join([canonical, query]): the query cannot change the host
+        return flow.tainted(joined, line) and _host_controlled(flow, joined, line, web, fn, depth)
     if _server_object(web, fn, expr, line, depth):
         return False
     return not isinstance(expr, ast.Constant)
+
+
+def _joined_head(expr: ast.expr) -> ast.expr | None:
+    """The first part of `"?".join([url, query])` (or `"#"`/`"&"`): what follows the
+    separator is the query or fragment, so only the first part can choose the host."""
+    if not (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "join"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], ast.List | ast.Tuple)
+        and expr.args[0].elts
+    ):
+        return None
+    separator = const_str(expr.func.value)
+    if separator is None or not separator.startswith(("?", "#", "&")):
+        return None
+    return expr.args[0].elts[0]
 
 
 def _server_object(web: WebFile, fn: FunctionNode, expr: ast.expr, line: int, depth: int) -> bool:

@@ -136,8 +136,8 @@ _VALIDATING_METHODS = frozenset(
     }
 )
 _VALIDATING_CALL = re.compile(
-    r"valid|is_safe|safe_(url|path|name|redirect|filename|for)|allowed|permitted|whitelist|"
-    r"allowlist|sanitiz|^check_(?!output|call)|^verify|^ensure|^clean|fullmatch|^match$|"
+    r"valid|is_safe|safe_(url|path|name|redirect|filename|for)|allowed|^_*(is_|can_)?allow_|"
+    r"permitted|whitelist|allowlist|sanitiz|^check_(?!output|call)|^verify|^ensure|^clean|fullmatch|^match$|"
     r"^search$|isabs|commonpath|is_relative_to",
     re.IGNORECASE,
 )
@@ -187,12 +187,14 @@ class Flow:
         self.http_server = fn in web.http_server_methods
         self.extensions: set[str] = set()  # names bound to `name.split(".")[-1]`
         self.events: dict[str, list[tuple[int, bool]]] = {}
+        self.checked: dict[str, int] = {}  # request reads checked as a whole, by shape
         if handler is not None:
             configured, objects = (
                 _code_supplied(fn) if handler.framework in _DJANGO else (set(), set())
             )
+            receiver = _receiver(fn)
             for param in handler.params.values():
-                if param.name in configured:
+                if param.name in configured or param.name == receiver:
                     continue  # `next_page=settings.LOGIN_URL`: set by the URLconf or a caller
                 typed = param.typed or param.name in objects
                 tainted = not (validated and typed)
@@ -215,8 +217,10 @@ class Flow:
                     line = node.context_expr.lineno
                 steps.append((line or 0, getattr(node, "col_offset", 0), node))
             elif self.validated and isinstance(node, ast.If | ast.While | ast.Assert | ast.IfExp):
-                for name in _validated_names(node.test):
+                reads: list[ast.expr] = []
+                for name in _validated_names(node.test, reads):
                     self.events.setdefault(name, []).append((node.test.lineno, False))
+                self._mark_checked(reads, node.test.lineno)
             elif self.validated and isinstance(node, ast.Call):
                 short = last(dotted(node.func))
                 if _VALIDATING_CALL.search(short) and short not in _NOT_VALIDATING:
@@ -251,6 +255,20 @@ class Flow:
             for target in targets:
                 for name in _target_names(target):
                     self._record(name, line, tainted)
+
+    def _mark_checked(self, reads: list[ast.expr], line: int) -> None:
+        """Remember request reads a condition checked as a whole
+        (`if is_safe_url(request.args.get("next")):`), by their shape."""
+        for read in reads:
+            key = ast.dump(read)
+            self.checked[key] = min(line, self.checked.get(key, line))
+
+    def _was_checked(self, node: ast.expr, line: int) -> bool:
+        """Is `node` the same request read as one a condition checked before `line`? The
+        request does not change within a handler, so `request.args.get("next")` read again
+        after `if is_safe_url(request.args.get("next")):` is the value that was checked."""
+        checked_at = self.checked.get(ast.dump(node))
+        return checked_at is not None and checked_at < line
 
     def _record(self, name: str, line: int, tainted: bool) -> None:
         events = self.events.setdefault(name, [])
@@ -289,6 +307,9 @@ class Flow:
             return False
         if isinstance(node, ast.Name):
             return self.name_tainted(node.id, line)
+        checked = self.checked and isinstance(node, ast.Call | ast.Subscript)
+        if checked and self._was_checked(node, line):
+            return False
         if isinstance(node, ast.Attribute):
             if self.is_source(node):
                 return True
@@ -321,8 +342,33 @@ class Flow:
         if isinstance(node, ast.Dict):
             return any(self.tainted(v, line) for v in node.values if v is not None)
         if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp):
-            return any(self.tainted(g.iter, line) for g in node.generators)
+            return self._comprehension_tainted(node, line)
         return False
+
+    def _comprehension_tainted(
+        self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, line: int
+    ) -> bool:
+        """`[x.strip() for x in request.args.getlist("k")]` carries request data;
+        `(safe_join(ROOT, t, path) for t in themes)` does not, in validated mode: the element
+        is what comes out, so it is judged with each loop name holding what its iterable
+        holds."""
+        if not any(self.tainted(g.iter, line) for g in node.generators):
+            return False
+        if not self.validated:
+            return True
+        saved = {n: self.events.get(n) for g in node.generators for n in _target_names(g.target)}
+        try:
+            for g in node.generators:
+                state = self.tainted(g.iter, line)
+                for name in _target_names(g.target):
+                    self.events[name] = [(0, state)]
+            return self.tainted(node.elt, line)
+        finally:
+            for name, events in saved.items():
+                if events is None:
+                    self.events.pop(name, None)
+                else:
+                    self.events[name] = events
 
     def _call_tainted(self, call: ast.Call, line: int) -> bool:
         func = call.func
@@ -412,6 +458,16 @@ def _code_supplied(fn: FunctionNode) -> tuple[set[str], set[str]]:
     return configured, objects
 
 
+def _receiver(fn: FunctionNode) -> str | None:
+    """`self` (or `cls`) of a method handler: the view object the framework built, never a
+    value the client sent, so the attributes and helpers reached through it
+    (`self.service.render(...)`, `self.repo.get_one(slug)`) are not request data."""
+    args = [*fn.args.posonlyargs, *fn.args.args]
+    if args and args[0].arg in {"self", "cls"}:
+        return args[0].arg
+    return None
+
+
 def _extension(node: ast.expr) -> bool:
     """`x.split(".")[-1]`, `x.rsplit(".", 1)[-1]`, `x.rpartition(".")[2]`, also lower-cased."""
     while (
@@ -453,8 +509,9 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _validated_names(test: ast.expr) -> set[str]:
-    """Names that a condition checks against an allow-list, a pattern or a prefix."""
+def _validated_names(test: ast.expr, reads: list[ast.expr]) -> set[str]:
+    """Names that a condition checks against an allow-list, a pattern or a prefix. Request
+    reads checked without a name (`is_safe_url(request.args.get("next"))`) go to `reads`."""
     names: set[str] = set()
     for node in ast.walk(test):
         if isinstance(node, ast.Compare):
@@ -465,11 +522,14 @@ def _validated_names(test: ast.expr) -> set[str]:
                 continue
             if all(isinstance(op, ast.In | ast.NotIn) for op in node.ops):
                 operands = [node.left]  # `name in ALLOWED` checks name; `"id" in params` nothing
+            reads.extend(o for o in operands if isinstance(o, ast.Call | ast.Subscript))
             for o in operands:
                 if isinstance(o, ast.Name):
                     names.add(o.id)
                 elif isinstance(o, ast.Call):  # os.path.commonpath([...]) == base
-                    names.update(_call_names(o))
+                    names.update(_call_names(o, reads))
+                elif isinstance(o, ast.Attribute) and o.attr == "parent":
+                    names.update(_parent_of(o))  # dest.resolve().parent != base_dir
         elif isinstance(node, ast.Call):
             short = last(dotted(node.func))
             if short in _NOT_VALIDATING:
@@ -477,17 +537,28 @@ def _validated_names(test: ast.expr) -> set[str]:
             if (
                 isinstance(node.func, ast.Attribute) and short in _VALIDATING_METHODS
             ) or _VALIDATING_CALL.search(short):
-                names.update(_call_names(node))
+                names.update(_call_names(node, reads))
     return names
 
 
-def _call_names(call: ast.Call) -> set[str]:
+def _parent_of(node: ast.Attribute) -> set[str]:
+    """The path whose directory is compared: `dest.parent`, `dest.resolve().parent`. Equal
+    to a fixed directory means the path is a direct child of it, so it cannot climb out."""
+    part: ast.expr = node.value
+    while isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute):
+        part = part.func.value  # .resolve(), .absolute()
+    return {part.id} if isinstance(part, ast.Name) else set()
+
+
+def _call_names(call: ast.Call, reads: list[ast.expr]) -> set[str]:
     """Plain names a call checks: its arguments (keyword ones too, as in
-    `url_has_allowed_host_and_scheme(url=target, ...)`) and the receiver of a method."""
+    `url_has_allowed_host_and_scheme(url=target, ...)`) and the receiver of a method. An
+    argument that is itself a read (`request.args.get("next")`) goes to `reads`."""
     found: set[str] = set()
     parts: list[ast.expr] = [*call.args, *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute):
         parts.append(call.func.value)
+    reads.extend(p for p in parts if isinstance(p, ast.Call | ast.Subscript))
     for part in parts:
         # os.path.realpath(path).startswith(BASE), Path(p).resolve(): the check is about `p`
         while isinstance(part, ast.Call):
