@@ -205,7 +205,7 @@ def test_the_blocking_rules_follow_the_policy_confidence(service: ProductionCont
     assert service.security[0].where == "prodready.toml:10"
     assert texts[0] == "scan findings block the audit and the gate from confidence `medium` up"
     blocking = [t.split(" ", 2)[1] for t in texts if t.startswith("blocks: ")]
-    assert blocking == ["PR101", "PR103", "PR104", "PR107", "PR109", "PR110"]
+    assert blocking == ["PR101", "PR104", "PR110"]
     assert texts[1] == (
         "blocks: PR101 `timeout` (high confidence): Finds outbound network calls that can "
         "wait forever. Fix: Pass an explicit timeout sized to the caller's budget, e.g. "
@@ -213,8 +213,9 @@ def test_the_blocking_rules_follow_the_policy_confidence(service: ProductionCont
         "that sets one by default"
     )
     assert (
-        "reported, not blocking: PR102 `retry-idempotency`, PR105 `missing-authn`, "
-        "PR106 `idor`, PR108 `sql-injection`"
+        "reported, not blocking: PR102 `retry-idempotency`, PR103 `swallowed-exception`, "
+        "PR105 `missing-authn`, PR106 `idor`, PR107 `unvalidated-input`, "
+        "PR108 `sql-injection`, PR109 `hardcoded-secret`"
     ) in texts
     assert service.open_findings == ()
 

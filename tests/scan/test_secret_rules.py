@@ -96,14 +96,14 @@ def test_factory_boy_test_data_keeps_only_known_key_formats() -> None:
     assert flagged_lines(_FACTORY, "PR109", rel="modoboa/admin/models.py") == [5, 6]
 
 
-def test_known_key_formats_are_high_confidence_and_named_literals_medium() -> None:
+def test_known_key_formats_are_high_confidence_and_named_literals_low() -> None:
     source = (
         'AWS_KEY = "AKIAIOSFODNN7EXAMPLX"\napi_token = "9f8e7d6c5b4a39281706f5e4d3c2b1a0ffee1234"\n'
     )
     result = scan_source("app/settings.py", source.encode())
     findings, _, _ = assemble({"app/settings.py": result})
     by_line = {f.line: f.confidence for f in findings if f.rule == "PR109"}
-    assert by_line == {1: "high", 2: "medium"}
+    assert by_line == {1: "high", 2: "low"}
 
 
 _FETCH = (

@@ -115,7 +115,7 @@ _POSITIONAL_LEAVES = frozenset(
 _COMPARED_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
 
 
-@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="medium")
+@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

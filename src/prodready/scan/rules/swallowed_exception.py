@@ -109,9 +109,7 @@ _FAILURE_TEXT = re.compile(
 )
 
 
-@rule(
-    "PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="medium"
-)
+@rule("PR103", "swallowed-exception", "swallowed-exception", severity="warning", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:

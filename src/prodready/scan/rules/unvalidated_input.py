@@ -116,7 +116,7 @@ _RISK = {
 }
 
 
-@rule("PR107", "unvalidated-input", "unvalidated-input", severity="error", confidence="medium")
+@rule("PR107", "unvalidated-input", "unvalidated-input", severity="error", confidence="low")
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
