@@ -24,9 +24,10 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from prodready.scan.context import FileContext, FunctionNode
@@ -429,6 +430,7 @@ def _setting(owner: ast.expr, key: ast.expr) -> bool:
     )
 
 
+_T = TypeVar("_T")
 _TYPED: WeakKeyDictionary[FileContext, frozenset[str]] = WeakKeyDictionary()
 _TYPED_MAKERS = frozenset({"uuid1", "uuid4", "uuid7", "int", "float", "len", "Decimal"})
 
@@ -892,11 +894,16 @@ class Strings:
     # -- built strings ------------------------------------------------------------------
     def built(self, node: ast.expr) -> Built | None:
         """The string `node` evaluates to, if it is one built in code; None if opaque."""
+        return self._guarded(self._built, node, too_deep=None)
+
+    def _guarded(self, step: Callable[[ast.expr], _T], node: ast.expr, too_deep: _T) -> _T:
+        """Run one recursive step unless nesting is past the limit: generated code with
+        huge expressions gets `too_deep` (the caller's safe answer) instead of a crash."""
         if self._nesting > _MAX_NESTING:
-            return None  # generated code with huge expressions: give up, never crash
+            return too_deep
         self._nesting += 1
         try:
-            return self._built(node)
+            return step(node)
         finally:
             self._nesting -= 1
 
@@ -1311,13 +1318,7 @@ class Strings:
     # -- safe values ------------------------------------------------------------------
     def _fixed(self, node: ast.expr) -> bool:
         """An iterable whose values are spelled out in code (loops over it are safe)."""
-        if self._nesting > _MAX_NESTING:
-            return False
-        self._nesting += 1
-        try:
-            return self._fixed_iterable(node)
-        finally:
-            self._nesting -= 1
+        return self._guarded(self._fixed_iterable, node, too_deep=False)
 
     def _fixed_iterable(self, node: ast.expr) -> bool:
         if _fixed_collection(node):
@@ -1537,13 +1538,7 @@ class Strings:
 
     def safe(self, node: ast.expr) -> bool:
         """Is interpolating this value into SQL harmless (a constant, not request data)?"""
-        if self._nesting > _MAX_NESTING:
-            return True
-        self._nesting += 1
-        try:
-            return self._safe_value(node)
-        finally:
-            self._nesting -= 1
+        return self._guarded(self._safe_value, node, too_deep=True)
 
     def _safe_value(self, node: ast.expr) -> bool:
         if isinstance(node, ast.Await):

@@ -201,10 +201,8 @@ def read_only_post(web: WebFile, h: Handler) -> bool:
     for node in body:
         if isinstance(node, ast.Call) and _writes(node, local):
             return False
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
-            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
-            if any(_outlives(t, local) for t in targets):
-                return False
+        if _stores_beyond_request(node, local):
+            return False
     return True
 
 
@@ -286,10 +284,8 @@ def _only_logs(body: list[ast.AST]) -> bool:
                 logs = True
             elif not _inert_call(node.func):
                 return False
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
-            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
-            if any(_outlives(t, assigned) for t in targets):
-                return False
+        if _stores_beyond_request(node, assigned):
+            return False
     return logs
 
 
@@ -327,10 +323,8 @@ def _only_sets_cookies(body: list[ast.AST]) -> bool:
                 sets_cookie = True
             elif _writes(node, assigned):
                 return False
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
-            targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
-            if any(_outlives(t, assigned) for t in targets):
-                return False
+        if _stores_beyond_request(node, assigned):
+            return False
     return sets_cookie
 
 
@@ -378,6 +372,14 @@ def _local_containers(body: list[ast.AST]) -> set[str]:
             ):
                 found.add(target.id)
     return found
+
+
+def _stores_beyond_request(node: ast.AST, local: set[str]) -> bool:
+    """An assignment or `del` statement whose target outlives the request."""
+    if not isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+        return False
+    targets = node.targets if isinstance(node, ast.Assign | ast.Delete) else [node.target]
+    return any(_outlives(t, local) for t in targets)
 
 
 def _outlives(target: ast.expr, local: set[str]) -> bool:
