@@ -5,7 +5,10 @@ as `app/module.py`, cannot show."""
 
 from __future__ import annotations
 
+import pytest
+
 from prodready.scan.engine import assemble, scan_source
+from prodready.scan.registry import all_rules
 from tests.scan.harness import flagged_lines
 
 # Fake key material: the right shape, no real key.
@@ -174,3 +177,14 @@ def test_settings_of_a_development_project_keep_only_known_key_formats() -> None
     # a folder merely starting with "dev", or the project's own settings
     for rel in ("devices/settings.py", "devproject/views.py", "project/settings.py"):
         assert flagged_lines(_DEV_SETTINGS, "PR109", rel=rel) == [2, 3], rel
+
+
+def test_a_rule_may_raise_a_hit_only_to_the_confidence_it_declares() -> None:
+    pr109, pr103 = all_rules()["PR109"], all_rules()["PR103"]
+    assert pr109.confidence_of("high") == "high"
+    assert pr109.confidence_of(None) == "low"
+    assert "high for known key formats" in pr109.documentation()
+    with pytest.raises(RuntimeError, match="rule PR109: a hit of medium confidence"):
+        pr109.confidence_of("medium")
+    with pytest.raises(RuntimeError, match="rule PR103: a hit of high confidence"):
+        pr103.confidence_of("high")

@@ -402,9 +402,19 @@ def _security(policy: Policy, policy_file: _PolicyFile, today: date) -> tuple[Fa
     advisory = []
     for rule in all_rules().values():
         if policy.blocks_on(rule.confidence):
+            level_text = f"{rule.confidence} confidence"
+        elif rule.surer is not None and policy.blocks_on(rule.surer[0]):
+            # only the hits the rule is surer of block; say which, and that the rest do not
+            level_text = (
+                f"{rule.surer[0]} confidence for {rule.surer[1]}; "
+                f"its other findings are {rule.confidence} confidence and do not block"
+            )
+        else:
+            level_text = ""
+        if level_text:
             facts.append(
                 Fact(
-                    f"blocks: {rule.id} {code(rule.category)} ({rule.confidence} confidence): "
+                    f"blocks: {rule.id} {code(rule.category)} ({level_text}): "
                     f"{_clause(rule.what, '.:;', at_paren=True)}. Fix: {_fix(rule.fix)}"
                 )
             )

@@ -64,6 +64,25 @@ class Rule:
     why: str
     example: str
     fix: str
+    # Hits the rule is surer of (`Hit.confidence`), and which: declared so that what blocks
+    # can be said before any scan runs (`prodready context`, `explain`).
+    surer: tuple[str, str] | None = None
+
+    def confidence_of(self, hit_confidence: str | None) -> str:
+        """A hit's confidence; a rule may raise it only to the level it declared."""
+        if hit_confidence is None or hit_confidence == self.confidence:
+            return self.confidence
+        if self.surer is None or hit_confidence != self.surer[0]:
+            raise RuntimeError(
+                f"rule {self.id}: a hit of {hit_confidence} confidence, but the rule declares "
+                f"{self.confidence}" + (f" and {self.surer[0]}" if self.surer else "")
+            )
+        return hit_confidence
+
+    def confidence_text(self) -> str:
+        if self.surer is None:
+            return self.confidence
+        return f"{self.confidence}; {self.surer[0]} for {self.surer[1]}"
 
     def documentation(self) -> str:
         def indent(text: str) -> str:
@@ -71,7 +90,7 @@ class Rule:
 
         return (
             f"{self.id} ({self.name}): category {self.category} · severity {self.severity} · "
-            f"confidence {self.confidence}\n\n"
+            f"confidence {self.confidence_text()}\n\n"
             f"What it does\n{indent(self.what)}\n\nWhy it matters\n{indent(self.why)}\n\n"
             f"Example\n{indent(self.example)}\n\nFix\n{indent(self.fix)}\n"
         )
@@ -81,7 +100,13 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    id: str, name: str, category: str, *, severity: str = "warning", confidence: str = "high"
+    id: str,
+    name: str,
+    category: str,
+    *,
+    severity: str = "warning",
+    confidence: str = "high",
+    surer: tuple[str, str] | None = None,
 ) -> Callable[[Check], Check]:
     if category not in CATEGORIES:
         raise RuntimeError(f"rule {id}: unknown category {category!r}")
@@ -101,6 +126,7 @@ def rule(
             why=sections["Why it matters"],
             example=sections["Example"],
             fix=sections["Fix"],
+            surer=surer,
         )
         return check
 

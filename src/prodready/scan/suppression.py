@@ -70,7 +70,7 @@ def apply_suppressions(
                 rule=rule.id,
                 category=rule.category,
                 severity=rule.severity,
-                confidence=hit.confidence or rule.confidence,
+                confidence=rule.confidence_of(hit.confidence),
                 path=rel,
                 line=hit.line,
                 end_line=hit.end_line,

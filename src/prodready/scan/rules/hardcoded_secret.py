@@ -115,7 +115,14 @@ _POSITIONAL_LEAVES = frozenset(
 _COMPARED_WORDS = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
 
 
-@rule("PR109", "hardcoded-secret", "hardcoded-secret", severity="error", confidence="low")
+@rule(
+    "PR109",
+    "hardcoded-secret",
+    "hardcoded-secret",
+    severity="error",
+    confidence="low",
+    surer=("high", "known key formats such as AWS, Stripe, GitHub and Slack keys"),
+)
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
