@@ -18,6 +18,10 @@ from prodready.repo.files import is_production_path, is_test_path
         "test_project/test_project/settings.py",  # the project that runs an app's suite
         "src/testproject/urls.py",
         "pulpcore/pytest_plugin.py",  # the fixtures a package ships for test suites
+        "backend/src/baserow/test_utils/constants.py",  # fixtures, factories and test keys
+        "pkg/testutils/fixtures.py",
+        "readthedocs/settings/test.py",  # the settings module the suite runs with
+        "config/settings/testing.py",
     ],
 )
 def test_django_test_modules_are_tests(rel: str) -> None:
@@ -36,6 +40,8 @@ def test_django_test_modules_are_tests(rel: str) -> None:
         "pkg/test/runner.py",  # `test/` inside a package is a testing framework that ships
         "project/my_test_project_utils.py",
         "pulpcore/pytest_plugins_loader.py",
+        "config/settings/production.py",
+        "app/routes/test.py",  # a `test.py` outside a settings package: e.g. a route module
     ],
 )
 def test_production_modules_are_not_tests(rel: str) -> None:

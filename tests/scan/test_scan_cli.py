@@ -202,3 +202,26 @@ def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path
     baseline = tmp_path / "baseline.json"
     proc = scan(tmp_path, "--min-confidence", "high", "--write-baseline", str(baseline))
     assert "baseline of 1 finding(s)" in proc.stderr
+
+
+def test_only_production_code_is_scanned(tmp_path: Path) -> None:
+    """A nested `test/` folder holding a suite, a package's `test_utils/`, a settings
+    package's `test.py` and a top-level `examples/` are not production; a nested `test/`
+    without test modules is a framework's testing package and is scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "auth/test/test_oauth.py": "def test_x():\n    pass\n",
+            "auth/test/mock_oidc_server.py": call,
+            "framework/test/client.py": call,
+            "app/test_utils/factories.py": call,
+            "app/settings/test.py": call,
+            "app/settings/production.py": call,
+            "examples/demo_app/views.py": call,
+            "app/views.py": call,
+        },
+    )
+    result = scan(tmp_path, "--format", "json")
+    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
+    assert paths == ["app/settings/production.py", "app/views.py", "framework/test/client.py"]

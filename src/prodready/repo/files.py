@@ -125,8 +125,9 @@ def is_test_path(rel: str) -> bool:
     """Test code by the conventions pytest, unittest and Django's runner collect (and teams
     follow): `test_*.py`, `*_test.py`, `conftest.py`, a package's `pytest_plugin.py` (the
     fixtures it ships for its own and its plugins' suites), a Django app's `tests.py` (and
-    `tests_*.py`), anything under `tests/` or `testing/`, and the `test_project/` that
-    runs a reusable Django app's suite."""
+    `tests_*.py`), anything under `tests/` or `testing/`, a package's `test_utils/` of
+    fixtures and factories, a settings package's `test.py` (the settings the suite runs
+    with), and the `test_project/` that runs a reusable Django app's suite."""
     parts = rel.split("/")
     name = parts[-1]
     if name in _TEST_FILE_NAMES or name.startswith(("test_", "tests_")):
@@ -136,7 +137,9 @@ def is_test_path(rel: str) -> bool:
     # `tests/` and `testing/` anywhere are tests; `test/` only at the top, because inside a
     # package it is usually production code (django/test/ is Django's testing framework)
     dirs = parts[:-1]
-    if any(d in TEST_DIR_NAMES - {"test"} or d in _TEST_PROJECT_DIRS for d in dirs):
+    if any(d in TEST_DIR_NAMES - {"test"} or d in _TEST_SUPPORT_DIRS for d in dirs):
+        return True
+    if name in _TEST_SETTINGS_NAMES and len(dirs) > 0 and dirs[-1] == "settings":
         return True
     return len(parts) > 1 and parts[0] == "test"
 
@@ -145,8 +148,14 @@ def is_test_path(rel: str) -> bool:
 # Django's runner discovers (its pattern is `test*.py`); `pytest_plugin.py` is the pytest
 # plugin of fixtures a package ships for test suites (pulpcore's).
 _TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py", "pytest_plugin.py"})
-# The settings-and-urls project a reusable Django app ships only to run its own tests.
-_TEST_PROJECT_DIRS = frozenset({"test_project", "testproject"})
+# The settings-and-urls project a reusable Django app ships only to run its own tests, and
+# the packages of fixtures, factories and keys a project keeps for its suites
+# (`baserow/test_utils/`), importable but never run by the service.
+_TEST_SUPPORT_DIRS = frozenset(
+    {"test_project", "testproject", "test_utils", "testutils", "test_helpers", "testing_utils"}
+)
+# `config/settings/test.py`: the settings module a suite runs with (Django split settings).
+_TEST_SETTINGS_NAMES = frozenset({"test.py", "tests.py", "testing.py"})
 
 
 def is_production_path(rel: str) -> bool:

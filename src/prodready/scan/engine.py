@@ -25,7 +25,7 @@ from pathlib import Path
 
 from prodready.astwalk import NodeIndex, parse_quietly, paused_gc
 from prodready.model import Finding, ReportError
-from prodready.repo.files import is_test_path, walk_repository
+from prodready.repo.files import is_example_path, is_test_path, walk_repository
 from prodready.scan.cache import ScanCache
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Rule, all_rules
@@ -118,13 +118,30 @@ def _rules() -> dict[str, Rule]:
 _HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
 
 
-def _excluded(path: str) -> bool:
-    """Tests, and end-to-end harnesses kept beside the code (`playwright_tests/core/`,
-    `e2e/`, any `*_tests/` directory): browser drivers and fixtures, not production."""
-    if is_test_path(path):
+def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
+    """Tests, examples and documentation (a top-level `examples/`, `docs/`...), end-to-end
+    harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
+    directory): browser drivers and fixtures, not production; and the files of a nested
+    `test/` folder that holds a suite (`test_dirs`)."""
+    if is_test_path(path) or is_example_path(path):
         return True
     dirs = path.split("/")[:-1]
-    return any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs)
+    if any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs):
+        return True
+    return any(path.startswith(d + "/") for d in test_dirs)
+
+
+def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
+    """Nested `test/` folders holding test modules (`auth/test/test_oauth.py` beside the
+    `mock_oidc_server.py` the suite uses). A nested `test/` without any is left alone: it
+    is often a framework's testing package (`django/test/client.py`) that ships."""
+    found = set()
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        nested_test = "/" in folder and folder.rpartition("/")[2] == "test"
+        if nested_test and (name.startswith("test_") or name.endswith("_test.py")):
+            found.add(folder)
+    return frozenset(found)
 
 
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
@@ -132,7 +149,8 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f)]
+        suites = _suite_dirs(repo.files)
+        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, suites)]
         return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
@@ -143,10 +161,11 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
+            suites = _suite_dirs(repo.files)
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
-                if f.endswith(".py") and not _excluded(f)
+                if f.endswith(".py") and not _excluded(f, suites)
             )
         else:
             found.append(p.relative_to(root).as_posix())

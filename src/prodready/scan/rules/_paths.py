@@ -16,6 +16,7 @@ SCRIPT_DIRS = frozenset(
         "tools",
         "tool",
         "dev",
+        "development",  # the docker dev environment's settings (`development/nautobot_config.py`)
         "devtools",
         "dev-tools",
         "dev_tools",
@@ -135,3 +136,42 @@ def _main_guard(stmt: ast.stmt) -> bool:
     return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
         isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
     )
+
+
+def main_only_lines(ctx: FileContext) -> list[tuple[int, int]]:
+    """The lines only a run as a program reaches: the `if __name__ == "__main__":` block,
+    and the private functions (`_download_url`) that only it, or other such functions,
+    call. A module the service imports for its helpers (`external_libraries.py`, whose
+    `__main__` block downloads build-time assets) runs none of them when serving."""
+    blocks = [stmt for stmt in ctx.tree.body if _main_guard(stmt)]
+    if not blocks:
+        return []
+    private = {
+        f.name: f
+        for f in ctx.tree.body
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name.startswith("_")
+    }
+    # where each private function's name is used, by the top-level statement it sits in
+    used_in: dict[str, set[int]] = {name: set() for name in private}
+    for index, stmt in enumerate(ctx.tree.body):
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Name)
+                and node.id in used_in
+                and stmt is not private.get(node.id)
+            ):
+                used_in[node.id].add(index)
+    reached = {index for index, stmt in enumerate(ctx.tree.body) if stmt in blocks}
+    changed = True
+    while changed:
+        changed = False
+        for name, uses in used_in.items():
+            index = ctx.tree.body.index(private[name])
+            if index not in reached and uses and uses <= reached:
+                reached.add(index)
+                changed = True
+    return [
+        (stmt.lineno, stmt.end_lineno or stmt.lineno)
+        for index, stmt in enumerate(ctx.tree.body)
+        if index in reached
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import Hit, rule
-from prodready.scan.rules._paths import developer_script
+from prodready.scan.rules._paths import developer_script, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 # callable -> index of the positional parameter that is the timeout (None: keyword only)
@@ -53,8 +53,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         the tree (`app/scripts/`, where a `__main__` block running the file's `main()`
         is enough: a container health probe, a build-time model download), test
         support (an `e2e/` folder anywhere, a top-level `qa/` file importing no web
-        framework), and checker or exploit harnesses (`checker.py`, `exploit.py`) that
-        import no web framework.
+        framework), checker or exploit harnesses (`checker.py`, `exploit.py`) that
+        import no web framework, and the code only a module's `__main__` block reaches
+        (the block and the private functions only it calls).
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -68,9 +69,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     if developer_script(ctx):
         return
     sessions = _session_names(ctx)
+    program_only = main_only_lines(ctx)
     for call in ctx.calls:
         name = ctx.call_name(call)
-        if not name:
+        if not name or any(start <= call.lineno <= end for start, end in program_only):
             continue
         head, _, verb = name.rpartition(".")
         problem: str | None = None
