@@ -132,7 +132,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         under its client-supplied name), shell commands (`os.system`, `os.popen`,
         `subprocess` with `shell=True`, `sh -c`, or a request-chosen program),
         `eval`/`exec`, template compilation (`render_template_string`, `jinja2.Template`,
-        `from_string`), deserialisation (`pickle`, `yaml.load` without a safe loader,
+        `from_string` of a template engine), deserialisation (`pickle`, `yaml.load` without a safe loader,
         `jsonpickle`, `marshal`, `dill`) and redirects whose target, host included, comes
         from the request. Validation stops it: an allow-list or equality check, a regular
         expression, a `startswith` or `is_relative_to` containment check, a resolved path
@@ -246,9 +246,27 @@ def _sink(ctx: FileContext, call: ast.Call) -> tuple[str, str, list[ast.expr]] |
             return "path", f"Path.{func.attr}", [func.value]
         if func.attr == "save" and call.args:  # upload.save(os.path.join(DIR, upload.filename))
             return "upload", f"{dotted(func) or 'file.save'}", [func.value, call.args[0]]
-        if func.attr == "from_string" and call.args:
+        if func.attr == "from_string" and call.args and _template_engine(ctx, func.value):
             return "template", f"{dotted(func) or 'from_string'}", [call.args[0]]
     return None
+
+
+# Libraries whose `from_string` compiles a template; and the names Flask and Django give
+# their engines (`app.jinja_env`, `engines["django"]`), reached without importing them.
+_TEMPLATE_LIBRARIES = ("jinja2", "django.template", "mako", "tornado.template", "chameleon")
+_ENGINE_NAMES = ("jinja_env", "engines", "jinja_environment", "template_engine")
+
+
+def _template_engine(ctx: FileContext, receiver: ast.expr) -> bool:
+    """Is `receiver.from_string(...)` a template engine compiling source? Many classes
+    have a `from_string` parser (`Cursor.from_string("10:0:0")` splits a pagination
+    cursor), so only a file that imports a template library, or a receiver named like
+    Flask's or Django's engine, counts."""
+    if any(part in _ENGINE_NAMES for part in (dotted(receiver) or "").split(".")):
+        return True
+    if isinstance(receiver, ast.Subscript):
+        return _template_engine(ctx, receiver.value)
+    return any(ctx.imports(lib) for lib in _TEMPLATE_LIBRARIES)
 
 
 def _process(
