@@ -129,8 +129,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `secret_paths`, `missing_secrets`), a field of a token in a nested key
         (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
         URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside `except SignatureExpired:`
-        (it no longer grants access), and a setting named like a key that the same
-        function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path).
+        (it no longer grants access), a setting named like a key that the same
+        function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path),
+        names for a group of secrets, the command that produces one or the user who
+        holds one (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed
+        to a capacity limiter as its borrower (`acquire_on_behalf_of(token)`: a slot
+        id), a cookie whose name says it holds a display preference
+        (`last-login-method`, `theme`), and the response of an outgoing HTTP call
+        even when named `request` (`async with session.get(url) as request:`).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -346,7 +352,8 @@ class _Resolver:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
-        self._opened: dict[FunctionNode, set[str]] = {}  # file names each function opens
+        # the file names each function opens, the borrowers it hands to a limiter
+        self._first_args: dict[FunctionNode, set[str]] = {}
         self.public_token = False  # inside a function about DNS/ACME challenge records
         self.expired_token = False  # inside `except SignatureExpired:`
 
@@ -361,6 +368,8 @@ class _Resolver:
             return None  # `token_budget`, `tokens_used`: a number of (LLM) tokens
         if word == "token" and self.expired_token:
             return None  # the signature check said it expired: it opens nothing any more
+        if word and words(text)[-1] in _NOT_THE_SECRET:
+            return None  # `secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`: about the secret
         return word
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
@@ -417,7 +426,7 @@ class _Resolver:
             return None  # an imported module or function (`jwt`), not a value
         word = self.word(node.id)
         if word:
-            return None if self._opened_as_file(node, line) else _named(node.id, word)
+            return None if self._not_a_secret_here(node, line) else _named(node.id, word)
         if depth >= 2:
             return None
         for at, value in self._assignments(line).get(node.id, ()):
@@ -436,28 +445,36 @@ class _Resolver:
         if owner == "os" and node.attr == "environ":
             return "the whole environment (`os.environ`)"
         word = self.word(node.attr)
-        if word and not self._opened_as_file(node, line):
+        if word and not self._not_a_secret_here(node, line):
             return _named(_short(node), word)
         return None
 
-    def _opened_as_file(self, node: ast.expr, line: int) -> bool:
-        """Is `node` the file name the same function opens (`open(settings.KEY_FILE)`)?
-        A setting called `ENCRYPTION_KEY` that holds the path of the key file is logged
-        as a path; the key is read from the file and never reaches the log."""
+    def _not_a_secret_here(self, node: ast.expr, line: int) -> bool:
+        """Does the function around `line` use `node` as something other than a secret?
+
+        A setting called `ENCRYPTION_KEY` that the function opens as a file
+        (`open(settings.KEY_FILE)`) holds the path of the key; the key is read from the
+        file and never reaches the log. A `token` handed to a capacity limiter as the
+        borrower (anyio/trio `limiter.acquire_on_behalf_of(token)`) is the identity of
+        a slot holder, a random id that opens nothing.
+        """
         fn = innermost_function(self.ctx, line)
         if fn is None:
             return False
-        opened = self._opened.get(fn)
-        if opened is None:
-            opened = {
-                ast.unparse(call.args[0])
-                for call in walk_own(fn)
-                if isinstance(call, ast.Call)
-                and call.args
-                and self.ctx.call_name(call) in _FILE_OPENERS
-            }
-            self._opened[fn] = opened
-        return bool(opened) and ast.unparse(node) in opened
+        uses = self._first_args.get(fn)
+        if uses is None:
+            uses = set()
+            for call in walk_own(fn):
+                if isinstance(call, ast.Call) and call.args and self._non_secret_use(call):
+                    uses.add(ast.unparse(call.args[0]))
+            self._first_args[fn] = uses
+        return ast.unparse(node) in uses
+
+    def _non_secret_use(self, call: ast.Call) -> bool:
+        """Calls whose first argument is a file name or a limiter's borrower."""
+        if self.ctx.call_name(call) in _FILE_OPENERS:
+            return True
+        return isinstance(call.func, ast.Attribute) and call.func.attr in _BORROWER_METHODS
 
     def _request_part(self, node: ast.expr) -> str | None:
         """`request.headers`, `request.get_json()`, `await request.body()`: whole parts."""
@@ -465,10 +482,21 @@ class _Resolver:
             node = node.func
         if not isinstance(node, ast.Attribute) or node.attr not in _REQUEST_PARTS:
             return None
-        owner = self.ctx.qualname(node.value)
-        if owner in _REQUEST_NAMES or owner.endswith(".request"):
+        if self._incoming_request(node.value):
             return f"the whole {_REQUEST_PARTS[node.attr]} (`{_short(node)}`)"
         return None
+
+    def _incoming_request(self, owner: ast.expr) -> bool:
+        """Is `owner` the request this code is serving (`request`, `self.request`)?
+
+        Not when the name is bound in the same function to the response of an outgoing
+        HTTP call (`async with session.get(url) as request:`, `request = requests.post(...)`):
+        what that returns is the answer of another service, not a caller's headers or body.
+        """
+        name = self.ctx.qualname(owner)
+        if name not in _REQUEST_NAMES and not name.endswith(".request"):
+            return False
+        return not (isinstance(owner, ast.Name) and _bound_to_client_call(self.ctx, owner))
 
     def _judge_subscript(self, node: ast.Subscript, line: int, depth: int) -> str | None:
         index = node.slice
@@ -481,7 +509,7 @@ class _Resolver:
                 return None  # outbound cookies this code filled in itself (`ui_lang`)
             if word:
                 return _named(_short(node), word)
-            return self._container_value(node.value)
+            return self._container_value(node.value, key)
         if isinstance(index, ast.Constant) and isinstance(index.value, int):
             base = node.value
             if (
@@ -493,11 +521,15 @@ class _Resolver:
                 return None if index.value == 0 else self.judge(base.func.value, line, depth)
         return None
 
-    def _container_value(self, node: ast.expr) -> str | None:
-        """A value read out of the request's cookies is a cookie, whatever its key."""
+    def _container_value(self, node: ast.expr, key: str) -> str | None:
+        """A value read out of the request's cookies is a cookie, whatever its key; unless
+        the key says it holds a display preference (`last-login-method`, `ui_lang`,
+        `theme`), which a user picks and which opens nothing."""
         if isinstance(node, ast.Attribute) and node.attr in _CONTAINER_PARTS:
-            owner = self.ctx.qualname(node.value)
-            if owner in _REQUEST_NAMES or owner.endswith(".request"):
+            parts = words(key)
+            if parts and parts[-1] in _PREFERENCE_WORDS:
+                return None
+            if self._incoming_request(node.value):
                 return f"a request cookie (`{_short(node)}`)"
         return None
 
@@ -517,7 +549,7 @@ class _Resolver:
                     word = self.word(key)
                     if word:
                         return _named(_short(node), word)
-                    return self._container_value(func.value)
+                    return self._container_value(func.value, key)
                 return None
             if func.attr in _PASSTHROUGH_METHODS:
                 return self.judge(func.value, line, depth)
@@ -586,6 +618,91 @@ _FILE_OPENERS = frozenset(
         "os.path.exists",
     }
 )
+
+# Calls whose first argument is a borrower: the identity a capacity limiter counts
+# (anyio and trio `CapacityLimiter`), often a fresh `uuid4()` called a "token".
+_BORROWER_METHODS = frozenset(
+    {"acquire_on_behalf_of", "acquire_on_behalf_of_nowait", "release_on_behalf_of"}
+)
+# A last word that makes a secret's name about something else: a collection object of
+# secrets (`secrets_group`), the command or callback that produces one
+# (`MASTER_PASSWORD_HOOK`, `password_command`), or the user who holds one
+# (`BOOTSTRAP_TOKEN_OWNER`, `token_user`).
+_NOT_THE_SECRET = frozenset(
+    {
+        "group",
+        "groups",
+        "hook",
+        "hooks",
+        "command",
+        "cmd",
+        "callback",
+        "script",
+        "owner",
+        "owners",
+        "holder",
+        "user",
+        "username",
+    }
+)
+# The last word of a cookie that holds a display preference, not a session or identity.
+_PREFERENCE_WORDS = frozenset(
+    {
+        "lang",
+        "language",
+        "locale",
+        "theme",
+        "timezone",
+        "tz",
+        "method",
+        "tab",
+        "mode",
+        "view",
+        "layout",
+        "sidebar",
+        "preference",
+        "preferences",
+        "prefs",
+        "dismissed",
+        "collapsed",
+        "currency",
+    }
+)
+# Methods of HTTP clients (requests, httpx, aiohttp sessions) that send a request and
+# return (a context manager for) the response.
+_CLIENT_CALLS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "urlopen"}
+)
+
+
+def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
+    """Is `name` bound in its function by `with <client call> as name` or
+    `name = <client call>`: the response of an outgoing HTTP request?"""
+    fn = innermost_function(ctx, name.lineno)
+    if fn is None:
+        return False
+    for node in walk_own(fn):
+        if isinstance(node, ast.withitem):
+            target, value = node.optional_vars, node.context_expr
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name.id and _client_call(value):
+            return True
+    return False
+
+
+def _client_call(value: ast.expr) -> bool:
+    """`session.get(url)`, `await client.post(...)`, `urllib.request.urlopen(url)`."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _CLIENT_CALLS
+    )
+
 
 _TOKEN_COUNTS = frozenset(
     {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
