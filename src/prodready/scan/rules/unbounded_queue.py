@@ -47,7 +47,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         in a loop), and a work list its consumer fills itself (a `self.` queue used only
         through its methods, every `put` in the method that `get`s or in a private method
         that one calls, as a task scheduler queues the tasks finished ones unlock), where
-        a bound would deadlock the consumer on its own `put`.
+        a bound would deadlock the consumer on its own `put`. Nor an executor's work queue
+        (a `self.` queue used only through its methods, whose every `put` of a work item
+        is in a method that returns that item or a future bundled with it, as
+        `submit(call)` ends `return call`): each caller gets a handle to wait on, so the
+        queue holds what concurrent callers submitted, like `ThreadPoolExecutor`'s. A
+        constant put (`put(None)` to stop the worker) does not count.
     Why it matters:
         When producers outpace consumers an unbounded queue absorbs the difference in
         memory until the process is killed, losing everything queued. A bound turns that
@@ -73,6 +78,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             (size is None or _non_positive(size))
             and not _single_result(ctx, call)
             and not _own_work_list(ctx, call)
+            and not _executor_queue(ctx, call)
         ):
             yield Hit(
                 call.lineno,
@@ -295,3 +301,138 @@ def _reachable(methods: dict[str, FunctionNode], start: set[str]) -> set[str]:
 def _private(name: str) -> bool:
     """`_queue_tasks`: by convention called only from inside its class."""
     return name.startswith("_") and not name.endswith("__")
+
+
+def _executor_queue(ctx: FileContext, call: ast.Call) -> bool:
+    """An executor's work queue: a `self.` queue whose every `put` of a work item is in
+    a method of its class that hands the caller back that item or a future bundled with
+    it (`submit(call)`: `put_nowait(call)`, `return call`; or `future = Future()`,
+    `put(_WorkItem(future, fn))`, `return future`). Callers wait on what they submit, so
+    the queue holds at most what concurrent callers have in flight, as with
+    `ThreadPoolExecutor`. Constant puts (a `None` stop sentinel) are allowed. Not when
+    the queue is used other than through its methods (passed away, read off another
+    object, touched by a subclass), or a `put` returns nothing the caller can wait on."""
+    target = _assigned_to(ctx.parents.get(call))
+    if not (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    ):
+        return False
+    owner = _owning_class(ctx, call)
+    if owner is None or _touched_elsewhere(ctx, owner, target.attr):
+        return False
+    methods = {id(m) for m in owner.body if isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)}
+    handed_back = 0
+    for node in ast.walk(owner):
+        if not isinstance(node, ast.Attribute) or node.attr != target.attr:
+            continue
+        if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+            return False
+        if isinstance(node.ctx, ast.Store):
+            if not _new_queue(ctx, ctx.parents.get(node)):
+                return False
+            continue
+        put = _put_item(ctx, node)
+        if put is None:
+            return False  # the queue itself is used other than by calling its methods
+        if isinstance(put, ast.Constant):
+            continue  # a stop sentinel, or a method that does not put
+        method = _enclosing_function(ctx, node)
+        if method is None or id(method) not in methods or not _returns_handle(method, put):
+            return False
+        handed_back += 1
+    return handed_back > 0
+
+
+def _touched_elsewhere(ctx: FileContext, owner: ast.ClassDef, attr: str) -> bool:
+    """Is `<obj>.<attr>` used outside `owner` other than as `self.<attr>` in a class that
+    does not derive from it? A subclass or a function may fill the queue; another
+    class's own `self._queue` is another queue."""
+    first, last = owner.lineno, owner.end_lineno or owner.lineno
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.Attribute) or node.attr != attr:
+            continue
+        if first <= node.lineno <= last:
+            continue
+        other = _owning_class(ctx, node)
+        on_self = isinstance(node.value, ast.Name) and node.value.id == "self"
+        if not (on_self and other is not None and not _derives_from(other, owner.name)):
+            return True
+    return False
+
+
+def _derives_from(cls: ast.ClassDef, name: str) -> bool:
+    """`class Sub(Base)`, `class Sub(mod.Base)`, `class Sub(Base[T])`."""
+    for base in cls.bases:
+        if isinstance(base, ast.Subscript):
+            base = base.value
+        if _leaf(base) == name:
+            return True
+    return False
+
+
+def _new_queue(ctx: FileContext, node: ast.AST | None) -> bool:
+    """`self._queue = queue.Queue()` again (after a fork, say): still our own queue."""
+    value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+    return isinstance(value, ast.Call) and ctx.call_name(value) in _QUEUES
+
+
+def _put_item(ctx: FileContext, node: ast.Attribute) -> ast.expr | None:
+    """For `self.<queue>.<verb>(...)`: the item a `put` enqueues, a `None` constant for
+    other verbs (`get`, `qsize`), and None (not a constant) when the queue is used any
+    other way (passed to a call, returned, its `put` handed on as a callback)."""
+    verb = ctx.parents.get(node)
+    called = ctx.parents.get(verb) if verb is not None else None
+    if not (
+        isinstance(verb, ast.Attribute) and isinstance(called, ast.Call) and called.func is verb
+    ):
+        return None
+    if verb.attr not in _PUTS:
+        return ast.Constant(None)
+    if called.args:
+        return called.args[0]
+    item = keyword(called, "item")
+    return item.value if item is not None else None
+
+
+def _enclosing_function(ctx: FileContext, node: ast.AST) -> ast.AST | None:
+    current = ctx.parents.get(node)
+    while current is not None and not isinstance(
+        current, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+    ):
+        current = ctx.parents.get(current)
+    return current
+
+
+def _returns_handle(method: ast.AST, item: ast.expr) -> bool:
+    """Does `method` return the item it puts, or a name bundled into it (`(future, fn)`,
+    `_WorkItem(future, fn)`, directly or through a variable assigned in the method)?
+    Every `return` with a value must; a bare `return` puts nothing."""
+    handles = _bundled(item)
+    if isinstance(item, ast.Name):
+        for node in walk_own(method):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == item.id for t in node.targets
+            ):
+                handles |= _bundled(node.value)
+    returned = [
+        node.value
+        for node in walk_own(method)
+        if isinstance(node, ast.Return) and node.value is not None
+    ]
+    return bool(returned) and all(
+        isinstance(value, ast.Name) and value.id in handles for value in returned
+    )
+
+
+def _bundled(node: ast.expr) -> set[str]:
+    """The names an item is made of: itself, a tuple's items, a constructor's arguments."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    parts: list[ast.expr] = []
+    if isinstance(node, ast.Tuple | ast.List):
+        parts = list(node.elts)
+    elif isinstance(node, ast.Call):
+        parts = [*node.args, *(k.value for k in node.keywords)]
+    return {part.id for part in parts if isinstance(part, ast.Name)}
