@@ -8,7 +8,15 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Hit, rule
-from prodready.scan.rules._flow import Built, Scopes, Strings, call_line, enclosing_function
+from prodready.scan.rules._flow import (
+    Built,
+    Scope,
+    Scopes,
+    Strings,
+    call_line,
+    enclosing_function,
+    migration_functions,
+)
 
 # Methods that run the SQL text they are given; argument 0 or one of these keywords.
 _METHODS = frozenset(
@@ -118,12 +126,17 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         that returns those rows, or what any runner returns when handed only a constant
         catalog query: `rows, err = self.run_query("SELECT tbl_name FROM sqlite_master")`)
         or through SQLAlchemy's inspector
-        (`sa.inspect(bind).get_columns(t)`); in a schema migration
+        (`sa.inspect(bind).get_columns(t)`); names of the Django schema, which the models'
+        code defines: `field.db_column`, `model._meta.db_table`, the `.name` or `.column`
+        of a model field (a parameter typed as a Django `Field`, `self` in a `Field`
+        subclass, `_meta.get_field()` or a loop over `_meta.get_fields()`; not any object's
+        `.name`); in a schema migration
         (`upgrade()`/`downgrade()` of an Alembic revision, the functions a Django
         `Migration` runs, and what they call), values spliced outside quotes: the names of
         the schema being changed, which cannot be parameters (`ALTER TABLE {table} DROP
-        CONSTRAINT {name}`, a column list `", ".join(columns)`; `WHERE ref = '{row.ref}'`
-        is still judged, and other code kept
+        CONSTRAINT {name}`, a column list `", ".join(columns)`, an index name a helper builds
+        without quotes: `CREATE INDEX "{index_name}"`; `WHERE ref = '{row.ref}'` or a
+        fragment holding one is still judged, and other code kept
         in the same file is not a migration); and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`, the
         `{query.where}`/`{query.sort}` of a query object executed with its own `query.vars`,
@@ -185,10 +198,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             bound = _has_parameters(call) or _has_parameters(outer.get(id(call)))
             fn = enclosing_function(ctx, call)
             carriers = _parameter_carriers(call, query)
+            names = _migration_names(ctx, flow, query) if built.unsafe else set()
             if built.unsafe and all(
                 _trusted_fragment(part, bound, fn)
                 or _literal_name(ctx, part, fn)
                 or _carried_fragment(part, carriers)
+                or part in names
+                or _schema_name(ctx, part, fn, flow.scope)
                 for part in built.unsafe
             ):
                 continue
@@ -479,6 +495,172 @@ def _class_literal(ctx: FileContext, fn: ast.AST, attr: str) -> bool:
                     for n in ast.walk(ctx.tree)
                 )
     return False
+
+
+# Django schema metadata, whatever object holds it: `field.db_column`, `opts.db_table`.
+_SCHEMA_ATTRS = frozenset({"db_column", "db_table", "attname"})
+# Of a Django model field: its attribute name and its column (`Field.name`, `Field.column`).
+_FIELD_ATTRS = frozenset({"name", "column", "attname", "db_column"})
+_FIELD_MODULES = ("django.db.models.", "django.contrib.postgres.fields.", "django.contrib.gis.")
+# `Model._meta` members that list the model's fields.
+_META_FIELDS = frozenset(
+    {
+        "get_fields",
+        "fields",
+        "concrete_fields",
+        "local_fields",
+        "local_concrete_fields",
+        "many_to_many",
+        "private_fields",
+    }
+)
+
+
+def _schema_name(ctx: FileContext, source: str, fn: ast.AST | None, scope: Scope) -> bool:
+    """Is an interpolated part a name of the Django schema? `field.db_column`,
+    `model._meta.db_table`, the `.name` or `.column` of a model field (a parameter typed
+    as a Django `Field`, `self` in a `Field` subclass, what `_meta.get_field()` returns or
+    a loop over `_meta.get_fields()` yields), or a local only ever set to one of those.
+    The models' code defines these names (or builds them from ids); no request sets them."""
+    if fn is None:
+        return False
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(node, ast.Name):
+        return _schema_local(ctx, node.id, fn, scope)
+    return _schema_value(ctx, node, fn, scope)
+
+
+def _schema_local(ctx: FileContext, name: str, fn: ast.AST, scope: Scope) -> bool:
+    """A local bound only by assignments, each of a schema name (`db_column =
+    field.db_column`, `field_name = model_field.name`)."""
+    if name in scope.params or name in scope.opaque or name in scope.loops:
+        return False
+    if name in scope.comprehended or name in scope.items or name in scope.stores:
+        return False
+    values = scope.values(name)
+    return bool(values) and all(_schema_value(ctx, v, fn, scope) for v in values)
+
+
+def _schema_value(ctx: FileContext, node: ast.expr, fn: ast.AST, scope: Scope) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if not isinstance(node, ast.Attribute):
+        return False
+    if node.attr in _SCHEMA_ATTRS or _meta_chain(node.value):
+        return True
+    return node.attr in _FIELD_ATTRS and _django_field(ctx, node.value, fn, scope)
+
+
+def _meta_chain(node: ast.expr) -> bool:
+    """`model._meta.pk`: an attribute chain through a model's `_meta` options."""
+    while isinstance(node, ast.Attribute):
+        if node.attr == "_meta":
+            return True
+        node = node.value
+    return False
+
+
+def _django_field(ctx: FileContext, owner: ast.expr, fn: ast.AST, scope: Scope) -> bool:
+    """Is `owner` a Django model field (`django.db.models.Field` or a subclass)?"""
+    if isinstance(owner, ast.Call):
+        func = owner.func
+        return isinstance(func, ast.Attribute) and func.attr == "get_field" and _meta_chain(func)
+    if not isinstance(owner, ast.Name):
+        return False
+    name = owner.id
+    if name == "self" and isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+        cls = ctx.parents.get(fn)
+        return isinstance(cls, ast.ClassDef) and _field_class(ctx, cls, 0)
+    param = scope.params.get(name)
+    if param is not None:
+        return param.annotation is not None and _field_annotation(ctx, param.annotation)
+    if name in scope.opaque or name in scope.items or name in scope.stores:
+        return False
+    sources = [*scope.values(name), *scope.loops.get(name, [])]
+    return bool(sources) and all(_meta_field_source(s) for s in sources)
+
+
+def _meta_field_source(node: ast.expr) -> bool:
+    """`Model._meta.get_field("x")`, or what a loop over `Model._meta.get_fields()` or
+    `Model._meta.fields` yields."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("get_field", "get_fields")
+            and _meta_chain(func.value)
+        )
+    return isinstance(node, ast.Attribute) and node.attr in _META_FIELDS and _meta_chain(node)
+
+
+def _field_annotation(ctx: FileContext, annotation: ast.expr) -> bool:
+    """`model_field: DjangoField` (`from django.db.models import Field as DjangoField`),
+    also `Field | None` and `Optional[Field]`."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [annotation.left, annotation.right]
+        kept = [s for s in sides if not (isinstance(s, ast.Constant) and s.value is None)]
+        return len(kept) == 1 and _field_annotation(ctx, kept[0])
+    if isinstance(annotation, ast.Subscript) and ctx.qualname(annotation.value).endswith(
+        "Optional"
+    ):
+        return _field_annotation(ctx, annotation.slice)
+    return _django_field_name(ctx.qualname(annotation))
+
+
+def _django_field_name(qualified: str) -> bool:
+    return qualified.startswith(_FIELD_MODULES) and qualified.endswith("Field")
+
+
+def _field_class(ctx: FileContext, cls: ast.ClassDef, depth: int) -> bool:
+    """A subclass of a Django model field (`class Serial(models.IntegerField)`), directly
+    or through classes of the same file."""
+    if depth > 4:
+        return False
+    for base in cls.bases:
+        if _django_field_name(ctx.qualname(base)):
+            return True
+        if isinstance(base, ast.Name):
+            local = [c for c in ctx.classes if c.name == base.id and c is not cls]
+            if local and all(_field_class(ctx, c, depth + 1) for c in local):
+                return True
+    return False
+
+
+def _migration_names(ctx: FileContext, flow: Strings, query: ast.expr) -> set[str]:
+    """Parts that a schema migration's statement gets only from names it builds without a
+    quote and splices outside quotes (`CREATE INDEX "{index_name}" ON "{table}"` with
+    `index_name = "%s_%s_%s" % (table, columns, digest)` made by a helper): names of the
+    schema it changes, like the names it splices directly. A value that reaches a quoted
+    position, or a fragment that holds quotes (`cond = f"ref = '{row.ref}'"`), is still
+    judged."""
+    if id(flow.scope.node) not in migration_functions(ctx):
+        return set()
+    texts = flow.scope.values(query.id) if isinstance(query, ast.Name) else [query]
+    excused: set[str] = set()
+    needed: set[str] = set()
+    for text in texts:
+        if not isinstance(text, ast.JoinedStr):
+            other = flow.built(text)
+            needed.update(other.unsafe if other is not None else [])
+            continue
+        before = ""
+        for part in text.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                before += part.value
+                continue
+            if not isinstance(part, ast.FormattedValue):
+                continue
+            inner = flow.built(part.value)
+            if inner is not None:
+                outside = before.count("'") % 2 == 0 and "'" not in inner.text
+                (excused if outside else needed).update(inner.unsafe)
+                if outside and isinstance(part.value, ast.Name):
+                    excused.add(part.value.id)
+            before += "\x00"
+    return excused - needed
 
 
 def _query_argument(call: ast.Call) -> ast.expr | None:
