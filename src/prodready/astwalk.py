@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,3 +126,14 @@ def parse_quietly(source: str | bytes, filename: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source, filename=filename)
+
+
+def syntax_error_reason(exc: SyntaxError) -> str:
+    """Why a file did not parse, naming the interpreter that parsed it: newer syntax (PEP
+    701 f-strings, PEP 758 `except A, B:`) fails under an older one, and the reader must
+    not take valid code for broken code."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (
+        f"syntax error at line {exc.lineno} (parsed as Python {version}; code written for a "
+        "newer Python is read when prodready runs on that Python)"
+    )

@@ -8,10 +8,9 @@ repository code: ``ast.parse`` only.
 from __future__ import annotations
 
 import ast
-import sys
 from dataclasses import dataclass
 
-from prodready.astwalk import NodeIndex, index_nodes, parse_quietly
+from prodready.astwalk import NodeIndex, index_nodes, parse_quietly, syntax_error_reason
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,6 @@ class PyFacts:
     error: str | None = None  # why the file could not be analysed
 
 
-# Newer syntax (PEP 701 f-strings, PEP 758 except) fails under an older interpreter; say
-# which one parsed the file so the error is not mistaken for broken code.
-_PARSER = f" (parsed as Python {sys.version_info.major}.{sys.version_info.minor})"
 _ASSERT_WORDS = ("assert", "raises", "warns", "fail", "expect", "verify", "check", "should")
 _HTTP_ROUTE_ATTRS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "add_url_rule"}
@@ -140,9 +136,7 @@ def analyse_with_tree(
     try:
         tree = parse_quietly(text, rel)
     except SyntaxError as exc:
-        return PyFacts(
-            rel, len(lines), code_lines, error=f"syntax error at line {exc.lineno}{_PARSER}"
-        ), None
+        return PyFacts(rel, len(lines), code_lines, error=syntax_error_reason(exc)), None
     except (ValueError, RecursionError, MemoryError) as exc:
         return PyFacts(
             rel, len(lines), code_lines, error=f"cannot be parsed: {type(exc).__name__}"

@@ -17,13 +17,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prodready.astwalk import NodeIndex, parse_quietly, paused_gc
+from prodready.astwalk import NodeIndex, parse_quietly, paused_gc, syntax_error_reason
 from prodready.model import Finding, ReportError
 from prodready.repo.files import is_example_path, is_test_path, walk_repository
 from prodready.scan.cache import ScanCache
@@ -31,7 +30,6 @@ from prodready.scan.context import FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
 
-_PARSER = f" (parsed as Python {sys.version_info.major}.{sys.version_info.minor})"
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
 
@@ -82,7 +80,7 @@ def scan_source(
         try:
             tree = parse_quietly(source, rel)
         except SyntaxError as exc:
-            return FileResult(error=f"syntax error at line {exc.lineno}{_PARSER}")
+            return FileResult(error=syntax_error_reason(exc))
         except (ValueError, RecursionError, MemoryError) as exc:
             return FileResult(error=f"cannot be parsed: {type(exc).__name__}")
     try:
