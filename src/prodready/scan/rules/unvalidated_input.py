@@ -132,9 +132,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         under its client-supplied name), shell commands (`os.system`, `os.popen`,
         `subprocess` with `shell=True`, `sh -c`, or a request-chosen program),
         `eval`/`exec`, template compilation (`render_template_string`, `jinja2.Template`,
-        `from_string` of a template engine), deserialisation (`pickle`, `yaml.load` without a safe loader,
-        `jsonpickle`, `marshal`, `dill`) and redirects whose target, host included, comes
-        from the request. Validation stops it: an allow-list or equality check, a regular
+        a template engine's `from_string`), deserialisation (`pickle`, `yaml.load`
+        without a safe loader, `jsonpickle`, `marshal`, `dill`) and redirects whose
+        target, host included, comes from the request. Validation stops it: an allow-list or equality check, a regular
         expression, a `startswith` or `is_relative_to` containment check, a resolved path
         whose parent must equal the base directory (`dest.resolve().parent != base`), a
         project check named for it (`is_safe_url(url)`, `_allow_redirect(url)`), also on a
