@@ -377,3 +377,61 @@ def test_fastapi_controller_base_from_another_module_authenticates() -> None:
     # a base whose class attribute resolves no user authenticates nothing
     public = _CONTROLLER_ROUTES.replace("BaseUserController", "BasePublicController")
     assert _findings({**with_base, "app/routes/notes.py": public}) == [("app/routes/notes.py", 11)]
+
+
+# mailu's ui/access.py: a decorator factory that wraps every permission check it makes into a
+# decorator in flask_login.login_required
+_ACCESS = (
+    "import functools\n\nimport flask\nimport flask_login\n\n\n"
+    "def permissions_wrapper(handler):\n"
+    "    def decorator(*dargs, **dkwargs):\n"
+    "        def inner(function):\n"
+    "            @functools.wraps(function)\n"
+    "            def wrapper(*args, **kwargs):\n"
+    "                if not handler(args, kwargs, *dargs, **dkwargs):\n"
+    "                    flask.abort(403)\n"
+    "                return function(*args, **kwargs)\n"
+    "            return flask_login.login_required(wrapper)\n"
+    "        return inner\n"
+    "    return decorator\n\n\n"
+    "@permissions_wrapper\n"
+    "def owner(args, kwargs, model, key):\n"
+    "    return model.query.get(kwargs[key]).user == flask_login.current_user\n\n\n"
+    "def confirm_first(action):\n"
+    "    def inner(function):\n"
+    "        @functools.wraps(function)\n"
+    "        def wrapper(*args, **kwargs):\n"
+    "            return function(*args, **kwargs)\n"
+    "        return wrapper\n"
+    "    return inner\n"
+)
+_FETCH_VIEWS = (
+    "import flask\nimport flask_login\n\n"
+    "from mailu import models\nfrom mailu.ui import access, ui\n\n\n"
+    "@ui.route('/fetch/edit/<fetch_id>', methods=['POST'])\n"
+    "@access.owner(models.Fetch, 'fetch_id')\n"
+    "def fetch_edit(fetch_id):\n"
+    "    models.Fetch.query.get(fetch_id).keep = True\n"
+    "    return flask.redirect('/')\n\n\n"
+    "@ui.route('/fetch/delete/<fetch_id>', methods=['POST'])\n"
+    "@flask_login.login_required\n"
+    "def fetch_delete(fetch_id):\n"
+    "    models.Fetch.query.filter_by(id=fetch_id).delete()\n"
+    "    return flask.redirect('/')\n"
+)
+
+
+def test_project_decorator_that_applies_login_required_authenticates() -> None:
+    app = {"core/admin/mailu/ui/views/fetches.py": _FETCH_VIEWS}
+    assert _findings(app) == [("core/admin/mailu/ui/views/fetches.py", 10)]
+    assert _findings({**app, "core/admin/mailu/ui/access.py": _ACCESS}) == []
+    # a project decorator that wraps the view without a login guard authenticates nothing
+    confirm = _FETCH_VIEWS.replace(
+        "@access.owner(models.Fetch, 'fetch_id')", "@access.confirm_first('edit')"
+    )
+    views = "core/admin/mailu/ui/views/fetches.py"
+    assert _findings({views: confirm, "core/admin/mailu/ui/access.py": _ACCESS}) == [(views, 10)]
+    # nor does a factory's decorator when the factory applies no login guard
+    unguarded = _ACCESS.replace("return flask_login.login_required(wrapper)", "return wrapper")
+    app = {views: _FETCH_VIEWS, "core/admin/mailu/ui/access.py": unguarded}
+    assert _findings(app) == [(views, 10)]

@@ -343,8 +343,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (assign its fields, delete it, bind it to a form or serializer with data, pass it
         request data) or return it, with no sign of an ownership or permission check: the
         query is not scoped by the current user, nothing compares the object or the id
-        with the current user, no permission function is called, and the route is not
-        restricted to a role (admin/staff decorators, object-level DRF permissions,
+        with the current user, no permission function is called (also a method of a
+        permission layer built on the spot, `CoreHandler().check_permissions(request.user,
+        ..., workspace=workspace)` before listing the workspace's members), and the route
+        is not restricted to a role (admin/staff decorators, object-level DRF permissions,
         `UserPassesTestMixin`, admin modules mounted behind a guard). Django
         `DetailView`/`UpdateView`/`DeleteView` and DRF detail views whose queryset is not
         scoped by the user are flagged too. Only models that belong to a user are
@@ -915,10 +917,21 @@ def _authorised(body: list[ast.AST], identity: set[str], loaded: set[str]) -> bo
             if isinstance(node, ast.If) and _owner_test(node, loaded):
                 return True
         elif isinstance(node, ast.Call):
-            short = last(dotted(node.func))
+            short = _called_name(node)
             if short and _PERMISSION_CALL.search(short):
                 return True
     return False
+
+
+def _called_name(call: ast.Call) -> str:
+    """The name of the function or method called, also a method of an object built in
+    the same expression (`check_permissions` in `CoreHandler().check_permissions(...)`,
+    `PermissionService(db).authorize(...)`): a project's permission layer is often a
+    handler or service instantiated on the spot."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        return func.attr
+    return last(dotted(func))
 
 
 def _role_test(test: ast.expr, identity: set[str]) -> bool:
@@ -1100,7 +1113,7 @@ def _generic_view(ctx: FileContext, web: WebFile, view: ViewClass) -> Hit | None
         return None
     for method in view.methods.values():
         for node in web.body(method):
-            if isinstance(node, ast.Call) and _PERMISSION_CALL.search(last(dotted(node.func))):
+            if isinstance(node, ast.Call) and _PERMISSION_CALL.search(_called_name(node)):
                 return None
     source = view.attrs.get("queryset") or view.attrs.get("model")
     if source is None and getter is not None:

@@ -26,6 +26,8 @@ from prodready.scan.rules._web import (
     tokens,
     web_file,
 )
+from prodready.scan.rules._web.auth_evidence import auth_decorator
+from prodready.scan.rules._web.routes import route_decorator
 from prodready.scan.rules._web.urlconf import (
     imported_module_path,
     module_paths,
@@ -47,6 +49,7 @@ FASTAPI_GUARDED_ROUTER_FACT = "fastapi-guarded-router:"  # + `<module path>.<rou
 FASTAPI_AUTH_ALIAS_FACT = "fastapi-auth-alias:"  # + `<module>.<name>`: Annotated auth alias
 VIEW_CONFIGURED_FACT = "django-view-configured:"  # + class: `X.as_view(form_class=...)`
 VIEW_HELPER_FACT = "django-view-helper:"  # + `<module>.<fn>`: an authenticated view calls it
+LOGIN_DECORATOR_FACT = "login-decorator:"  # + `<module path>.<fn>`: it applies login_required
 
 # The facts this rule's conditions negate are established only by files containing these
 # (see `_guard_facts`, `_middleware_facts`, `_app_config_facts`).
@@ -61,6 +64,7 @@ NEGATED_FACT_NEEDLES.update(
         FASTAPI_AUTH_ALIAS_FACT: (b"Annotated", b"Depends", b"Security"),
         FASTAPI_GUARDED_ROUTER_FACT: (b"include_router",),
         VIEW_HELPER_FACT: (b"request",),
+        LOGIN_DECORATOR_FACT: (b"require",),  # the applied guard is a `*require*` decorator
     }
 )
 _DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
@@ -97,7 +101,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `APIView`/generics/`ViewSet`, `@api_view`). Authentication counts wherever it is: a
         decorator (`login_required`, `jwt_required`, `permission_required`,
         `@method_decorator(...)`, a project permission decorator such as `@can_edit_map`
-        or `@team_members_only`), also one a Django URLconf wraps around the view
+        or `@team_members_only`, or one the project defines, in any module, that wraps the
+        view in a login guard: mailu's `@access.owner(models.User, "user_email")`, made by
+        a decorator factory that returns `flask_login.login_required(wrapper)`), also one
+        a Django URLconf wraps around the view
         (`path("me/", login_required(views.profile))`, or a helper decorating a group of
         patterns, `decorated_patterns([login_required], path(...), *team_urls)`, unless
         another pattern there routes the view bare), a class attribute
@@ -134,17 +141,21 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         authentication seen in Flask code of its own top-level directory (or anywhere, for a
         top-level file): an internal Flask service beside a Django app that logs users in is
         its own app. Also not flagged: endpoints that establish identity (login, signup,
-        token or API-key issuing, password reset, OAuth callbacks, handlers that hash or
-        check a password, read one from the request (`password`, `pass1`/`pass2`,
-        `new_password`), or create a user, such as a first-run wizard's `add_user` or a view
-        whose `form_class` is a `UserCreationForm`; routes of a blueprint named for an
-        authentication protocol, `validate_blueprint` or `recover_blueprint`: OTP checks,
-        challenges, recovery codes) or are public by design (contact forms, invite requests,
-        newsletter, health checks, language switch, names saying public/guest, mail-client
-        Autodiscover/autoconfig, a first-run `init-db` view, a view class that finds the
-        user by a reset token (`pw_reset_token=...`), a handler that first sends logged-in
-        callers away (`if is_user_logged_in(): return redirect(...)`: an anonymous signup
-        step), a view marked `# pylint: disable=missing-permission-required`), webhooks
+        token or API-key issuing, password reset, OAuth callbacks, also at a path built per
+        provider (`add_url_rule("/%s/callback/captcha" % service_id, ...)`), a SAML
+        assertion consumer service, handlers that hash or check a password, sign a user in
+        (`sign_in_user_from_saml_response(...)`), read a password from the request
+        (`password`, `pass1`/`pass2`, `new_password`), or create a user, such as a first-run
+        wizard's `add_user` or a view whose `form_class` is a `UserCreationForm`; routes of
+        a blueprint, app or router named for an authentication protocol,
+        `validate_blueprint` or `recover_blueprint`: OTP checks, challenges, recovery codes,
+        or the `login_api` a CLI runs locally to receive a browser login's result) or are
+        public by design (contact forms, invite requests, newsletter, health checks,
+        language switch, names saying public/guest, mail-client Autodiscover/autoconfig, a
+        first-run `init-db` view, a view class that finds the user by a reset token
+        (`pw_reset_token=...`), a handler that first sends logged-in callers away
+        (`if is_user_logged_in(): return redirect(...)`: an anonymous signup step), a view
+        marked `# pylint: disable=missing-permission-required`), webhooks
         that verify a signature (and any endpoint that verifies its sender's signature,
         `verify_signature(payload, signature_header)`), routers included only in
         development, views whose base class lives in another file or package (it may
@@ -182,6 +193,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `# prodready: ignore[PR105] <reason>`.
     """
     _settings_facts(ctx)
+    _login_decorator_facts(ctx)
     _middleware_facts(ctx)
     _app_config_facts(ctx)
     ctx.facts.update(FASTAPI_AUTH_ALIAS_FACT + k for k in auth_aliases(ctx))
@@ -244,6 +256,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a guard
             view = h.cls.name if h.cls is not None else h.name
             condition += url_guard_conditions(ctx.path, view, permission=False)
+        # unless one of its decorators is a project decorator that applies login_required
+        condition += _project_decorator_conditions(ctx, h)
         if h.unconfigured:  # a base, unless a URLconf configures it in `as_view(...)`
             condition += f"&{VIEW_CONFIGURED_FACT}{h.name}"
         # unless a parameter's imported annotation is an `Annotated[..., Depends(auth)]`
@@ -255,6 +269,75 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if h.framework in ("django", "drf"):
                 condition += "".join(f"&!{DJANGO_APP_PERMS_FACT}{d}" for d in _dirs(ctx.path))
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
+
+
+def _login_decorator_facts(ctx: FileContext) -> None:
+    """A project's own decorators that wrap the view in a login guard, whatever they are
+    called (mailu's `@access.owner(models.User, "user_email")`): a module-level decorator
+    that applies `login_required` to its wrapper (`return flask_login.login_required(
+    wrapper)`, or `@login_required` on the wrapper), and the functions a decorator factory
+    of that kind turns into decorators (`@permissions_wrapper def owner(...)`). Reported
+    for the routes of other modules that import them (see `_project_decorator_conditions`)."""
+    if "require" not in ctx.source:
+        return
+    functions = [s for s in ctx.tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
+    guarding = {fn.name for fn in functions if _applies_login(ctx, fn)}
+    guarding |= {
+        fn.name
+        for fn in functions
+        if any(last(dotted(_decorator_target(d))) in guarding for d in fn.decorator_list)
+    }
+    for name in guarding:
+        ctx.facts.update(f"{LOGIN_DECORATOR_FACT}{m}.{name}" for m in module_paths(ctx.path))
+
+
+def _applies_login(ctx: FileContext, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does a decorator wrap the function it is given in a login guard: a login decorator
+    applied to one of its inner functions, by a call or as a decorator?"""
+    inner = [
+        n
+        for n in ast.walk(fn)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n is not fn
+    ]
+    names = {n.name for n in inner}
+    if any(_login_guard(ctx, d) for n in inner for d in n.decorator_list):
+        return True
+    return any(
+        isinstance(node, ast.Call)
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+        and node.args[0].id in names
+        and _login_guard(ctx, node.func)
+        for node in ast.walk(fn)
+    )
+
+
+def _login_guard(ctx: FileContext, dec: ast.expr) -> bool:
+    """`login_required`, `flask_login.login_required`, `jwt_required()`: an authenticating
+    decorator that requires something (not a project name we cannot see into)."""
+    return "require" in last(dotted(_decorator_target(dec))) and bool(auth_decorator(ctx, dec))
+
+
+def _decorator_target(dec: ast.expr) -> ast.expr:
+    """The decorator itself: `access.owner` in `@access.owner(models.User, "email")`."""
+    return dec.func if isinstance(dec, ast.Call) else dec
+
+
+def _project_decorator_conditions(ctx: FileContext, h: Handler) -> str:
+    """`&!<fact><module>.<name>` for each decorator of the handler that the project
+    defines, imported (`from mailu.ui import access`, then `@access.owner(...)`) or in
+    this file: the finding is dropped when that decorator applies `login_required`."""
+    keys: list[str] = []
+    for dec in getattr(h.node, "decorator_list", []):
+        if route_decorator(ctx, dec) is not None:
+            continue
+        name = dotted(_decorator_target(dec))
+        imported = imported_module_path(ctx, name) if name else ""
+        if imported:
+            keys.append(imported)
+        elif name and "." not in name:
+            keys.extend(f"{m}.{name}" for m in module_paths(ctx.path))
+    return "".join(f"&!{LOGIN_DECORATOR_FACT}{k}" for k in keys)
 
 
 def _view_helper_facts(ctx: FileContext, web: WebFile) -> None:

@@ -168,6 +168,23 @@ def add_url_rules(
             view = view.args[0]
         if not isinstance(view, ast.Name):
             continue
-        path = const_str(call.args[0]) if call.args else ""
-        found[view.id] = (methods_kw(call, {"GET"}), path or "", wrapped)
+        path = _rule_text(call.args[0]) if call.args else ""
+        found[view.id] = (methods_kw(call, {"GET"}), path, wrapped)
     return found
+
+
+def _rule_text(node: ast.expr) -> str:
+    """The URL rule of `add_url_rule`, also one built per provider from a template
+    (`"/%s/callback" % service_id`, `"/{}/callback".format(...)`, an f-string): its fixed
+    words (`callback`) say what the route is for; "" when there is no literal text."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        node = node.left
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        node = node.func.value
+    elif isinstance(node, ast.JoinedStr):
+        return "".join(const_str(v) or "{}" for v in node.values)
+    return const_str(node) or ""

@@ -46,7 +46,7 @@ class Handler:
     router_key: str | None = None  # FastAPI router `<module>.<name>` the route hangs on
     cls: ast.ClassDef | None = None
     guard: str = ""  # a `before_request` guard of its blueprint or app
-    receiver: str = ""  # the Flask app or blueprint the route decorator hangs on
+    receiver: str = ""  # the app, blueprint or router the route decorator hangs on
     generic: str = ""  # the generic base that provides the behaviour (class-level handler)
     # a generic view naming no form, model or queryset: a base for subclasses elsewhere,
     # a route only where `as_view(form_class=...)` configures it

@@ -49,6 +49,7 @@ _IDENTITY_WORDS = frozenset(
         "oauth2",
         "sso",
         "saml",
+        "assertionconsumer",  # SAML's assertion consumer service (ACS): the IdP posts here
         "otp",
         "mfa",
         "2fa",
@@ -105,10 +106,12 @@ _IDENTITY_WORDS = frozenset(
         "initdb",
     }
 )
-# A blueprint named for an authentication protocol (`validate_blueprint` mounted at
-# `/validate`, `recover_blueprint`): its routes are the protocol's steps (check an OTP,
-# issue a challenge, send a recovery code), anonymous by design. Words too broad for a
-# route's own name ("recover" a deleted item, a CTF "challenge") count only here.
+# A blueprint, app or router named for an authentication protocol (`validate_blueprint`
+# mounted at `/validate`, `recover_blueprint`, the `login_api` a CLI serves locally to
+# receive a browser login's result): its routes are the protocol's steps (check an OTP,
+# issue a challenge, send a recovery code, hand over the login), anonymous by design.
+# Words too broad for a route's own name ("recover" a deleted item, a CTF "challenge")
+# count only here.
 _PROTOCOL_BLUEPRINT_WORDS = frozenset(
     {
         "validate",
@@ -128,7 +131,7 @@ _PROTOCOL_BLUEPRINT_WORDS = frozenset(
 _CREDENTIAL_CALL = re.compile(
     r"^(set_password|make_password|hash_password|generate_password_hash|get_password_hash|"
     r"create_user|create_superuser|add_user|register_user|check_password|verify_password|"
-    r"check_password_hash|login_user|auth_login)$"
+    r"check_password_hash|auth_login|(?:sign_?in|log_?in)_user(?:_\w+)?)$"
 )
 # Request fields that carry a password: the endpoint takes credentials (login, API key).
 _PASSWORD_FIELDS = frozenset({"password", "passwd", "pass", "pwd"})

@@ -212,7 +212,7 @@ class WebFile:
         dec_call: ast.Call | None,
     ) -> Handler:
         """The handler for a function routed by a decorator or `add_url_rule`."""
-        h = Handler(fn, fn.name, framework, methods, path)
+        h = Handler(fn, fn.name, framework, methods, path, receiver=receiver)
         converters = path_params(path)
         if framework == "fastapi":
             fastapi_views.fastapi_params(self.ctx, fn, h, converters)
@@ -233,7 +233,6 @@ class WebFile:
                     h.params[p.arg] = Param(p.arg, conv in {"int", "float", "uuid"})
                 elif p.arg in IDENTITY_PARAMS:
                     h.identity_params.add(p.arg)
-            h.receiver = receiver
             if receiver in self.guarded_receivers:
                 h.guard = f"{receiver}.before_request"
         auth_evidence.apply_decorator_auth(self.ctx, fn.decorator_list, h)
