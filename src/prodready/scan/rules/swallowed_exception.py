@@ -82,7 +82,19 @@ _TELEMETRY_OWNER = re.compile(r"metric|statsd|telemetry|analytics|tracker|datado
 _CACHE_EVICT = frozenset({"delete", "delete_many", "invalidate", "evict", "pop"})
 # Finalisers and shutdown paths: errors there have nowhere better to go.
 _CLEANUP_FUNCTIONS = frozenset(
-    {"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "cleanup", "teardown"}
+    {
+        "__del__",
+        "__exit__",
+        "__aexit__",
+        "close",
+        "aclose",
+        "shutdown",
+        "cleanup",
+        "teardown",
+        # undoing partial work after a failure: the first error is the one to report
+        "revert",
+        "rollback",
+    }
 )
 _CLEANUP_PREFIXES = ("cleanup_", "clean_up_", "teardown_", "tear_down_")
 # Usage statistics and telemetry (`prepare_analytics_report()`, `telemetry.py`).
@@ -121,66 +133,80 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         constant, an empty collection, a 2xx response, the caller's `default`), assigns a
         constant fallback, rolls back, or logs or prints a message without the exception.
         Not flagged: narrow handlers (`except FileNotFoundError: pass`), optional imports
-        (`import x`, `importlib.import_module()`), `__del__`, `__exit__` and `close()`
-        methods and functions named `cleanup_*`/`teardown_*`, best-effort clean-up
-        (`conn.close()`, `await writer.wait_closed()`, `server.server_close()`,
-        `os.remove()`, `os.unlink()`, `shutil.rmtree()`, `os.killpg()`, helpers named for
-        it such as `stop_worker()`, `safe_release_task_locks()` or
-        `_schedule_file_cleanup()`, also behind a guard like `if proc is not None:` or `if
-        os.path.exists(tmp):` and with `logger.info("removed ...")` lines between, evicting
-        a cache entry with `cache.delete(key)`, deleting a local copy with
-        `default_storage.delete(p)`) and telemetry (`emit(...)`, `metrics.incr(...)`,
-        `analytics.send_event(e)`, analytics and telemetry code) whose handler does not
-        return (the last three only when it just passes or logs a message), a try inside
-        a handler that already re-raised, used or recorded its exception, which only tells
-        the client of that error (`writer.write(error_event)`, `await writer.drain()`,
-        `send_error_response(...)`) and whose handler only passes or logs: a client that
-        has gone needs no error, and the first error is on record; handlers that return
-        `False`, an error response (also a `(body, 4xx)` tuple) or a
-        value that says it failed (`"failed"`, `"read_failed"`, `"could not ..."`), handlers
-        that only fall through to a statement that reports the failure (`raise`, `return
-        HttpResponse(status=500)`, a JSON encoder's `return super().default(o)`), also past
-        further attempts that return when they work (a chain of `try: return dict(o)`
-        blocks, or a loop of them followed by `return False`, a loop of attempts that return
-        or `break` whose `for ... else:` raises, or attempts that set `success = True` and
-        `break`, followed by `return success, msg` with `success = False` before the loop).
-        Parsing and probing: a try that only parses or converts data (`int()`, `float()`,
-        `Decimal()`, `uuid.UUID()`, `json.loads`, `yaml.safe_load`, pydantic's
-        `model_validate(...).model_dump()`, `next(...)`, `.keys()`, `.pop(k, None)` on a
-        local dict, `strptime`, `urlparse`, `ip_network()`,
-        `re.sub`, `normalize_*()` helpers, `.get` on a dict, `getattr`, indexing, `del
-        d[key]`, X.509 field look-ups such as `get_attributes_for_oid(...)[0]`, decoding a
-        MIME part with `part.get_content()`/`get_payload(decode=True)`, opening an uploaded
-        image with `Image.open(f)` (and `.verify()`, and getters such as `getexif()` of
-        what was decoded), rendering in another format such as `srs.ExportToProj4()`) or
-        only asks the machine something (`os.stat`, `os.path.exists`, `os.scandir` and its
-        entries' `is_file()`, `shutil.which`, `socket.getaddrinfo`,
+        (`import x`, `importlib.import_module()`), `__del__`, `__exit__`, `close()`,
+        `revert()` and `rollback()` methods and functions named `cleanup_*`/`teardown_*`,
+        code run only in verbose mode (inside `if self.verbosity >= 2:`), best-effort
+        clean-up (`conn.close()`, `await writer.wait_closed()`, `server.server_close()`,
+        `os.remove()`, `os.unlink()`, `shutil.rmtree()`, `os.killpg()`, helpers named for it
+        such as `stop_worker()`, `safe_release_task_locks()` or `_schedule_file_cleanup()`,
+        also behind a guard like `if proc is not None:` or `if os.path.exists(tmp):` and
+        with `logger.info("removed ...")` lines between, evicting a cache entry with
+        `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`) and
+        telemetry (`emit(...)`, `metrics.incr(...)`, `analytics.send_event(e)`, analytics
+        and telemetry code, also in an `analytics/` folder) whose handler does not return
+        (the last three only when it just passes or logs a message), a try inside a handler
+        which only passes or logs and after which the handler re-raises or reports its own
+        error (`delete_security_group(...)` then `error(str(e))` or `raise ... from e`: the
+        operation already fails visibly), a wait loop (`while True: time.sleep(1); try: if
+        up(): break`) whose handler only passes or logs: a failed attempt is tried again, a
+        function that returns only `True`/`False` whose handler falls off its end (the
+        implicit None is its "no"), a try inside a handler that already re-raised, used or
+        recorded its exception, which only tells the client of that error
+        (`writer.write(error_event)`, `await writer.drain()`, `send_error_response(...)`)
+        and whose handler only passes or logs: a client that has gone needs no error, and
+        the first error is on record; handlers that return `False`, an error response (also
+        a `(body, 4xx)` tuple) or a value that says it failed (`"failed"`, `"read_failed"`,
+        `"could not ..."`), handlers that only fall through to a statement that reports the
+        failure (`raise`, `return HttpResponse(status=500)`, a JSON encoder's `return
+        super().default(o)`), also past further attempts that return when they work (a chain
+        of `try: return dict(o)` blocks, or a loop of them followed by `return False`, a
+        loop of attempts that return or `break` whose `for ... else:` raises, or attempts
+        that set `success = True` and `break`, followed by `return success, msg` with
+        `success = False` before the loop). Parsing and probing: a try that only parses or
+        converts data (`int()`, `float()`, `Decimal()`, `uuid.UUID()`, `json.loads`,
+        `yaml.safe_load`, pydantic's `model_validate(...).model_dump()`, `next(...)`,
+        `.keys()`, `.pop(k, None)` on a local dict, `strptime`, `urlparse`, `ip_network()`,
+        `response.json()`, `str(raw, encoding)`, `BeautifulSoup(html)`, `item["v"].find(x)`,
+        `assert msg.attributes`, log lines or fetching a logger (`get_run_logger()`),
+        collecting into a local (`found.setdefault(k, []).append(v)`), a `raise
+        ValueError()` that jumps to the handler, `re.sub`, `normalize_*()` helpers, `.get`
+        on a dict, `getattr`, indexing, `del d[key]`, X.509 field look-ups such as
+        `get_attributes_for_oid(...)[0]`, decoding a MIME part with
+        `part.get_content()`/`get_payload(decode=True)`, opening an uploaded image with
+        `Image.open(f)` (and `.verify()`, and getters such as `getexif()` of what was
+        decoded), rendering in another format such as `srs.ExportToProj4()`) or only asks
+        the machine something (`os.stat`, `os.path.exists`, `os.scandir` and its entries'
+        `is_file()`, `shutil.which`, `socket.getaddrinfo`, `[path, "--version"]`,
         `importlib.metadata.version`, `psutil.Process(pid)`, reading `/proc/...`, `git
         describe`), or only reads an attribute (`account = token.account_object`, a reverse
         one-to-one relation) or sets a feature flag an older library lacks, is not flagged
         when its handler skips the item (`pass`, `continue`, `break`, or assigns the very
         constant the variable held before the `try`), or, for `except Exception`, keeps a
-        constant default for the value being parsed (`timeout = 5`), returns None, returns
-        a constant the try itself returns for "no answer", logs a warning naming the
-        malformed value, or (for a probe) returns any constant ("not found", `[]`). A bare
-        `except:` or `except BaseException` (which also stop Ctrl-C and `sys.exit()`) gets
-        only the skip forms, and for a probe `return None` or an empty collection; a
-        made-up value (`return 5.0`, `return {}` after `json.loads`) is still flagged: the
-        caller cannot tell it from real data. A function named for converting a value
-        (`parse_*`, `convert_*`, `to_*`), declared to return None, whose whole body is a
-        `try` answering `return None` from `except Exception` is not flagged: None is its
+        constant default for the value being parsed (`timeout = 5`), returns None, returns a
+        constant the try itself returns for "no answer" (also when the try only picks data
+        apart: `if v == "": return []` then `return []`), returns an empty list where the
+        try returns the list of what it found (`[t["id"] for t in soup.find_all(...)]`),
+        logs a line and `continue`s, logs a warning naming the malformed value, or (for a
+        probe) returns any constant ("not found", `[]`). A bare `except:` or `except
+        BaseException` (which also stop Ctrl-C and `sys.exit()`) gets only the skip forms
+        and a warning naming the malformed value, and for a probe `return None` or an empty
+        collection; a made-up value (`return 5.0`, `return {}` after `json.loads`) is still
+        flagged: the caller cannot tell it from real data. A function named for converting a
+        value (`parse_*`, `convert_*`, `to_*`), declared to return None, whose whole body is
+        a `try` answering `return None` from `except Exception` is not flagged: None is its
         declared "unparseable". Developer scripts (see PR101: top-level `scripts/`, `qa/`,
         `e2e/` folders, stand-alone programs) are not judged. Also not flagged: handlers
         with an explanatory sentence inside (`# path does not exist.`; directives such as
         `noqa` or `TODO` and commented-out code do not count) or on the `except` line (four
         words or more, also after a directive: `# pragma: no cover - the queue retries
-        these`), or a comment right above it or right above the `try` (or above the
-        `if`/`for` block the `try` opens) saying why the error is ignored ("optional", "best
-        effort", "not crucial", "non-blocking", "not available on ...", "if possible", "it's
-        OK", "don't error out") or when the try fails ("if the id isn't a UUID the database
-        raises"), and the same on or right above a `with suppress(...)` line (`# chown is
-        not available on all platforms`): a documented decision, not a silent one, and
-        handlers that do anything else.
+        these`), or a comment right above it, right above the `try` (or above the `if`/`for`
+        block the `try` opens) or first thing inside the `try` saying why the error is
+        ignored ("optional", "best effort", "not crucial", "non-blocking", "not available on
+        ...", "if possible", "it's OK", "don't error out", "intentional", "bypass errors")
+        or when the try fails ("if the id isn't a UUID the database raises"), and the same
+        on or right above a `with suppress(...)` line (`# chown is not available on all
+        platforms`): a documented decision, not a silent one, and handlers that do anything
+        else.
     Why it matters:
         A broad handler that carries on catches the bugs too: a `TypeError`, a lost
         database connection or a declined payment all become "nothing happened". The
@@ -216,16 +242,21 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             or (_falls_through(handler.body) and _fails_after(ctx, try_node))
             or _expected_failure(ctx, handler, try_node, broad)
             or _converter_gives_up(ctx, handler, try_node, broad)
-            or (_only_notes(ctx, handler.body) and _tells_peer_of_error(ctx, try_node))
+            or (
+                _only_notes(ctx, handler.body)
+                and (_tells_peer_of_error(ctx, try_node) or _error_reported_after(ctx, try_node))
+            )
+            or (_only_notes(ctx, handler.body) and _wait_loop(ctx, try_node))
+            or (_falls_through(handler.body) and _predicate_says_no(ctx, try_node))
         ):
             continue
-        if _documented(ctx, handler, try_node):
+        if _documented(ctx, handler, try_node) or _verbose_only(ctx, handler.lineno):
             continue
         fn = innermost_function(ctx, handler.lineno)
         if fn is not None and _cleanup_function(fn.name):
             continue
         if _TELEMETRY_CODE.search(fn.name if fn is not None else "") or _TELEMETRY_CODE.search(
-            ctx.path.rsplit("/", 1)[-1]
+            "/".join(ctx.path.rsplit("/", 2)[-2:])
         ):
             continue  # usage statistics: a count that could not be taken changes no outcome
         source = _first_call(ctx, try_node.body) if try_node is not None else ""
@@ -249,6 +280,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 or _cleanup(ctx, with_node.body, not broad_arg.endswith("BaseException"))
                 or _optional_import(ctx, with_node.body)
                 or _documented_suppress(ctx, with_node)
+                or _verbose_only(ctx, with_node.lineno)
             ):
                 continue
             fn = innermost_function(ctx, with_node.lineno)
@@ -296,6 +328,83 @@ def _tells_peer_of_error(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> b
             return False
     outer = _enclosing_handler(ctx, try_node)
     return outer is not None and _acknowledges(ctx, outer.body, outer.name)
+
+
+def _error_reported_after(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """A try inside a handler that, once the try is done, re-raises or reports the error it
+    caught (`delete_security_group(...)` then `error(str(e))`, a JSON body read for the
+    message then `raise`): the operation is already failing visibly, and a second error
+    raised from the clean-up would only replace the first one."""
+    outer = _enclosing_handler(ctx, try_node)
+    if outer is None:
+        return False
+    end = try_node.end_lineno or try_node.lineno
+    after = [stmt for stmt in outer.body if stmt.lineno > end]
+    return bool(after) and _acknowledges(ctx, after, outer.name)
+
+
+_SLEEPS = frozenset({"sleep", "wait"})
+
+
+def _wait_loop(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """`while True: time.sleep(1); try: if ready(): break; except: pass`: a loop waiting
+    for something to come up, which leaves only when an attempt works and pauses between
+    attempts. A failed attempt is "not yet" and is tried again; nothing looks like success."""
+    scope = scope_of(ctx, try_node.lineno)
+    roots = scope.body if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef) else None
+    path = _block_path(roots if roots is not None else ctx.tree.body, try_node)
+    if not path:
+        return False
+    owner, block, _ = path[-1]
+    if not isinstance(owner, ast.While) or block is not owner.body:
+        return False
+    if not any(isinstance(n, ast.Break | ast.Return) for n in _outside_loops(try_node.body)):
+        return False
+    return any(
+        isinstance(node, ast.Call) and _leaf(node.func) in _SLEEPS
+        for stmt in owner.body
+        if stmt is not try_node
+        for node in (stmt, *walk_own(stmt))
+    )
+
+
+def _predicate_says_no(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """`def verify_token(...)` whose try returns `True` when the check passes and whose
+    handler falls off the end of the function: the implicit None is as falsy as the
+    function's own "no", so the check fails closed, like `return False`."""
+    scope = scope_of(ctx, try_node.lineno)
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    path = _block_path(scope.body, try_node)
+    if not path or any(
+        isinstance(owner, ast.For | ast.AsyncFor | ast.While) or index + 1 < len(block)
+        for owner, block, index in path
+    ):
+        return False  # something runs after the try
+    returns = [n for n in walk_own(scope) if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(r.value, ast.Constant) and isinstance(r.value.value, bool) for r in returns
+    )
+
+
+# `if self.verbosity >= 2:`, `if options["verbose"]:`: extra output for the operator.
+_VERBOSE = re.compile(r"(?i)verbos")
+
+
+def _verbose_only(ctx: FileContext, lineno: int) -> bool:
+    """A handler or `suppress()` inside `if self.verbosity >= 2:`: the block only gathers
+    extra output (a row count for a progress line), and failing costs only that output."""
+    scope = scope_of(ctx, lineno)
+    if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    for node in walk_own(scope):
+        if (
+            isinstance(node, ast.If)
+            and node.body[0].lineno <= lineno <= (node.body[-1].end_lineno or 0)
+            and _VERBOSE.search(ast.unparse(node.test))
+        ):
+            return True
+    return False
 
 
 def _enclosing_handler(ctx: FileContext, stmt: ast.stmt) -> ast.ExceptHandler | None:
@@ -709,7 +818,8 @@ _DOCUMENTED = re.compile(
     r"|critical|important|essential|fatal)|best[- ]effort|(?:is|are|be|that's|it's)\s+fine"
     r"|(?:it's|it\s+is|that's|is)\s+ok(?:ay)?|harmless|doesn't\s+matter|don't\s+care|can\s+be\s+safely|if\s+possible|given\s+up"
     r"|(?:don't|do\s+not|never|shouldn't|should\s+not|must\s+not)\s+(?:error|fail|crash"
-    r"|break|raise|abort)\w*|fall(?:s|ing)?[- ]?back)\b"
+    r"|break|raise|abort)\w*|fall(?:s|ing)?[- ]?back|intentional\w*|deliberate\w*|on\s+purpose"
+    r"|bypass\w*\s+(?:the\s+|any\s+)?(?:errors?|exceptions?|failures?))\b"
 )
 # Comments that are tool directives or reminders, not an explanation of the handler.
 _SUPPRESSION = re.compile(r"(?i)^prodready:\s*ignore\b")
@@ -740,7 +850,19 @@ def _documented(
         first = _after_directive(comment.split("#", 1)[0])
         if line == handler.lineno and _prose(first) and len(first.split()) >= 4:
             return True  # `except Exception:  # We really don't want to stop here for anything`
-    return try_node is not None and _documented_above(ctx, try_node.lineno)
+    return try_node is not None and (
+        _documented_above(ctx, try_node.lineno) or _documented_atop(ctx, try_node)
+    )
+
+
+def _documented_atop(ctx: FileContext, try_node: ast.Try | ast.TryStar) -> bool:
+    """`try:` followed by `# bypass error, if cannot scroll back` before its first
+    statement: the same decision as a comment right above the `try`."""
+    for line in range(try_node.lineno + 1, try_node.body[0].lineno):
+        comment = ctx.line_text(line).strip().lstrip("#").strip()
+        if _DOCUMENTED.search(comment) or _explains_failure(comment):
+            return True
+    return False
 
 
 def _documented_above(ctx: FileContext, lineno: int) -> bool:
@@ -928,6 +1050,8 @@ _PARSERS = frozenset(
         "items",
         "next",
         "pop",
+        # parsing HTML: `BeautifulSoup(html, "html.parser")`
+        "BeautifulSoup",
         # looking a field up in a parsed X.509 certificate (raises when it is absent)
         "get_attributes_for_oid",
         "get_extension_for_oid",
@@ -993,6 +1117,14 @@ _NOT_CONVERSIONS = frozenset(
         "pop",
         "isoformat",
         "date",
+        "list",
+        "set",
+        "tuple",
+        "sorted",
+        "find",
+        "rfind",
+        "startswith",
+        "endswith",
     }
 )
 # Read-only questions about the machine a program runs on: a failure there is the answer
@@ -1128,9 +1260,14 @@ def _expected_failure(
     body = handler.body
     if all(isinstance(b, _SKIPS) or _keeps_prior_value(ctx, try_node, b) for b in body):
         return True
+    bare = not broad.endswith("Exception") or broad.endswith("BaseException")
+    if not bare and len(body) == 1 and _own_answer(body[0], guarded.returns):
+        return True  # `if value == "": return []` in the try, `return []` in the handler
     if not (guarded.probes or guarded.converted):
         return False  # only picks apart what it has: a substituted value hides a bug
-    if not broad.endswith("Exception") or broad.endswith("BaseException"):
+    if _skips_noted(ctx, body, guarded.converts, bare):
+        return True
+    if bare:
         # a quick read-only question is no place for Ctrl-C to land, so "nothing found"
         # (None, `[]`) is still its answer; a conversion's default stays flagged
         return guarded.probes and not guarded.converted and len(body) == 1 and _no_answer(body[0])
@@ -1151,6 +1288,9 @@ def _expected_failure(
                 continue
             if guarded.probes and _constant_fallback(value):
                 continue
+            kind = _empty_kind(value) if _no_answer(stmt) else None
+            if kind is not None and kind in {_collected(r) for r in guarded.returns}:
+                continue  # `return []` where the try returns the list of what it found
             dumped = ast.dump(value)
             if not any(ast.dump(r) == dumped for r in guarded.returns):
                 return False
@@ -1162,6 +1302,55 @@ def _expected_failure(
 
 
 _SKIPS = (ast.Pass, ast.Continue, ast.Break)
+
+
+def _own_answer(stmt: ast.stmt, returns: list[ast.expr]) -> bool:
+    """`return []` from the handler when the try itself returns `[]` for empty input: the
+    handler gives the answer the code already gives for "nothing there"."""
+    if not isinstance(stmt, ast.Return) or stmt.value is None:
+        return False
+    dumped = ast.dump(stmt.value)
+    return _constant_fallback(stmt.value) and any(ast.dump(r) == dumped for r in returns)
+
+
+def _skips_noted(ctx: FileContext, body: list[ast.stmt], inputs: set[str], bare: bool) -> bool:
+    """A handler of a parse that logs a line and skips the item (`continue`), or, after a
+    bare `except:`, only logs a line naming the malformed input: no made-up value, and the
+    log says what was left out."""
+    skipped = False
+    for stmt in body:
+        if isinstance(stmt, _SKIPS):
+            skipped = skipped or not isinstance(stmt, ast.Pass)
+            continue
+        call = _expression_call(stmt)
+        if call is None or not _log_line(ctx, call):
+            return False
+        if bare and not _names_the_input(ctx, call, inputs):
+            return False
+    return bare or skipped
+
+
+def _empty_kind(node: ast.expr) -> str | None:
+    """ "list" for `[]`, "dict" for `{}`."""
+    if isinstance(node, ast.List):
+        return "list"
+    if isinstance(node, ast.Dict):
+        return "dict"
+    return None
+
+
+def _collected(node: ast.expr) -> str | None:
+    """What kind of collection the try builds from what it found: "list" for `[t.id for t
+    in tags]`, `list(set(found))` or `sorted(found)`; None for anything else."""
+    if isinstance(node, ast.ListComp):
+        return "list"
+    if isinstance(node, ast.DictComp):
+        return "dict"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
+        return {"list": "list", "sorted": "list"}.get(node.func.id)
+    return None
+
+
 _CONVERTER_PREFIXES = ("parse_", "_parse_", "convert_", "_convert_", "to_", "_to_")
 
 
@@ -1271,7 +1460,7 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
     `shutil.which`, `socket.getaddrinfo`, `importlib.metadata.version`, reading
     `/proc/...`, `git describe`); None if it does anything else."""
     statements = list(walk_statements(body))
-    if not statements or len(statements) > 12:
+    if not statements or len(statements) > 16:
         return None
     found = _Guarded()
     handles: set[str] = set()  # files opened by a probe: `with open("/proc/...") as f`
@@ -1288,7 +1477,20 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
         if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Call):
             return None
         header: list[ast.AST]
-        if isinstance(stmt, ast.If):
+        if isinstance(stmt, ast.Try):
+            continue  # its blocks are walked as statements of their own
+        if isinstance(stmt, ast.Raise):
+            # `raise FileNotFoundError()` inside the try: a jump to its own handler
+            if not _raises_to_handler(stmt):
+                return None
+            continue
+        if isinstance(stmt, ast.Assert):
+            # `assert message.attributes` as a test: the handler is its "else"
+            found.converted = True
+            found.converts.update(n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name))
+            header = [stmt.test]
+            calls += 1
+        elif isinstance(stmt, ast.If):
             header = [stmt.test]
         elif isinstance(stmt, ast.For):
             header = [stmt.target, stmt.iter]
@@ -1314,11 +1516,13 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
                 if isinstance(node, ast.Call):
                     if _probe_call(ctx, node, handles):
                         found.probes = True
+                    elif _log_line(ctx, node) or _GET_LOGGER.match(_leaf(node.func)):
+                        pass  # a log line, or the logger for one: losing it loses output
                     elif _reads_parsed(node, parsed):
                         pass  # `dom.getElementsByTagName("path")` reads what was decoded
                     elif _parser_call(node):
                         leaf = _leaf(node.func)
-                        if leaf not in _NOT_CONVERSIONS:
+                        if leaf not in _NOT_CONVERSIONS or _decodes_bytes(node):
                             found.converted = True
                             found.converts.update(
                                 n.id
@@ -1336,6 +1540,33 @@ def _guarded(ctx: FileContext, body: list[ast.stmt]) -> _Guarded | None:
         found.probes = True
         return found
     return found if calls > 0 else None
+
+
+# `get_run_logger()`, `logging.getLogger(name)`, `get_task_logger()`: fetching a logger.
+_GET_LOGGER = re.compile(r"(?i)^(?:get_?(?:\w+_)?logger)$")
+
+
+def _raises_to_handler(stmt: ast.Raise) -> bool:
+    """`raise FileNotFoundError()` inside the try: a jump to its own handler, building
+    nothing that could fail. A plain `raise Exception()` used to leave a loop is not one:
+    the broad handler it needs then also hides every other error of the loop."""
+    exc = stmt.exc
+    if isinstance(exc, ast.Call):
+        if exc.keywords or any(not isinstance(a, ast.Constant | ast.Name) for a in exc.args):
+            return False
+        exc = exc.func
+    return (
+        isinstance(exc, ast.Name)
+        and exc.id.endswith(("Error", "Exception"))
+        and exc.id not in ("Exception", "BaseException")
+    )
+
+
+def _decodes_bytes(call: ast.Call) -> bool:
+    """`str(raw, encoding)`: decoding bytes, which fails on data in another encoding."""
+    return _leaf(call.func) == "str" and (
+        len(call.args) > 1 or any(kw.arg in ("encoding", "errors") for kw in call.keywords)
+    )
 
 
 def _decoded_names(stmt: ast.stmt) -> set[str]:
@@ -1373,16 +1604,21 @@ def _probe_entries(ctx: FileContext, part: ast.AST, handles: set[str]) -> set[st
 
 
 def _attribute_probe(statements: list[ast.stmt]) -> bool:
-    """`account = token.account_object`, `fido2.features.json_mapping.enabled = True`: a try
-    that only reads an attribute (a reverse one-to-one relation, an owner resolved on
-    access) or sets a flag an older version of a library lacks; a failure means "not
-    there"."""
+    """`account = token.account_object` (also `... or ""`),
+    `fido2.features.json_mapping.enabled = True`: a try that only reads an attribute (a
+    reverse one-to-one relation, an owner resolved on access) or sets a flag an older
+    version of a library lacks; a failure means "not there"."""
     for stmt in statements:
         if isinstance(stmt, ast.If) and _none_test(stmt.test) and not stmt.orelse:
             continue  # `if name is None:` around a second look-up (walked on its own)
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
             return False
         target, value = stmt.targets[0], stmt.value
+        if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+            # `node_id = event.node.unique_id or ""`: the chain, or a constant when empty
+            *reads, default = value.values
+            if len(reads) == 1 and isinstance(default, ast.Constant):
+                value = reads[0]
         if isinstance(target, ast.Name) and (_attribute_chain(value) or _first_key(value)):
             continue
         if _attribute_chain(target) and isinstance(value, ast.Constant):
@@ -1439,6 +1675,9 @@ _PARSING_STATEMENTS = (
     ast.Break,
     ast.Continue,
     ast.Pass,
+    ast.Assert,
+    ast.Raise,
+    ast.Try,
 )
 _REMOTE_OWNER = re.compile(
     r"cache|client|session|redis|request|http|api|conn|db|store|remote|memcache|s3|bucket"
@@ -1476,6 +1715,15 @@ def _leaf(func: ast.expr) -> str:
 def _parser_call(call: ast.Call) -> bool:
     func = call.func
     leaf = _leaf(func)
+    if leaf == "json" and isinstance(func, ast.Attribute) and not call.args:
+        return not call.keywords  # `response.json()`: decoding a body already received
+    if leaf in _TEXT_SEARCH and isinstance(func, ast.Attribute):
+        # `path["version"].find(v)`: a string method; `collection.find(q)` is a query
+        return leaf in ("startswith", "endswith") or isinstance(func.value, ast.Subscript)
+    if isinstance(func, ast.Name) and leaf in _CONSTRUCTORS:
+        return True  # `list(set(mentions))`: a collection of what was found
+    if leaf in _COLLECT and isinstance(func, ast.Attribute) and _local_store(func.value):
+        return True  # `found.setdefault(key, []).append(item)`: collecting into a local
     if leaf in ("get", "pop", *_MIME_DECODERS) and isinstance(func, ast.Attribute):
         # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
         if _REMOTE_OWNER.search(ast.unparse(func.value).lower()):
@@ -1485,9 +1733,27 @@ def _parser_call(call: ast.Call) -> bool:
         return True
     if _image_decode(func):
         return True
-    if _FORMAT_EXPORT.match(leaf) and not call.args:
-        return True  # `srs.ExportToProj4()`, `shape.to_wkt()`: the same value in another form
-    return leaf in _COLLECT and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+    # `srs.ExportToProj4()`, `shape.to_wkt()`: the same value in another form
+    return bool(_FORMAT_EXPORT.match(leaf)) and not call.args
+
+
+# Built-in constructors: `cache.set(k, v)` is no `set(items)`, so only as plain names.
+_CONSTRUCTORS = frozenset({"list", "set", "tuple", "sorted"})
+# String searches: pure, unless `find` is a database query (`collection.find(q)`).
+_TEXT_SEARCH = frozenset({"find", "rfind", "startswith", "endswith"})
+
+
+def _local_store(node: ast.expr) -> bool:
+    """`items`, `items[key]` or `items.setdefault(key, [])`: a container held in a name."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "setdefault"
+    ):
+        node = node.func.value
+    return isinstance(node, ast.Name)
 
 
 def _probe_call(ctx: FileContext, node: ast.AST, handles: set[str]) -> bool:
@@ -1530,13 +1796,15 @@ def _probe_command(call: ast.Call) -> bool:
     if not isinstance(argv, ast.List | ast.Tuple) or not argv.elts:
         return False
     words = [e.value if isinstance(e, ast.Constant) else None for e in argv.elts[:2]]
+    if words[1:] == ["--version"] and len(argv.elts) == 2:
+        return True  # `[path, "--version"]`: which version of a program is installed
     if words[0] not in _PROBE_COMMANDS:
         return False
     return words[0] != "git" or (len(words) > 1 and words[1] in _GIT_QUERIES)
 
 
 def walk_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement of `body`, nested `if`/`for`/`with` blocks included."""
+    """Every statement of `body`, nested `if`/`for`/`with`/`try` blocks included."""
     for stmt in body:
         yield stmt
         if isinstance(stmt, ast.If | ast.For):
@@ -1544,6 +1812,10 @@ def walk_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from walk_statements(stmt.orelse)
         elif isinstance(stmt, ast.With):
             yield from walk_statements(stmt.body)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse):
+                yield from walk_statements(block)
+            yield from walk_statements(stmt.finalbody)
 
 
 def _expression_call(stmt: ast.stmt) -> ast.Call | None:

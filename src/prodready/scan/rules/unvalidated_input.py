@@ -120,26 +120,27 @@ _RISK = {
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
-        Follows request data (`request.args/form/json/get_json()/files/values/data/
-        cookies/headers`, Django `request.GET/POST/FILES/body`, DRF `request.data`/
-        `query_params`, Flask route variables, FastAPI path and query parameters, Django URL
-        kwargs, `self.kwargs`, `self.path`/`self.headers` of a standard-library
-        `BaseHTTPRequestHandler`) through a function in source order, across assignments,
-        f-strings, concatenation, `%`/`.format`, `os.path.join`, `Path`,
-        `parse_qs`/`urlparse`, loose `re.findall` captures and base64 decoding, to a
-        dangerous sink in the same function: file paths (`open`, `send_file`,
-        `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and writes, saving an upload
-        under its client-supplied name), shell commands (`os.system`, `os.popen`,
-        `subprocess` with `shell=True`, `sh -c`, or a request-chosen program),
-        `eval`/`exec`, template compilation (`render_template_string`, `jinja2.Template`,
-        a template engine's `from_string`), deserialisation (`pickle`, `yaml.load`
-        without a safe loader, `jsonpickle`, `marshal`, `dill`) and redirects whose
-        target, host included, comes from the request. Validation stops it: an allow-list or equality check, a regular
-        expression, a `startswith` or `is_relative_to` containment check, a resolved path
-        whose parent must equal the base directory (`dest.resolve().parent != base`), a
-        project check named for it (`is_safe_url(url)`, `_allow_redirect(url)`), also on a
-        read rather than a name (`if is_safe_url(request.args.get("next")):` and the same
-        read redirected to), `secure_filename`, `safe_join` (also inside a generator),
+        Follows request data
+        (`request.args/form/json/get_json()/files/values/data/ cookies/headers`, Django
+        `request.GET/POST/FILES/body`, DRF `request.data`/ `query_params`, Flask route
+        variables, FastAPI path and query parameters, Django URL kwargs, `self.kwargs`,
+        `self.path`/`self.headers` of a standard-library `BaseHTTPRequestHandler`) through a
+        function in source order, across assignments, f-strings, concatenation,
+        `%`/`.format`, `os.path.join`, `Path`, `parse_qs`/`urlparse`, loose `re.findall`
+        captures and base64 decoding, to a dangerous sink in the same function: file paths
+        (`open`, `send_file`, `FileResponse`, `os.remove`, `shutil`, `pathlib` reads and
+        writes, saving an upload under its client-supplied name), shell commands
+        (`os.system`, `os.popen`, `subprocess` with `shell=True`, `sh -c`, or a
+        request-chosen program), `eval`/`exec`, template compilation
+        (`render_template_string`, `jinja2.Template`, a template engine's `from_string`),
+        deserialisation (`pickle`, `yaml.load` without a safe loader, `jsonpickle`,
+        `marshal`, `dill`) and redirects whose target, host included, comes from the
+        request. Validation stops it: an allow-list or equality check, a regular expression,
+        a `startswith` or `is_relative_to` containment check, a resolved path whose parent
+        must equal the base directory (`dest.resolve().parent != base`), a project check
+        named for it (`is_safe_url(url)`, `_allow_redirect(url)`), also on a read rather
+        than a name (`if is_safe_url(request.args.get("next")):` and the same read
+        redirected to), `secure_filename`, `safe_join` (also inside a generator),
         `os.path.basename`, `shlex.quote`, `int()`, a typed FastAPI parameter (int, UUID,
         Enum, a Pydantic model, `Query(pattern=...)`), a Flask `<int:...>` converter, a form
         or schema (`form.cleaned_data`, `serializer.validated_data`, `schema.load`), and
@@ -148,21 +149,21 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`"%s?%s" % (reverse("login-guard"), query)`) or the request's own path
         (`request.path`, `request.path_info`, `request.get_full_path()`,
         `request.META["PATH_INFO"]`, which the URLconf matched), with only a query string
-        joined after it (`"?".join([canonical, query])`). A redirect to a URL of a row loaded
-        by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
+        joined after it (`"?".join([canonical, query])`). A redirect to a URL of a row
+        loaded by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
         `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
         host. The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
         leave the directory. Parameters of a Django view that the URL pattern does not fill
-        are not request data: one defaulting to a named constant
-        (`on_success=routes.DONE`, `next_page=settings.LOGIN_URL`: configuration the
-        URLconf or a calling view sets) or annotated with a class that is not text
-        (`result: ReviewResult`, an object server code built). Nor is the path where
-        Django spooled an upload (`upload.temporary_file_path()`). An existence check
-        (`os.path.isfile`) or an extension check is not validation, nor is asking whether a
-        key is present (`"id" in params`). Data passed through your own helper functions
-        is not followed, and `self` of a class-based view is the view object, not request
-        data (`self.service.render(slug)` is a helper's result).
+        are not request data: one defaulting to a named constant (`on_success=routes.DONE`,
+        `next_page=settings.LOGIN_URL`: configuration the URLconf or a calling view sets) or
+        annotated with a class that is not text (`result: ReviewResult`, an object server
+        code built). Nor is the path where Django spooled an upload
+        (`upload.temporary_file_path()`). An existence check (`os.path.isfile`) or an
+        extension check is not validation, nor is asking whether a key is present
+        (`"id" in params`). Data passed through your own helper functions is not followed,
+        and `self` of a class-based view is the view object, not request data
+        (`self.service.render(slug)` is a helper's result).
     Why it matters:
         These sinks turn a string into an action: reading `/etc/passwd` or the app's
         secrets, running a command, executing code, or sending users to a phishing page
