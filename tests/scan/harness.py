@@ -33,6 +33,14 @@ def flagged_lines(text: str, rule: str, rel: str = "app/module.py") -> list[int]
     return sorted({f.line for f in findings if f.rule == rule and not f.suppressed})
 
 
+def app_findings(files: dict[str, str], rule: str) -> list[tuple[str, int]]:
+    """Findings of `rule` when the files are scanned together as one application."""
+    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
+    findings, errors, _ = assemble(results)
+    assert errors == []
+    return sorted((f.path, f.line) for f in findings if f.rule == rule and not f.suppressed)
+
+
 def check_fixture(name: str, rule: str) -> None:
     text = (FIXTURES / name).read_text(encoding="utf-8")
     expected = expected_lines(text, rule)

@@ -3,14 +3,11 @@ in create_app, Django login middleware, django-oscar app-config permissions)."""
 
 from __future__ import annotations
 
-from prodready.scan.engine import assemble, scan_source
+from tests.scan.harness import app_findings
 
 
 def _findings(files: dict[str, str]) -> list[tuple[str, int]]:
-    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
-    findings, errors, _ = assemble(results)
-    assert errors == []
-    return sorted((f.path, f.line) for f in findings if f.rule == "PR105" and not f.suppressed)
+    return app_findings(files, "PR105")
 
 
 # securedrop's journalist_app: create_app registers a login guard on the app itself
@@ -281,13 +278,6 @@ def test_endpoint_function_called_by_an_authenticating_view_is_not_a_route() -> 
     )
 
 
-def _rule_findings(files: dict[str, str], rule: str) -> list[tuple[str, int]]:
-    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
-    findings, errors, _ = assemble(results)
-    assert errors == []
-    return sorted((f.path, f.line) for f in findings if f.rule == rule and not f.suppressed)
-
-
 # a Django app that guards its views where it routes them (umap's `decorated_patterns`)
 _MAP_VIEWS = (
     "from django.contrib.auth.decorators import login_required\n"
@@ -327,20 +317,20 @@ _MAP_URLS = (
 def test_decorators_applied_in_the_urlconf_guard_the_view() -> None:
     app = {"maps/views.py": _MAP_VIEWS, "maps/models.py": _MAP_MODELS}
     edit, drop = ("maps/views.py", 8), ("maps/views.py", 13)
-    assert _rule_findings(app, "PR105") == [edit, drop, ("maps/views.py", 18)]
-    assert _rule_findings(app, "PR106") == [edit, drop, ("maps/views.py", 19)]
+    assert app_findings(app, "PR105") == [edit, drop, ("maps/views.py", 18)]
+    assert app_findings(app, "PR106") == [edit, drop, ("maps/views.py", 19)]
     routed = {**app, "maps/urls.py": _MAP_URLS}
-    assert _rule_findings(routed, "PR105") == []
-    assert _rule_findings(routed, "PR106") == []
+    assert app_findings(routed, "PR105") == []
+    assert app_findings(routed, "PR106") == []
     # a decorator that only caches guards nothing
     cached = _MAP_URLS.replace("[login_required, can_edit_board, never_cache]", "[never_cache]")
-    assert _rule_findings({**app, "maps/urls.py": cached}, "PR105") == [edit, drop]
+    assert app_findings({**app, "maps/urls.py": cached}, "PR105") == [edit, drop]
     # a login alone lets any user edit any board: still an IDOR
     login_only = _MAP_URLS.replace("login_required, can_edit_board, never_cache", "login_required")
-    assert _rule_findings({**app, "maps/urls.py": login_only}, "PR106") == [edit, drop]
+    assert app_findings({**app, "maps/urls.py": login_only}, "PR106") == [edit, drop]
     # a second, undecorated route to the same view leaves it open
     twice = _MAP_URLS + 'urlpatterns += [path("open/<int:pk>/", views.BoardEdit.as_view())]\n'
-    assert _rule_findings({**app, "maps/urls.py": twice}, "PR105") == [edit]
+    assert app_findings({**app, "maps/urls.py": twice}, "PR105") == [edit]
 
 
 # a FastAPI class-based controller whose base, in another module, injects the caller

@@ -9,7 +9,7 @@ import pytest
 from prodready.scan.cache import ScanCache
 from prodready.scan.engine import assemble, scan_paths, scan_source
 from prodready.scan.registry import CATEGORIES, all_rules
-from tests.scan.harness import FIXTURES, check_fixture, flagged_lines
+from tests.scan.harness import FIXTURES, app_findings, check_fixture, flagged_lines
 
 
 def fixture_for(rule_id: str) -> str:
@@ -110,14 +110,6 @@ def test_unbounded_queue_not_in_development_aids() -> None:
     assert flagged_lines(live_reload.replace("autoreload", "signals"), "PR110") == [6]
 
 
-def _app_findings(files: dict[str, str], rule: str) -> list[tuple[str, int]]:
-    """Findings of `rule` when the files are scanned together as one application."""
-    results = {rel: scan_source(rel, text.encode()) for rel, text in files.items()}
-    findings, errors, _ = assemble(results)
-    assert errors == []
-    return sorted((f.path, f.line) for f in findings if f.rule == rule and not f.suppressed)
-
-
 _BLUEPRINT = (
     "from flask import Blueprint, request\n"
     "from .models import Resolver\n\n"
@@ -147,31 +139,31 @@ def _hooks(decorators: str, body: str = "    before_request()\n") -> str:
 
 def test_blueprint_guarded_in_another_module() -> None:
     app = {"pi/api/resolver.py": _BLUEPRINT, "pi/app.py": _LOGIN}
-    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    assert app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
     guarded = "@policy_blueprint.before_request\n@resolver_blueprint.before_request\n"
     guarded += "@admin_required\n"
     app["pi/api/before_after.py"] = _hooks(guarded)
-    assert _app_findings(app, "PR105") == []
+    assert app_findings(app, "PR105") == []
     # a hook on another blueprint, or one that checks nothing, does not guard this one
     app["pi/api/before_after.py"] = _hooks("@policy_blueprint.before_request\n@admin_required\n")
-    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    assert app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
     app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n")
-    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    assert app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
     # a hook that verifies the token itself; one that only reads an optional key does not
     verify = "    verify_auth_token(request.headers.get('Authorization'), ['admin'])\n"
     app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n", verify)
-    assert _app_findings(app, "PR105") == []
+    assert app_findings(app, "PR105") == []
     optional = "    g.client = lookup(request.headers.get('X-API-Key'))\n"
     app["pi/api/before_after.py"] = _hooks("@resolver_blueprint.before_request\n", optional)
-    assert _app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
+    assert app_findings(app, "PR105") == [("pi/api/resolver.py", 8)]
 
 
 def test_blueprint_guard_before_app_request_covers_its_app_tree() -> None:
     app = {"pi/api/resolver.py": _BLUEPRINT, "pi/app.py": _LOGIN}
     hook = _hooks("@policy_blueprint.before_app_request\n@admin_required\n")
-    assert _app_findings({**app, "pi/api/before_after.py": hook}, "PR105") == []
+    assert app_findings({**app, "pi/api/before_after.py": hook}, "PR105") == []
     # another application's app-wide hook does not
-    assert _app_findings({**app, "other/before_after.py": hook}, "PR105") == [
+    assert app_findings({**app, "other/before_after.py": hook}, "PR105") == [
         ("pi/api/resolver.py", 8)
     ]
 
@@ -189,8 +181,8 @@ def test_blueprint_defined_and_guarded_in_its_package() -> None:
         '    return "", 204\n'
     )
     app = {"site/admin/views.py": views, "site/app.py": _LOGIN}
-    assert _app_findings(app, "PR105") == [("site/admin/views.py", 7)]
-    assert _app_findings({**app, "site/admin/__init__.py": package}, "PR105") == []
+    assert app_findings(app, "PR105") == [("site/admin/views.py", 7)]
+    assert app_findings({**app, "site/admin/__init__.py": package}, "PR105") == []
 
 
 def test_blueprint_guard_matches_its_own_module_only() -> None:
@@ -212,7 +204,7 @@ def test_blueprint_guard_matches_its_own_module_only() -> None:
         "site/hooks.py": hooks,
         "site/app.py": _LOGIN,
     }
-    assert _app_findings(app, "PR105") == [("site/blog/views.py", 8)]
+    assert app_findings(app, "PR105") == [("site/blog/views.py", 8)]
 
 
 def test_blueprint_guard_in_another_module_with_a_warm_cache(tmp_path: Path) -> None:
