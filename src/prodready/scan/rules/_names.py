@@ -113,15 +113,20 @@ _QUALIFIERS = _wordset(
 )
 # Names of identifiers rather than of secret values.
 _IDENTIFIERS = _wordset("pk uuid slug sid jti kid")
-# A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`;
+# A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`,
+# `permit_create_token` (a switch that lets users create tokens);
 # or a collection of secrets that are absent, so only their names can be in it
 # (`missing_secrets = required - found`).
 _PREDICATE_PREFIXES = _wordset(
     """
-    is has have should can use uses need needs require requires allow enable num n max min
-    total count len check validate verify no with missing absent unset undefined
+    is has have should can use uses need needs require requires allow allows enable enables
+    permit permits enforce disable forbid deny num n max min total count len check validate
+    verify no with missing absent unset undefined
     """
 )
+# An earlier word that makes the name about rights over a secret, not the secret:
+# `default_permissions_create_token` holds permission letters such as "rw".
+_RIGHTS = _wordset("permission permissions perms rights")
 # `page_token`, `next_token`, `eos_token`: tokens that are not credentials.
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
@@ -172,6 +177,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
             return "password"
         if word in _CREDENTIAL or (logging and word in _PERSONAL):
             if word == "token" and i > 0 and parts[i - 1] in _HARMLESS_TOKEN_PREFIXES:
+                return None
+            if _RIGHTS.intersection(parts[:i]):
                 return None
             if word in ("cookie", "cookies") and not logging:
                 return None
