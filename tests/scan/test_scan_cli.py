@@ -167,8 +167,12 @@ def test_min_confidence_hides_weaker_findings_and_counts_them(tmp_path: Path) ->
         stats = json.loads(proc.stdout)["stats"]
         assert stats["below_min_confidence"] == len(every) - len(kept)
         assert stats["findings"] == len(kept)
+        for level in ("low", "medium")[: ("medium", "high").index(floor) + 1]:
+            held = sum(1 for f in every if f[2] == level)
+            assert stats[f"below_min_confidence_{level}"] == held
     default = scan(tmp_path, "--format", "json")
-    assert _shown(default) == [f for f in every if at_least(f[2], "medium")]
+    # by default scan shows, and fails on, what the audit and the gate block on
+    assert _shown(default) == [f for f in every if f[2] == "high"]
 
 
 def test_text_report_says_what_the_floor_held_back(tmp_path: Path) -> None:
@@ -177,17 +181,24 @@ def test_text_report_says_what_the_floor_held_back(tmp_path: Path) -> None:
     assert "not shown" not in proc.stdout
     write_tree(tmp_path, MIXED)
     every = _shown(scan(tmp_path, "--format", "json", "--min-confidence", "low"))
-    weaker = sum(1 for _, _, confidence in every if confidence != "high")
-    lines = scan(tmp_path, "--min-confidence", "high").stdout.splitlines()
+    levels = [confidence for _, _, confidence in every]
+    assert levels.count("medium") and levels.count("low")  # both are held back below
+    lines = scan(tmp_path).stdout.splitlines()
     assert lines == [
         "app/a.py:2: PR101 [timeout] requests.get() has no timeout; "
         "requests waits forever by default",
         "app/svc.py:9: PR101 [timeout] requests.get() has no timeout; "
         "requests waits forever by default",
         "2 finding(s) in 2 file(s)",
-        f"{weaker} finding(s) of lower confidence not shown "
-        "(--min-confidence low shows every finding)",
+        f"{len(levels) - levels.count('high')} finding(s) of lower confidence not shown "
+        f"({levels.count('medium')} medium, {levels.count('low')} low); "
+        "--min-confidence low shows them",
     ]
+    medium = scan(tmp_path, "--min-confidence", "medium").stdout.splitlines()
+    assert medium[-1] == (
+        f"{levels.count('low')} finding(s) of lower confidence not shown "
+        f"({levels.count('low')} low); --min-confidence low shows them"
+    )
 
 
 def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path) -> None:

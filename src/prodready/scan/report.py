@@ -5,11 +5,13 @@ pull-request comments."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from prodready import __version__
 from prodready.errors import UsageError
-from prodready.scan.confidence import at_least
+from prodready.model import Finding
+from prodready.scan.confidence import CONFIDENCES, at_least
 from prodready.scan.engine import ScanResult
 from prodready.scan.registry import all_rules
 
@@ -24,8 +26,15 @@ def hide_below(result: ScanResult, floor: str) -> None:
     Suppressed findings stay whatever their confidence: SARIF must still show that the
     suppression covers something. The count lets every format say how much was held back.
     """
-    shown = [f for f in result.findings if f.suppressed or at_least(f.confidence, floor)]
+
+    def kept(finding: Finding) -> bool:
+        return finding.suppressed or at_least(finding.confidence, floor)
+
+    shown = [f for f in result.findings if kept(f)]
+    hidden = Counter(f.confidence for f in result.findings if not kept(f))
     result.stats["below_min_confidence"] = len(result.findings) - len(shown)
+    for level in CONFIDENCES[: CONFIDENCES.index(floor)]:
+        result.stats[f"below_min_confidence_{level}"] = hidden[level]
     result.findings = shown
     result.stats["findings"] = sum(1 for f in shown if not f.suppressed)
 
@@ -34,9 +43,16 @@ def _hidden_note(result: ScanResult) -> str:
     hidden = int(result.stats.get("below_min_confidence", 0))
     if not hidden:
         return ""
+    levels = [
+        (level, int(result.stats.get(f"below_min_confidence_{level}", 0)))
+        for level in reversed(CONFIDENCES)
+    ]
+    held = [(level, count) for level, count in levels if count]
+    split = ", ".join(f"{count} {level}" for level, count in held)
+    weakest = held[-1][0] if held else "low"
     return (
-        f"{hidden} finding(s) of lower confidence not shown "
-        "(`--min-confidence low` shows every finding)"
+        f"{hidden} finding(s) of lower confidence not shown ({split}); "
+        f"`--min-confidence {weakest}` shows them"
     )
 
 
