@@ -46,9 +46,12 @@ QA_DIRS = frozenset({"qa"})
 # script only when it runs as a program (a stand-alone program, or a `__main__` block
 # running the file's `main()`, no web framework imported).
 NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
-# Folders of executables anywhere in the tree (`galaxy-operator/bin/readyz.py`, a container
-# readiness probe): a file there that runs as a program is one, whatever it imports.
-NESTED_BIN_DIRS = frozenset({"bin"})
+# Container health probes (`galaxy-operator/bin/readyz.py`, a Dockerfile HEALTHCHECK's
+# `healthcheck.py`): the orchestrator runs them as programs and kills them at its own probe
+# timeout, so a call in them cannot hang anything. A cron job in a `bin/` folder can.
+_PROBE_STEMS = frozenset(
+    {"readyz", "livez", "healthz", "healthcheck", "health_check", "readiness", "liveness"}
+)
 # Modules that make a file a command-line program.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
 # Stand-alone harnesses that drive a running app from outside: a CTF or health checker,
@@ -59,8 +62,8 @@ _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`,
     `dev/`, `extras/`, `ci/`, `.ci/`...
-    folder, a program run by hand under a top-level `utils/`, `bin/` or `docker/` or a
-    `bin/` folder deeper in the tree, a
+    folder, a program run by hand under a top-level `utils/`, `bin/` or `docker/`, a
+    container health probe run as a program (`readyz.py`, `healthcheck.py`), a
     program with a `__main__` block in a `scripts/` folder deeper in the tree, or a
     stand-alone program at the top of the checkout or in a file whose name is no module
     name), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing no
@@ -75,9 +78,9 @@ def developer_script(ctx: FileContext) -> bool:
     folders = ctx.path.lower().split("/")[:-1]
     if any(f in TEST_HARNESS_DIRS for f in folders):
         return True
-    if any(f in NESTED_BIN_DIRS for f in folders[1:]) and runs_as_script(ctx):
-        return True
     stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py").lower()
+    if stem in _PROBE_STEMS and runs_as_script(ctx):
+        return True
     # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
     # program or a `__main__` block running the file's `main()` is a program run by hand
     if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (

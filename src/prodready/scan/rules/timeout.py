@@ -45,9 +45,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         sessions whose class or mounted adapter sets a default are not flagged, nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`,
         `dev/`, `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`,
-        `bin/` or `docker/` folder or a `bin/` folder anywhere (a shebang, a `__main__`
-        block, argparse or `sys.argv`; a `utils/` module the app imports is still
-        checked; a readiness probe in `operator/bin/readyz.py`), stand-alone
+        `bin/` or `docker/` folder (a shebang, a `__main__` block, argparse or
+        `sys.argv`; a `utils/` module the app imports is still checked), container
+        health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
+        kills them at its probe timeout), stand-alone
         programs (a `__main__` block and a shebang or argparse/click..., no web or task
         framework imported) at the top of the checkout (`populate.py`), in a file no
         import can name (`upload-screenshots.py`) or in a `scripts/` folder deeper in
