@@ -217,8 +217,9 @@ def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path
 
 def test_only_production_code_is_scanned(tmp_path: Path) -> None:
     """A nested `test/` folder holding a suite, a package's `test_utils/`, a settings
-    package's `test.py` and a top-level `examples/` are not production; a nested `test/`
-    without test modules is a framework's testing package and is scanned."""
+    package's `test.py`, a top-level `examples/`, a script named for test data and a mock
+    are not production; a nested `test/` without test modules is a framework's testing
+    package and is scanned, and so is a module named just `test.py` outside settings."""
     call = "import requests\nrequests.get('https://example.com')\n"
     write_tree(
         tmp_path,
@@ -231,8 +232,21 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
             "app/settings/production.py": call,
             "examples/demo_app/views.py": call,
             "app/views.py": call,
+            "profiles/dab/make_test_data.py": call,
+            "profiles/community/github_mock/flaskapp.py": call,
+            "storage/fake-storage.py": call,
+            "storage/s3.py": call,
+            "framework/management/commands/test.py": call,
+            "app/contest.py": call,
         },
     )
     result = scan(tmp_path, "--format", "json")
     paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-    assert paths == ["app/settings/production.py", "app/views.py", "framework/test/client.py"]
+    assert paths == [
+        "app/contest.py",
+        "app/settings/production.py",
+        "app/views.py",
+        "framework/management/commands/test.py",
+        "framework/test/client.py",
+        "storage/s3.py",
+    ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -114,17 +115,32 @@ def _rules() -> dict[str, Rule]:
 
 
 _HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
+# Words that name test support when they appear in a file's name with other words
+# (`make_test_data.py`, `add_test_users.py`: scripts that seed a test run) or anywhere in a
+# folder or file name (`github_mock/`, `fake_storage.py`): stand-ins, not what ships. A
+# file named just `test.py` is left to the test-path rules (Django ships a `test` command).
+_TEST_DATA_WORDS = frozenset({"test", "tests"})
+_STAND_IN_WORDS = frozenset({"mock", "mocks", "fake", "fakes"})
+_NAME_WORD = re.compile(r"[_\-.]+")
 
 
 def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
     """Tests, examples and documentation (a top-level `examples/`, `docs/`...), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
-    directory): browser drivers and fixtures, not production; and the files of a nested
+    directory): browser drivers and fixtures, not production; test-data scripts and
+    mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
     `test/` folder that holds a suite (`test_dirs`)."""
     if is_test_path(path) or is_example_path(path):
         return True
-    dirs = path.split("/")[:-1]
+    *dirs, name = path.split("/")
     if any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs):
+        return True
+    stem_words = _NAME_WORD.split(name.removesuffix(".py").lower())
+    if len(stem_words) > 1 and _TEST_DATA_WORDS.intersection(stem_words):
+        return True
+    if any(_STAND_IN_WORDS.intersection(_NAME_WORD.split(part.lower())) for part in dirs):
+        return True
+    if _STAND_IN_WORDS.intersection(stem_words):
         return True
     return any(path.startswith(d + "/") for d in test_dirs)
 
