@@ -138,8 +138,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         the key of `hmac.new()`/`jwt.encode()`, or compared with a password. Not flagged:
         empty strings, environment lookups without a literal fallback, URLs without a
         password, names such as `PASSWORD_FIELD = "password"`, `TOKEN_URL`, header names,
-        placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, a build-time
-        `"__POSTHOG_API_KEY__"`), short development defaults (`"dev"`), publishable and
+        placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, a settings template's
+        `"$SECRET_KEY"`, a build-time `"__POSTHOG_API_KEY__"`), labels shown to people
+        (`"Change password": "…"` in a translation table), short development defaults
+        (`"dev"`), publishable and
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`), public
         keys (`JWT_PUBLIC_KEY`) and import paths (`"api-token": "app.factories:APIToken"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
@@ -411,7 +413,14 @@ def _literals_of(value: ast.expr | None) -> list[ast.expr]:
 def _judge_dict(node: ast.Dict, judge: _Judge) -> None:
     for key, value in zip(node.keys, node.values, strict=True):
         label = string_value(key) if key is not None else None
-        if label and isinstance(value, ast.Constant) and sensitive_word(label):
+        # a key with spaces is text shown to people (`"Change password": "पासवर्ड बदलें"` in a
+        # translation table), not the name of a setting
+        if (
+            label
+            and " " not in label.strip()
+            and isinstance(value, ast.Constant)
+            and sensitive_word(label)
+        ):
             judge(label, value, f"dictionary key `{label}` holds a credential literal")
 
 
