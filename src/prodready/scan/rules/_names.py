@@ -127,12 +127,13 @@ _PREDICATE_PREFIXES = _wordset(
 # An earlier word that makes the name about rights over a secret, not the secret:
 # `default_permissions_create_token` holds permission letters such as "rw".
 _RIGHTS = _wordset("permission permissions perms rights")
-# `page_token`, `next_token`, `eos_token`: tokens that are not credentials.
+# `page_token`, `next_token`, `eos_token`: tokens that are not credentials; a
+# `friendly_token` is the short public id in an object's URL (`/view?m=<friendly_token>`).
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
     input output completion prompt special eos bos pad unk sep cls mask start end stop
-    resume cursor
+    resume cursor friendly
     """
 )
 
@@ -233,9 +234,11 @@ _SETTING = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+")
 
 
 # A whole value that is one template placeholder: `%name%` macros, Jinja/Django
-# `{{ token }}`, shell/compose `${TOKEN}` (with an optional `:-default`), `%(name)s`.
+# `{{ token }}`, shell/compose `${TOKEN}` (with an optional `:-default`) or `$SECRET_KEY`
+# (substituted by the setup script that copies a settings template), `%(name)s`.
 _TEMPLATE_TOKEN = re.compile(
     r"%[A-Za-z_]\w*%|\{\{\s*[\w.]+\s*\}\}|\$\{[A-Za-z_]\w*(:-[^}]*)?\}|%\([A-Za-z_]\w*\)s"
+    r"|\$[A-Z_][A-Z0-9_]*"
 )
 
 

@@ -135,7 +135,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         holds one (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed
         to a capacity limiter as its borrower (`acquire_on_behalf_of(token)`: a slot
         id), a cookie whose name says it holds a display preference
-        (`last-login-method`, `theme`), and the response of an outgoing HTTP call
+        (`last-login-method`, `theme`), switches and rights named for a secret
+        (`permit_create_token`, `default_permissions_create_token`), an object's public
+        URL id (`friendly_token`), and the response of an outgoing HTTP call
         even when named `request` (`async with session.get(url) as request:`).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
