@@ -10,7 +10,7 @@ from __future__ import annotations
 CONFIDENCES = ("low", "medium", "high")
 
 # What `prodready scan` shows, and fails on, unless told otherwise: the same level the audit
-# and the gate block on by default. Medium findings were right only about half the time on
+# and the gate block on by default. Medium findings were right less than half the time on
 # applications the rules had never seen, and a check that fails the build on a coin toss
 # gets switched off; they stay one flag away, and every report counts what it held back.
 DEFAULT_MIN_CONFIDENCE = "high"
