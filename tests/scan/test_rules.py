@@ -72,6 +72,24 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(service_checker, "PR101", rel="health/checker.py") == [6]
 
 
+def test_code_its_authors_say_is_for_tests_needs_no_timeout() -> None:
+    harness = '"""Minimal REST client used by the API test harness (tests/)."""\n' + _NO_TIMEOUT
+    assert flagged_lines(harness, "PR101", rel="app/rest_client.py") == []
+    feature = '"""A client for testing the webhook endpoint a user configured."""\n' + _NO_TIMEOUT
+    assert flagged_lines(feature, "PR101", rel="app/rest_client.py") == [6]
+    usage = '"""Access the current run.\n\nMock it for testing purposes by..."""\n'
+    assert flagged_lines(usage + _NO_TIMEOUT, "PR101", rel="app/runtime.py") == [8]
+    command = (
+        "class Command:\n"
+        '    help = ("Imports every template. It\'s created for testing "\n'
+        '            "purposes of the import.")\n\n\n'
+    )
+    lines = len(command.splitlines())
+    assert flagged_lines(command + _NO_TIMEOUT, "PR101", rel="app/commands/load.py") == []
+    served = command.replace("for testing ", "for the nightly ")
+    assert flagged_lines(served + _NO_TIMEOUT, "PR101", rel="app/commands/load.py") == [lines + 5]
+
+
 _SETTINGS = (
     "# Don't use this key in production!\n"
     "SECRET_KEY = 'wger-local-development-supersecret-key-1234567890!'\n"

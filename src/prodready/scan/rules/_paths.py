@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from prodready.scan.context import SERVICE_FACT, FileContext
 
@@ -52,6 +53,13 @@ NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
 _PROBE_STEMS = frozenset(
     {"readyz", "livez", "healthz", "healthcheck", "health_check", "readiness", "liveness"}
 )
+# What authors write when a module or a management command exists only for tests: "Minimal
+# REST client used by the API test harness", "created for testing purposes of the import".
+# "An endpoint for testing the webhook" is a feature, so plain "for testing" is not enough.
+_TEST_PURPOSE = re.compile(
+    r"(?i)\bfor testing purposes\b|\btest harness\b|\b(?:for )?testing only\b"
+    r"|\b(?:only used|used only) (?:in|by) tests\b|\bused by (?:the )?tests\b"
+)
 # Modules that make a file a command-line program.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
 # Stand-alone harnesses that drive a running app from outside: a CTF or health checker,
@@ -64,7 +72,8 @@ def developer_script(ctx: FileContext) -> bool:
     `dev/`, `extras/`, `ci/`, `.ci/`...
     folder, a program run by hand under a top-level `utils/`, `bin/` or `docker/`, a
     container health probe run as a program (`readyz.py`, `healthcheck.py`), a
-    program with a `__main__` block in a `scripts/` folder deeper in the tree, or a
+    program with a `__main__` block in a `scripts/` folder deeper in the tree, a module
+    or management command whose own docstring or `help` says it is for tests, or a
     stand-alone program at the top of the checkout or in a file whose name is no module
     name), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing no
     web framework), or a checker/exploit harness importing no web framework."""
@@ -81,6 +90,8 @@ def developer_script(ctx: FileContext) -> bool:
     stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py").lower()
     if stem in _PROBE_STEMS and runs_as_script(ctx):
         return True
+    if declared_test_support(ctx):
+        return True
     # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
     # program or a `__main__` block running the file's `main()` is a program run by hand
     if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (
@@ -92,6 +103,26 @@ def developer_script(ctx: FileContext) -> bool:
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
         return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+def declared_test_support(ctx: FileContext) -> bool:
+    """The first paragraph of the module's docstring, or the `help` of a command class it
+    defines, says the code exists for tests ("Minimal REST client used by the API test
+    harness", "created for testing purposes"): the authors' own word that it does not
+    serve users. Later paragraphs tell users how to test with the module ("You can mock
+    the runtime attributes for testing purposes by..."), which says nothing of the kind."""
+    texts = [(ast.get_docstring(ctx.tree) or "").split("\n\n", 1)[0]]
+    for node in ctx.tree.body:
+        if isinstance(node, ast.ClassDef):
+            texts.extend(
+                stmt.value.value
+                for stmt in node.body
+                if isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "help" for t in stmt.targets)
+                and isinstance(stmt.value, ast.Constant)
+                and isinstance(stmt.value.value, str)
+            )
+    return any(_TEST_PURPOSE.search(text) for text in texts)
 
 
 def runs_as_script(ctx: FileContext) -> bool:

@@ -48,7 +48,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `bin/` or `docker/` folder (a shebang, a `__main__` block, argparse or
         `sys.argv`; a `utils/` module the app imports is still checked), container
         health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
-        kills them at its probe timeout), stand-alone
+        kills them at its probe timeout), modules and management commands whose own
+        docstring or `help` says they are for tests ("used by the API test harness",
+        "created for testing purposes"), stand-alone
         programs (a `__main__` block and a shebang or argparse/click..., no web or task
         framework imported) at the top of the checkout (`populate.py`), in a file no
         import can name (`upload-screenshots.py`) or in a `scripts/` folder deeper in
