@@ -52,7 +52,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         is in a method that returns that item or a future bundled with it, as
         `submit(call)` ends `return call`): each caller gets a handle to wait on, so the
         queue holds what concurrent callers submitted, like `ThreadPoolExecutor`'s. A
-        constant put (`put(None)` to stop the worker) does not count.
+        constant put (`put(None)` to stop the worker) does not count. Nor the queue of
+        a logging `QueueHandler`/`QueueListener`, which puts without waiting: a bound
+        would drop log records instead of slowing anyone down.
     Why it matters:
         When producers outpace consumers an unbounded queue absorbs the difference in
         memory until the process is killed, losing everything queued. A bound turns that
@@ -79,6 +81,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             and not _single_result(ctx, call)
             and not _own_work_list(ctx, call)
             and not _executor_queue(ctx, call)
+            and not _logging_queue(ctx, call)
         ):
             yield Hit(
                 call.lineno,
@@ -160,6 +163,29 @@ def _arguments(call: ast.Call) -> Iterator[ast.expr]:
         yield arg
         if isinstance(arg, ast.Tuple | ast.List):
             yield from arg.elts
+
+
+_LOG_QUEUE_USERS = frozenset({"QueueHandler", "QueueListener"})
+
+
+def _logging_queue(ctx: FileContext, call: ast.Call) -> bool:
+    """The queue behind `logging.handlers.QueueHandler`/`QueueListener`, given to one of
+    them inline or by the name it is kept under (`self.log_queue`, passed on as
+    `log_queue`). The handler puts with `put_nowait`, so a bound would raise `Full` in
+    every logging call and drop records; its volume follows the work being logged."""
+    parent = ctx.parents.get(call)
+    if isinstance(parent, ast.Call) and _log_queue_user(ctx, parent) and call in parent.args[:1]:
+        return True
+    target = _assigned_to(parent)
+    name = _leaf(target) if target is not None else ""
+    return bool(name) and any(
+        _log_queue_user(ctx, other) and other.args and _leaf(other.args[0]) == name
+        for other in ctx.calls
+    )
+
+
+def _log_queue_user(ctx: FileContext, call: ast.Call) -> bool:
+    return (ctx.call_name(call) or "").rpartition(".")[2] in _LOG_QUEUE_USERS
 
 
 def _leaf(node: ast.expr) -> str:
