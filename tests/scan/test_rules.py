@@ -59,6 +59,7 @@ def test_developer_scripts_need_no_timeout() -> None:
         lines = len(header.splitlines())
         assert flagged_lines(admin_script, "PR101", rel="utils/users/bulk_create_user.py") == []
         assert flagged_lines(admin_script, "PR101", rel="bin/sync.py") == []
+        assert flagged_lines(admin_script, "PR101", rel="docker_assets/download.py") == []
         # a container readiness probe, run by the orchestrator; a cron job in bin/ can hang
         assert flagged_lines(admin_script, "PR101", rel="galaxy-operator/bin/readyz.py") == []
         assert flagged_lines(admin_script, "PR101", rel="nav/bin/update_ouis.py") == [5 + lines]
@@ -67,6 +68,7 @@ def test_developer_scripts_need_no_timeout() -> None:
     main_block = _NO_TIMEOUT + '\n\nif __name__ == "__main__":\n    load_releases_page(1)\n'
     assert flagged_lines(main_block, "PR101", rel="utils/releases.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="utils/releases.py") == [5]  # imported
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="docker_assets/releases.py") == [5]
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/scripts/sync.py") == [5]  # in the app
     service_checker = "import flask\n" + _NO_TIMEOUT
     assert flagged_lines(service_checker, "PR101", rel="health/checker.py") == [6]

@@ -34,7 +34,11 @@ SCRIPT_DIRS = frozenset(
 # a file there counts as a script only when it runs as one.
 # A top-level `docker/` folder holds the image's entrypoint and HEALTHCHECK programs
 # (`docker/fetchstatus.py`), run by the container runtime, not imported by the app.
-SCRIPT_WHEN_RUN_DIRS = frozenset({"utils", "util", "bin", "docker"})
+# `docker_assets/` and `docker-files/` are the same kind of folder under another name
+# (`docker_assets/ffmpeg_download.py`, run by a Dockerfile `RUN` while the image builds).
+SCRIPT_WHEN_RUN_DIRS = frozenset(
+    {"utils", "util", "bin", "docker", "docker_assets", "docker-assets", "docker-files"}
+)
 # Folders of end-to-end test support anywhere in the tree (`api/e2etests/seed_data.py`):
 # code that exists for a test run, with the test users and passwords it seeds.
 TEST_HARNESS_DIRS = frozenset({"e2e", "e2etests", "e2e_tests", "e2e-tests"})

@@ -45,7 +45,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         sessions whose class or mounted adapter sets a default are not flagged, nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`,
         `dev/`, `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`,
-        `bin/` or `docker/` folder (a shebang, a `__main__` block, argparse or
+        `bin/` or `docker/` (`docker_assets/`) folder (a shebang, a `__main__` block, argparse or
         `sys.argv`; a `utils/` module the app imports is still checked), container
         health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
         kills them at its probe timeout), modules and management commands whose own
