@@ -242,6 +242,13 @@ _TEMPLATE_TOKEN = re.compile(
 )
 
 
+def names_a_slot(value: str) -> bool:
+    """`"cookie_temp"`, `"session-token"`: a lower-case identifier, the name of a key or a
+    setting. (A password that reads like one is still a hardcoded secret; here it only
+    decides that a variable is a name.)"""
+    return bool(_IDENTIFIER.fullmatch(value)) and not any(c.isdigit() for c in value)
+
+
 def looks_like_secret(value: str) -> bool:
     """Is this literal plausibly a real credential (not a placeholder, a name or a URL)?"""
     value = _AUTH_SCHEME.sub("", value.strip())

@@ -12,6 +12,7 @@ from prodready.scan.rules._names import (
     describes_a_secret,
     innermost_function,
     leaf_name,
+    names_a_slot,
     sensitive_word,
     string_value,
     walk_own,
@@ -137,7 +138,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         id), a cookie whose name says it holds a display preference
         (`last-login-method`, `theme`), switches and rights named for a secret
         (`permit_create_token`, `default_permissions_create_token`), an object's public
-        URL id (`friendly_token`), and the response of an outgoing HTTP call
+        URL id (`friendly_token`), a variable that only ever holds literal key names
+        (`cookie_key = "cookie_temp"`), and the response of an outgoing HTTP call
         even when named `request` (`async with session.get(url) as request:`).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
@@ -428,7 +430,9 @@ class _Resolver:
             return None  # an imported module or function (`jwt`), not a value
         word = self.word(node.id)
         if word:
-            return None if self._not_a_secret_here(node, line) else _named(node.id, word)
+            if self._not_a_secret_here(node, line) or self._holds_key_names(node.id, line):
+                return None
+            return _named(node.id, word)
         if depth >= 2:
             return None
         for at, value in self._assignments(line).get(node.id, ()):
@@ -450,6 +454,19 @@ class _Resolver:
         if word and not self._not_a_secret_here(node, line):
             return _named(_short(node), word)
         return None
+
+    def _holds_key_names(self, name: str, line: int) -> bool:
+        """`cookie_key = "cookie_temp"`: a name that ends in `key` (not an `api_key` or a
+        `secret_key`, whose words make one credential word), and every value the function
+        gives it is a literal identifier: the name of a storage slot, so logging it says
+        which one was used, never what it holds. (`password = "admin"` is a password.)"""
+        if words(name)[-1:] not in (("key",), ("keys",)):
+            return False
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and names_a_slot(v.value)
+            for v in values
+        )
 
     def _not_a_secret_here(self, node: ast.expr, line: int) -> bool:
         """Does the function around `line` use `node` as something other than a secret?
