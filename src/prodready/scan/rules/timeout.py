@@ -43,23 +43,22 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         default and aiohttp a 5-minute one, so they are flagged only for an explicit
         `timeout=None`. Calls that pass `**kwargs` (which may carry the timeout) and
         sessions whose class or mounted adapter sets a default are not flagged, nor are
-        developer scripts run by hand: files under a top-level `scripts/`, `tools/`,
-        `dev/`, `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`,
-        `bin/` or `docker/` (`docker_assets/`) folder (a shebang, a `__main__` block, argparse or
-        `sys.argv`; a `utils/` module the app imports is still checked), container
-        health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
-        kills them at its probe timeout), modules and management commands whose own
-        docstring or `help` says they are for tests ("used by the API test harness",
-        "created for testing purposes"), stand-alone
-        programs (a `__main__` block and a shebang or argparse/click..., no web or task
-        framework imported) at the top of the checkout (`populate.py`), in a file no
-        import can name (`upload-screenshots.py`) or in a `scripts/` folder deeper in
-        the tree (`app/scripts/`, where a `__main__` block running the file's `main()`
-        is enough: a container health probe, a build-time model download), test
-        support (an `e2e/` folder anywhere, a top-level `qa/` file importing no web
-        framework), checker or exploit harnesses (`checker.py`, `exploit.py`) that
-        import no web framework, and the code only a module's `__main__` block reaches
-        (the block and the private functions only it calls).
+        developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
+        `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`, `bin/`,
+        `docker/` or `docker_assets/` folder (a shebang, a `__main__` block, argparse or
+        `sys.argv`; a `utils/` module the app imports is still checked), container health
+        probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator kills them
+        at its probe timeout), modules and management commands whose own docstring or `help`
+        says they are for tests ("used by the API test harness", "created for testing
+        purposes"), stand-alone programs (a `__main__` block and a shebang or
+        argparse/click..., no web or task framework imported) at the top of the checkout
+        (`populate.py`), in a file no import can name (`upload-screenshots.py`) or in a
+        `scripts/` folder deeper in the tree (`app/scripts/`, where a `__main__` block
+        running the file's `main()` is enough: a container health probe, a build-time model
+        download), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing
+        no web framework), checker or exploit harnesses (`checker.py`, `exploit.py`) that
+        import no web framework, and the code only a module's `__main__` block reaches (the
+        block and the private functions only it calls).
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.

@@ -39,9 +39,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         LIFO, priority and joinable variants) created without a positive `maxsize`, or
         with `maxsize=0` or a negative one, which mean "unbounded". A `maxsize` that is a
         variable is trusted; `**kwargs` may carry it. Not flagged: development aids, that
-        is code under a folder named for a simulator, emulator, mock or fake
-        (`simulator/`, `mocks/`, `virtual_printer/`), and modules wired to Django's
-        development autoreloader (`django.utils.autoreload`, live reload under
+        is code under a folder named for a simulator or emulator (`simulator/`,
+        `virtual_printer/`; mocks and fakes are not scanned at all), and modules wired
+        to Django's development autoreloader (`django.utils.autoreload`, live reload under
         `runserver`), which never run in production, a queue that carries one result
         back from a child process or thread (one `put` and one `get` on its name, neither
         in a loop), and a work list its consumer fills itself (a `self.` queue used only
@@ -98,17 +98,13 @@ _DEV_DIRS = frozenset(
         "simulation",
         "emulator",
         "emulators",
-        "mock",
-        "mocks",
-        "fake",
-        "fakes",
         "dummy",
     }
 )
 
 
 def _development_aid(ctx: FileContext) -> bool:
-    """A simulator, emulator or mock (`plugins/virtual_printer/`, `simulator/`), or a
+    """A simulator or emulator (`plugins/virtual_printer/`, `simulator/`), or a
     module hooked to Django's development autoreloader (live reload under `runserver`)."""
     for folder in ctx.path.lower().split("/")[:-1]:
         words = re.split(r"[_\-.]", folder)
