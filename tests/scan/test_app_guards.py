@@ -105,6 +105,42 @@ def test_django_login_middleware_guards_every_view() -> None:
     assert _findings(test_settings) == [("python/nav/web/profiles/views.py", 7)]
 
 
+# Archivematica's ConfigurationCheckMiddleware: the login redirect sits past a check of the
+# exempt URLs, inside the `if not request.user.is_authenticated:` branch
+_NESTED_MIDDLEWARE = (
+    "from django.conf import settings\n"
+    "from django.shortcuts import redirect\n"
+    "from django.utils.deprecation import MiddlewareMixin\n\n\n"
+    "class ConfigurationCheckMiddleware(MiddlewareMixin):\n"
+    "    def process_request(self, request):\n"
+    "        if not request.user.is_authenticated:\n"
+    '            path = request.path_info.lstrip("/")\n'
+    "            if not any(m.match(path) for m in EXEMPT_URLS):\n"
+    "                return redirect(settings.LOGIN_URL)\n"
+    "        request.dashboard_uuid = get_setting()\n"
+)
+
+
+def test_login_redirect_past_an_exempt_url_check_guards_every_view() -> None:
+    app = {
+        "src/dashboard/src/components/ingest/views.py": _DJANGO_VIEWS,
+        "src/dashboard/src/installer/middleware.py": _NESTED_MIDDLEWARE,
+    }
+    settings = "src/dashboard/src/settings/base.py"
+    listed = _SETTINGS.format("    'installer.middleware.ConfigurationCheckMiddleware',")
+    assert _findings({**app, settings: listed}) == []
+    assert _findings({**app, settings: _SETTINGS.format("")}) == [
+        ("src/dashboard/src/components/ingest/views.py", 7)
+    ]
+    # the nested branch that only records the path turns nobody away
+    records = _NESTED_MIDDLEWARE.replace(
+        "return redirect(settings.LOGIN_URL)", "request.exempt = True"
+    )
+    assert _findings(
+        {**app, "src/dashboard/src/installer/middleware.py": records, settings: listed}
+    ) == [("src/dashboard/src/components/ingest/views.py", 7)]
+
+
 # django-oscar: the dashboard app config's default permissions decorate every URL
 _APP_CONFIG = (
     "from oscar.core.application import OscarDashboardConfig\n\n\n"

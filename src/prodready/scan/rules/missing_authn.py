@@ -455,11 +455,13 @@ def _middleware_facts(ctx: FileContext) -> None:
 
 def _turns_away(fn: ast.FunctionDef) -> bool:
     """An `if` on an authentication check whose branch returns a login redirect or a
-    403, or raises `PermissionDenied`."""
+    403, or raises `PermissionDenied`, directly or past a nested check of the exempt URLs
+    (Archivematica's `if not request.user.is_authenticated:` then `if not any(m.match(path)
+    for m in EXEMPT_URLS): return redirect(settings.LOGIN_URL)`)."""
     for node in ast.walk(fn):
         if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
             continue
-        for stmt in node.body:
+        for stmt in (s for branch in node.body for s in ast.walk(branch)):
             if isinstance(stmt, ast.Return | ast.Raise) and _TURN_AWAY.search(ast.unparse(stmt)):
                 return True
     return False
