@@ -430,7 +430,11 @@ class _Resolver:
             return None  # an imported module or function (`jwt`), not a value
         word = self.word(node.id)
         if word:
-            if self._not_a_secret_here(node, line) or self._holds_key_names(node.id, line):
+            if (
+                self._not_a_secret_here(node, line)
+                or self._holds_key_names(node.id, line)
+                or self._holds_a_number(node.id, line)
+            ):
                 return None
             return _named(node.id, word)
         if depth >= 2:
@@ -466,6 +470,23 @@ class _Resolver:
         return bool(values) and all(
             isinstance(v, ast.Constant) and isinstance(v.value, str) and names_a_slot(v.value)
             for v in values
+        )
+
+    def _holds_a_number(self, name: str, line: int) -> bool:
+        """`token = int(redis.incr(token_key))`, `created_credentials = 0` then `+= 1`, or a
+        parameter annotated `int` (`expected_token: int`): a sequence number or a count
+        that only borrows a secret's name (Faraday's debouncer). A number that is a secret,
+        a one-time code, is drawn at random (`randint()`), which is not one of these."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        if values:
+            return all(_numeric(v) for v in values)
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        params = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        return any(
+            p.arg == name and isinstance(p.annotation, ast.Name) and p.annotation.id == "int"
+            for p in params
         )
 
     def _not_a_secret_here(self, node: ast.expr, line: int) -> bool:
@@ -692,6 +713,21 @@ _PREFERENCE_WORDS = frozenset(
 _CLIENT_CALLS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "urlopen"}
 )
+
+
+# Calls that make a number of whatever they are given.
+_NUMBER_MAKERS = frozenset({"int", "float", "len", "sum"})
+
+
+def _numeric(value: ast.expr) -> bool:
+    """A number literal, or the result of `int()`, `float()`, `len()` or `sum()`."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in _NUMBER_MAKERS
+    )
 
 
 def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
