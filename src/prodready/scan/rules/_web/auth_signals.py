@@ -22,7 +22,9 @@ AUTH_NAME = re.compile(
     r"principal|identity|current_?(user|active|customer|account|member|tenant|staff|client|"
     r"patient|employee|admin|superuser|principal|identity)|requires\b|require_?(user|login|"
     r"scope|role|account|member|session)|scope|acl\b|access_required|guard|member_required|"
-    r"user_required|verified|session_required|basic_auth|digest|passes_test|_required$",
+    r"user_required|verified|session_required|basic_auth|digest|passes_test|_required$|"
+    # a guest link's secret token checked before the view (`@require_valid_share_link`)
+    r"share_?link",
     re.IGNORECASE,
 )
 # FastAPI dependency callables (`Depends(check_super_user)`, `Depends(check_account_exists)`):
