@@ -92,6 +92,13 @@ def test_code_its_authors_say_is_for_tests_needs_no_timeout() -> None:
     assert flagged_lines(served + _NO_TIMEOUT, "PR101", rel="app/commands/load.py") == [lines + 5]
 
 
+def test_a_module_level_socket_default_covers_the_file_only() -> None:
+    fetch = "from urllib.request import urlopen\n\n\ndef fetch(url):\n    return urlopen(url)\n"
+    assert flagged_lines(fetch, "PR101", rel="app/feeds.py") == [5]
+    configured = "import socket\n\nsocket.setdefaulttimeout(10)\n" + fetch
+    assert flagged_lines(configured, "PR101", rel="app/feeds.py") == []
+
+
 _SETTINGS = (
     "# Don't use this key in production!\n"
     "SECRET_KEY = 'wger-local-development-supersecret-key-1234567890!'\n"

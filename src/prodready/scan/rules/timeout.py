@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import Hit, rule
+from prodready.scan.rules._names import innermost_function
 from prodready.scan.rules._paths import developer_script, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -58,7 +59,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         download), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing
         no web framework), checker or exploit harnesses (`checker.py`, `exploit.py`) that
         import no web framework, and the code only a module's `__main__` block reaches (the
-        block and the private functions only it calls).
+        block and the private functions only it calls). A standard-library call without a
+        timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
+        or anywhere in a file that calls it at module level: those sockets take that
+        default (`requests` does not, so its calls are still flagged).
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -73,6 +77,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         return
     sessions = _session_names(ctx)
     program_only = main_only_lines(ctx)
+    socket_defaults = _socket_default_scopes(ctx)
     for call in ctx.calls:
         name = ctx.call_name(call)
         if not name or any(start <= call.lineno <= end for start, end in program_only):
@@ -85,6 +90,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             problem = _requests_problem(call, f"session {head}.{verb}")
         elif name in _BLOCKING:
             problem = _blocking_problem(call, name, _BLOCKING[name])
+            if problem and problem.endswith(_NO_DEFAULT) and _under(call, socket_defaults):
+                problem = None
         elif name in _HTTPX_CALLS:
             kw = keyword(call, "timeout")
             if kw is not None and is_none(kw.value):
@@ -115,10 +122,33 @@ def _blocking_problem(call: ast.Call, name: str, position: int | None) -> str | 
         )
     kw = keyword(call, "timeout")
     if kw is None:
-        return f"{name}() has no timeout; it uses the global socket default (none)"
+        return f"{name}() has no timeout; {_NO_DEFAULT}"
     if is_none(kw.value):
         return f"{name}(timeout=None) waits forever"
     return None
+
+
+_NO_DEFAULT = "it uses the global socket default (none)"
+
+
+def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
+    """Where `socket.setdefaulttimeout(30)` (not `None`) gives the standard library's
+    sockets a default: the whole file when it is called at module level, else the rest of
+    the function that calls it (Anitya sets it just before `urlopen` of an FTP URL)."""
+    scopes: list[tuple[int, int]] = []
+    for call in ctx.calls:
+        if ctx.call_name(call) != "socket.setdefaulttimeout":
+            continue
+        if not call.args or is_none(call.args[0]):
+            continue
+        fn = innermost_function(ctx, call.lineno)
+        end = len(ctx.source.splitlines()) if fn is None else fn.end_lineno or fn.lineno
+        scopes.append((1 if fn is None else call.lineno, end))
+    return scopes
+
+
+def _under(call: ast.Call, scopes: list[tuple[int, int]]) -> bool:
+    return any(start <= call.lineno <= end for start, end in scopes)
 
 
 def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
