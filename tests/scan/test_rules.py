@@ -70,6 +70,13 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="utils/releases.py") == [5]  # imported
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="docker_assets/releases.py") == [5]
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/scripts/sync.py") == [5]  # in the app
+    # a program whose header shows running it by its path, from a checkout (Socorro)
+    program = "#!/usr/bin/env python\nimport click\n" + main_block
+    usage = "# Usage: python socorro/schemas/validate_crash.py\n" + program
+    assert flagged_lines(usage, "PR101", rel="socorro/schemas/validate_crash.py") == []
+    assert flagged_lines(program, "PR101", rel="socorro/schemas/validate_crash.py") == [7]
+    command = "# Usage: socorro-validate [--all]\n" + program
+    assert flagged_lines(command, "PR101", rel="socorro/schemas/validate_crash.py") == [8]
     service_checker = "import flask\n" + _NO_TIMEOUT
     assert flagged_lines(service_checker, "PR101", rel="health/checker.py") == [6]
 

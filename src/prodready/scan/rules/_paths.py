@@ -64,6 +64,8 @@ _TEST_PURPOSE = re.compile(
     r"(?i)\bfor testing purposes\b|\btest harness\b|\b(?:for )?testing only\b"
     r"|\b(?:only used|used only) (?:in|by) tests\b|\bused by (?:the )?tests\b"
 )
+# How far into a file its header (comments, docstring) is looked for.
+_HEADER_CHARS = 2000
 # Modules that make a file a command-line program.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
 # Stand-alone harnesses that drive a running app from outside: a CTF or health checker,
@@ -73,14 +75,14 @@ _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`,
-    `dev/`, `extras/`, `ci/`, `.ci/`...
-    folder, a program run by hand under a top-level `utils/`, `bin/` or `docker/`, a
-    container health probe run as a program (`readyz.py`, `healthcheck.py`), a
-    program with a `__main__` block in a `scripts/` folder deeper in the tree, a module
-    or management command whose own docstring or `help` says it is for tests, or a
-    stand-alone program at the top of the checkout or in a file whose name is no module
-    name), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing no
-    web framework), or a checker/exploit harness importing no web framework."""
+    `dev/`, `extras/`, `ci/`, `.ci/`... folder, a program run by hand under a top-level
+    `utils/`, `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
+    `healthcheck.py`), a program with a `__main__` block in a `scripts/` folder deeper in
+    the tree, a module or management command whose own docstring or `help` says it is for
+    tests, or a stand-alone program at the top of the checkout, in a file whose name is no
+    module name, or whose header shows running it by its file name), test support (an
+    `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), or a
+    checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
@@ -106,7 +108,20 @@ def developer_script(ctx: FileContext) -> bool:
     # top of the checkout (`populate.py` beside the package): run by hand when stand-alone
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
         return True
+    if _usage_runs_this_file(ctx, stem) and standalone_program(ctx):
+        return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+def _usage_runs_this_file(ctx: FileContext, stem: str) -> bool:
+    """The file's header tells how to run it by its own file name (Socorro's `# Usage:
+    python socorro/schemas/validate_telemetry_socorro_crash.py`): a program run by hand
+    from a checkout. A command users install is run by its command name instead."""
+    head = ctx.source[:_HEADER_CHARS]
+    return (
+        re.search(rf"(?i)\busage:\s*(?:python3?\s+)?(?:\S*/)?{re.escape(stem)}\.py\b", head)
+        is not None
+    )
 
 
 def declared_test_support(ctx: FileContext) -> bool:

@@ -53,7 +53,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         says they are for tests ("used by the API test harness", "created for testing
         purposes"), stand-alone programs (a `__main__` block and a shebang or
         argparse/click..., no web or task framework imported) at the top of the checkout
-        (`populate.py`), in a file no import can name (`upload-screenshots.py`) or in a
+        (`populate.py`), in a file no import can name (`upload-screenshots.py`), whose
+        header says to run it by its file name (`# Usage: python app/schemas/check.py`) or in a
         `scripts/` folder deeper in the tree (`app/scripts/`, where a `__main__` block
         running the file's `main()` is enough: a container health probe, a build-time model
         download), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing
