@@ -93,7 +93,8 @@ _COMPOUNDS = {
     ("private", "key"): "privkey",
 }
 # A word after the secret that makes the name about something else: `token_type`,
-# `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`.
+# `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`, the scopes a
+# token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -109,6 +110,7 @@ _QUALIFIERS = _wordset(
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
+    scope scopes kwargs options opts
     """
 )
 # Names of identifiers rather than of secret values.

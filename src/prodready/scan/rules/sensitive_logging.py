@@ -475,11 +475,14 @@ class _Resolver:
     def _holds_a_number(self, name: str, line: int) -> bool:
         """`token = int(redis.incr(token_key))`, `created_credentials = 0` then `+= 1`, or a
         parameter annotated `int` (`expected_token: int`): a sequence number or a count
-        that only borrows a secret's name (Faraday's debouncer). A number that is a secret,
+        that only borrows a secret's name (Faraday's debouncer); also a module constant
+        that is a number (`COOKIE_SECRET_BYTES = 32`). A number that is a secret,
         a one-time code, is drawn at random (`randint()`), which is not one of these."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         if values:
             return all(_numeric(v) for v in values)
+        if name in self.ctx.module_constants:  # `COOKIE_SECRET_BYTES = 32`: a length
+            return _numeric(self.ctx.module_constants[name])
         fn = innermost_function(self.ctx, line)
         if fn is None:
             return False
