@@ -434,6 +434,7 @@ class _Resolver:
                 self._not_a_secret_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
+                or self._redacted(node.id, line)
             ):
                 return None
             return _named(node.id, word)
@@ -490,6 +491,26 @@ class _Resolver:
         return any(
             p.arg == name and isinstance(p.annotation, ast.Name) and p.annotation.id == "int"
             for p in params
+        )
+
+    def _redacted(self, name: str, line: int) -> bool:
+        """`log_token[key] = "REDACTED"` before the call: a copy whose secret fields the
+        function overwrote with a mask so that it can be logged (JupyterHub's OAuth
+        provider). Setting another field (`token["scope"] = "openid"`) hides nothing."""
+        fn = innermost_function(self.ctx, line)
+        return fn is not None and any(
+            isinstance(node, ast.Assign)
+            and node.lineno < line
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and _MASK_TEXT.search(node.value.value) is not None
+            and any(
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+                for t in node.targets
+            )
+            for node in walk_own(fn)
         )
 
     def _not_a_secret_here(self, node: ast.expr, line: int) -> bool:
@@ -718,6 +739,8 @@ _CLIENT_CALLS = frozenset(
 )
 
 
+# Literals written over a secret to hide it: "REDACTED", "***", "<hidden>", "xxxx".
+_MASK_TEXT = re.compile(r"(?i)redact|hidden|masked|removed|censored|filtered|\*{3}|^x{3,}$")
 # Calls that make a number of whatever they are given.
 _NUMBER_MAKERS = frozenset({"int", "float", "len", "sum"})
 
