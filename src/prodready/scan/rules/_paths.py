@@ -108,7 +108,7 @@ def developer_script(ctx: FileContext) -> bool:
     # top of the checkout (`populate.py` beside the package): run by hand when stand-alone
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
         return True
-    if _usage_runs_this_file(ctx, stem) and standalone_program(ctx):
+    if standalone_program(ctx) and _usage_runs_this_file(ctx, stem):
         return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
 

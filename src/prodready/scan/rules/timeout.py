@@ -137,6 +137,8 @@ def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
     sockets a default: the whole file when it is called at module level, else the rest of
     the function that calls it (Anitya sets it just before `urlopen` of an FTP URL)."""
     scopes: list[tuple[int, int]] = []
+    if "setdefaulttimeout" not in ctx.source:
+        return scopes
     for call in ctx.calls:
         if ctx.call_name(call) != "socket.setdefaulttimeout":
             continue
