@@ -79,6 +79,8 @@ _STORAGE_OWNER = re.compile(r"storage|filesystem|\bfs\b")
 _TELEMETRY = frozenset({"emit", "emit_event", "emit_metric", "track_event", "record_metric"})
 _TELEMETRY_OWNER = re.compile(r"metric|statsd|telemetry|analytics|tracker|datadog|prometheus")
 # Evicting a cache entry: if it fails, the entry is only stale or read again.
+# Updates of a Prometheus metric child (`requests_total.labels(path=p).inc()`).
+_METRIC_UPDATES = frozenset({"inc", "dec", "observe", "set"})
 _CACHE_EVICT = frozenset({"delete", "delete_many", "invalidate", "evict", "pop"})
 # Finalisers and shutdown paths: errors there have nowhere better to go.
 _CLEANUP_FUNCTIONS = frozenset(
@@ -142,7 +144,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         also behind a guard like `if proc is not None:` or `if os.path.exists(tmp):` and
         with `logger.info("removed ...")` lines between, evicting a cache entry with
         `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`) and
-        telemetry (`emit(...)`, `metrics.incr(...)`, `analytics.send_event(e)`, analytics
+        telemetry (`emit(...)`, `metrics.incr(...)`, a Prometheus metric's
+        `inflight.labels(path=p).inc()`, `analytics.send_event(e)`, analytics
         and telemetry code, also in an `analytics/` folder) whose handler does not return
         (the last three only when it just passes or logs a message), a try inside a handler
         which only passes or logs and after which the handler re-raises or reports its own
@@ -675,9 +678,20 @@ def _tidy_call(call: ast.Call, best_effort: bool) -> bool:
         return False
     if leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner):
         return True
+    if leaf in _METRIC_UPDATES and isinstance(func, ast.Attribute) and _labelled(func.value):
+        return True  # `inflight.labels(method=m).inc()`: a Prometheus metric, whatever its name
     if leaf in _CACHE_EVICT and "cache" in owner:
         return True  # `cache.delete(key)` of a corrupt entry: the next read misses
     return leaf == "delete" and bool(_STORAGE_OWNER.search(owner))  # a leftover file
+
+
+def _labelled(owner: ast.expr) -> bool:
+    """`metric.labels(...)`: the labelled child of a Prometheus metric."""
+    return (
+        isinstance(owner, ast.Call)
+        and isinstance(owner.func, ast.Attribute)
+        and owner.func.attr == "labels"
+    )
 
 
 def _log_line(ctx: FileContext, call: ast.Call) -> bool:
