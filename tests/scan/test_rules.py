@@ -245,6 +245,46 @@ def test_blueprint_guard_matches_its_own_module_only() -> None:
     assert app_findings(app, "PR105") == [("site/blog/views.py", 8)]
 
 
+def test_blueprint_guard_imported_in_an_app_factory() -> None:
+    """GOV.UK Notify's create_app imports its hooks and blueprints inside the factory and
+    registers `bp.before_request(requires_admin_auth)`; `requires_no_auth` leaves one open."""
+    package = 'from flask import Blueprint\n\nservice_blueprint = Blueprint("service", __name__)\n'
+    views = (
+        "from flask import request\nfrom app.service import service_blueprint\n"
+        "from .models import Service\n"
+        'LETTER = "letter"\n\n\n'
+        '@service_blueprint.route("/<uuid:service_id>", methods=["POST"])\n'
+        "def update_service(service_id):\n    Service.update(service_id, request.json)\n"
+        '    return "", 204\n\n\n'
+        '@service_blueprint.route(f"/{LETTER}", methods=["POST"])\n'
+        "def create_letter():\n    Service.letter(request.json)\n"
+        '    return "", 201\n'
+    )
+    factory = (
+        "from flask import Flask\n\n\n"
+        "def create_app():\n    app = Flask(__name__)\n    register_blueprint(app)\n"
+        "    return app\n\n\n"
+        "def register_blueprint(application):\n"
+        "    from app.authentication.auth import {hook}\n"
+        "    from app.service import service_blueprint\n\n"
+        "    service_blueprint.before_request({hook})\n"
+        "    application.register_blueprint(service_blueprint)\n"
+    )
+    app = {
+        "app/service/__init__.py": package,
+        "app/service/rest.py": views,
+        "app/status.py": _LOGIN,
+    }
+    opened = [("app/service/rest.py", 8), ("app/service/rest.py", 14)]
+    assert app_findings(app, "PR105") == opened
+    guarded = {**app, "app/__init__.py": factory.format(hook="requires_admin_auth")}
+    assert app_findings(guarded, "PR105") == []
+    # a hook that says the blueprint is open on purpose, or one that checks nothing
+    for hook in ("requires_no_auth", "make_session_permanent"):
+        open_ = {**app, "app/__init__.py": factory.format(hook=hook)}
+        assert app_findings(open_, "PR105") == opened
+
+
 def test_blueprint_guard_in_another_module_with_a_warm_cache(tmp_path: Path) -> None:
     """The guard is a fact of the hook module's cached result: editing only that module
     changes the route module's finding, which is served from the cache."""

@@ -54,6 +54,7 @@ class FileContext:
         self.loops: list[ast.For | ast.AsyncFor | ast.While] = nodes.loops
         self.withs: list[ast.With | ast.AsyncWith] = nodes.withs
         self.aliases: dict[str, str] = {}  # local name -> qualified name
+        self.import_nodes: list[ast.Import | ast.ImportFrom] = nodes.imports  # nested too
         self.module_constants: dict[str, ast.expr] = {}  # module-level NAME = <constant expr>
         self.facts: set[str] = set()  # project facts this file establishes (see engine)
         self._call_names: dict[ast.Call, str] = {}

@@ -8,6 +8,7 @@ authenticated when its blueprint's `before_request` rejects anonymous callers.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -47,10 +48,29 @@ def guarded_receivers(web: WebFile, registrations: Iterable[ast.Call]) -> dict[s
         if isinstance(func, ast.Attribute) and call.args:
             arg = call.args[0]
             if isinstance(arg, ast.Name):
-                for fn in ctx.functions:
-                    if fn.name == arg.id and _rejects_anonymous(web, fn):
-                        add(dotted(func.value), func.attr)
+                local = [fn for fn in ctx.functions if fn.name == arg.id]
+                if any(_rejects_anonymous(web, fn) for fn in local) or (
+                    not local and _imported_guard(ctx, arg.id)
+                ):
+                    add(dotted(func.value), func.attr)
     return guarded
+
+
+# Hook names that say the blueprint is open on purpose (`requires_no_auth`).
+_OPEN_ON_PURPOSE = re.compile(
+    r"no_?auth|without_?auth|optional|anonymous|public|skip|allow_?any|unauthenticated",
+    re.IGNORECASE,
+)
+
+
+def _imported_guard(ctx: FileContext, name: str) -> bool:
+    """`service_blueprint.before_request(requires_admin_auth)` in an app factory that
+    imports the hook from an auth module (GOV.UK Notify registers one per blueprint):
+    the hook's body is in another file, so its name is the evidence, as it is for a
+    decorator. `requires_no_auth` registered the same way says the opposite."""
+    return (
+        name in ctx.aliases and bool(AUTH_NAME.search(name)) and not _OPEN_ON_PURPOSE.search(name)
+    )
 
 
 def blueprint_key(ctx: FileContext, receiver: str) -> str:
@@ -83,10 +103,13 @@ def _own_module(path: str) -> list[str]:
 
 
 def _imported_from(ctx: FileContext, name: str) -> tuple[list[str] | None, str]:
-    """The module a module-level `from ... import x as name` takes `name` from, as parts
-    (relative imports resolved against this file's package), and the name it has there
-    (`x`); (None, name) if it is not imported."""
-    for stmt in ctx.tree.body:
+    """The module a `from ... import x as name` takes `name` from, as parts (relative
+    imports resolved against this file's package), and the name it has there (`x`); (None,
+    name) if it is not imported. A module-level import wins over one inside a function,
+    such as an app factory's `from app.service.rest import service_blueprint`."""
+    top = {id(s) for s in ctx.tree.body}
+    nested = [s for s in ctx.import_nodes if id(s) not in top]
+    for stmt in [*ctx.tree.body, *nested]:
         if not isinstance(stmt, ast.ImportFrom):
             continue
         for alias in stmt.names:

@@ -57,7 +57,7 @@ def methods_kw(call: ast.Call, default: set[str]) -> frozenset[str]:
 
 
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-_FASTAPI_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
+FASTAPI_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
 
 def path_params(path: str) -> dict[str, str]:
@@ -66,6 +66,6 @@ def path_params(path: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for conv, name in _FLASK_PARAM.findall(path):
         found[name] = conv or "string"
-    for name, conv in _FASTAPI_PARAM.findall(path):
+    for name, conv in FASTAPI_PARAM.findall(path):
         found[name] = conv or "string"
     return found

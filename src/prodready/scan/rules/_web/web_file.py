@@ -33,7 +33,7 @@ from prodready.scan.rules._web.flask_views import (
 )
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import UNSEEN_BASE, Handler, Param, ViewClass
-from prodready.scan.rules._web.routes import path_params, route_decorator
+from prodready.scan.rules._web.routes import FASTAPI_PARAM, path_params, route_decorator
 from prodready.scan.rules._web.syntax import dotted, first_param, last, positional
 
 # Test projects kept inside a package (`wagtail/test/testapp/views.py`,
@@ -175,7 +175,7 @@ class WebFile:
             return "fastapi"
         if receiver in self.flask_apps:
             return "flask"
-        if "{" in path:
+        if FASTAPI_PARAM.search(path):  # not the `{}` of an f-string's `/{LETTER_TYPE}`
             return "fastapi"
         if "<" in path:
             return "flask"
