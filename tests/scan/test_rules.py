@@ -79,6 +79,21 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(command, "PR101", rel="socorro/schemas/validate_crash.py") == [8]
     service_checker = "import flask\n" + _NO_TIMEOUT
     assert flagged_lines(service_checker, "PR101", rel="health/checker.py") == [6]
+    # a program in a folder named for experiments; a module there that a program imports
+    assert flagged_lines(main_block, "PR101", rel="contrib/play/esnames.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="contrib/play/esnames.py") == [5]
+    assert flagged_lines(main_block, "PR101", rel="contrib/display/render.py") == [5]
+
+
+def test_a_top_level_module_that_calls_itself_a_script_needs_no_timeout() -> None:
+    script = '"""\nThis script can be used to retrieve Zendesk tickets.\n"""\n' + _NO_TIMEOUT
+    assert flagged_lines(script, "PR101", rel="get_zendesk_tickets.py") == []
+    # inside a package it is imported; a top-level module saying otherwise is checked
+    assert flagged_lines(script, "PR101", rel="app/get_zendesk_tickets.py") == [8]
+    module = '"""Fetch Zendesk tickets for the support dashboard."""\n' + _NO_TIMEOUT
+    assert flagged_lines(module, "PR101", rel="zendesk.py") == [6]
+    served = '"""This script is the WSGI entry point."""\nimport flask\n' + _NO_TIMEOUT
+    assert flagged_lines(served, "PR101", rel="wsgi.py") == [7]
 
 
 def test_code_its_authors_say_is_for_tests_needs_no_timeout() -> None:

@@ -217,8 +217,8 @@ def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path
 
 def test_only_production_code_is_scanned(tmp_path: Path) -> None:
     """A nested `test/` folder holding a suite, a package's `test_utils/`, a settings
-    package's `test.py`, a top-level `examples/`, a script named for test data and a mock
-    are not production; a nested `test/` without test modules is a framework's testing
+    package's `test.py`, an `examples/` folder at any depth, a script named for test data
+    and a mock are not production; a nested `test/` without test modules is a framework's testing
     package and is scanned, and so is a module named just `test.py` outside settings."""
     call = "import requests\nrequests.get('https://example.com')\n"
     write_tree(
@@ -231,7 +231,9 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
             "app/settings/test.py": call,
             "app/settings/production.py": call,
             "examples/demo_app/views.py": call,
+            "contrib/examples/actions/get_page.py": call,
             "app/views.py": call,
+            "lab/samples/views.py": call,
             "profiles/dab/make_test_data.py": call,
             "profiles/community/github_mock/flaskapp.py": call,
             "storage/fake-storage.py": call,
@@ -248,5 +250,6 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
         "app/views.py",
         "framework/management/commands/test.py",
         "framework/test/client.py",
+        "lab/samples/views.py",
         "storage/s3.py",
     ]

@@ -115,6 +115,10 @@ def _rules() -> dict[str, Rule]:
 
 
 _HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
+# Folders of example code below the top (StackStorm's `contrib/examples/actions/`): shown
+# to users as samples at any depth. Other top-level-only names (`docs/`, `samples/`) can
+# be an application's own package deeper in (a `samples` app of a laboratory system).
+_NESTED_EXAMPLE_DIRS = frozenset({"examples", "example"})
 # Words that name test support when they appear in a file's name with other words
 # (`make_test_data.py`, `add_test_users.py`: scripts that seed a test run) or anywhere in a
 # folder or file name (`github_mock/`, `fake_storage.py`): stand-ins, not what ships. A
@@ -125,7 +129,8 @@ _NAME_WORD = re.compile(r"[_\-.]+")
 
 
 def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
-    """Tests, examples and documentation (a top-level `examples/`, `docs/`...), end-to-end
+    """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
+    `examples/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
     directory): browser drivers and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
@@ -134,6 +139,8 @@ def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
         return True
     *dirs, name = path.split("/")
     if any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs):
+        return True
+    if any(d.lower() in _NESTED_EXAMPLE_DIRS for d in dirs):
         return True
     stem_words = _NAME_WORD.split(name.removesuffix(".py").lower())
     if len(stem_words) > 1 and _TEST_DATA_WORDS.intersection(stem_words):

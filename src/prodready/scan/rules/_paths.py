@@ -51,6 +51,9 @@ QA_DIRS = frozenset({"qa"})
 # script only when it runs as a program (a stand-alone program, or a `__main__` block
 # running the file's `main()`, no web framework imported).
 NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
+# Folders named for experiments anywhere in the tree (Aleph's `contrib/play/esnames.py`):
+# a file there that runs as a program is a developer trying something out.
+PLAYGROUND_DIRS = frozenset({"play", "playground", "sandbox", "scratch"})
 # Container health probes (`galaxy-operator/bin/readyz.py`, a Dockerfile HEALTHCHECK's
 # `healthcheck.py`): the orchestrator runs them as programs and kills them at its own probe
 # timeout, so a call in them cannot hang anything. A cron job in a `bin/` folder can.
@@ -64,6 +67,9 @@ _TEST_PURPOSE = re.compile(
     r"(?i)\bfor testing purposes\b|\btest harness\b|\b(?:for )?testing only\b"
     r"|\b(?:only used|used only) (?:in|by) tests\b|\bused by (?:the )?tests\b"
 )
+# A module docstring in which the file calls itself a script ("This script can be used to
+# retrieve Zendesk tickets"): the author's word that it is run by hand.
+_CALLS_ITSELF_SCRIPT = re.compile(r"(?i)\bthis script\b|^\s*(?:a |an )?(?:one-off )?script\b")
 # How far into a file its header (comments, docstring) is looked for.
 _HEADER_CHARS = 2000
 # Modules that make a file a command-line program.
@@ -81,8 +87,9 @@ def developer_script(ctx: FileContext) -> bool:
     the tree, a module or management command whose own docstring or `help` says it is for
     tests, or a stand-alone program at the top of the checkout, in a file whose name is no
     module name, or whose header shows running it by its file name), test support (an
-    `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), or a
-    checker/exploit harness importing no web framework."""
+    `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), a program
+    in a folder named for experiments (`play/`, `sandbox/`), a top-level module whose
+    docstring calls it a script, or a checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
@@ -104,6 +111,13 @@ def developer_script(ctx: FileContext) -> bool:
         standalone_program(ctx) or _main_program(ctx)
     ):
         return True
+    if any(f in PLAYGROUND_DIRS for f in folders) and runs_as_script(ctx):
+        return True
+    # `get_zendesk_tickets.py` at the top of the checkout, "This script can be used to
+    # retrieve Zendesk tickets", run from a shell: no package imports a top-level module
+    # that describes itself that way, and it boots no framework
+    if not sep and SERVICE_FACT not in ctx.facts and _calls_itself_script(ctx):
+        return True
     # `upload-screenshots.py`, which no `import` statement can name, or a program at the
     # top of the checkout (`populate.py` beside the package): run by hand when stand-alone
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
@@ -111,6 +125,12 @@ def developer_script(ctx: FileContext) -> bool:
     if standalone_program(ctx) and _usage_runs_this_file(ctx, stem):
         return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+def _calls_itself_script(ctx: FileContext) -> bool:
+    """The first paragraph of the module docstring calls the file a script."""
+    summary = (ast.get_docstring(ctx.tree) or "").split("\n\n", 1)[0]
+    return _CALLS_ITSELF_SCRIPT.search(summary) is not None
 
 
 def _usage_runs_this_file(ctx: FileContext, stem: str) -> bool:
