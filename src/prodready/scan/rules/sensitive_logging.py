@@ -185,6 +185,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 
 # Functions about DNS challenge records, and the names of the value they publish.
 _DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
+# The class in an `isinstance(value, AuthlibBaseError)` test that makes the value an error.
+_ERROR_CLASS = re.compile(r"(?:Error|Exception|Failure)$")
 _CHALLENGE_TOKEN = re.compile(r"_*(?:(?:challenge|txt|dns|acme)_)?tokens?(?:_(?:value|data))?")
 
 # Modules that make a file a command-line program rather than service code.
@@ -334,6 +336,31 @@ def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
             yield kw.arg, kw.value
 
 
+def _says_absent(test: ast.expr, text: str) -> bool:
+    """A test true only when the value `text` names is missing or an error: `not token`,
+    `token is None`, `isinstance(token, AuthError)`, or an `or` of such tests."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_says_absent(value, text) for value in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.unparse(test.operand) == text
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
+        right = test.comparators[0]
+        return (
+            ast.unparse(test.left) == text
+            and isinstance(right, ast.Constant)
+            and right.value is None
+        )
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and len(test.args) == 2:
+        kinds = test.args[1]
+        names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        return (
+            test.func.id == "isinstance"
+            and ast.unparse(test.args[0]) == text
+            and all(_ERROR_CLASS.search(ast.unparse(n)) for n in names)
+        )
+    return False
+
+
 def _harmless(expr: ast.expr) -> bool:
     """A literal, a flag, a count: nothing secret whatever the keyword is called."""
     if isinstance(expr, ast.Constant):
@@ -344,6 +371,8 @@ def _harmless(expr: ast.expr) -> bool:
         return expr.func.id in ("len", "bool", "type", "isinstance", "hash", "id")
     if isinstance(expr, ast.Attribute):  # token=token.id, api_key=key.prefix
         return describes_a_secret(expr.attr)
+    if isinstance(expr, ast.Name):  # extra={"notification_id_token": token_id}
+        return describes_a_secret(expr.id)
     if isinstance(expr, ast.Subscript):  # token=data["token_type"]
         key = string_value(expr.slice)
         return key is not None and describes_a_secret(key)
@@ -432,6 +461,7 @@ class _Resolver:
         if word:
             if (
                 self._not_a_secret_here(node, line)
+                or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
                 or self._redacted(node.id, line)
@@ -533,6 +563,23 @@ class _Resolver:
                     uses.add(ast.unparse(call.args[0]))
             self._first_args[fn] = uses
         return ast.unparse(node) in uses
+
+    def _absent_here(self, node: ast.expr, line: int) -> bool:
+        """Is `line` in the body of an `if` that holds only when `node` is no secret:
+        Aleph's `if oauth_token is None or isinstance(oauth_token, AuthlibBaseError):
+        log.warning("Failed OAuth: %r", oauth_token)` logs None or an error, never a token."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        text = ast.unparse(node)
+        for stmt in walk_own(fn):
+            if (
+                isinstance(stmt, ast.If)
+                and stmt.body[0].lineno <= line <= (stmt.body[-1].end_lineno or 0)
+                and _says_absent(stmt.test, text)
+            ):
+                return True
+        return False
 
     def _non_secret_use(self, call: ast.Call) -> bool:
         """Calls whose first argument is a file name or a limiter's borrower."""
