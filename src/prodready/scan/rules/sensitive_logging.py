@@ -130,7 +130,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `secret_paths`, `missing_secrets`), a field of a token in a nested key
         (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
         URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside `except SignatureExpired:`
-        (it no longer grants access), a setting named like a key that the same
+        (it no longer grants access), a token logged in the branch of
+        `if token is None or isinstance(token, AuthError):` (it is None or an error
+        there), an id under a key named for a token (`extra={"id_token": token_id}`),
+        a setting named like a key that the same
         function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path),
         names for a group of secrets, the command that produces one or the user who
         holds one (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed
