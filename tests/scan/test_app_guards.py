@@ -461,3 +461,61 @@ def test_project_decorator_that_applies_login_required_authenticates() -> None:
     unguarded = _ACCESS.replace("return flask_login.login_required(wrapper)", "return wrapper")
     app = {views: _FETCH_VIEWS, "core/admin/mailu/ui/access.py": unguarded}
     assert _findings(app) == [(views, 10)]
+
+
+_DRF_SETTINGS = (
+    "REST_FRAMEWORK = {\n"
+    "    'DEFAULT_AUTHENTICATION_CLASSES': ['datahub.oauth.auth.SSOAuthentication'],\n"
+    "    'DEFAULT_PERMISSION_CLASSES': ['datahub.core.permissions.CrudPermission'],\n"
+    "}\n"
+)
+_DRF_AUTH = (
+    "from rest_framework.authentication import BaseAuthentication\n"
+    "from rest_framework.exceptions import AuthenticationFailed\n\n\n"
+    "class SSOAuthentication(BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        try:\n"
+    "            header = request.headers['authorization']\n"
+    "        except KeyError as exc:\n"
+    "            raise AuthenticationFailed('no credentials') from exc\n"
+    "        user = look_up(header)\n"
+    "        if user is None:\n"
+    "            raise AuthenticationFailed('invalid credentials')\n"
+    "        return user, None\n"
+)
+_DRF_VIEWS = (
+    "from rest_framework import viewsets\n"
+    "from rest_framework.mixins import UpdateModelMixin\n"
+    "from .models import Subscription\n\n\n"
+    "class SubscriptionViewset(viewsets.GenericViewSet, UpdateModelMixin):\n"
+    "    permission_classes = ()\n"
+    "    queryset = Subscription.objects.all()\n\n\n"
+    "class OpenSubscriptionViewset(viewsets.GenericViewSet, UpdateModelMixin):\n"
+    "    permission_classes = ()\n"
+    "    authentication_classes = ()\n"
+    "    queryset = Subscription.objects.all()\n"
+)
+
+
+def test_drf_default_authentication_that_rejects_anonymous_requests() -> None:
+    """Data Hub: `permission_classes = ()` on views behind a default authentication class
+    that raises AuthenticationFailed when the header is missing."""
+    app = {
+        "config/settings/common.py": _DRF_SETTINGS,
+        "datahub/reminder/views.py": _DRF_VIEWS,
+        "datahub/company/views.py": _DJANGO_VIEWS,
+    }
+    django_view = ("datahub/company/views.py", 7)  # a plain Django view: DRF's auth is not in it
+    own = [("datahub/reminder/views.py", 11)]  # sets its own authentication_classes
+    opened = [django_view, ("datahub/reminder/views.py", 6), *own]
+    assert _findings(app) == opened
+    strict = {**app, "datahub/oauth/auth.py": _DRF_AUTH}
+    assert _findings(strict) == [django_view, *own]
+    # a class that lets a request without credentials through (DRF's own convention)
+    lenient = _DRF_AUTH.replace(
+        "            raise AuthenticationFailed('no credentials') from exc\n",
+        "            return None\n",
+    )
+    assert _findings({**app, "datahub/oauth/auth.py": lenient}) == opened
+    # the same class, not the one the settings list
+    assert _findings({**app, "datahub/other/auth.py": _DRF_AUTH}) == opened

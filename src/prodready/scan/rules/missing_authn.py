@@ -27,6 +27,11 @@ from prodready.scan.rules._web import (
     web_file,
 )
 from prodready.scan.rules._web.auth_evidence import auth_decorator
+from prodready.scan.rules._web.drf_authentication import (
+    DRF_STRICT_AUTH_FACT,
+    default_authentication_facts,
+    strict_authentication_facts,
+)
 from prodready.scan.rules._web.routes import route_decorator
 from prodready.scan.rules._web.urlconf import (
     imported_module_path,
@@ -118,7 +123,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         another module: `auth_subject: auth.DiscountWrite`) or with one whose metadata is a
         dependency factory named for a role, ACL or permission check
         (`Annotated[Role, RoleACL(allow_user=True)]`), Django mixins, DRF
-        `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES`, a project's
+        `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES` (also, for a
+        view that keeps the default `authentication_classes`, a class listed in
+        `DEFAULT_AUTHENTICATION_CLASSES` whose `authenticate` raises
+        `AuthenticationFailed` instead of returning None: no request without
+        credentials gets past it, whatever the permissions say), a project's
         `@require(<login guard>)`, a
         Flask `before_request` guard of the route's blueprint (also one registered in
         another module on the imported blueprint, as a `before_after.py` does for many
@@ -193,6 +202,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `# prodready: ignore[PR105] <reason>`.
     """
     _settings_facts(ctx)
+    strict_authentication_facts(ctx)
     _login_decorator_facts(ctx)
     _middleware_facts(ctx)
     _app_config_facts(ctx)
@@ -253,6 +263,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             condition += "".join(
                 f"&!{VIEW_HELPER_FACT}{m}.{h.name}" for m in module_paths(ctx.path)
             )
+        if h.framework == "drf" and not h.own_authentication:
+            # unless a default authentication class turns away anonymous requests
+            condition += f"&!{DRF_STRICT_AUTH_FACT}"
         if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a guard
             view = h.cls.name if h.cls is not None else h.name
             condition += url_guard_conditions(ctx.path, view, permission=False)
@@ -620,6 +633,8 @@ def _settings_facts(ctx: FileContext) -> None:
         text = const_str(key)
         if text:
             options[text] = value
+    if "DEFAULT_AUTHENTICATION_CLASSES" in options:
+        default_authentication_facts(ctx, options["DEFAULT_AUTHENTICATION_CLASSES"])
     perms = options.get("DEFAULT_PERMISSION_CLASSES")
     if perms is not None:
         listed = [last(s) for e in getattr(perms, "elts", []) if (s := const_str(e) or dotted(e))]

@@ -395,6 +395,7 @@ def _class_handler(
     h.authz = view.authz
     h.open_explicit = view.open_explicit
     h.drf_default = view.drf_default
+    h.own_authentication = "authentication_classes" in view.attrs
     if view.unknown_bases and not h.auth:
         h.auth = UNSEEN_BASE
     return h

@@ -43,6 +43,8 @@ class Handler:
     authz: bool = False  # restricted to a role or permission (decorator, permission class)
     open_explicit: bool = False  # DRF permission_classes that allow anyone
     drf_default: bool = False  # DRF view relying on the project's default permissions
+    # a DRF view class setting its own authentication_classes: the defaults do not apply
+    own_authentication: bool = False
     router_key: str | None = None  # FastAPI router `<module>.<name>` the route hangs on
     cls: ast.ClassDef | None = None
     guard: str = ""  # a `before_request` guard of its blueprint or app
