@@ -85,6 +85,26 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(main_block, "PR101", rel="contrib/display/render.py") == [5]
 
 
+def test_a_command_that_refuses_to_run_outside_development_needs_no_timeout() -> None:
+    command = (
+        "from django.conf import settings\nfrom django.core.management import BaseCommand\n"
+        + _NO_TIMEOUT
+        + "\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n"
+        "        if not settings.DEVELOPMENT:\n"
+        '            self.stdout.write("Error: Command not enabled for production")\n'
+        "            return\n"
+        "        load_releases_page(1)\n"
+    )
+    rel = "cl/scrapers/management/commands/clone_from_cl.py"
+    assert flagged_lines(command, "PR101", rel=rel) == []
+    # a command that only warns, or checks another setting, runs in production
+    warns = command.replace("            return\n", "")
+    assert flagged_lines(warns, "PR101", rel=rel) == [7]
+    other = command.replace("settings.DEVELOPMENT", "settings.SCRAPER_ENABLED")
+    assert flagged_lines(other, "PR101", rel=rel) == [7]
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="devstack/tools/oidc/setup_client.py") == []
+
+
 def test_a_top_level_module_that_calls_itself_a_script_needs_no_timeout() -> None:
     script = '"""\nThis script can be used to retrieve Zendesk tickets.\n"""\n' + _NO_TIMEOUT
     assert flagged_lines(script, "PR101", rel="get_zendesk_tickets.py") == []

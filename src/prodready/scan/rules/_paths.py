@@ -22,6 +22,7 @@ SCRIPT_DIRS = frozenset(
         "dev-tools",
         "dev_tools",
         "hack",
+        "devstack",  # OpenStack's development-environment plugin (`devstack/tools/oidc/`)
         "extras",
         "ci",
         ".ci",  # pulpcore's `.ci/scripts/calc_constraints.py`
@@ -84,9 +85,10 @@ def developer_script(ctx: FileContext) -> bool:
     `dev/`, `extras/`, `ci/`, `.ci/`... folder, a program run by hand under a top-level
     `utils/`, `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
     `healthcheck.py`), a program with a `__main__` block in a `scripts/` folder deeper in
-    the tree, a module or management command whose own docstring or `help` says it is for
-    tests, or a stand-alone program at the top of the checkout, in a file whose name is no
-    module name, or whose header shows running it by its file name), test support (an
+    the tree, a module or management command whose own docstring or `help` says it is for tests, a
+    management command that refuses to run outside development, or a stand-alone program at the top
+    of the checkout, in a file whose name is no module name, or whose header shows running it by its
+    file name), test support (an
     `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), a program
     in a folder named for experiments (`play/`, `sandbox/`), a top-level module whose
     docstring calls it a script, or a checker/exploit harness importing no web framework."""
@@ -124,7 +126,50 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if standalone_program(ctx) and _usage_runs_this_file(ctx, stem):
         return True
+    if _development_only_command(ctx):
+        return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+# Settings that say the process runs on a developer's machine.
+_DEVELOPMENT_SETTING = re.compile(
+    r"^settings\.(?:DEBUG|DEVELOPMENT|DEV|DEV_MODE|DEVELOPMENT_MODE)$"
+)
+
+
+def _development_only_command(ctx: FileContext) -> bool:
+    """A Django management command whose `handle()` stops unless the settings say
+    development (CourtListener's `clone_from_cl`: `if not settings.DEVELOPMENT:
+    self.stdout.write("Error: Command not enabled for production environment"); return`):
+    it never runs where the service does."""
+    if "settings.DEV" not in ctx.source and "settings.DEBUG" not in ctx.source:
+        return False
+    for cls in ctx.classes:
+        if cls.name != "Command":
+            continue
+        for method in cls.body:
+            if isinstance(method, ast.FunctionDef) and method.name == "handle":
+                return any(_stops_outside_development(stmt) for stmt in method.body)
+    return False
+
+
+def _stops_outside_development(stmt: ast.stmt) -> bool:
+    """`if not settings.DEVELOPMENT: ... return` (or raise, or exit)."""
+    if not isinstance(stmt, ast.If) or stmt.orelse:
+        return False
+    test = stmt.test
+    if not isinstance(test, ast.UnaryOp) or not isinstance(test.op, ast.Not):
+        return False
+    if not _DEVELOPMENT_SETTING.match(ast.unparse(test.operand)):
+        return False
+    last = stmt.body[-1]
+    if isinstance(last, ast.Return | ast.Raise):
+        return True
+    return (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and ast.unparse(last.value.func) in ("sys.exit", "exit", "quit")
+    )
 
 
 def _calls_itself_script(ctx: FileContext) -> bool:

@@ -45,22 +45,24 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `timeout=None`. Calls that pass `**kwargs` (which may carry the timeout) and
         sessions whose class or mounted adapter sets a default are not flagged, nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
-        `extras/`, `hack/` or `ci/` folder, programs under a top-level `utils/`, `bin/`,
-        `docker/` or `docker_assets/` folder (a shebang, a `__main__` block, argparse or
-        `sys.argv`; a `utils/` module the app imports is still checked), container health
-        probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator kills them
-        at its probe timeout), modules and management commands whose own docstring or `help`
-        says they are for tests ("used by the API test harness", "created for testing
-        purposes"), stand-alone programs (a `__main__` block and a shebang or
-        argparse/click..., no web or task framework imported) at the top of the checkout
-        (`populate.py`), in a file no import can name (`upload-screenshots.py`), whose
-        header says to run it by its file name (`# Usage: python app/schemas/check.py`) or in a
-        `scripts/` folder deeper in the tree (`app/scripts/`, where a `__main__` block
-        running the file's `main()` is enough: a container health probe, a build-time model
-        download), test support (an `e2e/` folder anywhere, a top-level `qa/` file importing
-        no web framework), checker or exploit harnesses (`checker.py`, `exploit.py`) that
-        import no web framework, and the code only a module's `__main__` block reaches (the
-        block and the private functions only it calls). A standard-library call without a
+        `extras/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level `utils/`,
+        `bin/`, `docker/` or `docker_assets/` folder (a shebang, a `__main__` block, argparse or
+        `sys.argv`; a `utils/` module the app imports is still checked), container health probes run
+        as programs (`readyz.py`, `healthcheck.py`: the orchestrator kills them at its probe
+        timeout), modules and management commands whose own docstring or `help` says they are for
+        tests ("used by the API test harness", "created for testing purposes"), management commands
+        whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT` is set,
+        stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web or task
+        framework imported) at the top of the checkout (`populate.py`), in a file no import can name
+        (`upload-screenshots.py`), whose header says to run it by its file name (`# Usage: python
+        app/schemas/check.py`) or in a `scripts/` folder deeper in the tree (`app/scripts/`, where a
+        `__main__` block running the file's `main()` is enough: a container health probe, a
+        build-time model download), test support (an `e2e/` folder anywhere, a top-level `qa/` file
+        importing no web framework), programs in a `play/`, `playground/`, `sandbox/` or `scratch/`
+        folder, a top-level module whose docstring calls it a script ("This script can be used to
+        retrieve Zendesk tickets"), checker or exploit harnesses (`checker.py`, `exploit.py`) that
+        import no web framework, and the code only a module's `__main__` block reaches (the block
+        and the private functions only it calls). A standard-library call without a
         timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
         or anywhere in a file that calls it at module level: those sockets take that
         default (`requests` does not, so its calls are still flagged).
