@@ -135,7 +135,7 @@ _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
     input output completion prompt special eos bos pad unk sep cls mask start end stop
-    resume cursor friendly
+    resume cursor friendly poll
     """
 )
 

@@ -115,10 +115,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         data; also `conn.set_trace_callback(print)` (or a logger) on a connection that runs
         statements carrying one. `print()` is the output of a command-line program and is
         not judged there: a file with a `__main__` guard or a shebang, using argparse,
-        click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a
-        Django management command, a file in a top-level developer-tools folder (the
-        scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a
-        module of bare statements run in a loop. Logging calls are judged everywhere.
+        click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a Django
+        management command or any class extending a `...Command` base (the output of `manage.py
+        auth_server:register_client`), a file in a top-level developer-tools folder (the
+        scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a module of
+        bare statements run in a loop. Logging calls are judged everywhere.
         It judges the values, not the message text: f-string parts, `%` and `.format()` arguments,
         positional arguments, keyword arguments and `extra=`. Values are sensitive when
         their name says so (password, token, secret, api_key, authorization, cookie,
@@ -140,7 +141,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         to a capacity limiter as its borrower (`acquire_on_behalf_of(token)`: a slot
         id), a cookie whose name says it holds a display preference
         (`last-login-method`, `theme`), switches and rights named for a secret
-        (`permit_create_token`, `default_permissions_create_token`), an object's public
+        (`permit_create_token`, `default_permissions_create_token`), a module constant
+        that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
+        poll cursor (`last_poll_token`), an object's public
         URL id (`friendly_token`), a variable that only ever holds literal key names
         (`cookie_key = "cookie_temp"`), and the response of an outgoing HTTP call
         even when named `request` (`async with session.get(url) as request:`).
@@ -166,7 +169,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if kind == "print":
             if script is None:
                 script = _is_script(ctx)
-            if script:
+            if script or _in_command_class(ctx, call):
                 continue  # a command-line tool's output is what its user asked for
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
@@ -188,6 +191,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 
 # Functions about DNS challenge records, and the names of the value they publish.
 _DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
+# An upper-case setting or environment variable name (`LEUVEN_DUTCH_API_KEY`).
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # The class in an `isinstance(value, AuthlibBaseError)` test that makes the value an error.
 _ERROR_CLASS = re.compile(r"(?:Error|Exception|Failure)$")
 _CHALLENGE_TOKEN = re.compile(r"_*(?:(?:challenge|txt|dns|acme)_)?tokens?(?:_(?:value|data))?")
@@ -197,6 +202,17 @@ _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "get
 # The developer-script folders of `_paths`, and `bin/`/`utils/`, whose `print()` is output.
 _SCRIPT_FOLDERS = SCRIPT_DIRS | SCRIPT_WHEN_RUN_DIRS
 _INTERACTIVE = frozenset({"input", "raw_input", "getpass", "getpass.getpass", "click.prompt"})
+
+
+def _in_command_class(ctx: FileContext, call: ast.Call) -> bool:
+    """A `print()` in a command class (`class RegisterClient(superdesk.Command)`, a
+    flask-script or Django `BaseCommand`): the operator ran the command, and its output
+    (a client password it just generated) is on their terminal, not in a log."""
+    return any(
+        cls.lineno <= call.lineno <= (cls.end_lineno or cls.lineno)
+        and any(leaf_name(base).endswith("Command") for base in cls.bases)
+        for cls in ctx.classes
+    )
 
 
 def _is_script(ctx: FileContext) -> bool:
@@ -467,6 +483,7 @@ class _Resolver:
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
+                or self._names_a_setting(node.id)
                 or self._redacted(node.id, line)
             ):
                 return None
@@ -524,6 +541,17 @@ class _Resolver:
         return any(
             p.arg == name and isinstance(p.annotation, ast.Name) and p.annotation.id == "int"
             for p in params
+        )
+
+    def _names_a_setting(self, name: str) -> bool:
+        """`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`: a module constant whose value is an
+        upper-case setting or environment variable name, logged to say which setting is
+        missing. A key's value is not written in upper-case words joined by `_`."""
+        value = self.ctx.module_constants.get(name)
+        return (
+            isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and _SETTING_NAME.fullmatch(value.value) is not None
         )
 
     def _redacted(self, name: str, line: int) -> bool:
