@@ -116,8 +116,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         statements carrying one. `print()` is the output of a command-line program and is
         not judged there: a file with a `__main__` guard or a shebang, using argparse,
         click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a Django
-        management command or any class extending a `...Command` base (the output of `manage.py
-        auth_server:register_client`), a file in a top-level developer-tools folder (the
+        management command, a file in a top-level developer-tools folder (the
         scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a module of
         bare statements run in a loop. Logging calls are judged everywhere.
         It judges the values, not the message text: f-string parts, `%` and `.format()` arguments,
@@ -169,7 +168,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if kind == "print":
             if script is None:
                 script = _is_script(ctx)
-            if script or _in_command_class(ctx, call):
+            if script:
                 continue  # a command-line tool's output is what its user asked for
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
@@ -202,17 +201,6 @@ _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "get
 # The developer-script folders of `_paths`, and `bin/`/`utils/`, whose `print()` is output.
 _SCRIPT_FOLDERS = SCRIPT_DIRS | SCRIPT_WHEN_RUN_DIRS
 _INTERACTIVE = frozenset({"input", "raw_input", "getpass", "getpass.getpass", "click.prompt"})
-
-
-def _in_command_class(ctx: FileContext, call: ast.Call) -> bool:
-    """A `print()` in a command class (`class RegisterClient(superdesk.Command)`, a
-    flask-script or Django `BaseCommand`): the operator ran the command, and its output
-    (a client password it just generated) is on their terminal, not in a log."""
-    return any(
-        cls.lineno <= call.lineno <= (cls.end_lineno or cls.lineno)
-        and any(leaf_name(base).endswith("Command") for base in cls.bases)
-        for cls in ctx.classes
-    )
 
 
 def _is_script(ctx: FileContext) -> bool:
