@@ -45,7 +45,7 @@ def default_authentication_facts(ctx: FileContext, classes: ast.expr) -> None:
 def strict_authentication_facts(ctx: FileContext) -> None:
     """`listed=>strict` for each authentication class of this module whose `authenticate`
     rejects a request it cannot authenticate instead of returning None."""
-    if not any(name.encode() in ctx.source.encode() for name in _REJECTIONS):
+    if not any(name in ctx.source for name in _REJECTIONS):
         return
     for cls in ctx.classes:
         method = next(
