@@ -81,17 +81,17 @@ _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 
 
 def developer_script(ctx: FileContext) -> bool:
-    """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`,
-    `dev/`, `extras/`, `ci/`, `.ci/`... folder, a program run by hand under a top-level
-    `utils/`, `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
+    """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
+    `extras/`, `ci/`, `.ci/`... folder, a program run by hand under a top-level `utils/`,
+    `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
     `healthcheck.py`), a program with a `__main__` block in a `scripts/` folder deeper in
-    the tree, a module or management command whose own docstring or `help` says it is for tests, a
-    management command that refuses to run outside development, or a stand-alone program at the top
-    of the checkout, in a file whose name is no module name, or whose header shows running it by its
-    file name), test support (an
-    `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), a program
-    in a folder named for experiments (`play/`, `sandbox/`), a top-level module whose
-    docstring calls it a script, or a checker/exploit harness importing no web framework."""
+    the tree, a module or management command whose own docstring or `help` says it is for
+    tests, a management command that refuses to run outside development, or a stand-alone
+    program at the top of the checkout, in a file whose name is no module name, or whose
+    header shows running it by its file name), test support (an `e2e/` folder anywhere, a
+    top-level `qa/` file importing no web framework), a program in a folder named for
+    experiments (`play/`, `sandbox/`), a top-level module whose docstring calls it a script,
+    or a checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
