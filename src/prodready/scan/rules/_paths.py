@@ -219,7 +219,7 @@ def runs_as_script(ctx: FileContext) -> bool:
         return True
     if "sys.argv" in ctx.source and ctx.imports("sys"):
         return True
-    return any(_main_guard(stmt) for stmt in ctx.tree.body)
+    return any(main_guard(stmt) for stmt in ctx.tree.body)
 
 
 def standalone_program(ctx: FileContext) -> bool:
@@ -228,7 +228,7 @@ def standalone_program(ctx: FileContext) -> bool:
     parser (argparse, click...), and it imports no web, task or RPC framework. A helper
     that only has a `__main__` block for a quick self-test, or a job that boots the
     application's framework, is not one."""
-    if SERVICE_FACT in ctx.facts or not any(_main_guard(stmt) for stmt in ctx.tree.body):
+    if SERVICE_FACT in ctx.facts or not any(main_guard(stmt) for stmt in ctx.tree.body):
         return False
     return ctx.source.startswith("#!") or any(ctx.imports(m) for m in _CLI_MODULES)
 
@@ -241,7 +241,7 @@ def _main_program(ctx: FileContext) -> bool:
         return False
     defined = {f.name for f in ctx.tree.body if isinstance(f, ast.FunctionDef)}
     return "main" in defined and any(
-        _main_guard(stmt)
+        main_guard(stmt)
         and any(
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
@@ -252,7 +252,7 @@ def _main_program(ctx: FileContext) -> bool:
     )
 
 
-def _main_guard(stmt: ast.stmt) -> bool:
+def main_guard(stmt: ast.stmt) -> bool:
     """`if __name__ == "__main__":`"""
     if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
         return False
@@ -267,7 +267,7 @@ def main_only_lines(ctx: FileContext) -> list[tuple[int, int]]:
     and the private functions (`_download_url`) that only it, or other such functions,
     call. A module the service imports for its helpers (`external_libraries.py`, whose
     `__main__` block downloads build-time assets) runs none of them when serving."""
-    blocks = [stmt for stmt in ctx.tree.body if _main_guard(stmt)]
+    blocks = [stmt for stmt in ctx.tree.body if main_guard(stmt)]
     if not blocks:
         return []
     private = {

@@ -18,7 +18,7 @@ from prodready.scan.rules._names import (
     walk_own,
     words,
 )
-from prodready.scan.rules._paths import SCRIPT_DIRS, SCRIPT_WHEN_RUN_DIRS
+from prodready.scan.rules._paths import SCRIPT_DIRS, SCRIPT_WHEN_RUN_DIRS, main_guard
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
@@ -223,7 +223,7 @@ def _is_script(ctx: FileContext) -> bool:
     if any(ctx.call_name(c) in _INTERACTIVE for c in ctx.calls):
         return True
     body = ctx.tree.body
-    if any(_is_main_guard(stmt) for stmt in body):
+    if any(main_guard(stmt) for stmt in body):
         return True
     if (
         not ctx.functions
@@ -232,16 +232,6 @@ def _is_script(ctx: FileContext) -> bool:
     ):
         return True
     return "sys.argv" in ctx.source and ctx.imports("sys")
-
-
-def _is_main_guard(stmt: ast.stmt) -> bool:
-    """`if __name__ == "__main__":`"""
-    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
-        return False
-    sides = [stmt.test.left, *stmt.test.comparators]
-    return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
-        isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
-    )
 
 
 def _is_trace_callback(call: ast.Call) -> bool:
