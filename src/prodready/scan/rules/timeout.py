@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import Hit, rule
-from prodready.scan.rules._names import innermost_function
+from prodready.scan.rules._names import innermost_function, walk_own
 from prodready.scan.rules._paths import developer_script, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -38,7 +38,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     What it does:
         Finds outbound network calls that can wait forever: `requests` calls (module
         functions, `requests.request`, and methods of `requests.Session` objects kept in
-        local variables or `self.` attributes) without `timeout=` or with `timeout=None`;
+        local variables or `self.` attributes) without `timeout=` or with `timeout=None`
+        (only where the file imports the module and the function does not bind the name
+        to something else: `requests = Request.objects.filter(...)` then
+        `requests.delete()` is a queryset);
         `urllib.request.urlopen`, `socket.create_connection`, `smtplib.SMTP`/`SMTP_SSL`,
         `http.client` connections and `ftplib.FTP` without a timeout. httpx has a 5 s
         default and aiohttp a 5-minute one, so they are flagged only for an explicit
@@ -99,8 +102,34 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             kw = keyword(call, "timeout")
             if kw is not None and is_none(kw.value):
                 problem = f"{name}(timeout=None) disables httpx's default timeout"
-        if problem:
+        if problem and _module_call_resolves(ctx, call, head in sessions):
             yield Hit(call.lineno, call.end_lineno or call.lineno, problem)
+
+
+def _module_call_resolves(ctx: FileContext, call: ast.Call, via_session: bool) -> bool:
+    """Is the `requests`/`urllib`/`httpx` in front of this call really the imported module?
+
+    A Django command's `requests = PasswordChangeRequest.objects.filter(...)` followed by
+    `requests.delete()` is a queryset delete (Money to Prisoners), and a file that never
+    imports `requests` cannot call it.
+    """
+    if via_session:
+        return True
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id not in ctx.aliases:
+        return False
+    fn = innermost_function(ctx, call.lineno)
+    if fn is None:
+        return True
+    bound = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+    if root.id in bound:
+        return False
+    return not any(
+        isinstance(node, ast.Name) and node.id == root.id and isinstance(node.ctx, ast.Store)
+        for node in walk_own(fn)
+    )
 
 
 def _requests_problem(call: ast.Call, what: str) -> str | None:
