@@ -153,7 +153,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         loaded by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
         `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
-        host. The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
+        host. An uploaded file object (`zipfile.ZipFile(request.FILES["archive"])`) is read
+        like a buffer, not opened as a path; its client-supplied `.name` is still followed.
+        The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
         leave the directory. Parameters of a Django view that the URL pattern does not fill
         are not request data: one defaulting to a named constant (`on_success=routes.DONE`,
         `next_page=settings.LOGIN_URL`: configuration the URLconf or a calling view sets) or
@@ -309,7 +311,22 @@ def _in_memory(web: WebFile, fn: FunctionNode, expr: ast.expr, line: int) -> boo
     if isinstance(expr, ast.Name):
         values = _assigned(web, fn, expr.id, line)
         return bool(values) and all(_in_memory(web, fn, v, ln) for v, ln in values if v is not expr)
-    return isinstance(expr, ast.Call) and last(dotted(expr.func)) in _BUFFERS
+    return (isinstance(expr, ast.Call) and last(dotted(expr.func)) in _BUFFERS) or _upload(expr)
+
+
+def _upload(expr: ast.expr) -> bool:
+    """`request.FILES["archive"]`, `request.files.get("f")`: the uploaded file object itself,
+    which `zipfile.ZipFile` reads like a buffer (Zeste de Savoir's archive import). Its
+    `.name` or `.filename` is the client's text and is still followed."""
+    owner: ast.expr | None = None
+    if isinstance(expr, ast.Subscript):
+        owner = expr.value
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        owner = expr.func.value if expr.func.attr == "get" else None
+    return isinstance(owner, ast.Attribute) and owner.attr in _UPLOADS
+
+
+_UPLOADS = frozenset({"FILES", "files"})
 
 
 def _referrer(expr: ast.expr) -> bool:
