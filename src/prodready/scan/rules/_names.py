@@ -220,7 +220,9 @@ _PLACEHOLDER_MARKERS = (
 _IDENTIFIER = re.compile(r"_*[a-z]+[0-9]{0,3}(?:[_\-.:][a-z]+[0-9]{0,3})*_*")
 _CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 _HEADER_NAME = re.compile(r"[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+")
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z_]*\d{0,2}(?:\.[A-Za-z_][A-Za-z_]*\d{0,2})+")
+# `settings.local`, `oauth2_provider.AccessToken` (a Django model path): words with at most
+# two digits in a row between dots.
+_DOTTED = re.compile(r"[A-Za-z_]+(?:\d{1,2}[A-Za-z_]*)?(?:\.[A-Za-z_]+(?:\d{1,2}[A-Za-z_]*)?)+")
 # `package.module:Attribute`: an import path (an entry point, a factory), not a secret.
 _IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _PATH = re.compile(r"(?:[a-z0-9_.~\-]*/)+[a-z0-9_.~\-]*")

@@ -143,7 +143,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`"Change password": "…"` in a translation table), short development defaults
         (`"dev"`), publishable and
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`), public
-        keys (`JWT_PUBLIC_KEY`) and import paths (`"api-token": "app.factories:APIToken"`).
+        keys (`JWT_PUBLIC_KEY`), import paths (`"api-token": "app.factories:APIToken"`)
+        and Django model paths (`ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
         `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
         project (`demodesk/config/settings.py`, `devproject/settings.py`), whose keys
