@@ -110,7 +110,7 @@ _QUALIFIERS = _wordset(
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
-    scope scopes kwargs options opts
+    scope scopes kwargs options opts cnt
     """
 )
 # Names of identifiers rather than of secret values.

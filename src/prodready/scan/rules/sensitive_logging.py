@@ -144,8 +144,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
         poll cursor (`last_poll_token`), an object's public
         URL id (`friendly_token`), a variable that only ever holds literal key names
-        (`cookie_key = "cookie_temp"`), and the response of an outgoing HTTP call
-        even when named `request` (`async with session.get(url) as request:`).
+        (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
+        `credentials` a Django `user_login_failed` receiver gets (Django masks every
+        password, token, key and secret in them first, leaving the user name), and the
+        response of an outgoing HTTP call even when named `request` (`async with
+        session.get(url) as request:`).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -463,6 +466,7 @@ class _Resolver:
                 or self._holds_a_number(node.id, line)
                 or self._names_a_setting(node.id)
                 or self._redacted(node.id, line)
+                or self._cleansed_by_django(node.id, line)
             ):
                 return None
             return _named(node.id, word)
@@ -551,6 +555,19 @@ class _Resolver:
             )
             for node in walk_own(fn)
         )
+
+    def _cleansed_by_django(self, name: str, line: int) -> bool:
+        """The `credentials` a `user_login_failed` receiver gets: Django's `authenticate()`
+        sends them through `_clean_credentials`, which masks every value whose key says
+        password, token, key, secret or signature, so what is left is the user name that
+        failed to sign in (18F's Tock logs it as an audit event)."""
+        if name != "credentials" or not any(
+            q == "django.contrib.auth.signals.user_login_failed" for q in self.ctx.aliases.values()
+        ):
+            return False
+        fn = innermost_function(self.ctx, line)
+        params = [] if fn is None else [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        return params[:1] == ["sender"] and name in params
 
     def _not_a_secret_here(self, node: ast.expr, line: int) -> bool:
         """Does the function around `line` use `node` as something other than a secret?
