@@ -519,3 +519,47 @@ def test_drf_default_authentication_that_rejects_anonymous_requests() -> None:
     assert _findings({**app, "datahub/oauth/auth.py": lenient}) == opened
     # the same class, not the one the settings list
     assert _findings({**app, "datahub/other/auth.py": _DRF_AUTH}) == opened
+
+
+# a service-to-service API (Digital Marketplace's): one bearer token per calling service,
+# no person behind a request, so there is no caller to compare an owner with
+_SERVICE_MODELS = (
+    "from app import db\n\n\n"
+    "class Brief(db.Model):\n"
+    "    id = db.Column(db.Integer, primary_key=True)\n"
+    "    user_id = db.Column(db.Integer, db.ForeignKey('users.id'))\n"
+)
+_SERVICE_VIEWS = (
+    "from flask import Blueprint, jsonify, request\n\n"
+    "from app import db\nfrom app.models import Brief\n\n"
+    'main = Blueprint("main", __name__)\n\n\n'
+    '@main.route("/briefs/<int:brief_id>", methods=["POST"])\n'
+    "def update_brief(brief_id):\n"
+    "    brief = Brief.query.get_or_404(brief_id)\n"
+    '    brief.title = request.json["title"]\n'
+    "    db.session.commit()\n"
+    "    return jsonify(brief.id)\n"
+)
+_SERVICE_AUTH = (
+    "from flask import abort, current_app, request\n\n\n"
+    "def requires_authentication():\n"
+    '    token = request.headers.get("Authorization", "").removeprefix("Bearer ")\n'
+    '    if token not in current_app.config["API_TOKENS"]:\n'
+    "        abort(401)\n"
+)
+
+
+def test_an_api_with_no_caller_identity_has_no_owner_to_check() -> None:
+    app = {
+        "app/models.py": _SERVICE_MODELS,
+        "app/main/views.py": _SERVICE_VIEWS,
+        "app/authentication.py": _SERVICE_AUTH,
+    }
+    assert app_findings(app, "PR106") == []
+    # once any module knows the person calling, the same handler is an IDOR
+    people = "from flask_login import current_user\n\n\ndef me():\n    return current_user.id\n"
+    assert app_findings({**app, "app/people.py": people}, "PR106") == [("app/main/views.py", 11)]
+    in_session = "from flask import session\n\n\ndef me():\n    return session['user_id']\n"
+    assert app_findings({**app, "app/people.py": in_session}, "PR106") == [
+        ("app/main/views.py", 11)
+    ]

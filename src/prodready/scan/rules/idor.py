@@ -32,6 +32,15 @@ from prodready.scan.rules._web.urlconf import url_guard_conditions, urlconf_fact
 
 MODEL_FACT = "idor-model:"  # a model whose objects belong to a user (or are users)
 READ_FACT = "idor-read-model:"  # ...and whose objects are private to read as well
+CALLER_FACT = "idor-caller-identity"  # some module reads who the caller is
+# How an application names the person calling it, in any module: a current-user object or
+# helper, a login decorator or mixin, a user kept in the session, a JWT identity.
+_CALLER_TEXT = re.compile(
+    r"get_current_\w+|current_(?:user|identity|customer|account|member|principal|tenant)|g\.user|request\.user|request\.state\.user|"
+    r"info\.context\.user|get_jwt_identity|authenticated_userid|login_required|"
+    r"LoginRequired|IsAuthenticated|login_user|(?:get_)?(?:logged_in|authenticated|request)_"
+    r"(?:user|account|member)|session(?:\.get\(|\[)[\"'](?:user|username|account)"
+)
 
 _OWNER_FIELDS = frozenset(
     {
@@ -384,7 +393,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         whose fields choose among that user's objects), querysets filtered through a
         helper named for the user or for access that is handed the request
         (`Routine.objects.filter(request_user_or_trainer_q(request=self.request))`),
-        and login/signup/password-reset/reactivation handlers.
+        login/signup/password-reset/reactivation handlers, and applications in which no
+        module reads who the caller is (no current user, login decorator or mixin, user in
+        the session, JWT identity): a service-to-service API whose callers are other
+        services holding a bearer token has no person to compare an owner with.
     Why it matters:
         Insecure direct object reference (OWASP API1, broken object-level authorization)
         is the most common serious flaw in APIs: a logged-in user changes `/orders/41` to
@@ -402,6 +414,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     _model_facts(ctx)
     urlconf_facts(ctx)
+    if not test_scaffolding(ctx.path) and _CALLER_TEXT.search(ctx.source):
+        ctx.facts.add(CALLER_FACT)
     web = web_file(ctx)
     if not web.web:
         return
@@ -526,6 +540,7 @@ def _handler(ctx: FileContext, web: WebFile, h: Handler, fn: FunctionNode) -> It
         if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a permission
             view = h.cls.name if h.cls is not None else h.name
             condition += url_guard_conditions(ctx.path, view, permission=True)
+        condition += f"&{CALLER_FACT}"
         yield Hit(
             ld.call.lineno,
             ld.call.end_lineno or ld.call.lineno,
@@ -1145,6 +1160,7 @@ def _generic_view(ctx: FileContext, web: WebFile, view: ViewClass) -> Hit | None
         return None
     if view.framework in ("django", "drf"):  # unless a URLconf wraps it in a permission
         condition += url_guard_conditions(ctx.path, cls.name, permission=True)
+    condition += f"&{CALLER_FACT}"
     return Hit(
         cls.lineno,
         cls.lineno,
