@@ -253,3 +253,26 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
         "lab/samples/views.py",
         "storage/s3.py",
     ]
+
+
+def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
+    """Tautulli keeps copies of requests, CherryPy and others under `lib/`: a folder so named
+    that holds a well-known third-party package is someone else's code. A project's own
+    `lib/` package, and a top-level package named like a library, are scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "plexpy/notifiers.py": call,
+            "lib/requests/sessions.py": call,
+            "lib/cherrypy/_cpserver.py": call,
+            "lib/six.py": call,
+            "lib/plexapi/server.py": call,
+            "pip/_vendor/urllib3/connection.py": call,
+            "billing/lib/client.py": call,
+            "requests/api.py": call,
+        },
+    )
+    result = scan(tmp_path, "--format", "json")
+    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
+    assert paths == ["billing/lib/client.py", "plexpy/notifiers.py", "requests/api.py"]

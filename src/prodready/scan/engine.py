@@ -128,13 +128,13 @@ _STAND_IN_WORDS = frozenset({"mock", "mocks", "fake", "fakes"})
 _NAME_WORD = re.compile(r"[_\-.]+")
 
 
-def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
+def _excluded(path: str, skipped_dirs: frozenset[str] = frozenset()) -> bool:
     """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
     `examples/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
     directory): browser drivers and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
-    `test/` folder that holds a suite (`test_dirs`)."""
+    `test/` folder that holds a suite or of a vendored folder (`skipped_dirs`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
@@ -149,7 +149,7 @@ def _excluded(path: str, test_dirs: frozenset[str] = frozenset()) -> bool:
         return True
     if _STAND_IN_WORDS.intersection(stem_words):
         return True
-    return any(path.startswith(d + "/") for d in test_dirs)
+    return any(path.startswith(d + "/") for d in skipped_dirs)
 
 
 def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
@@ -165,13 +165,77 @@ def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# Folders that hold copies of other projects' packages (Tautulli's `lib/requests/`, pip's
+# `_vendor/urllib3/`): a folder so named is vendored when it holds one of the packages
+# below, which no application writes for itself. A project's own `lib/` package is scanned.
+_VENDOR_DIRS = frozenset(
+    {
+        "lib",
+        "libs",
+        "vendor",
+        "_vendor",
+        "vendored",
+        "third_party",
+        "thirdparty",
+        "3rdparty",
+        "external",
+        "externals",
+        "ext",
+        "deps",
+    }
+)
+_VENDORED_PACKAGES = frozenset(
+    {
+        "requests",
+        "urllib3",
+        "six",
+        "certifi",
+        "idna",
+        "chardet",
+        "charset_normalizer",
+        "dateutil",
+        "bs4",
+        "cherrypy",
+        "yaml",
+        "jwt",
+        "oauthlib",
+        "pytz",
+        "simplejson",
+        "markupsafe",
+        "jinja2",
+        "mako",
+        "tornado",
+        "httplib2",
+        "html5lib",
+        "pkg_resources",
+        "typing_extensions",
+        "attr",
+        "packaging",
+        "pyparsing",
+        "feedparser",
+    }
+)
+
+
+def _vendored_dirs(files: Sequence[str]) -> frozenset[str]:
+    """Folders of vendored third-party code, which the team does not write or fix in place."""
+    found = set()
+    for rel in files:
+        parts = rel.split("/")
+        for i, folder in enumerate(parts[:-1]):
+            child = parts[i + 1].removesuffix(".py")
+            if folder.lower() in _VENDOR_DIRS and child in _VENDORED_PACKAGES:
+                found.add("/".join(parts[: i + 1]))
+    return frozenset(found)
+
+
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        suites = _suite_dirs(repo.files)
-        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, suites)]
+        skipped = _suite_dirs(repo.files) | _vendored_dirs(repo.files)
+        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, skipped)]
         return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
@@ -182,11 +246,11 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
-            suites = _suite_dirs(repo.files)
+            skipped = _suite_dirs(repo.files) | _vendored_dirs(repo.files)
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
-                if f.endswith(".py") and not _excluded(f, suites)
+                if f.endswith(".py") and not _excluded(f, skipped)
             )
         else:
             found.append(p.relative_to(root).as_posix())
