@@ -34,12 +34,37 @@ MODEL_FACT = "idor-model:"  # a model whose objects belong to a user (or are use
 READ_FACT = "idor-read-model:"  # ...and whose objects are private to read as well
 CALLER_FACT = "idor-caller-identity"  # some module reads who the caller is
 # How an application names the person calling it, in any module: a current-user object or
-# helper, a login decorator or mixin, a user kept in the session, a JWT identity.
-_CALLER_TEXT = re.compile(
-    r"get_current_\w+|current_(?:user|identity|customer|account|member|principal|tenant)|g\.user|request\.user|request\.state\.user|"
-    r"info\.context\.user|get_jwt_identity|authenticated_userid|login_required|"
-    r"LoginRequired|IsAuthenticated|login_user|(?:get_)?(?:logged_in|authenticated|request)_"
-    r"(?:user|account|member)|session(?:\.get\(|\[)[\"'](?:user|username|account)"
+# helper, a login decorator or mixin, a user kept in the session, a JWT identity. Plain
+# substring tests: every file is searched, and one regular expression of these alternatives
+# took a quarter of a second over Django's source.
+_CALLER_WORDS = (
+    "current_user",
+    "current_identity",
+    "current_customer",
+    "current_account",
+    "current_member",
+    "current_principal",
+    "current_tenant",
+    "get_current_",
+    "g.user",
+    "request.user",
+    "request.state.user",
+    "info.context.user",
+    "get_jwt_identity",
+    "authenticated_userid",
+    "login_required",
+    "LoginRequired",
+    "IsAuthenticated",
+    "login_user",
+    "logged_in_user",
+    "authenticated_user",
+    "request_user",
+    'session["user',
+    "session['user",
+    'session.get("user',
+    "session.get('user",
+    'session["account',
+    'session.get("account',
 )
 
 _OWNER_FIELDS = frozenset(
@@ -414,7 +439,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     _model_facts(ctx)
     urlconf_facts(ctx)
-    if not test_scaffolding(ctx.path) and _CALLER_TEXT.search(ctx.source):
+    if not test_scaffolding(ctx.path) and any(w in ctx.source for w in _CALLER_WORDS):
         ctx.facts.add(CALLER_FACT)
     web = web_file(ctx)
     if not web.web:
