@@ -271,8 +271,16 @@ def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
             "pip/_vendor/urllib3/connection.py": call,
             "billing/lib/client.py": call,
             "requests/api.py": call,
+            "consoleme/lib/requests.py": call,  # the app's own wrapper modules
+            "consoleme/lib/jwt.py": call,
         },
     )
     result = scan(tmp_path, "--format", "json")
     paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-    assert paths == ["billing/lib/client.py", "plexpy/notifiers.py", "requests/api.py"]
+    assert paths == [
+        "billing/lib/client.py",
+        "consoleme/lib/jwt.py",
+        "consoleme/lib/requests.py",
+        "plexpy/notifiers.py",
+        "requests/api.py",
+    ]

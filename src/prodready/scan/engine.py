@@ -188,7 +188,6 @@ _VENDORED_PACKAGES = frozenset(
     {
         "requests",
         "urllib3",
-        "six",
         "certifi",
         "idna",
         "chardet",
@@ -208,7 +207,6 @@ _VENDORED_PACKAGES = frozenset(
         "httplib2",
         "html5lib",
         "pkg_resources",
-        "typing_extensions",
         "attr",
         "packaging",
         "pyparsing",
@@ -217,14 +215,23 @@ _VENDORED_PACKAGES = frozenset(
 )
 
 
+# Vendored packages that are one module rather than a folder.
+_VENDORED_MODULES = frozenset({"six.py", "typing_extensions.py"})
+
+
 def _vendored_dirs(files: Sequence[str]) -> frozenset[str]:
-    """Folders of vendored third-party code, which the team does not write or fix in place."""
+    """Folders of vendored third-party code, which the team does not write or fix in place.
+    The package must be a folder (`lib/requests/`): an app's own `lib/requests.py` or
+    `lib/jwt.py` is a wrapper it wrote (ConsoleMe's), and is scanned."""
     found = set()
     for rel in files:
         parts = rel.split("/")
         for i, folder in enumerate(parts[:-1]):
-            child = parts[i + 1].removesuffix(".py")
-            if folder.lower() in _VENDOR_DIRS and child in _VENDORED_PACKAGES:
+            if folder.lower() not in _VENDOR_DIRS:
+                continue
+            child = parts[i + 1]
+            package = i + 2 < len(parts) and child in _VENDORED_PACKAGES
+            if package or child in _VENDORED_MODULES:
                 found.add("/".join(parts[: i + 1]))
     return frozenset(found)
 
