@@ -34,6 +34,9 @@ def test_unbounded_queue_only_in_service_code() -> None:
     assert flagged_lines(library, "PR110") == []
     service = "import queue\nimport flask\n\njobs = queue.Queue()\n"
     assert flagged_lines(service, "PR110") == [4]
+    for server in ("cherrypy", "bottle", "waitress"):  # Tautulli serves with CherryPy
+        served = f"import queue\nimport {server}\n\njobs = queue.Queue()\n"
+        assert flagged_lines(served, "PR110") == [4], server
 
 
 _NO_TIMEOUT = (

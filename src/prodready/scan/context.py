@@ -35,6 +35,12 @@ SERVICE_FRAMEWORKS = (
     "rest_framework",
     "uvicorn",
     "gunicorn",
+    "cherrypy",
+    "cheroot",
+    "bottle",
+    "waitress",
+    "hypercorn",
+    "twisted.web",
 )
 
 
