@@ -88,6 +88,23 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(main_block, "PR101", rel="contrib/display/render.py") == [5]
 
 
+def test_load_tests_static_asset_programs_and_dev_tooling_need_no_timeout() -> None:
+    """FEC's `locustfile.py` and `fec/static/js/data/merge_shape_files.py`, OpenSlides'
+    `cli/util/util.py` built on `meta.dev.src`; a module of the app is still checked."""
+    main_block = _NO_TIMEOUT + '\n\nif __name__ == "__main__":\n    load_releases_page(1)\n'
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="locustfile.py") == []
+    locust = "from locust import HttpUser, task\n" + _NO_TIMEOUT
+    assert flagged_lines(locust, "PR101", rel="perf/search.py") == []
+    assert flagged_lines(main_block, "PR101", rel="fec/static/js/data/merge.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="fec/static/js/data/merge.py") == [5]
+    dev = "from meta.dev.src.helper_get_names import COLLECTIONS\n" + _NO_TIMEOUT
+    assert flagged_lines(dev, "PR101", rel="cli/util/util.py") == []
+    settings = "from app.settings.base import COLLECTIONS\n" + _NO_TIMEOUT
+    assert flagged_lines(settings, "PR101", rel="cli/util/util.py") == [6]
+    served = "import flask\n" + dev
+    assert flagged_lines(served, "PR101", rel="app/views.py") == [7]
+
+
 def test_a_command_that_refuses_to_run_outside_development_needs_no_timeout() -> None:
     command = (
         "from django.conf import settings\nfrom django.core.management import BaseCommand\n"

@@ -55,6 +55,9 @@ NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
 # Folders named for experiments anywhere in the tree (Aleph's `contrib/play/esnames.py`):
 # a file there that runs as a program is a developer trying something out.
 PLAYGROUND_DIRS = frozenset({"play", "playground", "sandbox", "scratch"})
+# Folders of a web app's static assets at any depth (`fec/static/js/data/`): files served
+# to browsers as they are, so a program kept there is a build helper run by hand.
+ASSET_DIRS = frozenset({"static", "assets"})
 # Container health probes (`galaxy-operator/bin/readyz.py`, a Dockerfile HEALTHCHECK's
 # `healthcheck.py`): the orchestrator runs them as programs and kills them at its own probe
 # timeout, so a call in them cannot hang anything. A cron job in a `bin/` folder can.
@@ -91,7 +94,10 @@ def developer_script(ctx: FileContext) -> bool:
     header shows running it by its file name), test support (an `e2e/` folder anywhere, a
     top-level `qa/` file importing no web framework), a program in a folder named for
     experiments (`play/`, `sandbox/`), a top-level module whose docstring calls it a script,
-    or a checker/exploit harness importing no web framework."""
+    a load test (`locustfile.py`, a Locust import), a program among static assets
+    (`static/js/data/merge.py`), a module importing the project's development tooling
+    (`from meta.dev.src...`) and no web framework, or a checker/exploit harness importing
+    no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
@@ -128,7 +134,24 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if _development_only_command(ctx):
         return True
+    # a load test (`locustfile.py`, Locust user classes) drives a deployment from outside
+    if stem == "locustfile" or ctx.imports("locust"):
+        return True
+    if any(f in ASSET_DIRS for f in folders) and runs_as_script(ctx):
+        return True
+    if SERVICE_FACT not in ctx.facts and _built_on_dev_tooling(ctx):
+        return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+def _built_on_dev_tooling(ctx: FileContext) -> bool:
+    """A module importing from the project's development tooling (OpenSlides'
+    `cli/util/util.py`: `from meta.dev.src.helper_get_names import ...`): what needs the
+    dev helpers to run is itself a developer's tool, not code the service runs."""
+    return any(set(q.split(".")[:-1]) & _DEV_PACKAGES for q in ctx.aliases.values())
+
+
+_DEV_PACKAGES = frozenset({"dev", "devtools", "dev_tools"})
 
 
 # Settings that say the process runs on a developer's machine.

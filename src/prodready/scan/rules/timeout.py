@@ -63,7 +63,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         build-time model download), test support (an `e2e/` folder anywhere, a top-level `qa/` file
         importing no web framework), programs in a `play/`, `playground/`, `sandbox/` or `scratch/`
         folder, a top-level module whose docstring calls it a script ("This script can be used to
-        retrieve Zendesk tickets"), checker or exploit harnesses (`checker.py`, `exploit.py`) that
+        retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
+        kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
+        the project's development tooling (`from meta.dev.src... import`), checker or exploit
+        harnesses (`checker.py`, `exploit.py`) that
         import no web framework, and the code only a module's `__main__` block reaches (the block
         and the private functions only it calls). A standard-library call without a
         timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
