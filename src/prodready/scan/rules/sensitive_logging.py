@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from prodready.scan.context import FileContext, FunctionNode
+from prodready.scan.context import FileContext, FunctionNode, is_none
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import (
     describes_a_secret,
@@ -130,7 +130,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `secret_paths`, `missing_secrets`), a field of a token in a nested key
         (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
         URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside `except SignatureExpired:`
-        (it no longer grants access), a token logged in the branch of
+        or in a function named for expired tokens (`resend_email_expired_token(token)`: it
+        no longer grants access), a `self.` attribute its class only sets to a number
+        (`self.session_key = int(...)`: a playback session number), a token logged in the
+        branch of
         `if token is None or isinstance(token, AuthError):` (it is None or an error
         there), an id under a key named for a token (`extra={"id_token": token_id}`),
         a setting named like a key that the same
@@ -488,9 +491,33 @@ class _Resolver:
         if owner == "os" and node.attr == "environ":
             return "the whole environment (`os.environ`)"
         word = self.word(node.attr)
-        if word and not self._not_a_secret_here(node, line):
+        if word and not self._not_a_secret_here(node, line) and not self._numeric_attr(node):
             return _named(_short(node), word)
         return None
+
+    def _numeric_attr(self, node: ast.Attribute) -> bool:
+        """`self.session_key` that its class only ever sets to a number (Tautulli's
+        `self.session_key = int(self.timeline["sessionKey"])`, Plex's playback session
+        number) or to None: a sequence number that borrows a secret's name. A Django
+        `request.session.session_key`, the session id itself, is no `self.` attribute."""
+        if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+            return False
+        cls = self.ctx.parents.get(innermost_function(self.ctx, node.lineno) or node)
+        if not isinstance(cls, ast.ClassDef):
+            return False
+        values = [
+            stmt.value
+            for stmt in ast.walk(cls)
+            if isinstance(stmt, ast.Assign)
+            and any(
+                isinstance(t, ast.Attribute)
+                and t.attr == node.attr
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "self"
+                for t in stmt.targets
+            )
+        ]
+        return any(_numeric(v) for v in values) and all(_numeric(v) or is_none(v) for v in values)
 
     def _holds_key_names(self, name: str, line: int) -> bool:
         """`cookie_key = "cookie_temp"`: a name that ends in `key` (not an `api_key` or a
@@ -899,7 +926,12 @@ _EXPIRED = re.compile(r"Expired")
 
 def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
     """Is the call inside `except SignatureExpired:` (`ExpiredSignatureError`,
-    `TokenExpired`)? The token logged there has been checked and no longer grants access."""
+    `TokenExpired`), or in a function named for handling expired tokens
+    (`resend_verification_email_expired_token(token)`, the ONS frontstage's resend flow)?
+    The token logged there has been checked and no longer grants access."""
+    fn = innermost_function(ctx, call.lineno)
+    if fn is not None and {"expired", "token"} <= set(words(fn.name)):
+        return True
     node = ctx.parents.get(call)
     while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         if isinstance(node, ast.ExceptHandler):
