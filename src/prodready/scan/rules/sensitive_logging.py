@@ -502,7 +502,8 @@ class _Resolver:
         `request.session.session_key`, the session id itself, is no `self.` attribute."""
         if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
             return False
-        cls = self.ctx.parents.get(innermost_function(self.ctx, node.lineno) or node)
+        method = innermost_function(self.ctx, node.lineno)
+        cls = self.ctx.parents.get(method) if method is not None else None
         if not isinstance(cls, ast.ClassDef):
             return False
         values = [
@@ -588,9 +589,8 @@ class _Resolver:
         sends them through `_clean_credentials`, which masks every value whose key says
         password, token, key, secret or signature, so what is left is the user name that
         failed to sign in (18F's Tock logs it as an audit event)."""
-        if name != "credentials" or not any(
-            q == "django.contrib.auth.signals.user_login_failed" for q in self.ctx.aliases.values()
-        ):
+        signal = "django.contrib.auth.signals.user_login_failed"
+        if name != "credentials" or signal not in self.ctx.aliases.values():
             return False
         fn = innermost_function(self.ctx, line)
         params = [] if fn is None else [a.arg for a in fn.args.posonlyargs + fn.args.args]
