@@ -284,3 +284,17 @@ def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
         "plexpy/notifiers.py",
         "requests/api.py",
     ]
+
+
+def test_a_warm_cache_keeps_the_answer_of_each_place(tmp_path: Path) -> None:
+    """The same bytes in `scripts/` (a developer's tool) and in `app/` (production): the
+    cache must not hand one copy's answer to the other."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(tmp_path, {"scripts/sync.py": call})
+    cache = tmp_path / "cache"
+    assert json.loads(scan(tmp_path, "--format", "json", cache=cache).stdout)["findings"] == []
+    write_tree(tmp_path, {"app/sync.py": call})
+    for _ in range(2):  # cold for app/sync.py, then warm for both
+        report = json.loads(scan(tmp_path, "--format", "json", cache=cache).stdout)
+        assert [f["path"] for f in report["findings"]] == ["app/sync.py"]
+    assert report["stats"]["cached"] == 2

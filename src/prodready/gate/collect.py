@@ -6,7 +6,6 @@ the two commits it names even when the checkout has local edits.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 import tomllib
@@ -22,7 +21,7 @@ from prodready.policy.model import Policy
 from prodready.repo.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
 from prodready.repo.files import is_test_path
 from prodready.repo.python_facts import analyse_source
-from prodready.scan.cache import ScanCache
+from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.engine import FileResult, assemble, scan_source
 from prodready.scan.registry import needles_for
 
@@ -236,7 +235,7 @@ def _touches(finding: Finding, added: frozenset[int]) -> bool:
 
 
 def _scan(path: str, data: bytes, cache: ScanCache | None, text: str | None = None) -> FileResult:
-    digest = hashlib.sha256(data).hexdigest()
+    digest = result_key(path, data)
     cached = cache.get_digest(digest) if cache is not None else None
     if cached is not None:
         return cached

@@ -3,9 +3,10 @@
 One SQLite file in the user's cache directory (`PRODREADY_CACHE_DIR`, else
 `$XDG_CACHE_HOME/prodready`, else `~/.cache/prodready`). Entries are keyed by the digest
 of the file's bytes and of the rules' own source, so a new prodready version never reuses
-an old answer; a stat table (path, size, mtime) lets a warm run skip reading unchanged
-files. A cache that cannot be opened or written is simply not used: it is an optimisation,
-never a source of truth.
+an old answer, and by the file's path in the scanned tree, since where a file sits decides
+what its code is (a developer's script or production). A stat table (path, size, mtime)
+lets a warm run skip reading unchanged files. A cache that cannot be opened or written is
+simply not used: it is an optimisation, never a source of truth.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ def default_cache_dir() -> Path:
         return Path(env)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return Path(xdg) / "prodready" if xdg else Path.home() / ".cache" / "prodready"
+
+
+def result_key(rel: str, data: bytes) -> str:
+    """What a file's result is stored under: its bytes and its place in the tree. The place
+    matters as much as the content: the same module under `scripts/` is a developer's tool
+    and under `app/` production code, so two copies must not share an answer."""
+    h = hashlib.sha256(rel.encode("utf-8", "surrogatepass"))
+    h.update(b"\0")
+    h.update(data)
+    return h.hexdigest()
 
 
 def rules_digest() -> str:

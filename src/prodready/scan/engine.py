@@ -15,7 +15,6 @@ are part of each file's cached result, so the outcome still depends only on file
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -26,7 +25,7 @@ from pathlib import Path
 from prodready.astwalk import NodeIndex, parse_quietly, paused_gc, syntax_error_reason
 from prodready.model import Finding, ReportError
 from prodready.repo.files import is_example_path, is_test_path, walk_repository
-from prodready.scan.cache import ScanCache
+from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
@@ -342,7 +341,7 @@ def _scan_files_in(root: str, rels: list[str]) -> dict[str, tuple[str, FileResul
         except OSError as exc:
             out[rel] = ("", FileResult(error=f"cannot be read: {exc.strerror}"))
             continue
-        out[rel] = (hashlib.sha256(data).hexdigest(), scan_source(rel, data))
+        out[rel] = (result_key(rel, data), scan_source(rel, data))
     return out
 
 
