@@ -298,3 +298,29 @@ def test_a_warm_cache_keeps_the_answer_of_each_place(tmp_path: Path) -> None:
         report = json.loads(scan(tmp_path, "--format", "json", cache=cache).stdout)
         assert [f["path"] for f in report["findings"]] == ["app/sync.py"]
     assert report["stats"]["cached"] == 2
+
+
+def test_retired_code_counts_only_when_something_imports_it(tmp_path: Path) -> None:
+    """Yeti's plugin loader skips `plugins/analytics/deprecated/`: code the project retired
+    and loads from nowhere. Once a module imports from such a folder, it is checked; the
+    PyPI `deprecated` decorator package is not such an import."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    tree = {
+        "plugins/analytics/public/circl.py": call,
+        "plugins/analytics/deprecated/dnsdb.py": call,
+        "core/warnings.py": "from deprecated import deprecated\n",
+    }
+    write_tree(tmp_path, tree)
+
+    def flagged() -> list[str]:
+        result = scan(tmp_path, "--format", "json", "--no-cache")
+        return sorted(f["path"] for f in json.loads(result.stdout)["findings"])
+
+    assert flagged() == ["plugins/analytics/public/circl.py"]
+    write_tree(tmp_path, {"core/loader.py": "from plugins.analytics.deprecated import dnsdb\n"})
+    assert flagged() == [
+        "plugins/analytics/deprecated/dnsdb.py",
+        "plugins/analytics/public/circl.py",
+    ]
+    write_tree(tmp_path, {"core/loader.py": "from .deprecated import dnsdb\n"})
+    assert len(flagged()) == 2

@@ -44,6 +44,24 @@ SERVICE_FRAMEWORKS = (
 )
 
 
+# A folder of code the project has retired (Yeti's `plugins/analytics/deprecated/`, which its
+# plugin loader skips): its files count only if some module imports from such a folder.
+RETIRED_FOLDER = "deprecated"
+RETIRED_IMPORTED_FACT = "imports-deprecated-folder"
+
+
+def _imports_retired(node: ast.Import | ast.ImportFrom) -> bool:
+    """`from .deprecated import x`, `from app.deprecated.views import y`, `from . import
+    deprecated`. A top-level `deprecated` is the PyPI package of the `@deprecated`
+    decorator, not a folder of the project."""
+    if isinstance(node, ast.Import):
+        return any(RETIRED_FOLDER in a.name.split(".")[1:] for a in node.names)
+    parts = (node.module or "").split(".")
+    if node.level:
+        return RETIRED_FOLDER in parts or any(a.name == RETIRED_FOLDER for a in node.names)
+    return RETIRED_FOLDER in parts[1:]
+
+
 class FileContext:
     def __init__(
         self, path: str, source: str, tree: ast.Module, nodes: NodeIndex | None = None
@@ -78,6 +96,8 @@ class FileContext:
                         self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         if any(self.imports(m) for m in SERVICE_FRAMEWORKS):
             self.facts.add(SERVICE_FACT)
+        if RETIRED_FOLDER in self.source and any(map(_imports_retired, imports)):
+            self.facts.add(RETIRED_IMPORTED_FACT)
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]

@@ -19,14 +19,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prodready.astwalk import NodeIndex, parse_quietly, paused_gc, syntax_error_reason
 from prodready.model import Finding, ReportError
 from prodready.repo.files import is_example_path, is_test_path, walk_repository
 from prodready.scan.cache import ScanCache, result_key
-from prodready.scan.context import FileContext
+from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
 
@@ -95,12 +95,22 @@ def scan_source(
                 )
     except RecursionError:
         return FileResult(error="nested too deeply to analyse")
+    if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
+        hits = [_if_retired_code_is_imported(h) for h in hits]
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
     return FileResult(
         hits=tuple(hits),
         facts=frozenset(ctx.facts),
         suppressions=tuple(find_suppressions(source)),
     )
+
+
+def _if_retired_code_is_imported(hit: RawHit) -> RawHit:
+    """A hit in a `deprecated/` folder holds only if some module imports from such a
+    folder: code the project retired and no longer loads cannot fail in production."""
+    needed = RETIRED_IMPORTED_FACT
+    condition = f"{hit.condition}&{needed}" if hit.condition else needed
+    return replace(hit, condition=condition)
 
 
 _RULES: dict[str, Rule] | None = None
