@@ -324,3 +324,24 @@ def test_retired_code_counts_only_when_something_imports_it(tmp_path: Path) -> N
     ]
     write_tree(tmp_path, {"core/loader.py": "from .deprecated import dnsdb\n"})
     assert len(flagged()) == 2
+
+
+def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
+    """Tecken's `smoketests/bin/` scripts and `systemtests/lib/` client drive a deployed
+    instance; `playwright_tests/` and `*_tests/` folders likewise. A `contests/` app is
+    production code."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "smoketests/bin/list_symbols.py": call,
+            "systemtests/lib/tecken_client.py": call,
+            "api/load-tests/run.py": call,
+            "playwright_tests/core/login.py": call,
+            "contests/views.py": call,
+            "tecken/upload/views.py": call,
+        },
+    )
+    result = scan(tmp_path, "--format", "json", "--no-cache")
+    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
+    assert paths == ["contests/views.py", "tecken/upload/views.py"]

@@ -124,6 +124,12 @@ def _rules() -> dict[str, Rule]:
 
 
 _HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
+# Suites named for the kind of test they run, written as one word (Tecken's `smoketests/`
+# and `systemtests/`: scripts and a client that drive a deployed instance).
+_SUITE_KINDS = re.compile(
+    r"(?:smoke|system|functional|integration|acceptance|regression|load|perf|performance|"
+    r"e2e|end2end|ui|browser|selenium)[-_]?tests?"
+)
 # Folders of example code below the top (StackStorm's `contrib/examples/actions/`): shown
 # to users as samples at any depth. Other top-level-only names (`docs/`, `samples/`) can
 # be an application's own package deeper in (a `samples` app of a laboratory system).
@@ -141,13 +147,14 @@ def _excluded(path: str, skipped_dirs: frozenset[str] = frozenset()) -> bool:
     """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
     `examples/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
-    directory): browser drivers and fixtures, not production; test-data scripts and
+    directory, a suite named for its kind such as `smoketests/` or `systemtests/`):
+    browser drivers, clients and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
     `test/` folder that holds a suite or of a vendored folder (`skipped_dirs`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
-    if any(d in _HARNESS_DIRS or d.endswith("_tests") for d in dirs):
+    if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
         return True
     if any(d.lower() in _NESTED_EXAMPLE_DIRS for d in dirs):
         return True
