@@ -105,6 +105,33 @@ def test_load_tests_static_asset_programs_and_dev_tooling_need_no_timeout() -> N
     assert flagged_lines(served, "PR101", rel="app/views.py") == [7]
 
 
+def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_timeout() -> None:
+    """La Suite Docs' gitlint rule, udata's `commands/fixtures.py` built on its test
+    factories, Thunderbird Appointment's `download_legal.py` writing beside its source."""
+    gitlint = "from gitlint.rules import LineRule\n" + _NO_TIMEOUT
+    assert flagged_lines(gitlint, "PR101", rel="gitlint/gitlint_emoji.py") == []
+    fixtures = "import flask\nfrom udata.core.dataset.factories import DatasetFactory\n"
+    assert flagged_lines(fixtures + _NO_TIMEOUT, "PR101", rel="udata/commands/fixtures.py") == []
+    boy = "from factory.django import DjangoModelFactory\n" + _NO_TIMEOUT
+    assert flagged_lines(boy, "PR101", rel="app/seed.py") == []
+    app_factory = "import flask\nfrom app.factory import create_app\n" + _NO_TIMEOUT
+    assert flagged_lines(app_factory, "PR101", rel="app/jobs.py") == [7]
+    session = "from app.factories import make_session\n" + _NO_TIMEOUT
+    assert flagged_lines(session, "PR101", rel="app/jobs.py") == [6]
+    writer = (
+        "import os\n"
+        + _NO_TIMEOUT
+        + "\n\ndef run():\n"
+        + '    with open(f"{os.path.dirname(__file__)}/../tmp/terms.html", "w") as fh:\n'
+        + "        fh.write(load_releases_page(1))\n"
+    )
+    assert flagged_lines(writer, "PR101", rel="backend/app/commands/download_legal.py") == []
+    reader = writer.replace('"w")', '"r")')
+    assert flagged_lines(reader, "PR101", rel="backend/app/commands/download_legal.py") == [6]
+    served = "import flask\n" + writer
+    assert flagged_lines(served, "PR101", rel="backend/app/views.py") == [7]
+
+
 def test_a_command_that_refuses_to_run_outside_development_needs_no_timeout() -> None:
     command = (
         "from django.conf import settings\nfrom django.core.management import BaseCommand\n"

@@ -96,8 +96,10 @@ def developer_script(ctx: FileContext) -> bool:
     experiments (`play/`, `sandbox/`), a top-level module whose docstring calls it a script,
     a load test (`locustfile.py`, a Locust import), a program among static assets
     (`static/js/data/merge.py`), a module importing the project's development tooling
-    (`from meta.dev.src...`) and no web framework, or a checker/exploit harness importing
-    no web framework."""
+    (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
+    rule, a pytest plugin), a module building records with test factories, a module
+    importing no web framework that writes files beside its own source, or a
+    checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and head.lower() in SCRIPT_DIRS:
         return True
@@ -141,7 +143,78 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if SERVICE_FACT not in ctx.facts and _built_on_dev_tooling(ctx):
         return True
+    if any(ctx.imports(m) for m in _DEV_TOOL_MODULES) or _seeds_test_data(ctx):
+        return True
+    if SERVICE_FACT not in ctx.facts and _writes_into_own_tree(ctx):
+        return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+# Developer tools whose plugin or rule APIs a module is written against (a gitlint rule
+# that checks commit titles, a pylint checker, a pytest plugin, a nox session): it runs
+# on a developer's machine or in CI, never where the service does.
+_DEV_TOOL_MODULES = (
+    "gitlint",
+    "pylint",
+    "astroid",
+    "flake8",
+    "pre_commit",
+    "mkdocs",
+    "nox",
+    "pytest",
+)
+# Test-data builders: factory_boy's package and Django's model makers.
+_TEST_DATA_PACKAGES = ("factory", "model_bakery", "model_mommy")
+
+
+def _seeds_test_data(ctx: FileContext) -> bool:
+    """A module building records with test factories (udata's `commands/fixtures.py`:
+    `from udata.core.dataset.factories import DatasetFactory`, "Commands to generate and
+    import fixtures locally"): it makes sample data for a developer's instance. A factory
+    class is recognised by its name (`...Factory` from a `factories` module or from
+    factory_boy), so an app-factory module (`from app.factory import create_app`) is not."""
+    for node in ctx.import_nodes:
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        parts = node.module.split(".")
+        if parts[0] in _TEST_DATA_PACKAGES[1:] and not node.level:
+            return True
+        from_factories = parts[-1] == "factories" or (parts[0] == "factory" and not node.level)
+        if from_factories and any(a.name.endswith("Factory") for a in node.names):
+            return True
+    return False
+
+
+# `open()` modes that create or change a file.
+_WRITE_MODE = re.compile(r"[wax+]")
+
+
+def _writes_into_own_tree(ctx: FileContext) -> bool:
+    """A module that writes files next to its own source (Thunderbird Appointment's
+    `download_legal.py`: `open(f"{os.path.dirname(__file__)}/../tmp/legal/...", "w")`,
+    "check you're not getting a 404 before committing"): a generator run from a checkout,
+    whose output a developer commits. A deployed service does not write into its code."""
+    if "__file__" not in ctx.source:
+        return False
+    for call in ctx.calls:
+        if not call.args or not _mentions_own_file(call.args[0]):
+            continue
+        if ctx.call_name(call) == "open":
+            mode = call.args[1] if len(call.args) > 1 else None
+            for kw in call.keywords:
+                if kw.arg == "mode":
+                    mode = kw.value
+            if (
+                isinstance(mode, ast.Constant)
+                and isinstance(mode.value, str)
+                and _WRITE_MODE.search(mode.value)
+            ):
+                return True
+    return False
+
+
+def _mentions_own_file(node: ast.expr) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == "__file__" for n in ast.walk(node))
 
 
 def _built_on_dev_tooling(ctx: FileContext) -> bool:
