@@ -401,3 +401,35 @@ def test_a_suppression_reason_is_not_taken_for_an_explanatory_comment() -> None:
     results = {"app/warm.py": scan_source("app/warm.py", source.encode())}
     findings, _, _ = assemble(results)
     assert [(f.rule, f.line, f.suppressed) for f in findings] == [("PR103", 5, True)]
+
+
+_PROVIDER = (
+    "import requests\nfrom requests import Session\n\n\n"
+    "class HDBitsProvider:\n"
+    "    def initialize(self):\n"
+    "        self.session = Session()\n"
+    "        self.plain = requests.Session()\n\n"
+    "    def query(self, url):\n"
+    "        self.session.get(url)\n"
+    "        return self.plain.get(url)\n"
+)
+_REGISTRY = (
+    "import importlib\n\nfrom subliminal_patch.http import RetryingSession\n\n"
+    "for name in ('hdbits',):\n"
+    "    mod = importlib.import_module('subliminal_patch.providers.' + name)\n"
+    "    mod.Session = RetryingSession\n"
+)
+
+
+def test_a_session_class_swapped_into_modules_by_name_is_not_plain_requests() -> None:
+    """Bazarr's provider registry sets `mod.Session = RetryingSession` in every provider
+    module: their `Session()` is its session with a default timeout; `requests.Session()`
+    is still plain."""
+    provider = "subliminal_patch/providers/hdbits.py"
+    alone = {provider: _PROVIDER}
+    assert app_findings(alone, "PR101") == [(provider, 11), (provider, 12)]
+    registry = {**alone, "subliminal_patch/providers/__init__.py": _REGISTRY}
+    assert app_findings(registry, "PR101") == [(provider, 12)]
+    swap_back = _REGISTRY.replace("mod.Session = RetryingSession", "mod.Session = requests.Session")
+    restored = {**alone, "subliminal_patch/providers/__init__.py": "import requests\n" + swap_back}
+    assert app_findings(restored, "PR101") == [(provider, 11), (provider, 12)]

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
-from prodready.scan.registry import Hit, rule
+from prodready.scan.registry import NEGATED_FACT_NEEDLES, Hit, rule
 from prodready.scan.rules._names import innermost_function, walk_own
 from prodready.scan.rules._paths import developer_script, main_only_lines
 
@@ -30,6 +30,9 @@ _HTTPX_CALLS = frozenset(
 _SESSION_FACTORIES = frozenset(
     {"requests.Session", "requests.session", "requests.sessions.Session"}
 )
+# Some module replaces the `Session` name of other modules with its own class.
+SESSION_SWAPPED_FACT = "requests-session-swapped"
+NEGATED_FACT_NEEDLES[SESSION_SWAPPED_FACT] = (b".Session",)
 
 
 @rule("PR101", "timeout", "timeout", severity="warning", confidence="high")
@@ -65,10 +68,19 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         folder, a top-level module whose docstring calls it a script ("This script can be used to
         retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
         kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
-        the project's development tooling (`from meta.dev.src... import`), checker or exploit
+        the project's development tooling (`from meta.dev.src... import`), plugins for
+        developer tools (a gitlint rule, a pytest plugin), modules that build records with
+        test factories (`from app.users.factories import UserFactory`: sample data for a
+        developer's instance), modules importing no web framework that write files beside
+        their own source (`open(f"{os.path.dirname(__file__)}/../tmp/terms.html", "w")`: a
+        generator whose output a developer commits), checker or exploit
         harnesses (`checker.py`, `exploit.py`) that
-        import no web framework, and the code only a module's `__main__` block reaches (the block
-        and the private functions only it calls). A standard-library call without a
+        import no web framework, files in a `deprecated/` folder while no module imports
+        from one (retired code nothing loads), and the code only a module's `__main__` block
+        reaches (the block and the private functions only it calls). A session made by
+        `Session()` after `from requests import Session` is not flagged when some module
+        replaces other modules' `Session` name with its own class (`mod.Session =
+        RetryingSession`, Bazarr's provider registry). A standard-library call without a
         timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
         or anywhere in a file that calls it at module level: those sockets take that
         default (`requests` does not, so its calls are still flagged).
@@ -82,9 +94,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `requests.post(url, json=payload, timeout=(3.05, 10))`, or use a session class
         that sets one by default.
     """
+    if ".Session" in ctx.source and _swaps_session_class(ctx):
+        ctx.facts.add(SESSION_SWAPPED_FACT)
     if developer_script(ctx):
         return
-    sessions = _session_names(ctx)
+    swappable: set[tuple[str, ast.AST]] = set()
+    sessions = _session_names(ctx, swappable)
     program_only = main_only_lines(ctx)
     socket_defaults = _socket_default_scopes(ctx)
     for call in ctx.calls:
@@ -93,10 +108,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             continue
         head, _, verb = name.rpartition(".")
         problem: str | None = None
+        condition: str | None = None
         if head == "requests" and verb in _HTTP_VERBS:
             problem = _requests_problem(call, name)
         elif verb in _HTTP_VERBS and head in sessions and _scope(ctx, call, head) in sessions[head]:
             problem = _requests_problem(call, f"session {head}.{verb}")
+            if problem and (head, _scope(ctx, call, head)) in swappable:
+                condition = f"!{SESSION_SWAPPED_FACT}"
         elif name in _BLOCKING:
             problem = _blocking_problem(call, name, _BLOCKING[name])
             if problem and problem.endswith(_NO_DEFAULT) and _under(call, socket_defaults):
@@ -106,7 +124,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if kw is not None and is_none(kw.value):
                 problem = f"{name}(timeout=None) disables httpx's default timeout"
         if problem and _module_call_resolves(ctx, call, head in sessions):
-            yield Hit(call.lineno, call.end_lineno or call.lineno, problem)
+            yield Hit(call.lineno, call.end_lineno or call.lineno, problem, condition)
 
 
 def _module_call_resolves(ctx: FileContext, call: ast.Call, via_session: bool) -> bool:
@@ -188,7 +206,24 @@ def _under(call: ast.Call, scopes: list[tuple[int, int]]) -> bool:
     return any(start <= call.lineno <= end for start, end in scopes)
 
 
-def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
+def _swaps_session_class(ctx: FileContext) -> bool:
+    """`mod.Session = RetryingSession`: Bazarr's provider registry replaces the `Session`
+    name in every provider module with its own session class (one with a 10 s default
+    timeout), so `Session()` there, written after `from requests import Session`, no
+    longer makes a plain requests session."""
+    for node in ctx.assigns:
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Name | ast.Attribute):
+            continue
+        if ctx.qualname(node.value) in _SESSION_FACTORIES:
+            continue
+        if any(isinstance(t, ast.Attribute) and t.attr == "Session" for t in node.targets):
+            return True
+    return False
+
+
+def _session_names(
+    ctx: FileContext, swappable: set[tuple[str, ast.AST]]
+) -> dict[str, set[ast.AST]]:
     """Names bound to a plain `requests.Session`, with the scopes where they are bound.
 
     Scope matters: `session` is a Session in one function and Flask's session dict in
@@ -199,8 +234,11 @@ def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
     """
     names: dict[str, set[ast.AST]] = {}
 
-    def bind(name: str, node: ast.AST) -> None:
-        names.setdefault(name, set()).add(_scope(ctx, node, name))
+    def bind(name: str, node: ast.AST, factory: ast.Call) -> None:
+        scope = _scope(ctx, node, name)
+        names.setdefault(name, set()).add(scope)
+        if isinstance(factory.func, ast.Name) and factory.func.id == "Session":  # swappable
+            swappable.add((name, scope))
 
     for node in ctx.assigns:
         value = node.value
@@ -210,7 +248,7 @@ def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
         for target in targets:
             dotted = ctx.qualname(target) if isinstance(target, ast.Name | ast.Attribute) else ""
             if dotted:
-                bind(dotted, node)
+                bind(dotted, node, value)
     for with_node in ctx.withs:  # `with requests.Session() as s:`
         for item in with_node.items:
             expr = item.context_expr
@@ -219,7 +257,7 @@ def _session_names(ctx: FileContext) -> dict[str, set[ast.AST]]:
                 and ctx.call_name(expr) in _SESSION_FACTORIES
                 and isinstance(item.optional_vars, ast.Name)
             ):
-                bind(item.optional_vars.id, with_node)
+                bind(item.optional_vars.id, with_node, expr)
     for call in ctx.calls:  # session.mount(prefix, TimeoutAdapter(...)) sets a default
         name = ctx.call_name(call)
         adapter = call.args[1] if len(call.args) >= 2 else None
