@@ -563,3 +563,37 @@ def test_an_api_with_no_caller_identity_has_no_owner_to_check() -> None:
     assert app_findings({**app, "app/people.py": in_session}, "PR106") == [
         ("app/main/views.py", 11)
     ]
+
+
+# Thunderbird Appointment: the dependency's name says what it returns, its module that it
+# authenticates (`get_subscriber` rejects a request without a valid bearer token)
+_APPOINTMENT_ROUTES = (
+    "from fastapi import APIRouter, Depends\n\n"
+    "from ..dependencies.auth import get_db\n"
+    "from ..dependencies.{module} import get_subscriber\n"
+    "from ..dependencies.auth import get_current_admin\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.put("/cal/{{id}}")\n'
+    "def update_my_calendar(id: int, db=Depends(get_db), subscriber=Depends(get_subscriber)):\n"
+    "    return save(db, id, subscriber)\n\n\n"
+    '@router.post("/admin/reset")\n'
+    "def reset(admin=Depends(get_current_admin)):\n"
+    "    return wipe()\n"
+)
+
+
+_APPOINTMENT_MAIN = (
+    "from fastapi import FastAPI\n\n"
+    "from .routes import api, auth\n\n"
+    "app = FastAPI()\n"
+    "app.include_router(api.router)\n"
+    "app.include_router(auth.router)\n"
+)
+
+
+def test_fastapi_dependency_imported_from_an_auth_module_authenticates() -> None:
+    routes = "appointment/routes/api.py"
+    for module, expected in (("auth", []), ("models", [(routes, 11)])):
+        app = {"appointment/main.py": _APPOINTMENT_MAIN}
+        app[routes] = _APPOINTMENT_ROUTES.format(module=module)
+        assert _findings(app) == expected, module

@@ -27,6 +27,7 @@ from prodready.scan.rules._web import (
     web_file,
 )
 from prodready.scan.rules._web.auth_evidence import auth_decorator
+from prodready.scan.rules._web.auth_signals import AUTH_PACKAGES
 from prodready.scan.rules._web.drf_authentication import (
     DRF_STRICT_AUTH_FACT,
     default_authentication_facts,
@@ -79,7 +80,6 @@ _TURN_AWAY = re.compile(r"login|forbidden|permissiondenied|unauthori[sz]ed|\b40[
 
 _ADMIN_AREAS = frozenset({"admin", "backoffice", "staff", "moderation"})
 _AUTH_MODULES = re.compile(r"auth|login|token|oauth|security|session|account|jwt|sso", re.I)
-_AUTH_PACKAGES = frozenset({"auth", "login", "security", "jwt", "oauth", "token", "tokens"})
 _TOKEN_APPS = frozenset(
     {
         "rest_framework.authtoken",
@@ -703,4 +703,4 @@ def _dev_only(ctx: FileContext) -> set[int]:
 def _auth_import(qualified: str) -> bool:
     """`from app.routers import auth`, `from .security import get_current_user`."""
     parts = qualified.split(".")
-    return bool(AUTH_NAME.search(parts[-1]) or set(p.lower() for p in parts[:-1]) & _AUTH_PACKAGES)
+    return bool(AUTH_NAME.search(parts[-1]) or set(p.lower() for p in parts[:-1]) & AUTH_PACKAGES)

@@ -35,6 +35,11 @@ DEPENDENCY_AUTH_NAME = re.compile(
 )
 
 
+# Packages and modules named for authentication (`from .security import get_current_user`,
+# `from ..dependencies.auth import get_subscriber`): what they export vouches for the caller.
+AUTH_PACKAGES = frozenset({"auth", "login", "security", "jwt", "oauth", "token", "tokens"})
+
+
 def auth_dependency(name: str) -> bool:
     """Does the callable of a `Depends(...)` authenticate the caller?"""
     return bool(AUTH_NAME.search(name) or DEPENDENCY_AUTH_NAME.search(name))

@@ -16,6 +16,7 @@ import re
 from prodready.scan.context import FileContext, FunctionNode, keyword
 from prodready.scan.rules._web.auth_signals import (
     AUTH_NAME,
+    AUTH_PACKAGES,
     AUTHZ_NAME,
     IDENTITY_PARAMS,
     auth_dependency,
@@ -82,7 +83,11 @@ def _param_kind(ctx: FileContext, arg: ast.arg, default: ast.expr | None) -> tup
             if isinstance(target, ast.Call):  # Depends(require_role("agent"))
                 target = target.func
             tname = dotted(target) if target is not None else dotted(base) if base else ""
-            if auth_dependency(tname) or (not tname and arg.arg in IDENTITY_PARAMS):
+            if (
+                auth_dependency(tname)
+                or (not tname and arg.arg in IDENTITY_PARAMS)
+                or _from_auth_module(ctx, tname)
+            ):
                 return "auth", f"Depends({tname or arg.arg})"
             return "dependency", ""
         if AUTH_NAME.search(mname):  # e.g. Annotated[User, RequireScopes(...)]
@@ -213,6 +218,30 @@ def _alias_kind(ctx: FileContext, value: ast.Subscript) -> str:
                     return "auth"
                 return "dependency"
     return ""
+
+
+# Dependencies that hand a route a resource, whatever module they live in (`get_db` from
+# `.security`): a connection, session, setting or page, not the caller.
+_RESOURCE_DEPENDENCY = re.compile(
+    r"(?:^|_)(?:db|database|session|settings|config|redis|cache|client|engine|logger|page|"
+    r"pagination)s?(?:_|$)"
+)
+
+
+def _from_auth_module(ctx: FileContext, name: str) -> bool:
+    """Is the dependency imported from a module named for authentication (Thunderbird
+    Appointment's `Depends(get_subscriber)`, from `..dependencies.auth`, which rejects a
+    request without a valid bearer token)? Its own name may only say what it returns;
+    one that names a resource (`get_db`) is not about the caller wherever it lives."""
+    head = name.partition(".")[0]
+    if not head or _RESOURCE_DEPENDENCY.search(head):
+        return False
+    for node in ctx.import_nodes:
+        if isinstance(node, ast.ImportFrom) and any(
+            (a.asname or a.name) == head for a in node.names
+        ):
+            return bool(AUTH_PACKAGES.intersection((node.module or "").split(".")))
+    return False
 
 
 def _bound_call(ctx: FileContext, name: str) -> str:
