@@ -284,6 +284,7 @@ _NOT_EXPOSED = frozenset(
 _PERMISSION_CALL = re.compile(
     r"perm|authori[sz]|owner|owns|owned|can_|^can$|may_|allowed|access|policy|"
     r"check_object|ensure_|require_|assert_|is_member|has_role|visible_to|belongs|"
+    r"(?:^|_)acl(?:_|$)|"  # Confidant's `acl_module_check(resource_id=id)`
     r"raise_(if_)?not_|(edit|delet|view|read|writ|manag|chang|modifi)able",
     re.I,
 )
