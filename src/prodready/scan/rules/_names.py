@@ -92,7 +92,8 @@ _COMPOUNDS = {
     ("social", "security"): "ssn",
     ("private", "key"): "privkey",
 }
-# A word after the secret that makes the name about something else: `token_type`,
+# A word after the secret that makes the name about something else (`token_address` is a
+# token contract's public address): `token_type`,
 # `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`, the scopes a
 # token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`).
 _QUALIFIERS = _wordset(
@@ -110,7 +111,7 @@ _QUALIFIERS = _wordset(
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
-    scope scopes kwargs options opts cnt
+    scope scopes kwargs options opts cnt address addresses
     """
 )
 # Names of identifiers rather than of secret values.
@@ -130,12 +131,13 @@ _PREDICATE_PREFIXES = _wordset(
 # `default_permissions_create_token` holds permission letters such as "rw".
 _RIGHTS = _wordset("permission permissions perms rights")
 # `page_token`, `next_token`, `eos_token`: tokens that are not credentials; a
-# `friendly_token` is the short public id in an object's URL (`/view?m=<friendly_token>`).
+# `friendly_token` is the short public id in an object's URL (`/view?m=<friendly_token>`);
+# `lp_token`, `underlying_token`, `erc20_token`: a crypto asset, public on chain (Rotki).
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
     input output completion prompt special eos bos pad unk sep cls mask start end stop
-    resume cursor friendly poll
+    resume cursor friendly poll lp underlying erc20 erc721 wrapped staking reward
     """
 )
 
