@@ -378,7 +378,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (assign its fields, delete it, bind it to a form or serializer with data, pass it
         request data) or return it, with no sign of an ownership or permission check: the
         query is not scoped by the current user, nothing compares the object or the id
-        with the current user, no permission function is called (also a method of a
+        with the current user, no permission or ACL function is called (Confidant's
+        `acl_module_check(resource_type="service", resource_id=id)`; also a method of a
         permission layer built on the spot, `CoreHandler().check_permissions(request.user,
         ..., workspace=workspace)` before listing the workspace's members), and the route
         is not restricted to a role (admin/staff decorators, object-level DRF permissions,

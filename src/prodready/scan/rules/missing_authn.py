@@ -115,7 +115,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         another pattern there routes the view bare), a class attribute
         `user = Depends(get_current_user)` of a FastAPI class-based controller (or of its
         base, also one imported from another module), a FastAPI `Depends`/`Security` on
-        the route, its router,
+        the route (a dependency counts when its name says it checks or resolves the
+        caller, or when it comes from an `auth`, `security`, `login`, `jwt`, `oauth` or
+        `token` module: `Depends(get_subscriber)` from `..dependencies.auth`; never a
+        resource such as `get_db`), its router,
         its app or its `include_router` (also an app or router created with
         `dependencies=[Depends(get_admin)]` in another file that includes the route's
         router, as polar's backoffice app does), a parameter annotated with an
