@@ -110,6 +110,8 @@ def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_time
     factories, Thunderbird Appointment's `download_legal.py` writing beside its source."""
     gitlint = "from gitlint.rules import LineRule\n" + _NO_TIMEOUT
     assert flagged_lines(gitlint, "PR101", rel="gitlint/gitlint_emoji.py") == []
+    plugin = "import pytest\n" + _NO_TIMEOUT  # a pytest plugin may be what a package ships
+    assert flagged_lines(plugin, "PR101", rel="pkg/pytest_plugin.py") == [6]
     fixtures = "import flask\nfrom udata.core.dataset.factories import DatasetFactory\n"
     assert flagged_lines(fixtures + _NO_TIMEOUT, "PR101", rel="udata/commands/fixtures.py") == []
     boy = "from factory.django import DjangoModelFactory\n" + _NO_TIMEOUT

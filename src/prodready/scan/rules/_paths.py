@@ -97,7 +97,7 @@ def developer_script(ctx: FileContext) -> bool:
     a load test (`locustfile.py`, a Locust import), a program among static assets
     (`static/js/data/merge.py`), a module importing the project's development tooling
     (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
-    rule, a pytest plugin), a module building records with test factories, a module
+    rule, a pylint checker), a module building records with test factories, a module
     importing no web framework that writes files beside its own source, or a
     checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
@@ -151,8 +151,9 @@ def developer_script(ctx: FileContext) -> bool:
 
 
 # Developer tools whose plugin or rule APIs a module is written against (a gitlint rule
-# that checks commit titles, a pylint checker, a pytest plugin, a nox session): it runs
-# on a developer's machine or in CI, never where the service does.
+# that checks commit titles, a pylint checker, a nox session): it runs on a developer's
+# machine or in CI, never where the service does. pytest is not one of them: a pytest
+# plugin can be what a package ships (prodready's own mutation-testing plugin).
 _DEV_TOOL_MODULES = (
     "gitlint",
     "pylint",
@@ -161,7 +162,6 @@ _DEV_TOOL_MODULES = (
     "pre_commit",
     "mkdocs",
     "nox",
-    "pytest",
 )
 # Test-data builders: factory_boy's package and Django's model makers.
 _TEST_DATA_PACKAGES = ("factory", "model_bakery", "model_mommy")

@@ -69,7 +69,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
         kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
         the project's development tooling (`from meta.dev.src... import`), plugins for
-        developer tools (a gitlint rule, a pytest plugin), modules that build records with
+        developer tools (a gitlint rule, a pylint checker), modules that build records with
         test factories (`from app.users.factories import UserFactory`: sample data for a
         developer's instance), modules importing no web framework that write files beside
         their own source (`open(f"{os.path.dirname(__file__)}/../tmp/terms.html", "w")`: a
