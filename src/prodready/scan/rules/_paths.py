@@ -163,8 +163,9 @@ _DEV_TOOL_MODULES = (
     "mkdocs",
     "nox",
 )
-# Test-data builders: factory_boy's package and Django's model makers.
-_TEST_DATA_PACKAGES = ("factory", "model_bakery", "model_mommy")
+# Test-data builders: factory_boy's package, and Django's model makers.
+_FACTORY_BOY = "factory"
+_MODEL_MAKERS = frozenset({"model_bakery", "model_mommy"})
 
 
 def _seeds_test_data(ctx: FileContext) -> bool:
@@ -177,9 +178,9 @@ def _seeds_test_data(ctx: FileContext) -> bool:
         if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
         parts = node.module.split(".")
-        if parts[0] in _TEST_DATA_PACKAGES[1:] and not node.level:
+        if parts[0] in _MODEL_MAKERS and not node.level:
             return True
-        from_factories = parts[-1] == "factories" or (parts[0] == "factory" and not node.level)
+        from_factories = parts[-1] == "factories" or (parts[0] == _FACTORY_BOY and not node.level)
         if from_factories and any(a.name.endswith("Factory") for a in node.names):
             return True
     return False
