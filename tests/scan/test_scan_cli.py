@@ -43,6 +43,12 @@ def scan(root: Path, *args: str, cache: Path | None = None) -> subprocess.Comple
     )
 
 
+def flagged_paths(root: Path) -> list[str]:
+    """The paths of the findings a fresh (uncached) scan of `root` reports, sorted."""
+    result = scan(root, "--format", "json", "--no-cache")
+    return sorted(f["path"] for f in json.loads(result.stdout)["findings"])
+
+
 def test_json_contract_suppressions_and_errors(tmp_path: Path) -> None:
     write_tree(tmp_path, APP)
     proc = scan(tmp_path, "--format", "json")
@@ -242,9 +248,7 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
             "app/contest.py": call,
         },
     )
-    result = scan(tmp_path, "--format", "json")
-    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-    assert paths == [
+    assert flagged_paths(tmp_path) == [
         "app/contest.py",
         "app/settings/production.py",
         "app/views.py",
@@ -275,9 +279,7 @@ def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
             "consoleme/lib/jwt.py": call,
         },
     )
-    result = scan(tmp_path, "--format", "json")
-    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-    assert paths == [
+    assert flagged_paths(tmp_path) == [
         "billing/lib/client.py",
         "consoleme/lib/jwt.py",
         "consoleme/lib/requests.py",
@@ -311,19 +313,14 @@ def test_retired_code_counts_only_when_something_imports_it(tmp_path: Path) -> N
         "core/warnings.py": "from deprecated import deprecated\n",
     }
     write_tree(tmp_path, tree)
-
-    def flagged() -> list[str]:
-        result = scan(tmp_path, "--format", "json", "--no-cache")
-        return sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-
-    assert flagged() == ["plugins/analytics/public/circl.py"]
+    assert flagged_paths(tmp_path) == ["plugins/analytics/public/circl.py"]
     write_tree(tmp_path, {"core/loader.py": "from plugins.analytics.deprecated import dnsdb\n"})
-    assert flagged() == [
+    assert flagged_paths(tmp_path) == [
         "plugins/analytics/deprecated/dnsdb.py",
         "plugins/analytics/public/circl.py",
     ]
     write_tree(tmp_path, {"core/loader.py": "from .deprecated import dnsdb\n"})
-    assert len(flagged()) == 2
+    assert len(flagged_paths(tmp_path)) == 2
 
 
 def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
@@ -342,6 +339,4 @@ def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
             "tecken/upload/views.py": call,
         },
     )
-    result = scan(tmp_path, "--format", "json", "--no-cache")
-    paths = sorted(f["path"] for f in json.loads(result.stdout)["findings"])
-    assert paths == ["contests/views.py", "tecken/upload/views.py"]
+    assert flagged_paths(tmp_path) == ["contests/views.py", "tecken/upload/views.py"]
