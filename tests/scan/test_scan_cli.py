@@ -288,6 +288,61 @@ def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
     ]
 
 
+def test_a_folder_of_installed_packages_is_not_scanned(tmp_path: Path) -> None:
+    """SickChill pip-installs its dependencies into `lib3/`: the `.dist-info` folders
+    beside the packages say so, whatever the packages are called."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "sickchill/notifiers/slack.py": call,
+            "lib3/cloudscraper/__init__.py": call,
+            "lib3/cloudscraper-1.2.46.dist-info/METADATA": "Name: cloudscraper\n",
+            "lib3/tus.py": call,
+            "billing/lib/client.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == ["billing/lib/client.py", "sickchill/notifiers/slack.py"]
+
+
+def test_a_lib_folder_put_on_the_import_path_is_vendored_unless_it_holds_the_app(
+    tmp_path: Path,
+) -> None:
+    """Mylar's entry point adds `lib/` to `sys.path` and imports its own `mylar` package
+    from beside it: the copies of rtorrent and mega in `lib/`, with their licence notices,
+    are not Mylar's code. Galaxy adds `lib/` and imports `galaxy` from inside it: that is
+    the application itself. CLA's settings add its own `libs/` of helpers, which carry no
+    notice. With no such addition, a `lib/` package is the project's own and is scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    copied = "# Copyright (c) 2013 Chris Lucas\n# Licensed under the MIT License\n" + call
+    entry = (
+        "import os, sys\n"
+        "sys.path.insert(1, os.path.join(os.path.dirname(__file__), 'lib'))\n"
+        "import mylar\n"
+    )
+    tree = {"mylar/__init__.py": call, "lib/rtorrent/connection.py": copied, "lib/mega.py": call}
+    write_tree(tmp_path / "plain", tree)
+    assert flagged_paths(tmp_path / "plain") == [
+        "lib/mega.py",
+        "lib/rtorrent/connection.py",
+        "mylar/__init__.py",
+    ]
+    write_tree(tmp_path / "mylar", {**tree, "Mylar.py": entry})
+    assert flagged_paths(tmp_path / "mylar") == ["mylar/__init__.py"]
+    galaxy = {
+        "scripts/run.py": "import sys\nsys.path.insert(1, 'lib')\nfrom galaxy import util\n",
+        "lib/galaxy/util.py": call,
+    }
+    write_tree(tmp_path / "galaxy", {**galaxy, "lib/galaxy/__init__.py": copied})
+    assert flagged_paths(tmp_path / "galaxy") == ["lib/galaxy/__init__.py", "lib/galaxy/util.py"]
+    cla = {
+        "cla_backend/settings/base.py": "import sys\nsys.path.insert(0, root('libs'))\n",
+        "cla_backend/libs/eligibility/calculator.py": call,
+    }
+    write_tree(tmp_path / "cla", cla)
+    assert flagged_paths(tmp_path / "cla") == ["cla_backend/libs/eligibility/calculator.py"]
+
+
 def test_a_warm_cache_keeps_the_answer_of_each_place(tmp_path: Path) -> None:
     """The same bytes in `scripts/` (a developer's tool) and in `app/` (production): the
     cache must not hand one copy's answer to the other."""

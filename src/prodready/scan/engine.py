@@ -29,6 +29,7 @@ from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
+from prodready.scan.vendored import import_path_dirs, vendored_dirs, vendoring_facts
 
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
@@ -100,7 +101,7 @@ def scan_source(
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
     return FileResult(
         hits=tuple(hits),
-        facts=frozenset(ctx.facts),
+        facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}),
         suppressions=tuple(find_suppressions(source)),
     )
 
@@ -181,83 +182,12 @@ def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-# Folders that hold copies of other projects' packages (Tautulli's `lib/requests/`, pip's
-# `_vendor/urllib3/`): a folder so named is vendored when it holds one of the packages
-# below, which no application writes for itself. A project's own `lib/` package is scanned.
-_VENDOR_DIRS = frozenset(
-    {
-        "lib",
-        "libs",
-        "vendor",
-        "_vendor",
-        "vendored",
-        "third_party",
-        "thirdparty",
-        "3rdparty",
-        "external",
-        "externals",
-        "ext",
-        "deps",
-    }
-)
-_VENDORED_PACKAGES = frozenset(
-    {
-        "requests",
-        "urllib3",
-        "certifi",
-        "idna",
-        "chardet",
-        "charset_normalizer",
-        "dateutil",
-        "bs4",
-        "cherrypy",
-        "yaml",
-        "jwt",
-        "oauthlib",
-        "pytz",
-        "simplejson",
-        "markupsafe",
-        "jinja2",
-        "mako",
-        "tornado",
-        "httplib2",
-        "html5lib",
-        "pkg_resources",
-        "attr",
-        "packaging",
-        "pyparsing",
-        "feedparser",
-    }
-)
-
-
-# Vendored packages that are one module rather than a folder.
-_VENDORED_MODULES = frozenset({"six.py", "typing_extensions.py"})
-
-
-def _vendored_dirs(files: Sequence[str]) -> frozenset[str]:
-    """Folders of vendored third-party code, which the team does not write or fix in place.
-    The package must be a folder (`lib/requests/`): an app's own `lib/requests.py` or
-    `lib/jwt.py` is a wrapper it wrote (ConsoleMe's), and is scanned."""
-    found = set()
-    for rel in files:
-        parts = rel.split("/")
-        for i, folder in enumerate(parts[:-1]):
-            if folder.lower() not in _VENDOR_DIRS:
-                continue
-            child = parts[i + 1]
-            package = i + 2 < len(parts) and child in _VENDORED_PACKAGES
-            if package or child in _VENDORED_MODULES:
-                found.add("/".join(parts[: i + 1]))
-    return frozenset(found)
-
-
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        skipped = _suite_dirs(repo.files) | _vendored_dirs(repo.files)
+        skipped = _suite_dirs(repo.files) | vendored_dirs(repo.files)
         files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, skipped)]
         return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
@@ -269,7 +199,7 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
-            skipped = _suite_dirs(repo.files) | _vendored_dirs(repo.files)
+            skipped = _suite_dirs(repo.files) | vendored_dirs(repo.files)
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
@@ -289,8 +219,11 @@ def scan_paths(
 ) -> ScanResult:
     root, rels, errors = discover(paths)
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
+    on_path = import_path_dirs({rel: r.facts for rel, r in results.items()}, rels)
+    if on_path:
+        results = {rel: r for rel, r in results.items() if not _excluded(rel, frozenset(on_path))}
     findings, file_errors, stats = assemble(results)
-    stats["files"] = len(rels)
+    stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0
     return ScanResult(
         root=str(root),

@@ -1,0 +1,173 @@
+"""Which folders hold other projects' code, copied into the repository.
+
+A team does not write or fix vendored code in place, so a finding there is noise to
+them. Three signs, strongest first: a folder of pip-installed packages (`*.dist-info`
+beside them: SickChill's `lib3/`); a folder the application puts on the import path
+(`sys.path.insert(1, os.path.join(..., "lib"))`: Mylar's `lib/`) whose files carry
+licence notices, known only once every file was read and so decided through facts; and
+a `lib/`-like folder holding a package that no application writes for itself
+(Tautulli's `lib/requests/`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+
+from prodready.scan.context import FileContext
+
+# Folder names under which projects keep copies of other projects' packages. A project's
+# own `lib/` package is scanned unless one of the signs above says otherwise.
+VENDOR_DIRS = frozenset(
+    {
+        "lib",
+        "lib2",
+        "lib3",
+        "libs",
+        "vendor",
+        "_vendor",
+        "vendored",
+        "third_party",
+        "thirdparty",
+        "3rdparty",
+        "external",
+        "externals",
+        "ext",
+        "deps",
+        "site-packages",
+    }
+)
+_KNOWN_PACKAGES = frozenset(
+    {
+        "requests",
+        "urllib3",
+        "certifi",
+        "idna",
+        "chardet",
+        "charset_normalizer",
+        "dateutil",
+        "bs4",
+        "cherrypy",
+        "yaml",
+        "jwt",
+        "oauthlib",
+        "pytz",
+        "simplejson",
+        "markupsafe",
+        "jinja2",
+        "mako",
+        "tornado",
+        "httplib2",
+        "html5lib",
+        "pkg_resources",
+        "attr",
+        "packaging",
+        "pyparsing",
+        "feedparser",
+    }
+)
+# Vendored packages that are one module rather than a folder.
+_KNOWN_MODULES = frozenset({"six.py", "typing_extensions.py"})
+
+# The fact a file establishes when it adds a folder so named to the import path, with
+# the top-level packages that file imports: `adds-to-import-path:lib:mylar,os,sys`.
+IMPORT_PATH_FACT = "adds-to-import-path:"
+_PATH_ADDERS = frozenset({"sys.path.insert", "sys.path.append", "site.addsitedir"})
+# The fact a file in a `lib/`-like folder establishes when its header carries a copyright
+# or licence notice, as copied packages do: `notice-in:lib`. A team's own helpers put on the
+# path (CLA's `libs/eligibility_calculator/`) carry none.
+NOTICE_FACT = "notice-in:"
+_NOTICE = re.compile(r"(?i)\bcopyright\b|\blicen[cs]ed?\b")
+_HEADER_CHARS = 2000
+
+
+def vendored_dirs(files: Sequence[str]) -> frozenset[str]:
+    """Folders known to be vendored from the file list alone. A known package must be a
+    folder (`lib/requests/`): an app's own `lib/requests.py` or `lib/jwt.py` is a wrapper
+    it wrote (ConsoleMe's), and is scanned."""
+    found = set()
+    for rel in files:
+        parts = rel.split("/")
+        if len(parts) > 2 and parts[-2].endswith(".dist-info") and parts[-1] == "METADATA":
+            found.add("/".join(parts[:-2]))
+        for i, folder in enumerate(parts[:-1]):
+            if folder.lower() not in VENDOR_DIRS:
+                continue
+            child = parts[i + 1]
+            package = i + 2 < len(parts) and child in _KNOWN_PACKAGES
+            if package or child in _KNOWN_MODULES:
+                found.add("/".join(parts[: i + 1]))
+    return frozenset(found)
+
+
+def vendoring_facts(ctx: FileContext) -> Iterator[str]:
+    """A licence notice in a file of a `lib/`-like folder; and the folder named by
+    `sys.path.insert(1, os.path.join(PROG_DIR, "lib"))`, whose packages are imported as
+    top-level ones, the way installed libraries are."""
+    parts = ctx.path.split("/")[:-1]
+    for i, folder in enumerate(parts):
+        if folder.lower() in VENDOR_DIRS and _NOTICE.search(ctx.source, 0, _HEADER_CHARS):
+            yield NOTICE_FACT + "/".join(parts[: i + 1])
+    if "sys.path" not in ctx.source and "addsitedir" not in ctx.source:
+        return
+    folders = set()
+    for call in ctx.calls:
+        if ctx.call_name(call) not in _PATH_ADDERS or not call.args:
+            continue
+        for node in ast.walk(call.args[-1]):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                folder = node.value.rstrip("/").rpartition("/")[2].lower()
+                if folder in VENDOR_DIRS:
+                    folders.add(folder)
+    if folders:
+        imported = ",".join(sorted(_top_level_imports(ctx.tree)))
+        yield from (f"{IMPORT_PATH_FACT}{folder}:{imported}" for folder in sorted(folders))
+
+
+def _top_level_imports(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.partition(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.partition(".")[0])
+    return names
+
+
+def import_path_dirs(
+    facts_by_file: Mapping[str, Iterable[str]], files: Collection[str]
+) -> set[str]:
+    """Folders an application put on its import path that hold none of the packages the
+    adding file imports. Galaxy adds its own `lib/` and then imports `galaxy` from it: that
+    is its code. Mylar adds `lib/` beside its `mylar` package: the copies of rtorrent and
+    mega in it, with their licence notices, are not. The folder is looked for beside the
+    adding file and above it."""
+    noticed: set[str] = set()
+    adders: list[tuple[str, str]] = []
+    for rel, facts in facts_by_file.items():
+        for fact in facts:
+            if fact.startswith(NOTICE_FACT):
+                noticed.add(fact.removeprefix(NOTICE_FACT))
+            elif fact.startswith(IMPORT_PATH_FACT):
+                adders.append((rel, fact.removeprefix(IMPORT_PATH_FACT)))
+    if not noticed or not adders:
+        return set()
+    files = set(files)
+    folders = {"/".join(p[:i]) for p in (f.split("/") for f in files) for i in range(1, len(p))}
+    found = set()
+    for rel, fact in adders:
+        folder, _, imported = fact.partition(":")
+        names = [n for n in imported.split(",") if n]
+        parts = rel.split("/")[:-1]
+        for depth in range(len(parts), -1, -1):
+            candidate = "/".join([*parts[:depth], folder])
+            if candidate not in noticed:
+                continue
+            own = any(
+                f"{candidate}/{name}" in folders or f"{candidate}/{name}.py" in files
+                for name in names
+            )
+            if not own:
+                found.add(candidate)
+    return found
