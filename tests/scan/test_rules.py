@@ -435,3 +435,35 @@ def test_a_session_class_swapped_into_modules_by_name_is_not_plain_requests() ->
     swap_back = _REGISTRY.replace("mod.Session = RetryingSession", "mod.Session = requests.Session")
     restored = {**alone, "subliminal_patch/providers/__init__.py": "import requests\n" + swap_back}
     assert app_findings(restored, "PR101") == [(provider, 11), (provider, 12)]
+
+
+_NOTIFIER = """\
+import smtplib
+import urllib.request
+
+import requests
+
+
+def notify(host, url):
+    server = smtplib.SMTP(host, 25)
+    urllib.request.urlopen(url)
+    requests.get(url)
+"""
+
+
+def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhere() -> None:
+    """SickChill's start-up sets `socket.setdefaulttimeout(30)`: `smtplib` and `urlopen` in
+    any module get it, but requests passes its own `None` down and still waits forever.
+    A default that is put back afterwards (Mylar, OctoPrint) bounds nothing elsewhere."""
+    notifier = "app/notifiers/email.py"
+    alone = {notifier: _NOTIFIER}
+    assert app_findings(alone, "PR101") == [(notifier, 8), (notifier, 9), (notifier, 10)]
+    start = "import socket\n\ndef initialize(settings):\n    socket.setdefaulttimeout(30)\n"
+    assert app_findings({**alone, "app/start.py": start}, "PR101") == [(notifier, 10)]
+    reset = start + "    check()\n    socket.setdefaulttimeout(None)\n"
+    assert len(app_findings({**alone, "app/start.py": reset}, "PR101")) == 3
+    saved = start.replace("    socket", "    old = socket.getdefaulttimeout()\n    socket")
+    assert len(app_findings({**alone, "app/start.py": saved}, "PR101")) == 3
+    client = start.replace("def initialize(settings)", "def _get_bigquery_service(self)")
+    assert len(app_findings({**alone, "app/query_runner/big_query.py": client}, "PR101")) == 3
+    assert len(app_findings({**alone, "scripts/solr_updater.py": start}, "PR101")) == 3

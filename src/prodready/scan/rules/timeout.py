@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
@@ -33,6 +34,9 @@ _SESSION_FACTORIES = frozenset(
 # Some module replaces the `Session` name of other modules with its own class.
 SESSION_SWAPPED_FACT = "requests-session-swapped"
 NEGATED_FACT_NEEDLES[SESSION_SWAPPED_FACT] = (b".Session",)
+# Some module gives every socket of the process a default timeout and never takes it back.
+SOCKET_DEFAULT_FACT = "socket-default-timeout-set"
+NEGATED_FACT_NEEDLES[SOCKET_DEFAULT_FACT] = (b"setdefaulttimeout",)
 
 
 @rule("PR101", "timeout", "timeout", severity="warning", confidence="high")
@@ -82,8 +86,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         replaces other modules' `Session` name with its own class (`mod.Session =
         RetryingSession`, Bazarr's provider registry). A standard-library call without a
         timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
-        or anywhere in a file that calls it at module level: those sockets take that
-        default (`requests` does not, so its calls are still flagged).
+        anywhere in a file that calls it at module level, nor anywhere in an application
+        one of whose modules sets it and never puts it back (SickChill's start-up): those
+        sockets take that default (`requests` does not, so its calls are still flagged).
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -98,6 +103,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         ctx.facts.add(SESSION_SWAPPED_FACT)
     if developer_script(ctx):
         return
+    if "setdefaulttimeout" in ctx.source and _sets_lasting_socket_default(ctx):
+        ctx.facts.add(SOCKET_DEFAULT_FACT)
     swappable: set[tuple[str, ast.AST]] = set()
     sessions = _session_names(ctx, swappable)
     program_only = main_only_lines(ctx)
@@ -117,8 +124,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 condition = f"!{SESSION_SWAPPED_FACT}"
         elif name in _BLOCKING:
             problem = _blocking_problem(call, name, _BLOCKING[name])
-            if problem and problem.endswith(_NO_DEFAULT) and _under(call, socket_defaults):
-                problem = None
+            if problem and problem.endswith(_NO_DEFAULT):
+                if _under(call, socket_defaults):
+                    problem = None
+                condition = f"!{SOCKET_DEFAULT_FACT}"
         elif name in _HTTPX_CALLS:
             kw = keyword(call, "timeout")
             if kw is not None and is_none(kw.value):
@@ -182,6 +191,11 @@ def _blocking_problem(call: ast.Call, name: str, position: int | None) -> str | 
 
 
 _NO_DEFAULT = "it uses the global socket default (none)"
+# Modules and functions that run once when a program starts.
+_START_UP = re.compile(
+    r"_?(?:start|startup|start_up|wireup|wire_up|init|initiali[sz]e|setup|set_up|boot|"
+    r"bootstrap|configure|create_app|main|__main__|run)"
+)
 
 
 def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
@@ -200,6 +214,27 @@ def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
         end = len(ctx.source.splitlines()) if fn is None else fn.end_lineno or fn.lineno
         scopes.append((1 if fn is None else call.lineno, end))
     return scopes
+
+
+def _sets_lasting_socket_default(ctx: FileContext) -> bool:
+    """SickChill's start-up calls `socket.setdefaulttimeout(settings.SOCKET_TIMEOUT)`: every
+    standard-library socket the process opens later gets that timeout, in any module. Only
+    start-up counts: a module-level call, or one in a start-up module (`start.py`,
+    Liberapay's `wireup.py`) or function (`initialize()`, `main()`). Flexget's Windows
+    service sets it for itself alone, a BigQuery client for its own connections. A file
+    that also puts the default back (`setdefaulttimeout(None)`, or to what
+    `getdefaulttimeout()` said before: Mylar, OctoPrint) sets it only for a moment."""
+    calls = [c for c in ctx.calls if ctx.call_name(c) == "socket.setdefaulttimeout" and c.args]
+    if any(is_none(c.args[0]) for c in calls):
+        return False
+    if any(ctx.call_name(c) == "socket.getdefaulttimeout" for c in ctx.calls):
+        return False
+    module = ctx.path.rpartition("/")[2].removesuffix(".py")
+    for call in calls:
+        fn = innermost_function(ctx, call.lineno)
+        if fn is None or _START_UP.fullmatch(module) or _START_UP.fullmatch(fn.name):
+            return True
+    return False
 
 
 def _under(call: ast.Call, scopes: list[tuple[int, int]]) -> bool:
