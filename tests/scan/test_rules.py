@@ -110,6 +110,12 @@ def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_time
     factories, Thunderbird Appointment's `download_legal.py` writing beside its source."""
     gitlint = "from gitlint.rules import LineRule\n" + _NO_TIMEOUT
     assert flagged_lines(gitlint, "PR101", rel="gitlint/gitlint_emoji.py") == []
+    invoke = "import invoke\nfrom invoke import Collection\n" + _NO_TIMEOUT  # OSF's tasks/
+    assert flagged_lines(invoke, "PR101", rel="tasks/__init__.py") == []
+    fabric = "from fabric import task\n" + _NO_TIMEOUT
+    assert flagged_lines(fabric, "PR101", rel="fabfile.py") == []
+    shipped = "from invoke import Program, task\n" + _NO_TIMEOUT  # wger's `wger bootstrap`
+    assert flagged_lines(shipped, "PR101", rel="wger/tasks.py") == [6]
     plugin = "import pytest\n" + _NO_TIMEOUT  # a pytest plugin may be what a package ships
     assert flagged_lines(plugin, "PR101", rel="pkg/pytest_plugin.py") == [6]
     fixtures = "import flask\nfrom udata.core.dataset.factories import DatasetFactory\n"
@@ -181,6 +187,12 @@ def test_code_its_authors_say_is_for_tests_needs_no_timeout() -> None:
     assert flagged_lines(command + _NO_TIMEOUT, "PR101", rel="app/commands/load.py") == []
     served = command.replace("for testing ", "for the nightly ")
     assert flagged_lines(served + _NO_TIMEOUT, "PR101", rel="app/commands/load.py") == [lines + 5]
+    review_app = "class Command:\n    help = 'Create a superuser for use on Heroku review apps'\n"
+    assert flagged_lines(review_app + _NO_TIMEOUT, "PR101", rel="app/commands/admin.py") == []
+    local = '"""Seed the search index. For local development only."""\n' + _NO_TIMEOUT
+    assert flagged_lines(local, "PR101", rel="app/commands/seed.py") == []
+    staging = '"""Seed the search index after each deploy."""\n' + _NO_TIMEOUT
+    assert flagged_lines(staging, "PR101", rel="app/commands/seed.py") == [6]
 
 
 def test_a_module_level_socket_default_covers_the_file_only() -> None:

@@ -67,9 +67,12 @@ _PROBE_STEMS = frozenset(
 # What authors write when a module or a management command exists only for tests: "Minimal
 # REST client used by the API test harness", "created for testing purposes of the import".
 # "An endpoint for testing the webhook" is a feature, so plain "for testing" is not enough.
+# A command "for use on Heroku review apps" sets up the throwaway copy deployed per pull
+# request, and one "for local development only" a developer's machine: not production.
 _TEST_PURPOSE = re.compile(
     r"(?i)\bfor testing purposes\b|\btest harness\b|\b(?:for )?testing only\b"
     r"|\b(?:only used|used only) (?:in|by) tests\b|\bused by (?:the )?tests\b"
+    r"|\bheroku review apps?\b|\bfor (?:local )?development (?:purposes )?only\b"
 )
 # A module docstring in which the file calls itself a script ("This script can be used to
 # retrieve Zendesk tickets"): the author's word that it is run by hand.
@@ -97,7 +100,8 @@ def developer_script(ctx: FileContext) -> bool:
     a load test (`locustfile.py`, a Locust import), a program among static assets
     (`static/js/data/merge.py`), a module importing the project's development tooling
     (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
-    rule, a pylint checker), a module building records with test factories, a module
+    rule, a pylint checker), an invoke or Fabric task file at the top of the checkout, a
+    module building records with test factories, a module
     importing no web framework that writes files beside its own source, or a
     checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
@@ -145,6 +149,11 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if any(ctx.imports(m) for m in _DEV_TOOL_MODULES) or _seeds_test_data(ctx):
         return True
+    # a task file at the top of the checkout (OSF's `tasks/`, a `fabfile.py`); inside the
+    # package, invoke may build the command the product ships (wger's `wger bootstrap`)
+    at_top = not sep or head in _TASK_FILE_STEMS
+    if at_top and stem in _TASK_FILE_STEMS | {"__init__"} and any(map(ctx.imports, _TASK_RUNNERS)):
+        return True
     if SERVICE_FACT not in ctx.facts and _writes_into_own_tree(ctx):
         return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
@@ -163,6 +172,9 @@ _DEV_TOOL_MODULES = (
     "mkdocs",
     "nox",
 )
+# Task runners whose task files a developer runs by hand (rebuild the search index, deploy).
+_TASK_RUNNERS = ("invoke", "fabric", "fabric2")
+_TASK_FILE_STEMS = frozenset({"tasks", "fabfile"})
 # Test-data builders: factory_boy's package, and Django's model makers.
 _FACTORY_BOY = "factory"
 _MODEL_MAKERS = frozenset({"model_bakery", "model_mommy"})

@@ -60,7 +60,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `sys.argv`; a `utils/` module the app imports is still checked), container health probes run
         as programs (`readyz.py`, `healthcheck.py`: the orchestrator kills them at its probe
         timeout), modules and management commands whose own docstring or `help` says they are for
-        tests ("used by the API test harness", "created for testing purposes"), management commands
+        tests ("used by the API test harness", "created for testing purposes"), for "Heroku
+        review apps" or "for local development only", management commands
         whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT` is set,
         stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web or task
         framework imported) at the top of the checkout (`populate.py`), in a file no import can name
@@ -73,7 +74,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
         kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
         the project's development tooling (`from meta.dev.src... import`), plugins for
-        developer tools (a gitlint rule, a pylint checker), modules that build records with
+        developer tools (a gitlint rule, a pylint checker), invoke and Fabric task files at the top
+        of the checkout (`tasks.py`, `fabfile.py`: run by hand), modules that build records with
         test factories (`from app.users.factories import UserFactory`: sample data for a
         developer's instance), modules importing no web framework that write files beside
         their own source (`open(f"{os.path.dirname(__file__)}/../tmp/terms.html", "w")`: a
