@@ -219,9 +219,11 @@ def scan_paths(
 ) -> ScanResult:
     root, rels, errors = discover(paths)
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
-    on_path = import_path_dirs({rel: r.facts for rel, r in results.items()}, rels)
+    on_path = tuple(
+        d + "/" for d in import_path_dirs({r: v.facts for r, v in results.items()}, rels)
+    )
     if on_path:
-        results = {rel: r for rel, r in results.items() if not _excluded(rel, frozenset(on_path))}
+        results = {rel: r for rel, r in results.items() if not rel.startswith(on_path)}
     findings, file_errors, stats = assemble(results)
     stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0
