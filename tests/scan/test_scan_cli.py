@@ -222,7 +222,8 @@ def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path
 
 
 def test_only_production_code_is_scanned(tmp_path: Path) -> None:
-    """A nested `test/` folder holding a suite, a package's `test_utils/`, a settings
+    """A nested `test/` folder holding a suite at any depth (an SDK's `test/` with its
+    `conftest.py`), a package's `test_utils/`, a settings
     package's `test.py`, an `examples/` folder at any depth, a script named for test data
     and a mock are not production; a nested `test/` without test modules is a framework's testing
     package and is scanned, and so is a module named just `test.py` outside settings."""
@@ -232,6 +233,10 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
         {
             "auth/test/test_oauth.py": "def test_x():\n    pass\n",
             "auth/test/mock_oidc_server.py": call,
+            "sdk/python/test/conftest.py": "import pytest\n",
+            "sdk/python/test/api/common.py": call,
+            "sdk/python/test/api/test_chunk.py": "def test_x():\n    pass\n",
+            "sdk/python/client/test/helpers.py": call,
             "framework/test/client.py": call,
             "app/test_utils/factories.py": call,
             "app/settings/test.py": call,
@@ -255,6 +260,7 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
         "framework/management/commands/test.py",
         "framework/test/client.py",
         "lab/samples/views.py",
+        "sdk/python/client/test/helpers.py",
         "storage/s3.py",
     ]
 

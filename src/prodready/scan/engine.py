@@ -170,15 +170,19 @@ def _excluded(path: str, skipped_dirs: frozenset[str] = frozenset()) -> bool:
 
 
 def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
-    """Nested `test/` folders holding test modules (`auth/test/test_oauth.py` beside the
-    `mock_oidc_server.py` the suite uses). A nested `test/` without any is left alone: it
-    is often a framework's testing package (`django/test/client.py`) that ships."""
+    """Nested `test/` folders holding test modules or a `conftest.py`, at any depth below
+    them (`auth/test/test_oauth.py` beside the `mock_oidc_server.py` the suite uses; an
+    SDK's `sdk/python/test/` with its `conftest.py` and the `test_frontend_api/common.py`
+    client its tests share). A nested `test/` without any is left alone: it is often a
+    framework's testing package (`django/test/client.py`) that ships."""
     found = set()
     for rel in files:
-        folder, _, name = rel.rpartition("/")
-        nested_test = "/" in folder and folder.rpartition("/")[2] == "test"
-        if nested_test and (name.startswith("test_") or name.endswith("_test.py")):
-            found.add(folder)
+        *dirs, name = rel.split("/")
+        if not (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"):
+            continue
+        for depth in range(len(dirs), 1, -1):
+            if dirs[depth - 1] == "test":
+                found.add("/".join(dirs[:depth]))
     return frozenset(found)
 
 
