@@ -311,6 +311,31 @@ def test_a_folder_of_installed_packages_is_not_scanned(tmp_path: Path) -> None:
     assert flagged_paths(tmp_path) == ["billing/lib/client.py", "sickchill/notifiers/slack.py"]
 
 
+def test_a_package_of_the_app_inside_a_vendored_folder_is_scanned(tmp_path: Path) -> None:
+    """Medusa's `lib/` holds copies of boto and imdbpie, and also `lib/traktor/`, whose
+    header says "This file is part of Medusa." beside the checkout's `medusa/` package:
+    that one is Medusa's own code. A header naming another project keeps nothing."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    own = "# This file is part of Medusa.\n" + call
+    write_tree(
+        tmp_path,
+        {
+            "medusa/__init__.py": call,
+            "lib/boto/connection.py": call,
+            "lib/imdbpie/auth.py": call,
+            "lib/traktor/__init__.py": own,
+            "lib/traktor/trakt.py": call,
+            "lib/knowit/__init__.py": "# This file is part of knowit.\n" + call,
+            "lib/appdirs.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "lib/traktor/__init__.py",
+        "lib/traktor/trakt.py",
+        "medusa/__init__.py",
+    ]
+
+
 def test_a_lib_folder_put_on_the_import_path_is_vendored_unless_it_holds_the_app(
     tmp_path: Path,
 ) -> None:

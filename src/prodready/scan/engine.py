@@ -29,7 +29,12 @@ from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
-from prodready.scan.vendored import import_path_dirs, vendored_dirs, vendoring_facts
+from prodready.scan.vendored import (
+    import_path_dirs,
+    own_packages,
+    vendored_dirs,
+    vendoring_facts,
+)
 
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
@@ -144,14 +149,17 @@ _STAND_IN_WORDS = frozenset({"mock", "mocks", "fake", "fakes"})
 _NAME_WORD = re.compile(r"[_\-.]+")
 
 
-def _excluded(path: str, skipped_dirs: frozenset[str] = frozenset()) -> bool:
+def _excluded(
+    path: str, skipped_dirs: frozenset[str] = frozenset(), kept: tuple[str, ...] = ()
+) -> bool:
     """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
     `examples/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
     directory, a suite named for its kind such as `smoketests/` or `systemtests/`):
     browser drivers, clients and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
-    `test/` folder that holds a suite or of a vendored folder (`skipped_dirs`)."""
+    `test/` folder that holds a suite or of a vendored folder (`skipped_dirs`), unless
+    they are in a package the application wrote itself (`kept`, folders ending in `/`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
@@ -166,7 +174,7 @@ def _excluded(path: str, skipped_dirs: frozenset[str] = frozenset()) -> bool:
         return True
     if _STAND_IN_WORDS.intersection(stem_words):
         return True
-    return any(path.startswith(d + "/") for d in skipped_dirs)
+    return any(path.startswith(d + "/") for d in skipped_dirs) and not path.startswith(kept)
 
 
 def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
@@ -186,13 +194,21 @@ def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Folders of test suites and vendored code, and the packages inside vendored folders
+    that are the application's own (as `prefix/`)."""
+    vendored = vendored_dirs(files)
+    kept = tuple(d + "/" for d in sorted(own_packages(root, frozenset(files), vendored)))
+    return _suite_dirs(files) | vendored, kept
+
+
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        skipped = _suite_dirs(repo.files) | vendored_dirs(repo.files)
-        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, skipped)]
+        skipped, kept = _skipped_dirs(root, repo.files)
+        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, skipped, kept)]
         return root, files, list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
@@ -203,11 +219,11 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
-            skipped = _suite_dirs(repo.files) | vendored_dirs(repo.files)
+            skipped, kept = _skipped_dirs(p, repo.files)
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in repo.files
-                if f.endswith(".py") and not _excluded(f, skipped)
+                if f.endswith(".py") and not _excluded(f, skipped, kept)
             )
         else:
             found.append(p.relative_to(root).as_posix())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 
 from prodready.scan.context import FileContext
 
@@ -65,10 +66,44 @@ _KNOWN_PACKAGES = frozenset(
         "packaging",
         "pyparsing",
         "feedparser",
+        # the AWS SDKs and the Python 2/3 compatibility layer, which media managers copy
+        # whole (Medusa's `lib/boto/` and `lib/future/`)
+        "boto",
+        "boto3",
+        "botocore",
+        "s3transfer",
+        "future",
+        "past",
+        "werkzeug",
+        "click",
+        "cheroot",
+        "jaraco",
+        "more_itertools",
+        "backports",
+        "dns",
+        "rsa",
+        "pyasn1",
+        "cachecontrol",
+        "msgpack",
+        "markdown",
+        "bleach",
+        "webencodings",
+        "tzlocal",
+        "babelfish",
+        "guessit",
+        "rebulk",
+        "subliminal",
+        "mutagen",
+        "musicbrainzngs",
+        "unidecode",
     }
 )
 # Vendored packages that are one module rather than a folder.
-_KNOWN_MODULES = frozenset({"six.py", "typing_extensions.py"})
+_KNOWN_MODULES = frozenset(
+    {"six.py", "typing_extensions.py", "appdirs.py", "xmltodict.py", "configobj.py", "socks.py"}
+)
+# A package's own header naming the project it belongs to: "This file is part of Medusa."
+_PART_OF = re.compile(r"(?i)\bthis (?:file|module|package) is part of ([A-Za-z_][\w-]*)")
 
 # The fact a file establishes when it adds a folder so named to the import path, with
 # the top-level packages that file imports: `adds-to-import-path:lib:mylar,os,sys`.
@@ -99,6 +134,36 @@ def vendored_dirs(files: Sequence[str]) -> frozenset[str]:
             if package or child in _KNOWN_MODULES:
                 found.add("/".join(parts[: i + 1]))
     return frozenset(found)
+
+
+def own_packages(root: Path, files: Collection[str], folders: Collection[str]) -> frozenset[str]:
+    """Packages in a vendored folder that the application wrote itself: Medusa's `lib/`
+    holds copies of boto and guessit, and also `lib/traktor/`, whose `__init__.py` says
+    "This file is part of Medusa." beside the checkout's own `medusa/` package. Only the
+    header of each package's `__init__.py` is read."""
+    if not folders:
+        return frozenset()
+    top = {  # the checkout's own packages, at the top or under `src/`
+        rel.removeprefix("src/").partition("/")[0].lower()
+        for rel in files
+        if rel.endswith("/__init__.py") and rel.removeprefix("src/").count("/") == 1
+    }
+    kept = set()
+    for folder in folders:
+        prefix = folder + "/"
+        for rel in files:
+            rest = rel.removeprefix(prefix)
+            if rest == rel or rest.count("/") != 1 or not rest.endswith("/__init__.py"):
+                continue
+            try:
+                with open(root / rel, encoding="utf-8", errors="replace") as fh:
+                    header = fh.read(_HEADER_CHARS)
+            except OSError:
+                continue
+            match = _PART_OF.search(header)
+            if match and match.group(1).lower() in top:
+                kept.add(rel.removesuffix("/__init__.py"))
+    return frozenset(kept)
 
 
 def vendoring_facts(ctx: FileContext) -> Iterator[str]:
