@@ -105,6 +105,23 @@ def test_load_tests_static_asset_programs_and_dev_tooling_need_no_timeout() -> N
     assert flagged_lines(served, "PR101", rel="app/views.py") == [7]
 
 
+def test_inline_metadata_scripts_and_samples_to_fill_in_need_no_timeout() -> None:
+    """ragflow's `ragflow_deps/download_go_deps.py` declares its dependencies with PEP 723
+    metadata for `uv run`; its `rag/svr/discord_svr.py` is a bot sample whose URL is
+    `{YOUR_IP_ADDRESS:PORT}`. A placeholder in a message, or an inline-metadata file that
+    serves a web app, is still checked."""
+    pep723 = '# /// script\n# dependencies = ["requests"]\n# ///\n' + _NO_TIMEOUT
+    assert flagged_lines(pep723, "PR101", rel="ragflow_deps/download_go_deps.py") == []
+    served = '# /// script\n# dependencies = ["flask"]\n# ///\nimport flask\n' + _NO_TIMEOUT
+    assert flagged_lines(served, "PR101", rel="app.py") == [9]
+    sample = "URL = '{YOUR_IP_ADDRESS:PORT}/v1/api/completion'\n" + _NO_TIMEOUT
+    assert flagged_lines(sample, "PR101", rel="rag/svr/discord_svr.py") == []
+    told = "HELP = 'Set {your_host} in the settings'\n" + _NO_TIMEOUT
+    assert flagged_lines(told, "PR101", rel="rag/svr/discord_svr.py") == [6]
+    message = "import logging\nlogging.info('set <your key>')\n" + _NO_TIMEOUT
+    assert flagged_lines(message, "PR101", rel="rag/svr/bot.py") == [7]
+
+
 def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_timeout() -> None:
     """La Suite Docs' gitlint rule, udata's `commands/fixtures.py` built on its test
     factories, Thunderbird Appointment's `download_legal.py` writing beside its source."""

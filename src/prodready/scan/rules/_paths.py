@@ -101,6 +101,8 @@ def developer_script(ctx: FileContext) -> bool:
     (`static/js/data/merge.py`), a module importing the project's development tooling
     (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
     rule, a pylint checker), an invoke or Fabric task file at the top of the checkout, a
+    script with PEP 723 inline metadata (`# /// script`) importing no web framework, a
+    sample whose module-level settings are placeholders to fill in, a
     module building records with test factories, a module
     importing no web framework that writes files beside its own source, or a
     checker/exploit harness importing no web framework."""
@@ -156,7 +158,39 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if SERVICE_FACT not in ctx.facts and _writes_into_own_tree(ctx):
         return True
+    if SERVICE_FACT not in ctx.facts and _INLINE_SCRIPT_METADATA.search(ctx.source):
+        return True
+    if _sample_to_fill_in(ctx):
+        return True
     return stem in _HARNESS_STEMS and SERVICE_FACT not in ctx.facts
+
+
+# PEP 723 inline metadata (`# /// script` then its dependencies): the file is a script
+# that `uv run` or `pipx run` installs for and runs by hand (ragflow's
+# `ragflow_deps/download_go_deps.py`, which fetches what a Docker image bakes in).
+_INLINE_SCRIPT_METADATA = re.compile(r"(?m)^# /// script\s*$")
+# A value that is a placeholder the reader must replace before the file can run:
+# `{YOUR_IP_ADDRESS:PORT}/v1/...`, `http://<your-host>/api`, `<your-api-key>`; not a
+# sentence that mentions one ("Set {your_host} in the settings").
+_FILL_IN = re.compile(r"(?i)^(?:https?://)?[{<]\s*your[\s_-]")
+
+
+def _sample_to_fill_in(ctx: FileContext) -> bool:
+    """A module whose own settings are placeholders (ragflow's Discord bot sample:
+    `URL = '{YOUR_IP_ADDRESS:PORT}/v1/api/completion_aibotk'`): it cannot run until someone
+    copies and edits it, so it is a template shown to users, not a deployed program. Only
+    a module-level constant counts; a placeholder in a message or a default is not one."""
+    if "your" not in ctx.source.lower():
+        return False
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+            and _FILL_IN.match(stmt.value.value)
+        ):
+            return True
+    return False
 
 
 # Developer tools whose plugin or rule APIs a module is written against (a gitlint rule
