@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from prodready.scan.context import FileContext, FunctionNode, is_none
 from prodready.scan.registry import Hit, rule
@@ -397,6 +398,9 @@ class _Resolver:
         """The kind of sensitive data `text` names; a plain `token` inside a function
         about DNS challenge records (`create_txt_record(domain, token)`) is the ACME
         DNS-01 value published in a public TXT record, not a credential."""
+        held = _looked_up_with(text)
+        if held:
+            return self.word(held)  # `get_user_from_token()`: a user, found by a token
         word = sensitive_word(text, logging=True)
         if word == "token" and self.public_token and _CHALLENGE_TOKEN.fullmatch(text.lower()):
             return None
@@ -463,7 +467,8 @@ class _Resolver:
         word = self.word(node.id)
         if word:
             if (
-                self._not_a_secret_here(node, line)
+                self._caught_exception(node)
+                or self._not_a_secret_here(node, line)
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
@@ -482,6 +487,16 @@ class _Resolver:
             if found:
                 return f"`{node.id}`, which holds {found}"
         return None
+
+    def _caught_exception(self, node: ast.Name) -> bool:
+        """`except Exception as e_api_token:` then `log(f"... {e_api_token}")`: the name is
+        bound to the exception raised while handling a token, not to the token."""
+        current = self.ctx.parents.get(node)
+        while current is not None and not isinstance(current, FunctionNode | ast.Module):
+            if isinstance(current, ast.ExceptHandler) and current.name == node.id:
+                return True
+            current = self.ctx.parents.get(current)
+        return False
 
     def _judge_attribute(self, node: ast.Attribute, line: int) -> str | None:
         whole = self._request_part(node)
@@ -887,7 +902,28 @@ def _client_call(value: ast.expr) -> bool:
 
 _TOKEN_COUNTS = frozenset(
     {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
+    # ragflow's `token_num`, `chunk_token_num`, `chunk_token_cap`,
+    # `embedding_token_consumption`: sizes of text in (LLM) tokens
+    | {"num", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
 )
+# Words that join what a name holds to what it was looked up with: `user_from_token`,
+# `account_by_api_key`. Verbs before the holder (`get_`, `load_`) are skipped.
+_LOOKED_UP_WITH = frozenset({"from", "by"})
+_LOOKUP_VERBS = frozenset({"get", "load", "fetch", "find", "lookup", "read", "resolve", "query"})
+
+
+@lru_cache(maxsize=2048)
+def _looked_up_with(name: str) -> str | None:
+    """The part of `name` that says what it holds when the rest says what it was found
+    by: `get_user_from_token` -> `user` (cobbler logs the user its XML-RPC token belongs
+    to), `account_by_api_key` -> `account`. None when nothing comes before the joining
+    word but a verb (`read_from_password_file` holds a password) or there is none."""
+    parts = words(name)
+    for i, part in enumerate(parts):
+        if part in _LOOKED_UP_WITH:
+            held = [p for p in parts[:i] if p not in _LOOKUP_VERBS]
+            return "_".join(held) if held else None
+    return None
 
 
 def _own_cookies(ctx: FileContext, node: ast.Subscript, line: int) -> bool:
