@@ -212,6 +212,11 @@ def test_the_blocking_rules_follow_the_policy_confidence(service: ProductionCont
         "blocks: PR109 `hardcoded-secret` (high confidence for known key formats such as AWS, "
         "Stripe, GitHub and Slack keys; its other findings are low confidence and do not block)"
     )
+    pr110 = next(t for t in texts if t.startswith("blocks: PR110"))
+    assert pr110.startswith(
+        "blocks: PR110 `unbounded-queue` (medium confidence; low confidence for queues kept "
+        "in a function's local variable, which do not block)"
+    )
     assert texts[1] == (
         "blocks: PR101 `timeout` (high confidence): Finds outbound network calls that can "
         "wait forever. Fix: Pass an explicit timeout sized to the caller's budget, e.g. "

@@ -243,6 +243,38 @@ def test_checker_scripts_keep_only_known_key_formats() -> None:
     assert flagged_lines(_SETTINGS, "PR109", rel="scripts/deploy.py") == [3]
 
 
+def test_a_queue_local_to_one_call_is_less_sure() -> None:
+    """ragflow streams one LLM answer back from a thread through `result_queue`, local to
+    `chat_streamly()`: it holds one call's output, so it is low confidence. A queue kept on
+    the object, returned to the caller, or appended to a list of clients outlives the call
+    and stays medium."""
+    source = (
+        "import queue, threading\n"  # 1
+        "import flask\n"
+        "def chat_streamly(prompt):\n"
+        "    result_queue: queue.Queue = queue.Queue()\n"  # 4: local
+        "    threading.Thread(target=produce, args=(prompt, result_queue)).start()\n"
+        "    while (item := result_queue.get()) is not None:\n"
+        "        yield item\n"
+        "def subscribe(clients):\n"
+        "    client_queue = queue.Queue()\n"  # 9: kept by the caller's list
+        "    clients.append(client_queue)\n"
+        "def stream():\n"
+        "    events = queue.Queue()\n"  # 12: returned
+        "    return events, 1\n"
+        "class Relay:\n"
+        "    def __init__(self):\n"
+        "        self.pending = queue.Queue()\n"  # 16: on the object
+        "        waiting = queue.Queue()\n"  # 17: stored on the object through a name
+        "        self.waiting = waiting\n"
+    )
+    findings, _, _ = assemble({"app/relay.py": scan_source("app/relay.py", source.encode())})
+    levels = {f.line: f.confidence for f in findings if f.rule == "PR110"}
+    assert levels == {4: "low", 9: "medium", 12: "medium", 16: "medium", 17: "medium"}
+    documentation = all_rules()["PR110"].documentation()
+    assert "low for queues kept in a function's local variable" in documentation
+
+
 def test_unbounded_queue_not_in_development_aids() -> None:
     service = "import queue\nimport flask\n\noutgoing = queue.Queue()\n"
     assert flagged_lines(service, "PR110", rel="octoprint/plugins/virtual_printer/virtual.py") == []

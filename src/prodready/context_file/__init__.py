@@ -403,6 +403,11 @@ def _security(policy: Policy, policy_file: _PolicyFile, today: date) -> tuple[Fa
     for rule in all_rules().values():
         if policy.blocks_on(rule.confidence):
             level_text = f"{rule.confidence} confidence"
+            if rule.less_sure is not None and not policy.blocks_on(rule.less_sure[0]):
+                # say which of its hits are less sure, and that those do not block
+                level_text += (
+                    f"; {rule.less_sure[0]} confidence for {rule.less_sure[1]}, which do not block"
+                )
         elif rule.surer is not None and policy.blocks_on(rule.surer[0]):
             # only the hits the rule is surer of block; say which, and that the rest do not
             level_text = (

@@ -67,22 +67,24 @@ class Rule:
     # Hits the rule is surer of (`Hit.confidence`), and which: declared so that what blocks
     # can be said before any scan runs (`prodready context`, `explain`).
     surer: tuple[str, str] | None = None
+    # Hits the rule is less sure of, and which (PR110's queues local to one call).
+    less_sure: tuple[str, str] | None = None
 
     def confidence_of(self, hit_confidence: str | None) -> str:
-        """A hit's confidence; a rule may raise it only to the level it declared."""
+        """A hit's confidence; a rule may raise or lower it only to the levels it declared."""
         if hit_confidence is None or hit_confidence == self.confidence:
             return self.confidence
-        if self.surer is None or hit_confidence != self.surer[0]:
+        declared = [level for level, _ in filter(None, (self.surer, self.less_sure))]
+        if hit_confidence not in declared:
             raise RuntimeError(
                 f"rule {self.id}: a hit of {hit_confidence} confidence, but the rule declares "
-                f"{self.confidence}" + (f" and {self.surer[0]}" if self.surer else "")
+                + " and ".join([self.confidence, *declared])
             )
         return hit_confidence
 
     def confidence_text(self) -> str:
-        if self.surer is None:
-            return self.confidence
-        return f"{self.confidence}; {self.surer[0]} for {self.surer[1]}"
+        others = filter(None, (self.surer, self.less_sure))
+        return self.confidence + "".join(f"; {level} for {which}" for level, which in others)
 
     def documentation(self) -> str:
         def indent(text: str) -> str:
@@ -107,6 +109,7 @@ def rule(
     severity: str = "warning",
     confidence: str = "high",
     surer: tuple[str, str] | None = None,
+    less_sure: tuple[str, str] | None = None,
 ) -> Callable[[Check], Check]:
     if category not in CATEGORIES:
         raise RuntimeError(f"rule {id}: unknown category {category!r}")
@@ -127,6 +130,7 @@ def rule(
             example=sections["Example"],
             fix=sections["Fix"],
             surer=surer,
+            less_sure=less_sure,
         )
         return check
 
