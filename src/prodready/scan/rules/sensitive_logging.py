@@ -468,6 +468,7 @@ class _Resolver:
         if word:
             if (
                 self._caught_exception(node)
+                or self._word_of_text(node.id, line)
                 or self._not_a_secret_here(node, line)
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
@@ -497,6 +498,30 @@ class _Resolver:
                 return True
             current = self.ctx.parents.get(current)
         return False
+
+    def _word_of_text(self, name: str, line: int) -> bool:
+        """`for token in re.split(r"\\W", term):` (Headphones matching search terms): the
+        innermost loop around the call walks the words of a text split apart, directly or
+        through one local name (`tokens = term.split()`), so `token` is a word, not a
+        credential."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        loops = [
+            node
+            for node in walk_own(fn)
+            if isinstance(node, ast.For | ast.AsyncFor)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+            and node.lineno <= line <= (node.end_lineno or node.lineno)
+        ]
+        if not loops:
+            return False
+        source = max(loops, key=lambda loop: loop.lineno).iter  # the innermost loop
+        if isinstance(source, ast.Name):
+            values = [v for at, v in self._assignments(line).get(source.id, ()) if at <= line]
+            return bool(values) and all(_splits_text(self.ctx, v) for v in values)
+        return _splits_text(self.ctx, source)
 
     def _judge_attribute(self, node: ast.Attribute, line: int) -> str | None:
         whole = self._request_part(node)
@@ -898,6 +923,25 @@ def _client_call(value: ast.expr) -> bool:
         and isinstance(value.func, ast.Attribute)
         and value.func.attr in _CLIENT_CALLS
     )
+
+
+# Calls that cut a text into words: `term.split()`, `re.split(r"\W", term)`,
+# `shlex.split(line)`, `re.findall(r"\w+", text)`.
+_SPLITTERS = frozenset({"split", "rsplit", "splitlines", "findall", "word_tokenize"})
+
+
+def _splits_text(ctx: FileContext, value: ast.expr) -> bool:
+    """A call cutting a text into words, where the text is not itself named for secrets
+    (`settings.API_TOKENS.split(",")` yields tokens that are credentials)."""
+    if not (isinstance(value, ast.Call) and ctx.call_name(value).rpartition(".")[2] in _SPLITTERS):
+        return False
+    texts = [value.func.value] if isinstance(value.func, ast.Attribute) else []
+    for node in (n for t in [*texts, *value.args] for n in ast.walk(t)):
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+        singular = name.removesuffix("s").removesuffix("S") if isinstance(name, str) else ""
+        if singular and sensitive_word(singular, logging=True):
+            return False  # `API_TOKENS`, `passwords`: a list of secrets
+    return True
 
 
 _TOKEN_COUNTS = frozenset(
