@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from prodready.newer_syntax import rewrite_newer_syntax
+
 # Names and constants hold no nodes worth visiting (their `ctx` is a shared singleton),
 # and these fields never hold child nodes: skipping them is most of the speed.
 _LEAVES = frozenset({ast.Name, ast.Constant})
@@ -122,16 +124,37 @@ def paused_gc() -> Iterator[None]:
 
 def parse_quietly(source: str | bytes, filename: str) -> ast.Module:
     """`ast.parse` without the SyntaxWarnings (invalid escapes, `1if`) that the compiler
-    prints for the repository's own code: a report must not be interleaved with them."""
+    prints for the repository's own code: a report must not be interleaved with them.
+
+    Code in the newer syntax that `newer_syntax` knows is read through its rewrite, which
+    keeps every line where it was: a syntax error left after the rewrite is reported at
+    its own line, not at the first `except A, B:` before it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ast.parse(source, filename=filename)
+        try:
+            return ast.parse(source, filename=filename)
+        except SyntaxError:
+            rewritten = _in_older_syntax(source)
+            if rewritten is None:
+                raise
+            return ast.parse(rewritten, filename=filename)
+
+
+def _in_older_syntax(source: str | bytes) -> str | None:
+    if sys.version_info >= (3, 14):
+        return None  # this interpreter reads every form the rewrite knows
+    if isinstance(source, bytes):
+        try:
+            source = source.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+    return rewrite_newer_syntax(source)
 
 
 def syntax_error_reason(exc: SyntaxError) -> str:
-    """Why a file did not parse, naming the interpreter that parsed it: newer syntax (PEP
-    701 f-strings, PEP 758 `except A, B:`) fails under an older one, and the reader must
-    not take valid code for broken code."""
+    """Why a file did not parse, naming the interpreter that parsed it: newer syntax that
+    `newer_syntax` does not rewrite (PEP 701 f-strings) fails under an older one, and the
+    reader must not take valid code for broken code."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (
         f"syntax error at line {exc.lineno} (parsed as Python {version}; code written for a "

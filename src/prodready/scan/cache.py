@@ -42,8 +42,17 @@ def result_key(rel: str, data: bytes) -> str:
 
 
 def rules_digest() -> str:
-    """Digest of the scan package's own source: any change to a rule invalidates results."""
-    return source_digest(Path(__file__).resolve().parent)
+    """Digest of the scan package's own source and of the modules outside it that decide
+    how a file is read: any change to a rule, or to how newer syntax is parsed,
+    invalidates results."""
+    scan_package = Path(__file__).resolve().parent
+    h = hashlib.sha256(source_digest(scan_package).encode())
+    for reader in _READERS:
+        h.update((scan_package.parent / reader).read_bytes())
+    return h.hexdigest()[:16]
+
+
+_READERS = ("astwalk.py", "newer_syntax.py")
 
 
 def source_digest(package: Path) -> str:

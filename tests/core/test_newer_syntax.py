@@ -1,0 +1,111 @@
+"""Code in Python 3.12 to 3.14 syntax is read on Python 3.11, at its own lines."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from prodready.newer_syntax import rewrite_newer_syntax
+from prodready.repo.python_facts import analyse_source
+from tests.scan.harness import flagged_lines
+
+EXCEPT_GROUPS = textwrap.dedent(
+    """\
+    import requests
+
+    def fetch(url):
+        try:
+            return requests.get(url)
+        except ValueError, KeyError:
+            return None
+    """
+)
+
+
+def test_an_unparenthesised_except_tuple_gets_the_tree_python_314_builds() -> None:
+    rewritten = rewrite_newer_syntax(EXCEPT_GROUPS)
+    assert rewritten is not None
+    assert rewritten.splitlines()[5] == "    except(ValueError, KeyError):"
+    handler = ast.parse(rewritten).body[1].body[0].handlers[0]  # type: ignore[attr-defined]
+    assert isinstance(handler.type, ast.Tuple)
+    assert [n.id for n in handler.type.elts] == ["ValueError", "KeyError"]
+    assert (handler.type.elts[0].lineno, handler.type.elts[0].col_offset) == (6, 11)
+
+
+def test_except_star_and_multi_line_tuples_keep_their_lines() -> None:
+    source = "try:\n    pass\nexcept* OSError, (\n    TimeoutError):\n    pass\n"
+    rewritten = rewrite_newer_syntax(source)
+    assert rewritten == "try:\n    pass\nexcept*(OSError, (\n    TimeoutError)):\n    pass\n"
+    ast.parse(rewritten)
+
+
+def test_code_that_python_311_already_reads_is_not_rewritten() -> None:
+    source = textwrap.dedent(
+        """\
+        try:
+            pass
+        except (ValueError, KeyError) as exc:  # except A, B: in a comment
+            print(exc)
+        type = "text"
+        if type(x) == int:
+            pass
+        """
+    )
+    assert rewrite_newer_syntax(source) is None
+
+
+def test_type_parameters_are_blanked_and_aliases_become_annotations() -> None:
+    source = textwrap.dedent(
+        """\
+        def first[T: (int, str)](items: list[T]) -> T:
+            return items[0]
+        async def fetch[T](url: str) -> T: ...
+        class Box[T](Base[T]):
+            type Pair[K] = tuple[K, K]
+        type Alias = dict[str, int]
+        """
+    )
+    rewritten = rewrite_newer_syntax(source)
+    assert rewritten is not None
+    assert rewritten.splitlines() == [
+        "def first               (items: list[T]) -> T:",
+        "    return items[0]",
+        "async def fetch   (url: str) -> T: ...",
+        "class Box   (Base[T]):",
+        "    type:Pair[K] = tuple[K, K]",
+        "type:Alias = dict[str, int]",
+    ]
+    tree = ast.parse(rewritten)
+    assert [type(node).__name__ for node in tree.body] == [
+        "FunctionDef",
+        "AsyncFunctionDef",
+        "ClassDef",
+        "AnnAssign",
+    ]
+
+
+def test_pep_701_f_strings_are_not_rewritten() -> None:
+    assert rewrite_newer_syntax('x = f"{", ".join(names)}"\n') is None
+
+
+def test_the_rules_judge_a_file_written_for_python_314_at_its_own_lines() -> None:
+    assert flagged_lines(EXCEPT_GROUPS, "PR101") == [5]
+    generic = textwrap.dedent(
+        """\
+        import requests
+
+        def fetch[T](url: str, parse: type[T]) -> T:
+            try:
+                return parse(requests.post(url).json())
+            except ValueError, KeyError:
+                pass
+        """
+    )
+    assert flagged_lines(generic, "PR101") == [5]
+
+
+def test_other_syntax_errors_keep_their_own_line() -> None:
+    source = b"try:\n    pass\nexcept A, B:\n    pass\nx = = 1\n"
+    facts = analyse_source("pkg/mod.py", source, is_test=False)
+    assert facts.error is not None
+    assert facts.error.startswith("syntax error at line 5 ")
