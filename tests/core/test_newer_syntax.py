@@ -72,7 +72,7 @@ def test_type_parameters_are_blanked_and_aliases_become_annotations() -> None:
         "    return items[0]",
         "async def fetch   (url: str) -> T: ...",
         "class Box   (Base[T]):",
-        "    type:Pair[K] = tuple[K, K]",
+        "    type:Pair    = tuple[K, K]",
         "type:Alias = dict[str, int]",
     ]
     tree = ast.parse(rewritten)
@@ -82,6 +82,32 @@ def test_type_parameters_are_blanked_and_aliases_become_annotations() -> None:
         "ClassDef",
         "AnnAssign",
     ]
+
+
+def test_type_parameters_over_several_lines_keep_the_statement_on_its_lines() -> None:
+    source = textwrap.dedent(
+        """\
+        class Service[
+            T: Model,  # the stored type
+
+            K,
+        ](Base):
+            type Key[**P] = Callable[P, K]
+        """
+    )
+    rewritten = rewrite_newer_syntax(source)
+    assert rewritten is not None
+    assert rewritten.splitlines() == [
+        "class Service\\",
+        " " * 31 + "\\",
+        "\\",
+        "     \\",
+        " (Base):",
+        "    type:Key      = Callable[P, K]",
+    ]
+    cls = ast.parse(rewritten).body[0]
+    assert isinstance(cls, ast.ClassDef)
+    assert (cls.lineno, cls.body[0].lineno) == (1, 6)
 
 
 def test_pep_701_f_strings_are_not_rewritten() -> None:
