@@ -322,3 +322,10 @@ def test_a_change_with_no_files(make_repo: RepoFactory) -> None:
     change = build_change(root, head, "HEAD")
     assert change.files == () and change.executable == {} and change.tests_added == ()
     assert change.merge_base == head and change.changed_executable_lines == 0
+
+
+def test_a_change_in_python_314_syntax_is_read_not_guessed() -> None:
+    source = "try:\n    run()\nexcept ValueError, KeyError:\n    # ignored\n    pass\n"
+    found = executable_changed_lines(added(dict(enumerate(source.split("\n"), start=1))), source)
+    assert not found.fallback
+    assert sorted(found.lines) == [1, 2, 3, 5]

@@ -463,3 +463,8 @@ def test_route_segments_of_any_text(path: str) -> None:
     segments = route_segments(path)
     assert all(s and "/" not in s for s in segments)
     assert same_route(segments, segments)
+
+
+def test_tests_in_python_314_syntax_are_read() -> None:
+    source = "def test_retry():\n    try:\n        run()\n    except OSError, TimeoutError:\n        pass\n"
+    assert [t.name for t in parse_tests("tests/test_retry.py", source, IDS)] == ["test_retry"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+from prodready.astwalk import parse_quietly
 from prodready.errors import EvidenceError
 from prodready.evidence._common import (
     ShapeError,
@@ -496,7 +497,7 @@ def _analyse_source(root: _RepoRoot, rel: str) -> tuple[frozenset[int], dict[int
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(data, filename=rel)
+            tree = parse_quietly(data, rel)
             code = compile(tree, rel, "exec", dont_inherit=True)
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(encoding, errors="replace")

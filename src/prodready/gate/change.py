@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
 
+from prodready.astwalk import parse_quietly
 from prodready.gate import git
 from prodready.gate.diff import FileDiff, parse_diff
 from prodready.repo.files import is_example_path, is_test_path
@@ -180,8 +181,8 @@ def executable_changed_lines(
 def parse_python(source: str) -> ast.Module:
     """`ast.parse`, remembered: the change's analysis, its scan and its entry points read
     the same head sources, and parsing is most of the gate's time on a large change. The
-    tree is shared, so nobody may modify it."""
-    return ast.parse(source)
+    tree is shared, so nobody may modify it. Newer syntax is read as the scan reads it."""
+    return parse_quietly(source, "<change>")
 
 
 def _fallback(

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from prodready.astwalk import parse_quietly
 from prodready.gate import git
 from prodready.gate.change import MAX_SOURCE_BYTES
 from prodready.repo.files import is_test_path
@@ -172,7 +173,7 @@ def parse_tests(path: str, source: str, ids: Collection[str] = ()) -> list[TestF
     methods of `Test*` classes or `TestCase` subclasses, nested classes too). `ids` are the
     spec's criterion ids, looked for in names and docstrings; markers name any id."""
     try:
-        tree = ast.parse(source, filename=path)
+        tree = parse_quietly(source, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     ctx = FileContext(path, source, tree)
