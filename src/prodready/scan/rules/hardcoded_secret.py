@@ -34,10 +34,13 @@ _KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("a Stripe webhook signing secret", r"whsec_[0-9a-zA-Z]{32,}"),
         ("a GitHub token", r"gh(?:[pousr]_[0-9A-Za-z]{36}\b|ithub_pat_[0-9A-Za-z_]{60,})"),
         ("a GitLab token", r"glpat-[0-9A-Za-z_\-]{20,}"),
-        ("a Slack token", r"xox[abposr]-[0-9A-Za-z\-]{10,}"),
+        # Slack ids are eight digits or more (`xoxb-1234-1234-...` is a format shown in
+        # documentation); `xoxe.xoxp-1-...` configuration tokens are long instead.
+        ("a Slack token", r"xox[abposr]-(?:\d{8,}-[0-9A-Za-z\-]{10,}|\d-[0-9A-Za-z]{40,})"),
         (
             "a Slack webhook URL",
-            r"https://hooks\.slack\.com/(?:services|workflows)/T[0-9A-Z]{6,}/[0-9A-Za-z/]{20,}",
+            r"https://hooks\.slack\.com/(?:services/T[0-9A-Z]{6,}/B[0-9A-Z]{6,}/[0-9A-Za-z]{24}"
+            r"|(?:workflows|triggers)/T[0-9A-Z]{6,}/A[0-9A-Z]{6,}/[0-9A-Za-z/]{20,})",
         ),
         (
             "a private key",
@@ -57,6 +60,10 @@ _KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _KNOWN_PLACEHOLDERS = ("EXAMPLE", "XXXX", "xxxx")
+# Keys in a known format that their owner publishes for everyone to use, so they protect
+# nothing: the key in every Google Chat incoming-webhook URL, the same for all spaces
+# (the URL's `token` is the secret).
+_PUBLISHED_KEYS = frozenset({"AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI"})
 # A password inside a URL: scheme://user:password@host (searched from the literal `://`,
 # which keeps the regex fast; the scheme is read backwards by hand)
 _URL_CREDENTIALS = re.compile(r"://[^:/@\s\"']*:([^@/\s\"']+)@")
@@ -142,8 +149,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `"$SECRET_KEY"`, a build-time `"__POSTHOG_API_KEY__"`), labels shown to people
         (`"Change password": "…"` in a translation table), short development defaults
         (`"dev"`), publishable and
-        test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`), public
-        keys (`JWT_PUBLIC_KEY`), import paths (`"api-token": "app.factories:APIToken"`)
+        test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`) and
+        formats (`xoxb-1234-1234-...`, shorter than Slack's ids), the key Google publishes
+        in every Chat webhook URL, public keys (`JWT_PUBLIC_KEY`), import paths
+        (`"api-token": "app.factories:APIToken"`)
         and Django model paths (`ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
         `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
@@ -244,6 +253,8 @@ def _scan_text(ctx: FileContext) -> Iterator[Hit]:
             if start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
                 continue  # inside a longer word
             if any(placeholder in match.group(0) for placeholder in _KNOWN_PLACEHOLDERS):
+                continue
+            if match.group(0) in _PUBLISHED_KEYS:
                 continue
             # a known key format is what it looks like: only these hits are high confidence
             yield Hit(
