@@ -40,6 +40,10 @@ _CREDENTIAL = frozenset(
         "creds",
         "jwt",
         "apikey",
+        "apitoken",
+        "accesstoken",
+        "authtoken",
+        "refreshtoken",
         "cookie",
         "cookies",
         "privkey",
@@ -50,6 +54,10 @@ _CREDENTIAL = frozenset(
 _PERSONAL = frozenset({"cardnumber", "creditcard", "ccnumber", "cvv", "cvc", "cvv2", "ssn"})
 _DISPLAY = {
     "apikey": "key",
+    "apitoken": "token",
+    "accesstoken": "token",
+    "authtoken": "token",
+    "refreshtoken": "token",
     "privkey": "private key",
     "cardnumber": "card number",
     "creditcard": "card number",
@@ -127,6 +135,8 @@ _PREDICATE_PREFIXES = _wordset(
     verify no with missing absent unset undefined
     """
 )
+# A first word that makes the name a place on disk (`path_mounts_credentials`).
+_LOCATION_PREFIXES = _wordset("path dir folder")
 # An earlier word that makes the name about rights over a secret, not the secret:
 # `default_permissions_create_token` holds permission letters such as "rw".
 _RIGHTS = _wordset("permission permissions perms rights")
@@ -172,6 +182,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
     parts = words(name)
     if not parts or parts[0] in _PREDICATE_PREFIXES:
         return None
+    if len(parts) > 1 and parts[0] in _LOCATION_PREFIXES and "or" not in parts:
+        return None  # `path_mounts_credentials`: where secrets are kept, not one of them
     if logging and parts in (("card",), ("payment", "card")):
         return "card data"  # the whole card, not `card_id` or `card_brand`
     for i in range(len(parts) - 1, -1, -1):

@@ -481,9 +481,13 @@ class _Resolver:
             return _named(node.id, word)
         if depth >= 2:
             return None
-        for at, value in self._assignments(line).get(node.id, ()):
+        assigned = self._assignments(line).get(node.id, ())
+        since = self._overwritten_at(node.id, line) if len(assigned) > 1 else 0
+        for at, value in assigned:
             if at > line:
                 continue  # assigned after the call: not what it logs
+            if at < since:
+                continue  # replaced on every path to the call: `msg` reused for a new message
             found = self.judge(value, line, depth + 1)
             if found:
                 return f"`{node.id}`, which holds {found}"
@@ -785,6 +789,27 @@ class _Resolver:
                 return found
         return None
 
+    def _overwritten_at(self, name: str, line: int) -> int:
+        """The line of the last assignment to `name` that runs on every path to `line`
+        (a statement of a block that holds the call, before it), or 0: the values given
+        before it never reach the call."""
+        fn = innermost_function(self.ctx, line)
+        last = 0
+        block: list[ast.stmt] = fn.body if fn is not None else []
+        while block:
+            inner: list[ast.stmt] = []
+            for stmt in block:
+                if stmt.lineno > line:
+                    break
+                if (stmt.end_lineno or stmt.lineno) < line:
+                    if _replaces(stmt, name):
+                        last = stmt.lineno
+                    continue
+                inner = _block_holding(stmt, line)
+                break
+            block = inner
+        return last
+
     def _assignments(self, line: int) -> dict[str, list[tuple[int, ast.expr]]]:
         """Values assigned to each local name in the function around `line`."""
         fn = innermost_function(self.ctx, line)
@@ -883,6 +908,39 @@ _CLIENT_CALLS = frozenset(
 _MASK_TEXT = re.compile(r"(?i)redact|hidden|masked|removed|censored|filtered|\*{3}|^x{3,}$")
 # Calls that make a number of whatever they are given.
 _NUMBER_MAKERS = frozenset({"int", "float", "len", "sum"})
+
+
+def _replaces(stmt: ast.stmt, name: str) -> bool:
+    """`name = <value>` where the value does not read the old one (`msg = msg + x` keeps
+    what `msg` held)."""
+    if isinstance(stmt, ast.Assign):
+        targets: list[ast.expr] = []
+        for target in stmt.targets:
+            targets.extend(target.elts if isinstance(target, ast.Tuple | ast.List) else [target])
+        value: ast.expr | None = stmt.value
+    elif isinstance(stmt, ast.AnnAssign):
+        targets, value = [stmt.target], stmt.value
+    else:
+        return False
+    if value is None or not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+        return False
+    return not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(value))
+
+
+def _block_holding(stmt: ast.stmt, line: int) -> list[ast.stmt]:
+    """The statements of the branch, loop body or handler of `stmt` whose lines hold
+    `line`; empty when `line` is in the statement itself (its test, its call)."""
+    blocks: list[list[ast.stmt]] = []
+    for field in ("body", "orelse", "finalbody"):
+        value = getattr(stmt, field, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            blocks.append(value)
+    blocks.extend(h.body for h in getattr(stmt, "handlers", ()))
+    blocks.extend(c.body for c in getattr(stmt, "cases", ()))
+    for block in blocks:
+        if block[0].lineno <= line <= (block[-1].end_lineno or block[-1].lineno):
+            return block
+    return []
 
 
 def _numeric(value: ast.expr) -> bool:
