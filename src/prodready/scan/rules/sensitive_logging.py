@@ -125,7 +125,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         their name says so (password, token, secret, api_key, authorization, cookie,
         card_number, cvv, ssn, ...), when they are whole request headers, cookies, bodies,
         forms or JSON payloads, the whole `os.environ`, or a local variable assigned from
-        one of these. Not flagged: the word "password" in the message text, `len(token)`,
+        one of these (unless it is given a new value on every path to the log call: a
+        `msg` reused for the next check's message). Not flagged: the word "password" in
+        the message text, `len(token)`,
         `bool(secret)`, short slices such as `card_number[-4:]`, hashes, names about
         a secret rather than the secret (`max_tokens`, `token_type`, `password_length`,
         `secret_paths`, `missing_secrets`), a field of a token in a nested key
