@@ -14,6 +14,7 @@ an unknown base, whatever its name. So is every decorator of the class: a
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from prodready.scan.context import FileContext, FunctionNode
@@ -224,7 +225,7 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
 
     authz_found = False
 
-    def visit(c: ast.ClassDef) -> None:
+    def visit(c: ast.ClassDef, again: Callable[..., None]) -> None:
         nonlocal auth, unknown, authz_found
         for stmt in c.body:
             if isinstance(stmt, ast.Assign):
@@ -249,7 +250,7 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
                 continue
             if name in local and name not in seen and local[name] is not c:
                 seen.add(name)
-                visit(local[name])
+                again(local[name], again)
             elif name in _VIEW_BASES and framework_base(web.ctx, base):
                 bases.add(name)
             elif name in _AUTH_BASES or AUTH_NAME.search(name):
@@ -259,7 +260,10 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
             elif name not in _NEUTRAL_BASES:
                 unknown = True
 
-    visit(cls)
+    # `visit` is handed itself rather than calling itself by name: a closure that names
+    # itself is a reference cycle, which keeps the file's whole syntax tree alive until
+    # the (paused) garbage collector runs
+    visit(cls, visit)
     if not bases:
         return None
     framework = "drf" if bases & _DRF_BASES else "flask" if bases & _FLASK_CLASS_BASES else "django"

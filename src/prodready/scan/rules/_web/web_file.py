@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import re
-import weakref
 
 from prodready.scan.context import FileContext, FunctionNode
 from prodready.scan.rules._web import auth_evidence, fastapi_views
@@ -358,6 +357,12 @@ class WebFile:
             self._bodies[fn] = nodes
         return nodes
 
+    def release(self) -> None:
+        """Drop the flows, which refer back to this analysis: without that reference cycle
+        the file's syntax tree is freed as soon as the rules move on, even while the
+        garbage collector is paused."""
+        self._flows.clear()
+
     def flow(self, fn: FunctionNode, handler: Handler | None, *, validated: bool) -> Flow:
         """The (cached) request-data flow through `fn`; see `Flow` for the two modes."""
         key = (fn, validated)
@@ -444,13 +449,19 @@ def _only_bases(cls: ast.ClassDef) -> bool:
     return True
 
 
-_CACHE: weakref.WeakKeyDictionary[FileContext, WebFile] = weakref.WeakKeyDictionary()
+# The analysis of the file the rules are on. One slot, not a weak dictionary keyed by the
+# file: a WebFile refers to its FileContext, so such a key would never die and every
+# scanned file's syntax tree would stay in memory.
+_LAST: list[WebFile] = []
 
 
 def web_file(ctx: FileContext) -> WebFile:
-    """The (cached) web analysis of a file, shared by the three rules."""
-    found = _CACHE.get(ctx)
-    if found is None:
-        found = WebFile(ctx)
-        _CACHE[ctx] = found
+    """The (cached) web analysis of a file, shared by the three rules, which run on one
+    file after another."""
+    if _LAST and _LAST[0].ctx is ctx:
+        return _LAST[0]
+    if _LAST:
+        _LAST[0].release()
+    found = WebFile(ctx)
+    _LAST[:] = [found]
     return found
