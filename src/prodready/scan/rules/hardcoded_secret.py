@@ -62,8 +62,17 @@ _KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _KNOWN_PLACEHOLDERS = ("EXAMPLE", "XXXX", "xxxx")
 # Keys in a known format that their owner publishes for everyone to use, so they protect
 # nothing: the key in every Google Chat incoming-webhook URL, the same for all spaces
-# (the URL's `token` is the secret).
-_PUBLISHED_KEYS = frozenset({"AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI"})
+# (the URL's `token` is the secret); the InnerTube keys of YouTube's web, Android and iOS
+# clients, served in every YouTube page as `INNERTUBE_API_KEY` (Streamlink reads it from
+# the page and keeps the web one as a fallback).
+_PUBLISHED_KEYS = frozenset(
+    {
+        "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
+        "AIzaSyAO_FJ2SlqU8Q4STEHLGCilw_Y9_11qcW8",
+        "AIzaSyA8eiZmM1FaDVjRy-df2KTyQ_vz_yYM39w",
+        "AIzaSyB-63vPrdThhKuerbB2N_l7Kwwcxj6yUAc",
+    }
+)
 # A password inside a URL: scheme://user:password@host (searched from the literal `://`,
 # which keeps the regex fast; the scheme is read backwards by hand)
 _URL_CREDENTIALS = re.compile(r"://[^:/@\s\"']*:([^@/\s\"']+)@")
@@ -150,9 +159,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`"Change password": "…"` in a translation table), short development defaults
         (`"dev"`), publishable and
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`) and
-        formats (`xoxb-1234-1234-...`, shorter than Slack's ids), the key Google publishes
-        in every Chat webhook URL, public keys (`JWT_PUBLIC_KEY`), import paths
-        (`"api-token": "app.factories:APIToken"`)
+        formats (`xoxb-1234-1234-...`, shorter than Slack's ids), the keys Google publishes
+        in every Chat webhook URL and every YouTube page (InnerTube), public keys
+        (`JWT_PUBLIC_KEY`), import paths (`"api-token": "app.factories:APIToken"`)
         and Django model paths (`ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
         `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
@@ -325,7 +334,11 @@ class _Judge:
             return
         self._seen.add(id(value))
         line = getattr(value, "lineno", 0)
-        if looks_like_secret(text) and not self._dev_account_default(text, line):
+        if (
+            looks_like_secret(text)
+            and text not in _PUBLISHED_KEYS
+            and not self._dev_account_default(text, line)
+        ):
             message = what if isinstance(what, str) else what()
             self.hits.append(Hit(line, getattr(value, "end_lineno", line) or line, message))
 
