@@ -61,7 +61,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         queue holds what concurrent callers submitted, like `ThreadPoolExecutor`'s. A
         constant put (`put(None)` to stop the worker) does not count. Nor the queue of
         a logging `QueueHandler`/`QueueListener`, which puts without waiting: a bound
-        would drop log records instead of slowing anyone down. A queue kept in a
+        would drop log records instead of slowing anyone down. Nor a queue bounded by
+        hand: every `put` comes after a check of its size in the same function (`if
+        q.qsize() >= MAX: return`, `while q.qsize() > 10: await asyncio.sleep(1)`, `if
+        q.full()`), or is in a function that `get`s from it (an item taken and put
+        back to retry later). A queue kept in a
         function's local variable lives for one call, so it is reported with low
         confidence.
     Why it matters:
@@ -91,6 +95,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             and not _own_work_list(ctx, call)
             and not _executor_queue(ctx, call)
             and not _logging_queue(ctx, call)
+            and not _bounded_by_hand(ctx, call)
         ):
             yield Hit(
                 call.lineno,
@@ -509,3 +514,75 @@ def _bundled(node: ast.expr) -> set[str]:
     elif isinstance(node, ast.Call):
         parts = [*node.args, *(k.value for k in node.keywords)]
     return {part.id for part in parts if isinstance(part, ast.Name)}
+
+
+_SIZE_CHECKS = frozenset({"qsize", "full"})
+
+
+def _bounded_by_hand(ctx: FileContext, call: ast.Call) -> bool:
+    """A queue its producers bound themselves: every `put` on its name follows a check
+    of its size in the same function (Electrum's `if self.forward_queue.qsize() >=
+    self.FORWARD_MAX_QUEUE: return` before `put_nowait`, or `while queue.qsize() > 10:
+    await asyncio.sleep(...)`), or is in a function that also `get`s from it (a consumer
+    putting back an item it took, to retry it later), and at least one `put` is checked.
+    Matched by the name it is bound to; not when the queue is handed to a call, where
+    code elsewhere may fill it without looking."""
+    name = _leaf(_assigned_to(ctx.parents.get(call)) or ast.Constant(None))
+    if not name:
+        return False
+    checked = 0
+    for other in ctx.calls:
+        func = other.func
+        if any(_leaf(a) == name for a in _arguments(other)):
+            return False
+        if not (
+            isinstance(func, ast.Attribute) and func.attr in _PUTS and _leaf(func.value) == name
+        ):
+            continue
+        function = _enclosing_function(ctx, other)
+        if function is None:
+            return False
+        if _size_checked_before(function, other, name):
+            checked += 1
+        elif not _queue_verb_in(function, name, _GETS):
+            return False
+    return checked > 0
+
+
+def _size_checked_before(function: ast.AST, put: ast.Call, name: str) -> bool:
+    """Is `put` held back by a test of the queue's size (`<name>.qsize()`,
+    `<name>.full()`) in `function`: a `while` before it that waits for room, an `if`
+    before it whose body leaves (`return`, `raise`, `continue`, `break`), or an `if`
+    that holds it? An `if` that only logs the size bounds nothing."""
+    for node in walk_own(function):
+        if not (isinstance(node, ast.If | ast.While) and _reads_size(node.test, name)):
+            continue
+        if any(part is put for part in ast.walk(node)):
+            return True
+        waits = isinstance(node, ast.While) or isinstance(node.body[-1], _EXITS)
+        if waits and node.lineno < put.lineno:
+            return True
+    return False
+
+
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _reads_size(test: ast.expr, name: str) -> bool:
+    return any(
+        isinstance(part, ast.Call)
+        and isinstance(part.func, ast.Attribute)
+        and part.func.attr in _SIZE_CHECKS
+        and _leaf(part.func.value) == name
+        for part in ast.walk(test)
+    )
+
+
+def _queue_verb_in(function: ast.AST, name: str, verbs: frozenset[str]) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in verbs
+        and _leaf(node.func.value) == name
+        for node in walk_own(function)
+    )
