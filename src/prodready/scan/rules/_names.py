@@ -103,7 +103,8 @@ _COMPOUNDS = {
 # A word after the secret that makes the name about something else (`token_address` is a
 # token contract's public address): `token_type`,
 # `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`, the scopes a
-# token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`).
+# token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`), whether
+# a device asks for one (`passphrase_protection`), where one is fetched (`token_req_host`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -119,7 +120,8 @@ _QUALIFIERS = _wordset(
     interval period window sent verified index position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
-    scope scopes kwargs options opts cnt address addresses
+    scope scopes kwargs options opts cnt address addresses protection protected host hosts
+    hostname port server
     """
 )
 # Names of identifiers rather than of secret values.
