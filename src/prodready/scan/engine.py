@@ -29,6 +29,7 @@ from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
+from prodready.scan.unreachable import DeadLines, unreachable_spans
 from prodready.scan.vendored import (
     import_path_dirs,
     own_packages,
@@ -101,6 +102,7 @@ def scan_source(
                 )
     except RecursionError:
         return FileResult(error="nested too deeply to analyse")
+    hits = _drop_dead_code_hits(hits, tree)
     if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
         hits = [_if_retired_code_is_imported(h) for h in hits]
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
@@ -109,6 +111,19 @@ def scan_source(
         facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}),
         suppressions=tuple(find_suppressions(source)),
     )
+
+
+# A credential written in code that never runs is still published with the code.
+_FOUND_IN_DEAD_CODE_TOO = frozenset({"PR109"})
+
+
+def _drop_dead_code_hits(hits: list[RawHit], tree: ast.Module) -> list[RawHit]:
+    """Hits in statements that can never run (after an unconditional `return`...) are
+    dropped: a call there cannot hang, and a handler there cannot be reached."""
+    if not any(h.rule not in _FOUND_IN_DEAD_CODE_TOO for h in hits):
+        return hits
+    dead = DeadLines(unreachable_spans(tree))
+    return [h for h in hits if h.rule in _FOUND_IN_DEAD_CODE_TOO or h.line not in dead]
 
 
 def _if_retired_code_is_imported(hit: RawHit) -> RawHit:
