@@ -544,7 +544,7 @@ def _bounded_by_hand(ctx: FileContext, call: ast.Call) -> bool:
             return False
         if _size_checked_before(function, other, name):
             checked += 1
-        elif not _queue_verb_in(function, name, _GETS):
+        elif not _calls_verb(walk_own(function), name, _GETS):
             return False
     return checked > 0
 
@@ -555,7 +555,10 @@ def _size_checked_before(function: ast.AST, put: ast.Call, name: str) -> bool:
     before it whose body leaves (`return`, `raise`, `continue`, `break`), or an `if`
     that holds it? An `if` that only logs the size bounds nothing."""
     for node in walk_own(function):
-        if not (isinstance(node, ast.If | ast.While) and _reads_size(node.test, name)):
+        if not (
+            isinstance(node, ast.If | ast.While)
+            and _calls_verb(ast.walk(node.test), name, _SIZE_CHECKS)
+        ):
             continue
         if any(part is put for part in ast.walk(node)):
             return True
@@ -568,21 +571,12 @@ def _size_checked_before(function: ast.AST, put: ast.Call, name: str) -> bool:
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
-def _reads_size(test: ast.expr, name: str) -> bool:
-    return any(
-        isinstance(part, ast.Call)
-        and isinstance(part.func, ast.Attribute)
-        and part.func.attr in _SIZE_CHECKS
-        and _leaf(part.func.value) == name
-        for part in ast.walk(test)
-    )
-
-
-def _queue_verb_in(function: ast.AST, name: str, verbs: frozenset[str]) -> bool:
+def _calls_verb(nodes: Iterator[ast.AST], name: str, verbs: frozenset[str]) -> bool:
+    """Is one of `nodes` a call `<name>.<verb>(...)` with `verb` in `verbs`?"""
     return any(
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr in verbs
         and _leaf(node.func.value) == name
-        for node in walk_own(function)
+        for node in nodes
     )
