@@ -53,7 +53,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `http.client` connections and `ftplib.FTP` without a timeout. httpx has a 5 s
         default and aiohttp a 5-minute one, so they are flagged only for an explicit
         `timeout=None`. Calls that pass `**kwargs` (which may carry the timeout) and
-        sessions whose class or mounted adapter sets a default are not flagged, nor are
+        sessions whose class or mounted adapter sets a default are not flagged (an adapter
+        named for it, given a timeout as in `CustomHTTPAdapter(self.default_timeout)`, or
+        whose class in the same file sets one in `send()`; a call whose URL visibly starts
+        with another attribute than the mounted prefix is still flagged), nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
         `extras/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level `utils/`,
         `bin/`, `docker/` or `docker_assets/` folder (a shebang, a `__main__` block, argparse or
@@ -109,6 +112,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         ctx.facts.add(SOCKET_DEFAULT_FACT)
     swappable: set[tuple[str, ast.AST]] = set()
     sessions = _session_names(ctx, swappable)
+    mounts = _timeout_mounts(ctx)
     program_only = main_only_lines(ctx)
     socket_defaults = _socket_default_scopes(ctx)
     for call in ctx.calls:
@@ -122,6 +126,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             problem = _requests_problem(call, name)
         elif verb in _HTTP_VERBS and head in sessions and _scope(ctx, call, head) in sessions[head]:
             problem = _requests_problem(call, f"session {head}.{verb}")
+            mounted = mounts.get((head, _scope(ctx, call, head)))
+            if problem and mounted and _under_mount(call, verb, mounted):
+                problem = None
             if problem and (head, _scope(ctx, call, head)) in swappable:
                 condition = f"!{SESSION_SWAPPED_FACT}"
         elif name in _BLOCKING:
@@ -266,8 +273,7 @@ def _session_names(
     Scope matters: `session` is a Session in one function and Flask's session dict in
     another, and `session.get("user")` on the dict is no network call. Locals are scoped
     to their function, `self.` attributes to their class. Sessions made from a subclass
-    (where teams set a default timeout) are not tracked, nor sessions that get a timeout
-    adapter mounted.
+    (where teams set a default timeout) are not tracked.
     """
     names: dict[str, set[ast.AST]] = {}
 
@@ -295,17 +301,133 @@ def _session_names(
                 and isinstance(item.optional_vars, ast.Name)
             ):
                 bind(item.optional_vars.id, with_node, expr)
-    for call in ctx.calls:  # session.mount(prefix, TimeoutAdapter(...)) sets a default
-        name = ctx.call_name(call)
-        adapter = call.args[1] if len(call.args) >= 2 else None
-        if (
-            name.endswith(".mount")
-            and isinstance(adapter, ast.Call)
-            and "timeout" in ctx.call_name(adapter).lower()
-        ):
-            session = name.rsplit(".", 1)[0]
-            names.get(session, set()).discard(_scope(ctx, call, session))
     return names
+
+
+# (session name, its scope) -> the URL prefixes a timeout adapter is mounted on
+_Mounts = dict[tuple[str, ast.AST], list[ast.expr]]
+
+
+def _timeout_mounts(ctx: FileContext) -> _Mounts:
+    """Sessions that get an adapter setting a default timeout mounted on them:
+    `s.mount("https://", TimeoutHTTPAdapter(timeout=5))`, or Zentral's
+    `self.session.mount(self.api_base_url, CustomHTTPAdapter(self.default_timeout, retries))`
+    whose `send()` fills in the timeout a call leaves out."""
+    mounts: _Mounts = {}
+    if ".mount(" not in ctx.source:
+        return mounts
+    for call in ctx.calls:
+        name = ctx.call_name(call)
+        if not name.endswith(".mount") or len(call.args) < 2:
+            continue
+        session = name.rsplit(".", 1)[0]
+        scope = _scope(ctx, call, session)
+        if _adapter_sets_timeout(ctx, _resolve(ctx, call.args[1], call)):
+            mounts.setdefault((session, scope), []).append(call.args[0])
+    return mounts
+
+
+def _resolve(ctx: FileContext, expr: ast.expr, at: ast.AST) -> ast.expr:
+    """`adapter = CustomHTTPAdapter(...)` then `mount(prefix, adapter)`: the value bound
+    to a local name in the same function (the last binding before the use)."""
+    if not isinstance(expr, ast.Name):
+        return expr
+    scope = _scope(ctx, at, expr.id)
+    found: ast.expr = expr
+    for node in ctx.assigns:
+        if (
+            isinstance(node, ast.Assign)
+            and node.lineno <= getattr(at, "lineno", 0)
+            and any(isinstance(t, ast.Name) and t.id == expr.id for t in node.targets)
+            and _scope(ctx, node, expr.id) is scope
+        ):
+            found = node.value
+    return found
+
+
+def _adapter_sets_timeout(ctx: FileContext, adapter: ast.expr) -> bool:
+    """An adapter named for it (`TimeoutHTTPAdapter`), one given a timeout
+    (`CustomHTTPAdapter(self.default_timeout)`: requests' own `HTTPAdapter` takes none, so
+    the class exists to apply it), or one whose class, written in this file, sets it in
+    `send()`."""
+    if not isinstance(adapter, ast.Call):
+        return False
+    name = ctx.call_name(adapter)
+    if "timeout" in name.lower():
+        return True
+    given = [*adapter.args, *(k.value for k in adapter.keywords)]
+    if any(k.arg and "timeout" in k.arg.lower() for k in adapter.keywords) or any(
+        _mentions_timeout(arg) for arg in given
+    ):
+        return True
+    class_name = name.rpartition(".")[2]
+    return any(
+        isinstance(node, ast.ClassDef)
+        and node.name == class_name
+        and any(
+            isinstance(item, ast.FunctionDef) and item.name == "send" and _mentions_timeout(item)
+            for item in node.body
+        )
+        for node in ctx.tree.body
+    )
+
+
+def _mentions_timeout(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        word = (
+            sub.id
+            if isinstance(sub, ast.Name)
+            else sub.attr
+            if isinstance(sub, ast.Attribute)
+            else sub.value
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+            else ""
+        )
+        if "timeout" in word.lower():
+            return True
+    return False
+
+
+def _under_mount(call: ast.Call, verb: str, prefixes: list[ast.expr]) -> bool:
+    """Does a mounted prefix cover this call's URL? Jamf's client mounts its adapter on
+    `self.api_base_url` and posts its token request to `f"{self.base_url}/api/v1/auth/token"`:
+    that call gets no timeout. Only a URL that visibly starts with another attribute than
+    every attribute prefix is taken as outside; a URL held in a variable is given the
+    benefit of the doubt."""
+    if not all(isinstance(p, ast.Attribute) for p in prefixes):
+        return True
+    base = _url_base(call, verb)
+    return base is None or any(ast.unparse(p) == base for p in prefixes)
+
+
+def _url_base(call: ast.Call, verb: str) -> str | None:
+    """The attribute a call's URL is built on: `self.base_url` in `self.base_url + path`,
+    `f"{self.base_url}/x"` or `"{}/x".format(self.base_url)`. A URL held whole in a name
+    or attribute may be built on anything."""
+    position = 1 if verb == "request" else 0
+    url: ast.expr | None = call.args[position] if len(call.args) > position else None
+    if url is None:
+        kw = keyword(call, "url")
+        url = kw.value if kw is not None else None
+    start: ast.expr | None = None
+    if isinstance(url, ast.BinOp) and isinstance(url.op, ast.Add):
+        start = url.left
+        while isinstance(start, ast.BinOp) and isinstance(start.op, ast.Add):
+            start = start.left
+    elif isinstance(url, ast.JoinedStr) and url.values:
+        first = url.values[0]
+        start = first.value if isinstance(first, ast.FormattedValue) else None
+    elif (
+        isinstance(url, ast.Call)
+        and isinstance(url.func, ast.Attribute)
+        and url.func.attr == "format"
+        and isinstance(url.func.value, ast.Constant)
+        and isinstance(url.func.value.value, str)
+        and url.func.value.value.startswith(("{}", "{0}"))
+        and url.args
+    ):
+        start = url.args[0]
+    return ast.unparse(start) if isinstance(start, ast.Attribute) else None
 
 
 def _scope(ctx: FileContext, node: ast.AST, name: str) -> ast.AST:
