@@ -224,7 +224,7 @@ def test_only_hidden_findings_exit_0_and_the_baseline_records_all(tmp_path: Path
 def test_only_production_code_is_scanned(tmp_path: Path) -> None:
     """A nested `test/` folder holding a suite at any depth (an SDK's `test/` with its
     `conftest.py`), a package's `test_utils/`, a settings
-    package's `test.py`, an `examples/` folder at any depth, a script named for test data
+    package's `test.py`, an `examples/` or `example_apps/` folder at any depth, a script named for test data
     and a mock are not production; a nested `test/` without test modules is a framework's testing
     package and is scanned, and so is a module named just `test.py` outside settings."""
     call = "import requests\nrequests.get('https://example.com')\n"
@@ -243,6 +243,8 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
             "app/settings/production.py": call,
             "examples/demo_app/views.py": call,
             "contrib/examples/actions/get_page.py": call,
+            "conf/example_apps/weather.py": call,
+            "app/counterexample/views.py": call,
             "app/views.py": call,
             "lab/samples/views.py": call,
             "profiles/dab/make_test_data.py": call,
@@ -255,6 +257,7 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
     )
     assert flagged_paths(tmp_path) == [
         "app/contest.py",
+        "app/counterexample/views.py",
         "app/settings/production.py",
         "app/views.py",
         "framework/management/commands/test.py",

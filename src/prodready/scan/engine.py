@@ -151,10 +151,11 @@ _SUITE_KINDS = re.compile(
     r"(?:smoke|system|functional|integration|acceptance|regression|load|perf|performance|"
     r"e2e|end2end|ui|browser|selenium)[-_]?tests?"
 )
-# Folders of example code below the top (StackStorm's `contrib/examples/actions/`): shown
-# to users as samples at any depth. Other top-level-only names (`docs/`, `samples/`) can
-# be an application's own package deeper in (a `samples` app of a laboratory system).
-_NESTED_EXAMPLE_DIRS = frozenset({"examples", "example"})
+# Folders of example code below the top (StackStorm's `contrib/examples/actions/`,
+# AppDaemon's `conf/example_apps/`): shown to users as samples at any depth, so a folder
+# with either word in its name counts. Other top-level-only names (`docs/`, `samples/`)
+# can be an application's own package deeper in (a `samples` app of a laboratory system).
+_NESTED_EXAMPLE_WORDS = frozenset({"examples", "example"})
 # Words that name test support when they appear in a file's name with other words
 # (`make_test_data.py`, `add_test_users.py`: scripts that seed a test run) or anywhere in a
 # folder or file name (`github_mock/`, `fake_storage.py`): stand-ins, not what ships. A
@@ -168,7 +169,7 @@ def _excluded(
     path: str, skipped_dirs: frozenset[str] = frozenset(), kept: tuple[str, ...] = ()
 ) -> bool:
     """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
-    `examples/` folder at any depth), end-to-end
+    `examples/` or `example_apps/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
     directory, a suite named for its kind such as `smoketests/` or `systemtests/`):
     browser drivers, clients and fixtures, not production; test-data scripts and
@@ -180,7 +181,7 @@ def _excluded(
     *dirs, name = path.split("/")
     if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
         return True
-    if any(d.lower() in _NESTED_EXAMPLE_DIRS for d in dirs):
+    if any(_NESTED_EXAMPLE_WORDS.intersection(_NAME_WORD.split(d.lower())) for d in dirs):
         return True
     stem_words = _NAME_WORD.split(name.removesuffix(".py").lower())
     if len(stem_words) > 1 and _TEST_DATA_WORDS.intersection(stem_words):
