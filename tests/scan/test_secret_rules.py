@@ -188,3 +188,23 @@ def test_a_rule_may_raise_a_hit_only_to_the_confidence_it_declares() -> None:
         pr109.confidence_of("medium")
     with pytest.raises(RuntimeError, match="rule PR103: a hit of high confidence"):
         pr103.confidence_of("high")
+
+
+_PUSH = """\
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def send_notification(token, auth_token, priority):
+    logger.debug("Notify device %s, priority %d", token, priority)
+    logger.debug("Notify with %s", auth_token)
+"""
+
+
+def test_a_push_service_module_logs_device_tokens_not_credentials() -> None:
+    """Zentral's `mdm/apns.py`: the plain `token` there is the device token a notification
+    is addressed to; the same code elsewhere, and any other token in it, still fire."""
+    assert flagged_lines(_PUSH, "PR104", rel="app/mdm/apns.py") == [8]
+    assert flagged_lines(_PUSH, "PR104", rel="app/push/fcm_client.py") == [8]
+    assert flagged_lines(_PUSH, "PR104", rel="app/mdm/notify.py") == [7, 8]

@@ -149,7 +149,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`permit_create_token`, `default_permissions_create_token`), a module constant
         that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
         poll cursor (`last_poll_token`), an object's public
-        URL id (`friendly_token`), a variable that only ever holds literal key names
+        URL id (`friendly_token`), factors in an (LLM) ranking score (`token_weight`,
+        `token_penalty`), an f-string part formatted as a number (`{score:.3f}`), the plain
+        `token` of a push service's module (`apns.py`, `fcm.py`: a device's address), a
+        variable that only ever holds literal key names
         (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
         `credentials` a Django `user_login_failed` receiver gets (Django masks every
         password, token, key and secret in them first, leaving the user name), and the
@@ -168,6 +171,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     resolver = _Resolver(ctx)
     script: bool | None = None
+    push_module = bool(_PUSH_SERVICES.intersection(words(ctx.path.rpartition("/")[2][:-3])))
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
         if kind is None:
@@ -180,7 +184,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if script:
                 continue  # a command-line tool's output is what its user asked for
         fn = innermost_function(ctx, call.lineno)
-        resolver.public_token = fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
+        resolver.public_token = (
+            fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
+        ) or push_module
         resolver.expired_token = _in_expiry_handler(ctx, call)
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
@@ -199,6 +205,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 
 # Functions about DNS challenge records, and the names of the value they publish.
 _DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
+# Modules that talk to a push service (Zentral's `mdm/apns.py`): their plain `token` is
+# the device token, the address a notification goes to, which Apple and Google deliver
+# only with the sender's own certificate or key.
+_PUSH_SERVICES = frozenset({"apns", "fcm", "gcm"})
 # An upper-case setting or environment variable name (`LEUVEN_DUTCH_API_KEY`).
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # The class in an `isinstance(value, AuthlibBaseError)` test that makes the value an error.
@@ -393,7 +403,8 @@ class _Resolver:
         self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
         # the file names each function opens, the borrowers it hands to a limiter
         self._first_args: dict[FunctionNode, set[str]] = {}
-        self.public_token = False  # inside a function about DNS/ACME challenge records
+        # inside a function about DNS/ACME challenge records, or a push service's module
+        self.public_token = False
         self.expired_token = False  # inside `except SignatureExpired:`
 
     def word(self, text: str) -> str | None:
@@ -420,7 +431,11 @@ class _Resolver:
             return None
         if isinstance(expr, ast.JoinedStr):
             for index, part in enumerate(expr.values):
-                if isinstance(part, ast.FormattedValue) and not _route_constant(expr, index):
+                if (
+                    isinstance(part, ast.FormattedValue)
+                    and not _route_constant(expr, index)
+                    and not _formatted_as_number(part)
+                ):
                     found = self.judge(part.value, line, depth)
                     if found:
                         return found
@@ -1009,6 +1024,8 @@ _TOKEN_COUNTS = frozenset(
     # ragflow's `token_num`, `chunk_token_num`, `chunk_token_cap`,
     # `embedding_token_consumption`: sizes of text in (LLM) tokens
     | {"num", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
+    # PrivateGPT's ranking: `token_weight`, `token_penalty`, factors in a score
+    | {"weight", "weights", "penalty", "penalties", "ratio", "factor"}
 )
 # Words that join what a name holds to what it was looked up with: `user_from_token`,
 # `account_by_api_key`. Verbs before the holder (`get_`, `load_`) are skipped.
@@ -1082,6 +1099,24 @@ def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
             )
         node = ctx.parents.get(node)
     return False
+
+
+# A format spec that only a number takes: `:.3f`, `:,`, `:5d`, `:.1%`, `:e`.
+_NUMBER_SPEC = re.compile(r"[<>^=]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGn%]|[<>^=]?\d*[,_]")
+
+
+def _formatted_as_number(part: ast.FormattedValue) -> bool:
+    """`f"Score: {final_score:.3f}"`: a value formatted as a number is a score, a size or
+    a weight; a password or a token is text and would raise there."""
+    spec = part.format_spec
+    if not isinstance(spec, ast.JoinedStr) or len(spec.values) != 1:
+        return False
+    text = spec.values[0]
+    return (
+        isinstance(text, ast.Constant)
+        and isinstance(text.value, str)
+        and bool(_NUMBER_SPEC.fullmatch(text.value))
+    )
 
 
 def _route_constant(text: ast.JoinedStr, index: int) -> bool:
