@@ -249,7 +249,7 @@ def test_a_queue_local_to_one_call_is_less_sure() -> None:
     the object, returned to the caller, or appended to a list of clients outlives the call
     and stays medium."""
     source = (
-        "import queue, threading\n"  # 1
+        "import asyncio, queue, threading\n"  # 1
         "import flask\n"
         "def chat_streamly(prompt):\n"
         "    result_queue: queue.Queue = queue.Queue()\n"  # 4: local
@@ -267,10 +267,28 @@ def test_a_queue_local_to_one_call_is_less_sure() -> None:
         "        self.pending = queue.Queue()\n"  # 16: on the object
         "        waiting = queue.Queue()\n"  # 17: stored on the object through a name
         "        self.waiting = waiting\n"
+        "async def answer(request):\n"
+        "    handler = EventHandler(queue=asyncio.Queue())\n"  # 20: a local helper's
+        "    task = asyncio.create_task(produce(request, handler))\n"
+        "    async for event in handler.stream(task):\n"
+        "        yield event\n"
+        "def connect(self, hub):\n"
+        "    listener = Listener(queue.Queue())\n"  # 25: the helper is kept by the hub
+        "    hub.register(listener)\n"
+        "    self.relay = Relay(queue.Queue())\n"  # 27: the helper is kept on the object
     )
     findings, _, _ = assemble({"app/relay.py": scan_source("app/relay.py", source.encode())})
     levels = {f.line: f.confidence for f in findings if f.rule == "PR110"}
-    assert levels == {4: "low", 9: "medium", 12: "medium", 16: "medium", 17: "medium"}
+    assert levels == {
+        4: "low",
+        9: "medium",
+        12: "medium",
+        16: "medium",
+        17: "medium",
+        20: "low",
+        25: "medium",
+        27: "medium",
+    }
     documentation = all_rules()["PR110"].documentation()
     assert "low for queues kept in a function's local variable" in documentation
 

@@ -66,8 +66,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         q.qsize() >= MAX: return`, `while q.qsize() > 10: await asyncio.sleep(1)`, `if
         q.full()`), or is in a function that `get`s from it (an item taken and put
         back to retry later). A queue kept in a
-        function's local variable lives for one call, so it is reported with low
-        confidence.
+        function's local variable, or made for a helper object kept in one
+        (`handler = EventHandler(queue=asyncio.Queue())`), lives for one call, so it is
+        reported with low confidence.
     Why it matters:
         When producers outpace consumers an unbounded queue absorbs the difference in
         memory until the process is killed, losing everything queued. A bound turns that
@@ -112,8 +113,17 @@ def _local_to_one_call(ctx: FileContext, call: ast.Call) -> bool:
     one response streamed back from a thread or the results of one batch, not what every
     request adds. It can still outgrow memory (a thread paging a channel's whole history
     into it), so it is reported, with less confidence: on held-out code 2 of 23 such
-    queues were real problems, against 13 of 43 queues kept on objects or modules."""
-    target = _assigned_to(ctx.parents.get(call))
+    queues were real problems, against 13 of 43 queues kept on objects or modules.
+    The same holds for a queue made for a local helper object
+    (`handler = _EventHandler(queue=asyncio.Queue())` in PrivateGPT's chat engine: the
+    events of one streamed answer)."""
+    holder: ast.AST = call
+    parent = ctx.parents.get(call)
+    if isinstance(parent, ast.keyword):
+        holder, parent = parent, ctx.parents.get(parent)
+    if isinstance(parent, ast.Call) and holder is not parent.func:
+        holder, parent = parent, ctx.parents.get(parent)
+    target = _assigned_to(parent)
     function = ctx.enclosing_function(call)
     if not isinstance(target, ast.Name) or function is None:
         return False
