@@ -86,9 +86,16 @@ _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "get
 _HARNESS_STEMS = frozenset({"checker", "exploit", "solve", "solver", "poc"})
 
 
+def script_dir(name: str) -> bool:
+    """`scripts/`, or a name made of such words (Synapse's `scripts-dev/`, `ci-scripts/`)."""
+    parts = re.split(r"[-_]", name)
+    return name in SCRIPT_DIRS or (len(parts) > 1 and all(p in SCRIPT_DIRS for p in parts))
+
+
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
-    `extras/`, `ci/`, `.ci/`... folder, a program run by hand under a top-level `utils/`,
+    `extras/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
+    a program run by hand under a top-level `utils/`,
     `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
     `healthcheck.py`), a program with a `__main__` block in a `scripts/` folder deeper in
     the tree, a module or management command whose own docstring or `help` says it is for
@@ -107,7 +114,7 @@ def developer_script(ctx: FileContext) -> bool:
     importing no web framework that writes files beside its own source, or a
     checker/exploit harness importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
-    if sep and head.lower() in SCRIPT_DIRS:
+    if sep and script_dir(head.lower()):
         return True
     if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and runs_as_script(ctx):
         return True

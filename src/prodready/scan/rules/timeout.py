@@ -92,8 +92,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         RetryingSession`, Bazarr's provider registry). A standard-library call without a
         timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
         anywhere in a file that calls it at module level, nor anywhere in an application
-        one of whose modules sets it and never puts it back (SickChill's start-up): those
-        sockets take that default (`requests` does not, so its calls are still flagged).
+        one of whose modules sets it at start-up or in its configuration and never puts it
+        back (SickChill's start-up, Limnoria's `conf.py`): those sockets take that default
+        (`requests` does not, so its calls are still flagged). `ftplib.FTP()` without a
+        host opens nothing; it is not flagged when its `connect()` is given a timeout.
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -133,6 +135,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 condition = f"!{SESSION_SWAPPED_FACT}"
         elif name in _BLOCKING:
             problem = _blocking_problem(call, name, _BLOCKING[name])
+            if problem and name == "ftplib.FTP" and _connects_later_with_timeout(ctx, call):
+                problem = None
             if problem and problem.endswith(_NO_DEFAULT):
                 if _under(call, socket_defaults):
                     problem = None
@@ -199,11 +203,38 @@ def _blocking_problem(call: ast.Call, name: str, position: int | None) -> str | 
     return None
 
 
+def _connects_later_with_timeout(ctx: FileContext, call: ast.Call) -> bool:
+    """Luigi's `conn = ftplib.FTP()` then `conn.connect(host, port, timeout=60)`: without a
+    host the constructor opens nothing, and the `connect()` that does is given a timeout
+    (one without it falls back to the object's, which is none)."""
+    if call.args or keyword(call, "host") is not None:
+        return False
+    fn = innermost_function(ctx, call.lineno)
+    bound = ctx.parents.get(call)
+    if fn is None or not isinstance(bound, ast.Assign) or len(bound.targets) != 1:
+        return False
+    ftp = ast.unparse(bound.targets[0])
+    for node in walk_own(fn):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "connect"
+            and ast.unparse(node.func.value) == ftp
+        ):
+            continue
+        given = keyword(node, "timeout")
+        limit = given.value if given is not None else node.args[2] if len(node.args) > 2 else None
+        if limit is not None and not is_none(limit):
+            return True
+    return False
+
+
 _NO_DEFAULT = "it uses the global socket default (none)"
-# Modules and functions that run once when a program starts.
+# Modules and functions that run once when a program starts; a configuration module
+# (Limnoria's `conf.py` applies its `defaultSocketTimeout` setting as it registers it).
 _START_UP = re.compile(
     r"_?(?:start|startup|start_up|wireup|wire_up|init|initiali[sz]e|setup|set_up|boot|"
-    r"bootstrap|configure|create_app|main|__main__|run)"
+    r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings)"
 )
 
 
@@ -228,8 +259,9 @@ def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
 def _sets_lasting_socket_default(ctx: FileContext) -> bool:
     """SickChill's start-up calls `socket.setdefaulttimeout(settings.SOCKET_TIMEOUT)`: every
     standard-library socket the process opens later gets that timeout, in any module. Only
-    start-up counts: a module-level call, or one in a start-up module (`start.py`,
-    Liberapay's `wireup.py`) or function (`initialize()`, `main()`). Flexget's Windows
+    start-up counts: a module-level call, or one in a start-up or configuration module
+    (`start.py`, Liberapay's `wireup.py`, Limnoria's `conf.py`) or function
+    (`initialize()`, `main()`). Flexget's Windows
     service sets it for itself alone, a BigQuery client for its own connections. A file
     that also puts the default back (`setdefaulttimeout(None)`, or to what
     `getdefaulttimeout()` said before: Mylar, OctoPrint) sets it only for a moment."""
