@@ -19,7 +19,7 @@ from prodready.scan.rules._names import (
     walk_own,
     words,
 )
-from prodready.scan.rules._paths import SCRIPT_DIRS, SCRIPT_WHEN_RUN_DIRS, main_guard
+from prodready.scan.rules._paths import SCRIPT_WHEN_RUN_DIRS, main_guard, script_dir
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
@@ -138,7 +138,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`self.session_key = int(...)`: a playback session number), a token logged in the
         branch of
         `if token is None or isinstance(token, AuthError):` (it is None or an error
-        there), an id under a key named for a token (`extra={"id_token": token_id}`),
+        there) or of `if not isinstance(token, str):` (it is no text there), an id
+        under a key named for a token (`extra={"id_token": token_id}`),
         a setting named like a key that the same
         function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path),
         names for a group of secrets, the command that produces one or the user who
@@ -150,7 +151,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
         poll cursor (`last_poll_token`), an object's public
         URL id (`friendly_token`), factors in an (LLM) ranking score (`token_weight`,
-        `token_penalty`), an f-string part formatted as a number (`{score:.3f}`), the plain
+        `token_penalty`), a value formatted as a number (`{score:.3f}`, `"between %i and
+        %i"`) or a parameter annotated as one (`new_token: int | None`), positions in a
+        stream of events (`since_token`, `prev_token`, `stream_token`), the plain
         `token` of a push service's module (`apns.py`, `fcm.py`: a device's address), a
         variable that only ever holds literal key names
         (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
@@ -217,8 +220,6 @@ _CHALLENGE_TOKEN = re.compile(r"_*(?:(?:challenge|txt|dns|acme)_)?tokens?(?:_(?:
 
 # Modules that make a file a command-line program rather than service code.
 _CLI_MODULES = ("argparse", "optparse", "click", "typer", "fire", "docopt", "getopt")
-# The developer-script folders of `_paths`, and `bin/`/`utils/`, whose `print()` is output.
-_SCRIPT_FOLDERS = SCRIPT_DIRS | SCRIPT_WHEN_RUN_DIRS
 _INTERACTIVE = frozenset({"input", "raw_input", "getpass", "getpass.getpass", "click.prompt"})
 
 
@@ -233,7 +234,13 @@ def _is_script(ctx: FileContext) -> bool:
     if ctx.source.startswith("#!"):
         return True
     parts = ctx.path.split("/")[:-1]
-    if (parts and parts[0] in _SCRIPT_FOLDERS) or any(p in ("scripts", "bin") for p in parts):
+    # the developer-script folders of `_paths`, and `bin/`/`utils/`: `print()` is output
+    top = parts[0] if parts else ""
+    if (
+        script_dir(top)
+        or top in SCRIPT_WHEN_RUN_DIRS
+        or any(p in ("scripts", "bin") for p in parts)
+    ):
         return True
     if "/".join(parts).endswith("management/commands"):
         return True
@@ -335,10 +342,13 @@ def _callee(ctx: FileContext, call: ast.Call) -> str:
 
 
 def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
-    """(keyword name or "", value) for every value the call writes, message text excluded."""
+    """(keyword name or "", value) for every value the call writes, message text excluded,
+    and the arguments the message formats as numbers (`"between %i and %i"`) left out."""
     args = list(call.args)
     if kind == "level" and args:
         args = args[1:]
+    if kind != "print" and args:
+        args = [args[0], *_not_numbers(args[0], args[1:])]
     for arg in args:
         if isinstance(arg, ast.Starred):
             arg = arg.value
@@ -352,13 +362,34 @@ def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
             yield kw.arg, kw.value
 
 
+# A %-style conversion: `%s`, `%(name)r`, `%5.2f`, `%%`.
+_CONVERSION = re.compile(
+    r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
+)
+
+
+def _not_numbers(message: ast.expr, args: list[ast.expr]) -> list[ast.expr]:
+    """Synapse's `logger.debug("Handling %i -> %i", last_token, current)`: a value the
+    message formats with `%d`, `%i` or `%f` is a number (a stream position), and a
+    password or a token is text that would raise there. Only when every argument
+    has its own conversion."""
+    if not isinstance(message, ast.Constant) or not isinstance(message.value, str):
+        return args
+    if "%(" in message.value:  # named conversions take one mapping
+        return args
+    kinds = [c for c in _CONVERSION.findall(message.value) if c != "%"]
+    if len(kinds) != len(args) or any(isinstance(a, ast.Starred) for a in args):
+        return args
+    return [arg for arg, kind in zip(args, kinds, strict=True) if kind not in "diufFeEgG"]
+
+
 def _says_absent(test: ast.expr, text: str) -> bool:
     """A test true only when the value `text` names is missing or an error: `not token`,
     `token is None`, `isinstance(token, AuthError)`, or an `or` of such tests."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return all(_says_absent(value, text) for value in test.values)
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return ast.unparse(test.operand) == text
+        return ast.unparse(test.operand) == text or _is_text_test(test.operand, text)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
         right = test.comparators[0]
         return (
@@ -375,6 +406,22 @@ def _says_absent(test: ast.expr, text: str) -> bool:
             and all(_ERROR_CLASS.search(ast.unparse(n)) for n in names)
         )
     return False
+
+
+def _is_text_test(test: ast.expr, text: str) -> bool:
+    """`isinstance(token, str)`: under `not`, the branch where the value is no text
+    (Moonraker logs the malformed `token` a server sent), so no usable secret."""
+    if not (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "isinstance"
+        and len(test.args) == 2
+        and ast.unparse(test.args[0]) == text
+    ):
+        return False
+    kinds = test.args[1]
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+    return {ast.unparse(n) for n in names} <= {"str", "bytes"}
 
 
 def _harmless(expr: ast.expr) -> bool:
@@ -610,7 +657,7 @@ class _Resolver:
             return False
         params = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
         return any(
-            p.arg == name and isinstance(p.annotation, ast.Name) and p.annotation.id == "int"
+            p.arg == name and p.annotation is not None and _number_type(p.annotation)
             for p in params
         )
 
@@ -958,6 +1005,28 @@ def _block_holding(stmt: ast.stmt, line: int) -> list[ast.stmt]:
         if block[0].lineno <= line <= (block[-1].end_lineno or block[-1].lineno):
             return block
     return []
+
+
+def _number_type(annotation: ast.expr) -> bool:
+    """`int`, `int | None`, `Optional[int]`, Synapse's `int | RoomStreamToken`: a value
+    that may be a number is a position or a count; no text type may be among them."""
+    members: list[ast.expr] = []
+
+    def flatten(node: ast.expr) -> None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            flatten(node.left)
+            flatten(node.right)
+        elif isinstance(node, ast.Subscript) and leaf_name(node.value) in ("Optional", "Union"):
+            inner = node.slice
+            for element in inner.elts if isinstance(inner, ast.Tuple) else [inner]:
+                flatten(element)
+        else:
+            members.append(node)
+
+    flatten(annotation)
+    names = {ast.unparse(m) for m in members}
+    text = any(n in ("str", "bytes", "Any", "object") or "Secret" in n for n in names)
+    return not text and bool(names & {"int", "float"})
 
 
 def _numeric(value: ast.expr) -> bool:
