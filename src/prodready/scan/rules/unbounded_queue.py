@@ -461,7 +461,11 @@ def _derives_from(cls: ast.ClassDef, name: str) -> bool:
 
 
 def _new_queue(ctx: FileContext, node: ast.AST | None) -> bool:
-    """`self._queue = queue.Queue()` again (after a fork, say): still our own queue."""
+    """`self._queue = queue.Queue()` again (after a fork, say): still our own queue; and
+    a declaration of its type alone (Moonraker's `self.command_queue: Queue[...]` just
+    before it is made)."""
+    if isinstance(node, ast.AnnAssign) and node.value is None:
+        return True
     value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
     return isinstance(value, ast.Call) and ctx.call_name(value) in _QUEUES
 
