@@ -174,7 +174,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     resolver = _Resolver(ctx)
     script: bool | None = None
-    push_module = bool(_PUSH_SERVICES.intersection(words(ctx.path.rpartition("/")[2][:-3])))
+    module = ctx.path.rpartition("/")[2].removesuffix(".py")
+    push_module = bool(_PUSH_SERVICES.intersection(words(module)))
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
         if kind is None:

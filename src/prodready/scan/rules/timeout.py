@@ -405,16 +405,17 @@ def _adapter_sets_timeout(ctx: FileContext, adapter: ast.expr) -> bool:
 
 
 def _mentions_timeout(node: ast.AST) -> bool:
+    """A name, attribute or key about a timeout anywhere in `node` (`self.default_timeout`,
+    `kwargs["timeout"]`): what an adapter's arguments or its `send()` are read for."""
     for sub in ast.walk(node):
-        word = (
-            sub.id
-            if isinstance(sub, ast.Name)
-            else sub.attr
-            if isinstance(sub, ast.Attribute)
-            else sub.value
-            if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
-            else ""
-        )
+        if isinstance(sub, ast.Name):
+            word = sub.id
+        elif isinstance(sub, ast.Attribute):
+            word = sub.attr
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            word = sub.value
+        else:
+            continue
         if "timeout" in word.lower():
             return True
     return False
