@@ -259,10 +259,12 @@ _SETTING = re.compile(r"[a-z][a-z0-9_]*=[a-z0-9_]+")
 
 # A whole value that is one template placeholder: `%name%` macros, Jinja/Django
 # `{{ token }}`, shell/compose `${TOKEN}` (with an optional `:-default`) or `$SECRET_KEY`
-# (substituted by the setup script that copies a settings template), `%(name)s`.
+# (substituted by the setup script that copies a settings template), `%(name)s`, and a
+# `str.format` field (Onyx's `{"Authorization": "Bearer {access_token}"}` auth template,
+# filled in with each organisation's own token when a request is made).
 _TEMPLATE_TOKEN = re.compile(
     r"%[A-Za-z_]\w*%|\{\{\s*[\w.]+\s*\}\}|\$\{[A-Za-z_]\w*(:-[^}]*)?\}|%\([A-Za-z_]\w*\)s"
-    r"|\$[A-Z_][A-Z0-9_]*"
+    r"|\$[A-Z_][A-Z0-9_]*|\{[A-Za-z_][\w.]*\}"
 )
 
 

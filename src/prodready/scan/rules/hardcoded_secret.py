@@ -154,7 +154,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         the key of `hmac.new()`/`jwt.encode()`, or compared with a password. Not flagged:
         empty strings, environment lookups without a literal fallback, URLs without a
         password, names such as `PASSWORD_FIELD = "password"`, `TOKEN_URL`, header names,
-        placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, a settings template's
+        placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, an auth template's
+        `"Bearer {access_token}"`, a settings template's
         `"$SECRET_KEY"`, a build-time `"__POSTHOG_API_KEY__"`), labels shown to people
         (`"Change password": "…"` in a translation table), short development defaults
         (`"dev"`), publishable and
