@@ -128,7 +128,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         one of these (unless it is given a new value on every path to the log call: a
         `msg` reused for the next check's message). Not flagged: the word "password" in
         the message text, `len(token)`,
-        `bool(secret)`, short slices such as `card_number[-4:]`, hashes, names about
+        `bool(secret)`, short slices such as `card_number[-4:]` or `token[0:5]`, a
+        pydantic `SecretStr` (a parameter annotated with it, or a value the function
+        unwraps with `.get_secret_value()`: it prints as `**********`), hashes, names about
         a secret rather than the secret (`max_tokens`, `token_type`, `password_length`,
         `secret_paths`, `missing_secrets`), a field of a token in a nested key
         (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
@@ -151,12 +153,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
         poll cursor (`last_poll_token`), an object's public
         URL id (`friendly_token`), factors in an (LLM) ranking score (`token_weight`,
-        `token_penalty`), a value formatted as a number (`{score:.3f}`, `"between %i and
-        %i"`) or a parameter annotated as one (`new_token: int | None`), positions in a
-        stream of events (`since_token`, `prev_token`, `stream_token`), the plain
-        `token` of a push service's module (`apns.py`, `fcm.py`: a device's address), a
-        variable that only ever holds literal key names
-        (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
+        `token_penalty`) and a model's price (`cost_per_token`), a value formatted as a
+        number (`{score:.3f}`, `"between %i and %i"`) or a parameter annotated as one
+        (`new_token: int | None`), positions in a stream of events (`since_token`,
+        `prev_token`, `stream_token`), the plain `token` of a push service's module
+        (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
+        literal key names (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
         `credentials` a Django `user_login_failed` receiver gets (Django masks every
         password, token, key and secret in them first, leaving the user name), and the
         response of an outgoing HTTP call even when named `request` (`async with
@@ -712,14 +714,17 @@ class _Resolver:
         (`open(settings.KEY_FILE)`) holds the path of the key; the key is read from the
         file and never reaches the log. A `token` handed to a capacity limiter as the
         borrower (anyio/trio `limiter.acquire_on_behalf_of(token)`) is the identity of
-        a slot holder, a random id that opens nothing.
+        a slot holder, a random id that opens nothing. A value the function unwraps with
+        `.get_secret_value()` elsewhere, or a parameter annotated `SecretStr`, is a
+        pydantic secret, which prints as `**********` (OpenHands logs its `access_token`
+        that way); a name the function rebinds to the unwrapped text is not.
         """
         fn = innermost_function(self.ctx, line)
         if fn is None:
             return False
         uses = self._first_args.get(fn)
         if uses is None:
-            uses = set()
+            uses = _masked_secrets(fn)
             for call in walk_own(fn):
                 if isinstance(call, ast.Call) and call.args and self._non_secret_use(call):
                     uses.add(ast.unparse(call.args[0]))
@@ -1096,6 +1101,8 @@ _TOKEN_COUNTS = frozenset(
     | {"num", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
     # PrivateGPT's ranking: `token_weight`, `token_penalty`, factors in a score
     | {"weight", "weights", "penalty", "penalties", "ratio", "factor"}
+    # OpenHands' `cost_per_token`, `token_price`: what a model charges per token
+    | {"cost", "costs", "price", "prices", "pricing"}
 )
 # Words that join what a name holds to what it was looked up with: `user_from_token`,
 # `account_by_api_key`. Verbs before the holder (`get_`, `load_`) are skipped.
@@ -1215,8 +1222,10 @@ def _masked(expr: ast.expr) -> bool:
 
 
 def _short_slice(index: ast.Slice) -> bool:
-    """`[-4:]`, `[:6]`: a few characters of a secret identify it without revealing it."""
-    bounds = [b for b in (index.lower, index.upper) if b is not None]
+    """`[-4:]`, `[:6]`, `[0:5]`: a few characters of a secret identify it without
+    revealing it."""
+    lower = None if _zero(index.lower) else index.lower
+    bounds = [b for b in (lower, index.upper) if b is not None]
     if len(bounds) != 1:
         return False
     bound = bounds[0]
@@ -1227,6 +1236,48 @@ def _short_slice(index: ast.Slice) -> bool:
         and isinstance(bound.value, int)
         and bound.value <= _MASKED_SLICE
     )
+
+
+_SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
+
+
+def _masked_secrets(fn: FunctionNode) -> set[str]:
+    """Names and attributes in `fn` that hold a pydantic `SecretStr`: unwrapped with
+    `.get_secret_value()` somewhere in it, or a parameter annotated with the type. Not
+    those it also rebinds to an unwrapped value (`token = token.get_secret_value()`)."""
+    held: set[str] = set()
+    unwrapped: set[str] = set()
+    for node in walk_own(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_secret_value"
+        ):
+            held.add(ast.unparse(node.func.value))
+        elif (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and node.value is not None
+            and any(
+                isinstance(n, ast.Attribute) and n.attr == "get_secret_value"
+                for n in ast.walk(node.value)
+            )
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            unwrapped.update(ast.unparse(t) for t in targets)
+    args = fn.args
+    for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+        annotation = param.annotation
+        if annotation is not None and any(
+            isinstance(n, ast.Name | ast.Attribute)
+            and (n.id if isinstance(n, ast.Name) else n.attr) in _SECRET_TYPES
+            for n in ast.walk(annotation)
+        ):
+            held.add(param.arg)
+    return held - unwrapped
+
+
+def _zero(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0 and node.value is not False
 
 
 def _named(text: str, word: str) -> str:
