@@ -247,9 +247,10 @@ def test_checker_scripts_keep_only_known_key_formats() -> None:
 
 def test_a_queue_local_to_one_call_is_less_sure() -> None:
     """ragflow streams one LLM answer back from a thread through `result_queue`, local to
-    `chat_streamly()`: it holds one call's output, so it is low confidence. A queue kept on
-    the object, returned to the caller, or appended to a list of clients outlives the call
-    and stays medium."""
+    `chat_streamly()`: it holds one call's output, so it is low confidence; so does CAPE's
+    queue of the files named on `admin.py`'s command line, in its `__main__` block. A queue
+    kept on the object or the module, returned to the caller, or appended to a list of
+    clients outlives the call and stays medium."""
     source = (
         "import asyncio, queue, threading\n"  # 1
         "import flask\n"
@@ -278,6 +279,13 @@ def test_a_queue_local_to_one_call_is_less_sure() -> None:
         "    listener = Listener(queue.Queue())\n"  # 25: the helper is kept by the hub
         "    hub.register(listener)\n"
         "    self.relay = Relay(queue.Queue())\n"  # 27: the helper is kept on the object
+        "outgoing = queue.Queue()\n"  # 28: a module's, for as long as the service runs
+        "if __name__ == '__main__':\n"
+        "    files = queue.Queue()\n"  # 30: one run of the program, like a function's
+        "    for name in sys.argv[1:]:\n"
+        "        files.put(name)\n"
+        "    shared = queue.Queue()\n"  # 33: kept in a module-wide list
+        "    HUBS.append(shared)\n"
     )
     findings, _, _ = assemble({"app/relay.py": scan_source("app/relay.py", source.encode())})
     levels = {f.line: f.confidence for f in findings if f.rule == "PR110"}
@@ -290,6 +298,9 @@ def test_a_queue_local_to_one_call_is_less_sure() -> None:
         20: "low",
         25: "medium",
         27: "medium",
+        28: "medium",
+        30: "low",
+        33: "medium",
     }
     documentation = all_rules()["PR110"].documentation()
     assert "low for queues kept in a function's local variable" in documentation

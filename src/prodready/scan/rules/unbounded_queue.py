@@ -15,6 +15,7 @@ from prodready.scan.context import (
 )
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import walk_own
+from prodready.scan.rules._paths import main_guard
 
 _QUEUES = frozenset(
     {
@@ -66,7 +67,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         q.qsize() >= MAX: return`, `while q.qsize() > 10: await asyncio.sleep(1)`, `if
         q.full()`), or is in a function that `get`s from it (an item taken and put
         back to retry later). A queue kept in a
-        function's local variable, or made for a helper object kept in one
+        function's local variable (or a plain variable of the `if __name__ ==
+        "__main__":` block), or made for a helper object kept in one
         (`handler = EventHandler(queue=asyncio.Queue())`), lives for one call, so it is
         reported with low confidence.
     Why it matters:
@@ -124,10 +126,22 @@ def _local_to_one_call(ctx: FileContext, call: ast.Call) -> bool:
     if isinstance(parent, ast.Call) and holder is not parent.func:
         holder, parent = parent, ctx.parents.get(parent)
     target = _assigned_to(parent)
-    function = ctx.enclosing_function(call)
-    if not isinstance(target, ast.Name) or function is None:
+    scope = ctx.enclosing_function(call) or _main_block(ctx, call)
+    if not isinstance(target, ast.Name) or scope is None:
         return False
-    return not any(_escapes(ctx, use) for use in ast.walk(function) if _is_name(use, target.id))
+    return not any(_escapes(ctx, use) for use in ast.walk(scope) if _is_name(use, target.id))
+
+
+def _main_block(ctx: FileContext, node: ast.AST) -> ast.If | None:
+    """The module's `if __name__ == "__main__":` block holding `node`: code that runs once,
+    when the file is run as a program (CAPE's `admin.py` queueing the files named on its
+    command line), so its plain variables live as long as one run, like a function's."""
+    current = ctx.parents.get(node)
+    while current is not None:
+        if isinstance(current, ast.If) and main_guard(current):
+            return current
+        current = ctx.parents.get(current)
+    return None
 
 
 # Methods that keep what they are given beyond the call (`clients.append(client_queue)`).
