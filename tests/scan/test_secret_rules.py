@@ -138,6 +138,13 @@ def test_stand_alone_programs_in_nested_scripts_folders_need_no_timeout() -> Non
     probe = _PROBE + '\n\nif __name__ == "__main__":\n    main()\n'
     assert flagged_lines(probe, "PR101", rel="app/scripts/healthcheck.py") == []
     assert flagged_lines(probe, "PR101", rel="app/probe.py") == [5]
+    # OctoBot's tentacles/scripts/clear_cloudflare_cache.py: its `__main__` block reads argv
+    helper = _FETCH.replace("import argparse\n", "import sys\n")
+    argv = helper + '\n\nif __name__ == "__main__":\n    fetch_catalog(sys.argv[1])\n'
+    assert flagged_lines(argv, "PR101", rel="app/scripts/clear_cache.py") == []
+    assert flagged_lines(argv, "PR101", rel="app/clear_cache.py") == [6]
+    # argv read in a module of the scripts folder that has no `__main__` block
+    assert flagged_lines(helper + "URL = sys.argv[1]\n", "PR101", rel="app/scripts/c.py") == [6]
 
 
 _PROBE = "import sys\nimport requests\n\ndef main():\n    r = requests.get(URL)\n    sys.exit(r.status_code != 200)\n"

@@ -129,7 +129,8 @@ def developer_script(ctx: FileContext) -> bool:
     if declared_test_support(ctx):
         return True
     # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
-    # program or a `__main__` block running the file's `main()` is a program run by hand
+    # program or a `__main__` block running the file's `main()` or reading `sys.argv` is a
+    # program run by hand
     if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (
         standalone_program(ctx) or _main_program(ctx)
     ):
@@ -384,21 +385,36 @@ def standalone_program(ctx: FileContext) -> bool:
 
 
 def _main_program(ctx: FileContext) -> bool:
-    """`if __name__ == "__main__": main()` calling the file's own `main` function, in a file
-    importing no web, task or RPC framework: the file is a program whose entry point is
-    `main`. A `__main__` block for a quick self-test is not enough."""
+    """`if __name__ == "__main__": main()` calling the file's own `main` function, or a
+    `__main__` block that reads its command line (OctoBot's `clear_cache(sys.argv[1:])`),
+    in a file importing no web, task or RPC framework: the file is a program run with
+    arguments. A `__main__` block for a quick self-test is not enough."""
     if SERVICE_FACT in ctx.facts:
         return False
     defined = {f.name for f in ctx.tree.body if isinstance(f, ast.FunctionDef)}
-    return "main" in defined and any(
+    return any(
         main_guard(stmt)
         and any(
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "main"
+            (
+                "main" in defined
+                and isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "main"
+            )
+            or _reads_argv(node)
             for node in ast.walk(stmt)
         )
         for stmt in ctx.tree.body
+    )
+
+
+def _reads_argv(node: ast.AST) -> bool:
+    """`sys.argv`"""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "argv"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
     )
 
 
