@@ -297,6 +297,29 @@ def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
     ]
 
 
+def test_a_sub_folder_of_lib_holding_known_packages_is_vendored(tmp_path: Path) -> None:
+    """nzbToMedia keeps requests, bs4 and six in `libs/common/`; its patched torrent
+    clients in `libs/custom/` are its own. One known name one level down
+    (`ext/github/jwt/`) is not enough: it may be the app's own module."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "core/auto_process/movies.py": call,
+            "libs/common/requests/sessions.py": call,
+            "libs/common/bs4/element.py": call,
+            "libs/common/six.py": call,
+            "libs/custom/utorrent/client.py": call,
+            "ext/github/jwt/verify.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "core/auto_process/movies.py",
+        "ext/github/jwt/verify.py",
+        "libs/custom/utorrent/client.py",
+    ]
+
+
 def test_a_folder_of_installed_packages_is_not_scanned(tmp_path: Path) -> None:
     """SickChill pip-installs its dependencies into `lib3/`: the `.dist-info` folders
     beside the packages say so, whatever the packages are called."""

@@ -6,7 +6,8 @@ beside them: SickChill's `lib3/`); a folder the application puts on the import p
 (`sys.path.insert(1, os.path.join(..., "lib"))`: Mylar's `lib/`) whose files carry
 licence notices, known only once every file was read and so decided through facts; and
 a `lib/`-like folder holding a package that no application writes for itself
-(Tautulli's `lib/requests/`).
+(Tautulli's `lib/requests/`), or a sub-folder of one holding several (nzbToMedia's
+`libs/common/requests/`, `libs/common/bs4/`).
 """
 
 from __future__ import annotations
@@ -120,8 +121,13 @@ _HEADER_CHARS = 2000
 def vendored_dirs(files: Sequence[str]) -> frozenset[str]:
     """Folders known to be vendored from the file list alone. A known package must be a
     folder (`lib/requests/`): an app's own `lib/requests.py` or `lib/jwt.py` is a wrapper
-    it wrote (ConsoleMe's), and is scanned."""
+    it wrote (ConsoleMe's), and is scanned. One level further down, a sub-folder of a
+    `lib/`-like folder holding two or more known packages is vendored too: nzbToMedia keeps
+    requests, bs4, certifi and others in `libs/common/` and its Python 2 back-ports in
+    `libs/py2/`, while its patched clients in `libs/custom/` are its own to fix. One known
+    name there (`ext/github/jwt/`) may be a module of the app's own."""
     found = set()
+    nested: dict[str, set[str]] = {}
     for rel in files:
         parts = rel.split("/")
         if len(parts) > 2 and parts[-2].endswith(".dist-info") and parts[-1] == "METADATA":
@@ -129,11 +135,19 @@ def vendored_dirs(files: Sequence[str]) -> frozenset[str]:
         for i, folder in enumerate(parts[:-1]):
             if folder.lower() not in VENDOR_DIRS:
                 continue
-            child = parts[i + 1]
-            package = i + 2 < len(parts) and child in _KNOWN_PACKAGES
-            if package or child in _KNOWN_MODULES:
+            if _known(parts, i + 1):
                 found.add("/".join(parts[: i + 1]))
+            elif i + 2 < len(parts) and _known(parts, i + 2):
+                nested.setdefault("/".join(parts[: i + 2]), set()).add(parts[i + 2])
+    found.update(folder for folder, known in nested.items() if len(known) > 1)
     return frozenset(found)
+
+
+def _known(parts: list[str], at: int) -> bool:
+    """Is `parts[at]` a well-known package (a folder, so not the file's own name) or one
+    of the well-known single-module libraries?"""
+    name = parts[at]
+    return (at + 1 < len(parts) and name in _KNOWN_PACKAGES) or name in _KNOWN_MODULES
 
 
 def own_packages(root: Path, files: Collection[str], folders: Collection[str]) -> frozenset[str]:
