@@ -120,49 +120,48 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         management command, a file in a top-level developer-tools folder (the
         scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a module of
         bare statements run in a loop. Logging calls are judged everywhere.
-        It judges the values, not the message text: f-string parts, `%` and `.format()` arguments,
-        positional arguments, keyword arguments and `extra=`. Values are sensitive when
-        their name says so (password, token, secret, api_key, authorization, cookie,
-        card_number, cvv, ssn, ...), when they are whole request headers, cookies, bodies,
-        forms or JSON payloads, the whole `os.environ`, or a local variable assigned from
-        one of these (unless it is given a new value on every path to the log call: a
-        `msg` reused for the next check's message). Not flagged: the word "password" in
-        the message text, `len(token)`,
-        `bool(secret)`, short slices such as `card_number[-4:]` or `token[0:5]`, a
-        pydantic `SecretStr` (a parameter annotated with it, or a value the function
-        unwraps with `.get_secret_value()`: it prints as `**********`), hashes, names about
-        a secret rather than the secret (`max_tokens`, `token_type`, `password_length`,
-        `secret_paths`, `missing_secrets`), a field of a token in a nested key
-        (`token__sub=`: its subject claim), an UPPER_CASE route constant joined onto a base
-        URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside `except SignatureExpired:`
-        or in a function named for expired tokens (`resend_email_expired_token(token)`: it
-        no longer grants access), a `self.` attribute its class only sets to a number
-        (`self.session_key = int(...)`: a playback session number), a token logged in the
-        branch of
-        `if token is None or isinstance(token, AuthError):` (it is None or an error
-        there) or of `if not isinstance(token, str):` (it is no text there), an id
-        under a key named for a token (`extra={"id_token": token_id}`),
-        a setting named like a key that the same
-        function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path),
-        names for a group of secrets, the command that produces one or the user who
-        holds one (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed
-        to a capacity limiter as its borrower (`acquire_on_behalf_of(token)`: a slot
-        id), a cookie whose name says it holds a display preference
-        (`last-login-method`, `theme`), switches and rights named for a secret
-        (`permit_create_token`, `default_permissions_create_token`), a module constant
-        that holds a setting's name (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's
-        poll cursor (`last_poll_token`), an object's public
-        URL id (`friendly_token`), factors in an (LLM) ranking score (`token_weight`,
-        `token_penalty`) and a model's price (`cost_per_token`), a value formatted as a
-        number (`{score:.3f}`, `"between %i and %i"`) or a parameter annotated as one
-        (`new_token: int | None`), positions in a stream of events (`since_token`,
-        `prev_token`, `stream_token`), the plain `token` of a push service's module
-        (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
-        literal key names (`cookie_key = "cookie_temp"`), counts (`access_token_delete_cnt`), the
-        `credentials` a Django `user_login_failed` receiver gets (Django masks every
-        password, token, key and secret in them first, leaving the user name), and the
-        response of an outgoing HTTP call even when named `request` (`async with
-        session.get(url) as request:`).
+        It judges the values, not the message text: f-string parts, `%` and `.format()`
+        arguments, positional arguments, keyword arguments and `extra=`. Values are
+        sensitive when their name says so (password, token, secret, api_key, authorization,
+        cookie, card_number, cvv, ssn, ...), when they are whole request headers, cookies,
+        bodies, forms or JSON payloads, the whole `os.environ`, or a local variable assigned
+        from one of these (unless it is given a new value on every path to the log call: a
+        `msg` reused for the next check's message; or the assignment is in a branch that
+        cannot have run, the other side of the same `if`, or under `if section == "A":` when
+        the call is under `if section == "B":`, outside loops). Not flagged: the word
+        "password" in the message text, `len(token)`, `bool(secret)`, short slices such as
+        `card_number[-4:]` or `token[0:5]`, a pydantic `SecretStr` (a parameter annotated
+        with it, or a value the function unwraps with `.get_secret_value()`: it prints as
+        `**********`), hashes, names about a secret rather than the secret (`max_tokens`,
+        `token_type`, `password_length`, `secret_paths`, `missing_secrets`), a field of a
+        token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
+        constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
+        `except SignatureExpired:` or in a function named for expired tokens
+        (`resend_email_expired_token(token)`: it no longer grants access), a `self.`
+        attribute its class only sets to a number (`self.session_key = int(...)`: a playback
+        session number), a token logged in the branch of `if token is None or
+        isinstance(token, AuthError):` (it is None or an error there) or of `if not
+        isinstance(token, str):` (it is no text there), an id under a key named for a token
+        (`extra={"id_token": token_id}`), a setting named like a key that the same function
+        opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path), names for a
+        group of secrets, the command that produces one or the user who holds one
+        (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed to a capacity
+        limiter as its borrower (`acquire_on_behalf_of(token)`: a slot id), a cookie whose
+        name says it holds a display preference (`last-login-method`, `theme`), switches and
+        rights named for a secret (`permit_create_token`,
+        `default_permissions_create_token`), a module constant that holds a setting's name
+        (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
+        an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
+        (`token_weight`, `token_penalty`) and a model's price (`cost_per_token`), a value
+        formatted as a number (`{score:.3f}`, `"between %i and %i"`) or a parameter
+        annotated as one (`new_token: int | None`), positions in a stream of events
+        (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
+        module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
+        literal key names (`cookie_key = "cookie_temp"`), counts
+        (`access_token_delete_cnt`), the `credentials` a Django `user_login_failed` receiver
+        gets (Django masks every password, token, key and secret in them first, leaving the
+        user name), and the response of an outgoing HTTP call even when named `request`
+        (`async with session.get(url) as request:`).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -555,10 +554,62 @@ class _Resolver:
                 continue  # assigned after the call: not what it logs
             if at < since:
                 continue  # replaced on every path to the call: `msg` reused for a new message
+            if self._other_branch(node, at, line):
+                continue  # given under `if section == "CouchPotato":`, logged under "Radarr"
             found = self.judge(value, line, depth + 1)
             if found:
                 return f"`{node.id}`, which holds {found}"
         return None
+
+    def _other_branch(self, use: ast.Name, at: int, line: int) -> bool:
+        """Can the assignment on line `at` never run before `use`: it is in one branch of
+        an `if` and the use in the other, or it is under `if section == "CouchPotato":` and
+        the use under a separate `if section == "Radarr":` testing the same variable for
+        another value (nzbToMedia builds each service's URL, with or without its API key,
+        that way)? Not inside a loop, where an earlier pass may have taken the other
+        branch, nor when the tested variable is given a new value after the first test."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        assignment = next(
+            (
+                stmt
+                for stmt in walk_own(fn)
+                if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.lineno == at
+            ),
+            None,
+        )
+        if assignment is None:
+            return False
+        given, used = self._branches(assignment, fn), self._branches(use, fn)
+        if given is None or used is None:
+            return False  # inside a loop
+        for test_a, body_a in given:
+            for test_b, body_b in used:
+                if test_a is test_b:
+                    if body_a != body_b:
+                        return True
+                elif body_a and body_b:
+                    subject = _other_values(test_a.test, test_b.test)
+                    if subject and not any(
+                        min(test_a.lineno, test_b.lineno) <= again <= line
+                        for again, _ in self._assignments(line).get(subject, ())
+                    ):
+                        return True
+        return False
+
+    def _branches(self, node: ast.AST, fn: FunctionNode) -> list[tuple[ast.If, bool]] | None:
+        """The `if` statements around `node` in `fn`, each with whether `node` is in its body
+        (not its `else`); None inside a loop."""
+        found: list[tuple[ast.If, bool]] = []
+        child, current = node, self.ctx.parents.get(node)
+        while current is not None and current is not fn:
+            if isinstance(current, ast.For | ast.AsyncFor | ast.While):
+                return None
+            if isinstance(current, ast.If) and child is not current.test:
+                found.append((current, any(child is stmt for stmt in current.body)))
+            child, current = current, self.ctx.parents.get(current)
+        return found
 
     def _caught_exception(self, node: ast.Name) -> bool:
         """`except Exception as e_api_token:` then `log(f"... {e_api_token}")`: the name is
@@ -1274,6 +1325,27 @@ def _masked_secrets(fn: FunctionNode) -> set[str]:
         ):
             held.add(param.arg)
     return held - unwrapped
+
+
+def _other_values(first: ast.expr, second: ast.expr) -> str | None:
+    """The variable both tests compare with a different constant (`section == "Radarr"`,
+    `section == "Watcher3"`), or None."""
+    a, b = _equals_constant(first), _equals_constant(second)
+    if a is None or b is None or a[0] != b[0] or a[1] == b[1]:
+        return None
+    return a[0]
+
+
+def _equals_constant(test: ast.expr) -> tuple[str, object] | None:
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.left, ast.Name)
+        and isinstance(test.comparators[0], ast.Constant)
+    ):
+        return None
+    return test.left.id, test.comparators[0].value
 
 
 def _zero(node: ast.expr | None) -> bool:
