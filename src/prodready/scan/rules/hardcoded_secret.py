@@ -167,7 +167,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
         `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
         project (`demodesk/config/settings.py`, `devproject/settings.py`), whose keys
-        production replaces, and in developer scripts (under a top-level `scripts/`,
+        production replaces, in the development and test classes of a settings module
+        (django-configurations' `class Development(Base):`, `class Test(Base):`),
+        and in developer scripts (under a top-level `scripts/`,
         `tools/`, `dev/`, `extras/`... folder, a program run by hand under a top-level
         `utils/`, `bin/` or `docker/`, a stand-alone program at the top of the checkout
         or in a nested `scripts/` folder, end-to-end test support in an `e2e/` folder
@@ -197,9 +199,32 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     for hit in _scan_text(ctx):
         hits.setdefault(hit.line, hit)
     if not developer_script(ctx) and not development_settings(ctx.path) and not _factories(ctx):
+        development = _development_classes(ctx)
         for hit in _scan_tree(ctx):
-            hits.setdefault(hit.line, hit)
+            if not any(first <= hit.line <= last for first, last in development):
+                hits.setdefault(hit.line, hit)
     yield from (hits[line] for line in sorted(hits))
+
+
+def _development_classes(ctx: FileContext) -> list[tuple[int, int]]:
+    """The lines of the development and test configurations in a settings module written
+    as classes (django-configurations: La Suite's `class Development(Base):` and
+    `class Test(Base):` beside `class Production(Base):`): production runs another
+    class, which reads its keys from the environment."""
+    parts = ctx.path.lower().split("/")
+    stem_words = set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
+    if not (set(parts[:-1]) & _SETTINGS_DIRS or stem_words & _SETTINGS_WORDS):
+        return []
+    return [
+        (node.lineno, node.end_lineno or node.lineno)
+        for node in ctx.tree.body
+        if isinstance(node, ast.ClassDef)
+        and {w.lower() for w in _CLASS_WORD.findall(node.name)} & _DEVELOPMENT_WORDS
+    ]
+
+
+# The words of a class name: `Development`, `TestSettings`, `CIConfig`.
+_CLASS_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def _factories(ctx: FileContext) -> bool:
