@@ -244,10 +244,14 @@ def test_development_classes_of_a_settings_module_keep_only_known_key_formats() 
     so is a class named `Test` outside a settings module."""
     body = "".join("    " + line + "\n" for line in _SETTINGS.splitlines())
     source = (
-        "class Base(Configuration):\n" + body  # 1-4
-        + "class Development(Base):\n" + body  # 5-8
-        + "class TestSettings(Base):\n" + body  # 9-12
-        + "class Production(Base):\n" + body  # 13-16
+        "class Base(Configuration):\n"
+        + body  # 1-4
+        + "class Development(Base):\n"
+        + body  # 5-8
+        + "class TestSettings(Base):\n"
+        + body  # 9-12
+        + "class Production(Base):\n"
+        + body  # 13-16
     )
     assert flagged_lines(source, "PR109", rel="meet/settings.py") == [3, 4, 8, 12, 15, 16]
     assert flagged_lines(source, "PR109", rel="meet/models.py") == [3, 4, 7, 8, 11, 12, 15, 16]
