@@ -554,8 +554,11 @@ class _Resolver:
                 continue  # assigned after the call: not what it logs
             if at < since:
                 continue  # replaced on every path to the call: `msg` reused for a new message
-            if self._other_branch(node, at, line):
-                continue  # given under `if section == "CouchPotato":`, logged under "Radarr"
+            # given under `if section == "CouchPotato":`, logged under "Radarr"; a name
+            # given one value that cannot reach the call would be unbound there, so only
+            # names given several values are looked at
+            if len(assigned) > 1 and self._other_branch(node, at, line):
+                continue
             found = self.judge(value, line, depth + 1)
             if found:
                 return f"`{node.id}`, which holds {found}"
