@@ -211,20 +211,13 @@ def _development_classes(ctx: FileContext) -> list[tuple[int, int]]:
     as classes (django-configurations: La Suite's `class Development(Base):` and
     `class Test(Base):` beside `class Production(Base):`): production runs another
     class, which reads its keys from the environment."""
-    parts = ctx.path.lower().split("/")
-    stem_words = set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
-    if not (set(parts[:-1]) & _SETTINGS_DIRS or stem_words & _SETTINGS_WORDS):
+    if not _settings_module(ctx.path.lower().split("/")):
         return []
     return [
         (node.lineno, node.end_lineno or node.lineno)
         for node in ctx.tree.body
-        if isinstance(node, ast.ClassDef)
-        and {w.lower() for w in _CLASS_WORD.findall(node.name)} & _DEVELOPMENT_WORDS
+        if isinstance(node, ast.ClassDef) and _DEVELOPMENT_WORDS.intersection(words(node.name))
     ]
-
-
-# The words of a class name: `Development`, `TestSettings`, `CIConfig`.
-_CLASS_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def _factories(ctx: FileContext) -> bool:
@@ -245,11 +238,20 @@ def development_settings(path: str) -> bool:
     demo project shipped beside the app (`demodesk/config/settings.py`,
     `examples/site/settings.py`): production replaces its keys with its own."""
     parts = path.lower().split("/")
-    words = set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
-    in_settings = bool(set(parts[:-1]) & _SETTINGS_DIRS or words & _SETTINGS_WORDS)
     demo = any(d in _DEMO_DIRS or d.startswith("demo") for d in parts[:-1])
     dev_project = any(_DEV_PROJECT.fullmatch(d) for d in parts[:-1])
-    return in_settings and (bool(words & _DEVELOPMENT_WORDS) or demo or dev_project)
+    return _settings_module(parts) and (
+        bool(_stem_words(parts) & _DEVELOPMENT_WORDS) or demo or dev_project
+    )
+
+
+def _settings_module(parts: list[str]) -> bool:
+    """A module in a settings folder (`settings/`, `config/`) or named for settings."""
+    return bool(set(parts[:-1]) & _SETTINGS_DIRS or _stem_words(parts) & _SETTINGS_WORDS)
+
+
+def _stem_words(parts: list[str]) -> set[str]:
+    return set(re.split(r"[_\-.]", parts[-1].removesuffix(".py")))
 
 
 # Folders of a demo or example project (`demodesk/`, `examples/`): run to try the app out.
