@@ -264,6 +264,28 @@ def test_checker_scripts_keep_only_known_key_formats() -> None:
     assert flagged_lines(_SETTINGS, "PR109", rel="scripts/deploy.py") == [3]
 
 
+def test_a_key_named_for_tests_is_less_sure() -> None:
+    """Chia ships its simulator's TLS keys as `SSL_TEST_..._PRIVATE_KEY` constants: a key in
+    a known format given a test or sample name is reported at low confidence, not high. A
+    key whose name says nothing of tests, or shares an assignment with a name that does
+    not, stays high."""
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCmX3vlrtBzYs8m\\n"
+    source = (
+        f'SSL_TEST_PRIVATE_CA_KEY = b"-----BEGIN PRIVATE KEY-----\\n{body}"\n'  # 1
+        f'FAKE_GITHUB_TOKEN = "ghp_{"a1B2" * 9}"\n'  # 2
+        f'SERVER_PRIVATE_KEY = "-----BEGIN PRIVATE KEY-----\\n{body}"\n'  # 3
+        f'DEPLOY_TOKEN = TEST_TOKEN = "ghp_{"a1B2" * 9}"\n'  # 4: one name is not a test's
+        "keys = {\n"
+        f'    "test": "-----BEGIN PRIVATE KEY-----\\n{body}",\n'  # 6: a key, not a name
+        "}\n"
+    )
+    findings, _, _ = assemble({"chia/ssl.py": scan_source("chia/ssl.py", source.encode())})
+    levels = {f.line: f.confidence for f in findings if f.rule == "PR109"}
+    assert levels == {1: "low", 2: "low", 3: "high", 4: "high", 6: "high"}
+    messages = {f.line: f.message for f in findings if f.rule == "PR109"}
+    assert "`SSL_TEST_PRIVATE_CA_KEY`, named as a test or sample key" in messages[1]
+
+
 def test_a_queue_local_to_one_call_is_less_sure() -> None:
     """ragflow streams one LLM answer back from a thread through `result_queue`, local to
     `chat_streamly()`: it holds one call's output, so it is low confidence; so does CAPE's

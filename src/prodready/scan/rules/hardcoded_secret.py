@@ -181,7 +181,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         or a `setting=value` rule (`"sms_provider=ovh"`) is not a credential, nor is a
         dictionary word with a run of digits (`"password1234"`, `"Test12345!"`) in a
         function or file named for development or test data (`create_dev_user()`,
-        `add_test_users.py`).
+        `add_test_users.py`). A known key format assigned to a name made for tests or
+        samples (`SSL_TEST_PRIVATE_CA_KEY`, `FAKE_GITHUB_TOKEN`) is low confidence: most
+        are fixtures, but a real key given a test name is still leaked.
     Why it matters:
         A credential in the repository is readable by everyone with access to the code,
         its forks, its CI logs and its history, forever: deleting the line does not
@@ -196,7 +198,19 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         literal fallback; keep example values obviously fake (`"changeme"`).
     """
     hits: dict[int, Hit] = {}
+    fixtures: dict[int, str] | None = None
     for hit in _scan_text(ctx):
+        if hit.confidence == "high":
+            if fixtures is None:
+                fixtures = _test_named_lines(ctx)
+            name = fixtures.get(hit.line)
+            if name is not None:
+                hit = Hit(
+                    hit.line,
+                    hit.end_line,
+                    f"{hit.message}, in `{name}`, named as a test or sample key",
+                    confidence="low",
+                )
         hits.setdefault(hit.line, hit)
     if not developer_script(ctx) and not development_settings(ctx.path) and not _factories(ctx):
         development = _development_classes(ctx)
@@ -218,6 +232,29 @@ def _development_classes(ctx: FileContext) -> list[tuple[int, int]]:
         for node in ctx.tree.body
         if isinstance(node, ast.ClassDef) and _DEVELOPMENT_WORDS.intersection(words(node.name))
     ]
+
+
+# Words that name a key made for tests or samples (`SSL_TEST_PRIVATE_CA_KEY`,
+# `FAKE_GITHUB_TOKEN`, `EXAMPLE_PRIVATE_KEY`).
+_FIXTURE_WORDS = frozenset(
+    {"test", "tests", "testing", "fake", "dummy", "mock", "example", "sample", "demo"}
+)
+
+
+def _test_named_lines(ctx: FileContext) -> dict[int, str]:
+    """Line -> name, for the lines of assignments whose every target is named for tests or
+    samples: Chia ships its simulator's TLS keys as
+    `SSL_TEST_FULLNODE_PRIVATE_KEY = b"-----BEGIN..."`. Such a key is still in a known
+    format, so it is reported at low confidence rather than dropped: a real key given a
+    test name is still a leaked key."""
+    lines: dict[int, str] = {}
+    for node in ctx.assigns:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [_target_name(target) for target in targets]
+        if names and all(_FIXTURE_WORDS.intersection(words(name)) for name in names):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                lines[line] = names[0]
+    return lines
 
 
 def _factories(ctx: FileContext) -> bool:
