@@ -593,6 +593,10 @@ def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhe
     assert app_findings(alone, "PR101") == [(notifier, 8), (notifier, 9), (notifier, 10)]
     start = "import socket\n\ndef initialize(settings):\n    socket.setdefaulttimeout(30)\n"
     assert app_findings({**alone, "app/start.py": start}, "PR101") == [(notifier, 10)]
+    staged = start.replace("def initialize(settings)", "def init_stage_1(console_logging)")
+    assert app_findings({**alone, "app/__init__.py": staged}, "PR101") == [(notifier, 10)]
+    fetching = start.replace("def initialize(settings)", "def init_download_1(url)")
+    assert len(app_findings({**alone, "app/__init__.py": fetching}, "PR101")) == 3
     reset = start + "    check()\n    socket.setdefaulttimeout(None)\n"
     assert len(app_findings({**alone, "app/start.py": reset}, "PR101")) == 3
     saved = start.replace("    socket", "    old = socket.getdefaulttimeout()\n    socket")

@@ -235,6 +235,8 @@ _NO_DEFAULT = "it uses the global socket default (none)"
 _START_UP = re.compile(
     r"_?(?:start|startup|start_up|wireup|wire_up|init|initiali[sz]e|setup|set_up|boot|"
     r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings)"
+    # a start-up in stages: SickGear's `init_stage_1()` reads the configuration
+    r"(?:_(?:stage|phase|step)_?\d+)?"
 )
 
 
@@ -261,7 +263,7 @@ def _sets_lasting_socket_default(ctx: FileContext) -> bool:
     standard-library socket the process opens later gets that timeout, in any module. Only
     start-up counts: a module-level call, or one in a start-up or configuration module
     (`start.py`, Liberapay's `wireup.py`, Limnoria's `conf.py`) or function
-    (`initialize()`, `main()`). Flexget's Windows
+    (`initialize()`, `main()`, SickGear's `init_stage_1()`). Flexget's Windows
     service sets it for itself alone, a BigQuery client for its own connections. A file
     that also puts the default back (`setdefaulttimeout(None)`, or to what
     `getdefaulttimeout()` said before: Mylar, OctoPrint) sets it only for a moment."""
