@@ -105,7 +105,8 @@ _COMPOUNDS = {
 # `password_min_length`, `secret_name`, `api_key_id`, `SESSION_COOKIE_NAME`, the scopes a
 # token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`), whether
 # a device asks for one (`passphrase_protection`), where one is fetched (`token_req_host`),
-# what a form does with one (`password_action`: "change" or "set").
+# what a form does with one (`password_action`: "change" or "set"), what a new one must
+# look like (Chia's `passphrase_requirements`: a minimum length).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -122,7 +123,7 @@ _QUALIFIERS = _wordset(
     samesite secure httponly prefix suffix claims info metadata data ref arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
-    hostname port server action actions
+    hostname port server action actions requirement requirements complexity
     """
 )
 # Names of identifiers rather than of secret values.
