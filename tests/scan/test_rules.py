@@ -264,6 +264,21 @@ def test_checker_scripts_keep_only_known_key_formats() -> None:
     assert flagged_lines(_SETTINGS, "PR109", rel="scripts/deploy.py") == [3]
 
 
+def test_a_plain_card_is_card_data_only_where_payments_are_handled() -> None:
+    """Lutris logs `card`, a graphics card (`card0` under /sys/class/drm): a plain `card` is
+    a payment card only in a module that speaks of payments (a charge, a CVV, Stripe)."""
+    source = (
+        "import logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def describe(card):\n"
+        "    logger.info('GPU %s', card)\n"  # 4
+        "    logger.info('login %s', password)\n"  # 5
+    )
+    assert flagged_lines(source, "PR104") == [5]
+    paying = source.replace("def describe(card):", "def describe(card):  # before the charge")
+    assert flagged_lines(paying, "PR104") == [4, 5]
+
+
 def test_a_key_named_for_tests_is_less_sure() -> None:
     """Chia ships its simulator's TLS keys as `SSL_TEST_..._PRIVATE_KEY` constants: a key in
     a known format given a test or sample name is reported at low confidence, not high. A

@@ -161,7 +161,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`access_token_delete_cnt`), the `credentials` a Django `user_login_failed` receiver
         gets (Django masks every password, token, key and secret in them first, leaving the
         user name), and the response of an outgoing HTTP call even when named `request`
-        (`async with session.get(url) as request:`).
+        (`async with session.get(url) as request:`, or a `request = Request(url)` the code
+        builds and sends itself).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -444,6 +445,13 @@ def _harmless(expr: ast.expr) -> bool:
     return False
 
 
+# Words of a module that handles payment cards (`charge`, `cvv`, `card_number`, Stripe).
+_PAYMENT_WORDS = re.compile(
+    r"(?i)payment|stripe|braintree|adyen|checkout|billing|charge|\bcvv|\bcvc|card_?number"
+    r"|credit|debit|last_?4|\bpan\b|exp(?:iry|_?month|_?year)"
+)
+
+
 class _Resolver:
     """Judges one logged expression; follows local variables one or two assignments back."""
 
@@ -455,6 +463,7 @@ class _Resolver:
         # inside a function about DNS/ACME challenge records, or a push service's module
         self.public_token = False
         self.expired_token = False  # inside `except SignatureExpired:`
+        self._payments: bool | None = None
 
     def word(self, text: str) -> str | None:
         """The kind of sensitive data `text` names; a plain `token` inside a function
@@ -472,7 +481,16 @@ class _Resolver:
             return None  # the signature check said it expired: it opens nothing any more
         if word and words(text)[-1] in _NOT_THE_SECRET:
             return None  # `secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`: about the secret
+        if word == "card data" and not self._about_payments():
+            return None  # Lutris's `card`: `card0`, a graphics card under /sys/class/drm
         return word
+
+    def _about_payments(self) -> bool:
+        """Does the file speak of payments anywhere? A plain `card` is a payment card only
+        there: elsewhere it is a graphics or sound card, a Kanban or flash card."""
+        if self._payments is None:
+            self._payments = _PAYMENT_WORDS.search(self.ctx.source) is not None
+        return self._payments
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
         """A description of the sensitive data in `expr`, or None."""
@@ -1113,9 +1131,22 @@ def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
             target, value = node.targets[0], node.value
         else:
             continue
-        if isinstance(target, ast.Name) and target.id == name.id and _client_call(value):
+        if (
+            isinstance(target, ast.Name)
+            and target.id == name.id
+            and (_client_call(value) or _builds_request(value))
+        ):
             return True
     return False
+
+
+def _builds_request(value: ast.expr) -> bool:
+    """`Request(fuel_url, headers=headers)`, `urllib.request.Request(url, data=body)`: a
+    request this code builds to send somewhere (Lutris then calls `request.get()` and reads
+    `request.text`). The request a handler serves is handed to it, never built from a URL."""
+    if not isinstance(value, ast.Call) or not leaf_name(value.func).endswith("Request"):
+        return False
+    return bool(value.args) or any(k.arg == "url" for k in value.keywords)
 
 
 def _client_call(value: ast.expr) -> bool:
