@@ -158,7 +158,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
         module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
-        (`access_token_delete_cnt`), the `credentials` a Django `user_login_failed` receiver
+        (`access_token_delete_cnt`), a `pwd` that holds the working directory
+        (`pwd = os.getcwd()`), the `credentials` a Django `user_login_failed` receiver
         gets (Django masks every password, token, key and secret in them first, leaving the
         user name), and the response of an outgoing HTTP call even when named `request`
         (`async with session.get(url) as request:`, or a `request = Request(url)` the code
@@ -452,6 +453,21 @@ _PAYMENT_WORDS = re.compile(
 )
 
 
+# Calls that return a folder: the working directory, the home directory, a new temporary one.
+_FOLDER_CALLS = frozenset(
+    {
+        "os.getcwd",
+        "os.getcwdb",
+        "pathlib.Path.cwd",
+        "Path.cwd",
+        "pathlib.Path.home",
+        "Path.home",
+        "tempfile.mkdtemp",
+        "tempfile.gettempdir",
+    }
+)
+
+
 class _Resolver:
     """Judges one logged expression; follows local variables one or two assignments back."""
 
@@ -557,6 +573,7 @@ class _Resolver:
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
+                or self._holds_a_folder(node.id, line)
                 or self._names_a_setting(node.id)
                 or self._redacted(node.id, line)
                 or self._cleansed_by_django(node.id, line)
@@ -734,6 +751,15 @@ class _Resolver:
         return any(
             p.arg == name and p.annotation is not None and _number_type(p.annotation)
             for p in params
+        )
+
+    def _holds_a_folder(self, name: str, line: int) -> bool:
+        """`pwd = os.getcwd()`: the shell's name for the working directory, not a
+        password (paasta's `cwd()` context manager logs where it switches from). Only a
+        local every assignment of which asks for a folder counts."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(
+            isinstance(v, ast.Call) and self.ctx.call_name(v) in _FOLDER_CALLS for v in values
         )
 
     def _names_a_setting(self, name: str) -> bool:
