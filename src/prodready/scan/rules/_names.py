@@ -124,6 +124,7 @@ _QUALIFIERS = _wordset(
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
+    environment environments namespace namespaces
     """
 )
 # Names of identifiers rather than of secret values.

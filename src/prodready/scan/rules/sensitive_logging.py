@@ -158,12 +158,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
         module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
-        (`access_token_delete_cnt`), a `pwd` that holds the working directory
-        (`pwd = os.getcwd()`), the `credentials` a Django `user_login_failed` receiver
-        gets (Django masks every password, token, key and secret in them first, leaving the
-        user name), and the response of an outgoing HTTP call even when named `request`
-        (`async with session.get(url) as request:`, or a `request = Request(url)` the code
-        builds and sends itself).
+        (`access_token_delete_cnt`), a `pwd` that holds the working directory (`pwd = os.getcwd()`),
+        a secret's file name (`secret = entry.name`), a path built from a secret's name (`vault_path
+        = f"secrets/{credential}"`), a loop variable that takes only literals (`for token in ["%y",
+        "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets (Django masks every
+        password, token, key and secret in them first, leaving the user name), and the response of
+        an outgoing HTTP call even when named `request` (`async with session.get(url) as request:`,
+        or a `request = Request(url)` the code builds and sends itself).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
@@ -453,6 +454,24 @@ _PAYMENT_WORDS = re.compile(
 )
 
 
+# Last words of names for where a secret is kept (`vault_path`, `secret_dir`): whatever
+# they were built from, they hold a location, not the secret.
+_PLACE_WORDS = frozenset({"path", "paths", "dir", "dirs", "folder", "directory"})
+# String methods that trim a name without changing what it is.
+_TRIMMERS = frozenset({"removesuffix", "removeprefix", "strip", "rstrip", "lstrip", "lower"})
+
+
+def _file_name_of(value: ast.expr) -> bool:
+    """`entry.name`, `path.stem`, `entry.name.removesuffix(".json")`."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _TRIMMERS
+    ):
+        value = value.func.value
+    return isinstance(value, ast.Attribute) and value.attr in ("name", "stem")
+
+
 # Calls that return a folder: the working directory, the home directory, a new temporary one.
 _FOLDER_CALLS = frozenset(
     {
@@ -574,6 +593,8 @@ class _Resolver:
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
                 or self._holds_a_folder(node.id, line)
+                or self._holds_a_file_name(node.id, line)
+                or self._loops_over_literals(node.id, line)
                 or self._names_a_setting(node.id)
                 or self._redacted(node.id, line)
                 or self._cleansed_by_django(node.id, line)
@@ -582,6 +603,8 @@ class _Resolver:
             return _named(node.id, word)
         if depth >= 2:
             return None
+        if words(node.id)[-1:] and words(node.id)[-1] in _PLACE_WORDS:
+            return None  # `vault_path = f"secrets/{credential}"`: where a secret is kept
         assigned = self._assignments(line).get(node.id, ())
         since = self._overwritten_at(node.id, line) if len(assigned) > 1 else 0
         for at, value in assigned:
@@ -760,6 +783,32 @@ class _Resolver:
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         return bool(values) and all(
             isinstance(v, ast.Call) and self.ctx.call_name(v) in _FOLDER_CALLS for v in values
+        )
+
+    def _holds_a_file_name(self, name: str, line: int) -> bool:
+        """`secret = secret_file_path.name.removesuffix(".json")`: the name of the file a
+        secret is kept in (paasta's secrets sync logs which ones it skips), not its
+        content. Every assignment must read a `.name` or `.stem`, perhaps trimmed."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(_file_name_of(v) for v in values)
+
+    def _loops_over_literals(self, name: str, line: int) -> bool:
+        """`for token in ["%y", "%M", "%D"]:`: the loop variable takes only values written
+        in the code (ElastAlert's strftime directives), which a log line cannot leak."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None or self._assignments(line).get(name):
+            return False
+        loops = [
+            node
+            for node in walk_own(fn)
+            if isinstance(node, ast.For | ast.AsyncFor)
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+        ]
+        return bool(loops) and all(
+            isinstance(loop.iter, ast.List | ast.Tuple | ast.Set)
+            and all(isinstance(e, ast.Constant) for e in loop.iter.elts)
+            for loop in loops
         )
 
     def _names_a_setting(self, name: str) -> bool:
