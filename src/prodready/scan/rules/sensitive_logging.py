@@ -159,12 +159,13 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
         (`access_token_delete_cnt`), a `pwd` that holds the working directory (`pwd = os.getcwd()`),
-        a secret's file name (`secret = entry.name`), a path built from a secret's name (`vault_path
-        = f"secrets/{credential}"`), a loop variable that takes only literals (`for token in ["%y",
-        "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets (Django masks every
-        password, token, key and secret in them first, leaving the user name), and the response of
-        an outgoing HTTP call even when named `request` (`async with session.get(url) as request:`,
-        or a `request = Request(url)` the code builds and sends itself).
+        a secret's file name (`secret = entry.name`), a path built from a secret's name
+        (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
+        (`for token in ["%y", "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets
+        (Django masks every password, token, key and secret in them first, leaving the user name),
+        and the response of an outgoing HTTP call even when named `request`
+        (`async with session.get(url) as request:`, or a `request = Request(url)` the code builds
+        and sends itself).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
