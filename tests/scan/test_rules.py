@@ -610,6 +610,9 @@ def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhe
     assert app_findings({**alone, "app/start.py": start}, "PR101") == [(notifier, 10)]
     staged = start.replace("def initialize(settings)", "def init_stage_1(console_logging)")
     assert app_findings({**alone, "app/__init__.py": staged}, "PR101") == [(notifier, 10)]
+    plugin = start.replace("def initialize(settings)", "def __init__(self)")
+    assert app_findings({**alone, "app/core/_core.py": plugin}, "PR101") == [(notifier, 10)]
+    assert len(app_findings({**alone, "app/core/torrent.py": plugin}, "PR101")) == 3
     fetching = start.replace("def initialize(settings)", "def init_download_1(url)")
     assert len(app_findings({**alone, "app/__init__.py": fetching}, "PR101")) == 3
     reset = start + "    check()\n    socket.setdefaulttimeout(None)\n"

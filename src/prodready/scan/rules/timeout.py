@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import NEGATED_FACT_NEEDLES, Hit, rule
-from prodready.scan.rules._names import innermost_function, walk_own
+from prodready.scan.rules._names import innermost_function, leaf_name, walk_own, words
 from prodready.scan.rules._paths import developer_script, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -95,7 +95,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         one of whose modules sets it at start-up or in its configuration and never puts it
         back (SickChill's start-up, Limnoria's `conf.py`): those sockets take that default
         (`requests` does not, so its calls are still flagged). `ftplib.FTP()` without a
-        host opens nothing; it is not flagged when its `connect()` is given a timeout.
+        host opens nothing; it is not flagged when its `connect()` is given a timeout. A
+        call inside a block that a deadline cuts short is not flagged: `with
+        Timeout(seconds=5):` (an alarm), `async with asyncio.timeout(5):`, `with
+        fail_after(5):`; `Timeout(seconds=None)` bounds nothing.
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -117,9 +120,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     mounts = _timeout_mounts(ctx)
     program_only = main_only_lines(ctx)
     socket_defaults = _socket_default_scopes(ctx)
+    deadlines = _deadline_blocks(ctx)
     for call in ctx.calls:
         name = ctx.call_name(call)
         if not name or any(start <= call.lineno <= end for start, end in program_only):
+            continue
+        if deadlines and _under(call, deadlines):
             continue
         head, _, verb = name.rpartition(".")
         problem: str | None = None
@@ -234,7 +240,10 @@ _NO_DEFAULT = "it uses the global socket default (none)"
 # (Limnoria's `conf.py` applies its `defaultSocketTimeout` setting as it registers it).
 _START_UP = re.compile(
     r"_?(?:start|startup|start_up|wireup|wire_up|init|initiali[sz]e|setup|set_up|boot|"
-    r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings)"
+    r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings|"
+    # the application's core module (CouchPotato's `core/_base/_core.py`, whose plugin's
+    # constructor sets the default as the app loads)
+    r"core|app|application)"
     # a start-up in stages: SickGear's `init_stage_1()` reads the configuration
     r"(?:_(?:stage|phase|step)_?\d+)?"
 )
@@ -263,7 +272,8 @@ def _sets_lasting_socket_default(ctx: FileContext) -> bool:
     standard-library socket the process opens later gets that timeout, in any module. Only
     start-up counts: a module-level call, or one in a start-up or configuration module
     (`start.py`, Liberapay's `wireup.py`, Limnoria's `conf.py`) or function
-    (`initialize()`, `main()`, SickGear's `init_stage_1()`). Flexget's Windows
+    (`initialize()`, `main()`, SickGear's `init_stage_1()`) or in the app's core module
+    (CouchPotato's `_core.py`). Flexget's Windows
     service sets it for itself alone, a BigQuery client for its own connections. A file
     that also puts the default back (`setdefaulttimeout(None)`, or to what
     `getdefaulttimeout()` said before: Mylar, OctoPrint) sets it only for a moment."""
@@ -278,6 +288,34 @@ def _sets_lasting_socket_default(ctx: FileContext) -> bool:
         if fn is None or _START_UP.fullmatch(module) or _START_UP.fullmatch(fn.name):
             return True
     return False
+
+
+# Context managers that cut the block short at a deadline: `asyncio.timeout(5)`,
+# `async_timeout.timeout(5)`, paasta's and stopit's `Timeout(seconds=5)`, anyio's and
+# trio's `fail_after(5)` and `move_on_after(5)`.
+_DEADLINE_LEAVES = frozenset({"fail_after", "move_on_after"})
+
+
+def _deadline_blocks(ctx: FileContext) -> list[tuple[int, int]]:
+    """The lines of `with Timeout(seconds=timeout):` blocks (paasta's health check wraps
+    `requests.get(url)` in one, which raises when the alarm fires): a call inside cannot
+    wait longer than the block's deadline. A deadline of `None` bounds nothing."""
+    if "imeout" not in ctx.source and "_after" not in ctx.source:
+        return []
+    blocks: list[tuple[int, int]] = []
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.With | ast.AsyncWith):
+            continue
+        for item in node.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call):
+                continue
+            leaf = ctx.call_name(call).rpartition(".")[2] or leaf_name(call.func)
+            named = leaf in _DEADLINE_LEAVES or "timeout" in words(leaf)
+            bounds = [*call.args, *(k.value for k in call.keywords)]
+            if named and bounds and not all(is_none(b) for b in bounds):
+                blocks.append((node.lineno, node.end_lineno or node.lineno))
+    return blocks
 
 
 def _under(call: ast.Call, scopes: list[tuple[int, int]]) -> bool:
