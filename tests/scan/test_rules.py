@@ -613,6 +613,8 @@ def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhe
     plugin = start.replace("def initialize(settings)", "def __init__(self)")
     assert app_findings({**alone, "app/core/_core.py": plugin}, "PR101") == [(notifier, 10)]
     assert len(app_findings({**alone, "app/core/torrent.py": plugin}, "PR101")) == 3
+    download = start.replace("def initialize(settings)", "def import_list(self)")
+    assert len(app_findings({**alone, "app/plugins/blocklist/core.py": download}, "PR101")) == 3
     fetching = start.replace("def initialize(settings)", "def init_download_1(url)")
     assert len(app_findings({**alone, "app/__init__.py": fetching}, "PR101")) == 3
     reset = start + "    check()\n    socket.setdefaulttimeout(None)\n"

@@ -240,13 +240,14 @@ _NO_DEFAULT = "it uses the global socket default (none)"
 # (Limnoria's `conf.py` applies its `defaultSocketTimeout` setting as it registers it).
 _START_UP = re.compile(
     r"_?(?:start|startup|start_up|wireup|wire_up|init|initiali[sz]e|setup|set_up|boot|"
-    r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings|"
-    # the application's core module (CouchPotato's `core/_base/_core.py`, whose plugin's
-    # constructor sets the default as the app loads)
-    r"core|app|application)"
+    r"bootstrap|configure|create_app|main|__main__|run|conf|config|configuration|settings)"
     # a start-up in stages: SickGear's `init_stage_1()` reads the configuration
     r"(?:_(?:stage|phase|step)_?\d+)?"
 )
+# The application's core module, whose constructor runs as the app loads (CouchPotato's
+# `core/_base/_core.py`); a method there runs when something calls it (Deluge's Blocklist
+# plugin sets the default in its own `core.py` only while it downloads a list).
+_CORE_MODULE = re.compile(r"_?(?:core|app|application)")
 
 
 def _socket_default_scopes(ctx: FileContext) -> list[tuple[int, int]]:
@@ -272,8 +273,8 @@ def _sets_lasting_socket_default(ctx: FileContext) -> bool:
     standard-library socket the process opens later gets that timeout, in any module. Only
     start-up counts: a module-level call, or one in a start-up or configuration module
     (`start.py`, Liberapay's `wireup.py`, Limnoria's `conf.py`) or function
-    (`initialize()`, `main()`, SickGear's `init_stage_1()`) or in the app's core module
-    (CouchPotato's `_core.py`). Flexget's Windows
+    (`initialize()`, `main()`, SickGear's `init_stage_1()`), or a constructor in the app's
+    core module (CouchPotato's `_core.py`). Flexget's Windows
     service sets it for itself alone, a BigQuery client for its own connections. A file
     that also puts the default back (`setdefaulttimeout(None)`, or to what
     `getdefaulttimeout()` said before: Mylar, OctoPrint) sets it only for a moment."""
@@ -286,6 +287,8 @@ def _sets_lasting_socket_default(ctx: FileContext) -> bool:
     for call in calls:
         fn = innermost_function(ctx, call.lineno)
         if fn is None or _START_UP.fullmatch(module) or _START_UP.fullmatch(fn.name):
+            return True
+        if fn.name == "__init__" and _CORE_MODULE.fullmatch(module):
             return True
     return False
 
