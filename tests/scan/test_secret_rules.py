@@ -129,6 +129,15 @@ def test_stand_alone_programs_in_nested_scripts_folders_need_no_timeout() -> Non
     assert flagged_lines(_FETCH, "PR101", rel="web/upload-screenshots.py") == [6]
     service = "import celery\n" + program
     assert flagged_lines(service, "PR101", rel="app/scripts/extract_strings.py") == [7]
+    # a framework's plain text helper boots nothing (OpenCodelists' bulk import script)
+    helped = "from django.utils.text import slugify\n" + program
+    assert flagged_lines(helped, "PR101", rel="app/scripts/extract_strings.py") == []
+    booted = "from django.conf import settings\n" + program
+    assert flagged_lines(booted, "PR101", rel="app/scripts/extract_strings.py") == [7]
+    # a django-extensions script, run by hand with `manage.py runscript update_refsets`
+    runscript = "from django.conf import settings\n" + _FETCH + "\n\ndef run(*args):\n    pass\n"
+    assert flagged_lines(runscript, "PR101", rel="app/scripts/update_refsets.py") == []
+    assert flagged_lines(runscript, "PR101", rel="app/jobs/update_refsets.py") == [7]
     # a __main__ self-test without a shebang or command-line parser stays an app module
     helper = _FETCH.replace("import argparse\n", "") + '\n\nif __name__ == "__main__":\n    pass\n'
     assert flagged_lines(helper, "PR101", rel="app/scripts/extract_strings.py") == [5]

@@ -44,6 +44,12 @@ SERVICE_FRAMEWORKS = (
 )
 
 
+# Plain helpers inside a framework's package that need no app to be set up
+# (`from django.utils.text import slugify` in OpenCodelists' hand-run import script): a
+# file importing only these boots no framework.
+FRAMEWORK_HELPERS = ("django.utils.text.", "django.utils.crypto.", "django.utils.dateparse.")
+
+
 # A folder of code the project has retired (Yeti's `plugins/analytics/deprecated/`, which its
 # plugin loader skips): its files count only if some module imports from such a folder.
 RETIRED_FOLDER = "deprecated"
@@ -94,7 +100,11 @@ class FileContext:
                 for alias in node.names:
                     if alias.name != "*":
                         self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        if any(self.imports(m) for m in SERVICE_FRAMEWORKS):
+        if any(
+            (q == m or q.startswith(m + ".")) and not q.startswith(FRAMEWORK_HELPERS)
+            for q in self.aliases.values()
+            for m in SERVICE_FRAMEWORKS
+        ):
             self.facts.add(SERVICE_FACT)
         if RETIRED_FOLDER in self.source and any(map(_imports_retired, imports)):
             self.facts.add(RETIRED_IMPORTED_FACT)

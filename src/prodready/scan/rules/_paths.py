@@ -97,10 +97,10 @@ def developer_script(ctx: FileContext) -> bool:
     `extras/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
     a program run by hand under a top-level `utils/`,
     `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
-    `healthcheck.py`), a program with a `__main__` block in a `scripts/` folder deeper in
-    the tree, a module or management command whose own docstring or `help` says it is for
-    tests, a management command that refuses to run outside development, or a stand-alone
-    program at the top of the checkout, in a file whose name is no module name, or whose
+    `healthcheck.py`), a program with a `__main__` block or a django-extensions `run()` script in a
+    `scripts/` folder deeper in the tree, a module or management command whose own docstring or
+    `help` says it is for tests, a management command that refuses to run outside development, or a
+    stand-alone program at the top of the checkout, in a file whose name is no module name, or whose
     header shows running it by its file name), test support (an `e2e/` folder anywhere, a
     top-level `qa/` file importing no web framework), a program in a folder named for
     experiments (`play/`, `sandbox/`), a top-level module whose docstring calls it a script,
@@ -129,10 +129,10 @@ def developer_script(ctx: FileContext) -> bool:
     if declared_test_support(ctx):
         return True
     # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
-    # program or a `__main__` block running the file's `main()` or reading `sys.argv` is a
-    # program run by hand
+    # program, a `__main__` block running the file's `main()` or reading `sys.argv`, or a
+    # django-extensions `run()` script is a program run by hand
     if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (
-        standalone_program(ctx) or _main_program(ctx)
+        standalone_program(ctx) or _main_program(ctx) or _runscript(ctx)
     ):
         return True
     if any(f in PLAYGROUND_DIRS for f in folders) and runs_as_script(ctx):
@@ -406,6 +406,13 @@ def _main_program(ctx: FileContext) -> bool:
         )
         for stmt in ctx.tree.body
     )
+
+
+def _runscript(ctx: FileContext) -> bool:
+    """A django-extensions script: a module of an app's `scripts/` folder with a top-level
+    `run()` (OpenCodelists' `codelists/scripts/update_nhs_refsets.py`, run as
+    `manage.py runscript update_nhs_refsets`). It boots Django to run once, by hand."""
+    return any(isinstance(node, ast.FunctionDef) and node.name == "run" for node in ctx.tree.body)
 
 
 def _reads_argv(node: ast.AST) -> bool:

@@ -71,8 +71,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`upload-screenshots.py`), whose header says to run it by its file name (`# Usage: python
         app/schemas/check.py`) or in a `scripts/` folder deeper in the tree (`app/scripts/`, where a
         `__main__` block running the file's `main()` is enough: a container health probe, a
-        build-time model download), test support (an `e2e/` folder anywhere, a top-level `qa/` file
-        importing no web framework), programs in a `play/`, `playground/`, `sandbox/` or `scratch/`
+        build-time model download; so is a django-extensions `run()` script), test support (an
+        `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), programs in a
+        `play/`, `playground/`, `sandbox/` or `scratch/`
         folder, a top-level module whose docstring calls it a script ("This script can be used to
         retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
         kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
