@@ -307,9 +307,7 @@ def _deadline_blocks(ctx: FileContext) -> list[tuple[int, int]]:
     if "imeout" not in ctx.source and "_after" not in ctx.source:
         return []
     blocks: list[tuple[int, int]] = []
-    for node in ast.walk(ctx.tree):
-        if not isinstance(node, ast.With | ast.AsyncWith):
-            continue
+    for node in ctx.withs:
         for item in node.items:
             call = item.context_expr
             if not isinstance(call, ast.Call):
