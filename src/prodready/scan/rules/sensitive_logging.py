@@ -1219,10 +1219,21 @@ def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
 def _builds_request(value: ast.expr) -> bool:
     """`Request(fuel_url, headers=headers)`, `urllib.request.Request(url, data=body)`: a
     request this code builds to send somewhere (Lutris then calls `request.get()` and reads
-    `request.text`). The request a handler serves is handed to it, never built from a URL."""
+    `request.text`). The request a handler serves is handed to it, or built from the
+    server's `environ` or ASGI `scope` (`Request(environ)` in WSGI middleware), never from
+    a URL."""
     if not isinstance(value, ast.Call) or not leaf_name(value.func).endswith("Request"):
         return False
-    return bool(value.args) or any(k.arg == "url" for k in value.keywords)
+    if any(k.arg == "url" for k in value.keywords):
+        return True
+    if not value.args:
+        return False
+    first = value.args[0]
+    if isinstance(first, ast.JoinedStr) and first.values:
+        first = first.values[0]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value.startswith(("http://", "https://"))
+    return bool({"url", "uri"} & set(words(ast.unparse(first))))
 
 
 def _client_call(value: ast.expr) -> bool:
