@@ -688,20 +688,9 @@ class _Resolver:
         innermost loop around the call walks the words of a text split apart, directly or
         through one local name (`tokens = term.split()`), so `token` is a word, not a
         credential."""
-        fn = innermost_function(self.ctx, line)
-        if fn is None:
+        source = self._loop_source(name, line)
+        if source is None:
             return False
-        loops = [
-            node
-            for node in walk_own(fn)
-            if isinstance(node, ast.For | ast.AsyncFor)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == name
-            and node.lineno <= line <= (node.end_lineno or node.lineno)
-        ]
-        if not loops:
-            return False
-        source = max(loops, key=lambda loop: loop.lineno).iter  # the innermost loop
         if isinstance(source, ast.Name):
             values = [v for at, v in self._assignments(line).get(source.id, ()) if at <= line]
             return bool(values) and all(_splits_text(self.ctx, v) for v in values)
@@ -794,23 +783,30 @@ class _Resolver:
         return bool(values) and all(_file_name_of(v) for v in values)
 
     def _loops_over_literals(self, name: str, line: int) -> bool:
-        """`for token in ["%y", "%M", "%D"]:`: the loop variable takes only values written
-        in the code (ElastAlert's strftime directives), which a log line cannot leak."""
-        fn = innermost_function(self.ctx, line)
-        if fn is None or self._assignments(line).get(name):
+        """`for token in ["%y", "%M", "%D"]:`: the loop around the call gives the variable
+        only values written in the code (ElastAlert's strftime directives), which a log line
+        cannot leak; unless the body gives it another value."""
+        if self._assignments(line).get(name):
             return False
+        source = self._loop_source(name, line)
+        return isinstance(source, ast.List | ast.Tuple | ast.Set) and all(
+            isinstance(e, ast.Constant) for e in source.elts
+        )
+
+    def _loop_source(self, name: str, line: int) -> ast.expr | None:
+        """What the innermost `for name in ...:` around `line` iterates over, if any."""
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return None
         loops = [
             node
             for node in walk_own(fn)
             if isinstance(node, ast.For | ast.AsyncFor)
             and isinstance(node.target, ast.Name)
             and node.target.id == name
+            and node.lineno <= line <= (node.end_lineno or node.lineno)
         ]
-        return bool(loops) and all(
-            isinstance(loop.iter, ast.List | ast.Tuple | ast.Set)
-            and all(isinstance(e, ast.Constant) for e in loop.iter.elts)
-            for loop in loops
-        )
+        return max(loops, key=lambda loop: loop.lineno).iter if loops else None
 
     def _names_a_setting(self, name: str) -> bool:
         """`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`: a module constant whose value is an
