@@ -106,7 +106,8 @@ _COMPOUNDS = {
 # token grants (`token_scopes`), the settings a cookie is set with (`cookie_kwargs`), whether
 # a device asks for one (`passphrase_protection`), where one is fetched (`token_req_host`),
 # what a form does with one (`password_action`: "change" or "set"), what a new one must
-# look like (Chia's `passphrase_requirements`: a minimum length).
+# look like (Chia's `passphrase_requirements`: a minimum length), a lock (`token_lock`, a
+# mutex; Cashu's `secret_lock`, the public spending condition put on a token).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -124,7 +125,7 @@ _QUALIFIERS = _wordset(
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
-    environment environments namespace namespaces
+    environment environments namespace namespaces lock locks
     """
 )
 # Names of identifiers rather than of secret values.

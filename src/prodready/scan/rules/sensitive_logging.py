@@ -822,11 +822,22 @@ class _Resolver:
     def _redacted(self, name: str, line: int) -> bool:
         """`log_token[key] = "REDACTED"` before the call: a copy whose secret fields the
         function overwrote with a mask so that it can be logged (JupyterHub's OAuth
-        provider). Setting another field (`token["scope"] = "openid"`) hides nothing."""
+        provider). Setting another field (`token["scope"] = "openid"`) hides nothing.
+        So does taking the secret out: Octavia's policy check logs the `credentials` it
+        was given (user and project ids, roles) after `credentials.pop("auth_token")`;
+        removing a field that is not secret (`pop("roles")`) leaves the rest in."""
         fn = innermost_function(self.ctx, line)
         return fn is not None and any(
-            isinstance(node, ast.Assign)
+            isinstance(node, ast.stmt | ast.expr)
             and node.lineno < line
+            and (self._masks_field(node, name) or self._drops_secret(node, name))
+            for node in walk_own(fn)
+        )
+
+    @staticmethod
+    def _masks_field(node: ast.AST, name: str) -> bool:
+        return (
+            isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
             and _MASK_TEXT.search(node.value.value) is not None
@@ -836,7 +847,32 @@ class _Resolver:
                 and t.value.id == name
                 for t in node.targets
             )
-            for node in walk_own(fn)
+        )
+
+    def _drops_secret(self, node: ast.AST, name: str) -> bool:
+        """`name.pop("auth_token", None)` or `del name["password"]`."""
+        if isinstance(node, ast.Delete):
+            keys = [
+                t.slice
+                for t in node.targets
+                if isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+            ]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "pop"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and node.args
+        ):
+            keys = [node.args[0]]
+        else:
+            return False
+        return any(
+            isinstance(key, ast.Constant) and isinstance(key.value, str) and self.word(key.value)
+            for key in keys
         )
 
     def _cleansed_by_django(self, name: str, line: int) -> bool:
