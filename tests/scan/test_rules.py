@@ -75,6 +75,18 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="utils/releases.py") == [5]  # imported
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="docker_assets/releases.py") == [5]
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/scripts/sync.py") == [5]  # in the app
+    # a folder named for a kind of scripts (FastChat's `dataset_release_scripts/`)
+    release = "app/monitor/dataset_release_scripts/approve_all.py"
+    program = "import requests\n\npending = requests.get(URL)\nprint(pending.json())\n"
+    assert flagged_lines(program, "PR101", rel=release) == []
+    assert flagged_lines(program, "PR101", rel="app/migration-scripts/move.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel=release) == [5]  # a module, imported
+    assert flagged_lines(program, "PR101", rel="app/transcripts/fetch.py") == [3]
+    looped = "import requests\n\nfor user in USERS:\n    requests.post(URL, json=user)\n"
+    assert flagged_lines(looped, "PR101", rel=release) == []
+    assert flagged_lines(looped, "PR101", rel="app/release/approve_all.py") == [4]
+    served = "import flask\n" + looped
+    assert flagged_lines(served, "PR101", rel=release) == [5]
     # a program whose header shows running it by its path, from a checkout (Socorro)
     program = "#!/usr/bin/env python\nimport click\n" + main_block
     usage = "# Usage: python socorro/schemas/validate_crash.py\n" + program

@@ -92,6 +92,13 @@ def script_dir(name: str) -> bool:
     return name in SCRIPT_DIRS or (len(parts) > 1 and all(p in SCRIPT_DIRS for p in parts))
 
 
+def _nested_script_dir(name: str) -> bool:
+    """`scripts/`, or a folder named for a kind of scripts (FastChat's
+    `serve/monitor/dataset_release_scripts/`, `migration-scripts/`); not a word that only
+    ends in the letters (`transcripts/`)."""
+    return re.split(r"[-_]", name)[-1] in NESTED_SCRIPT_DIRS
+
+
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
     `extras/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
@@ -128,11 +135,12 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if declared_test_support(ctx):
         return True
-    # `app/scripts/extract_strings.py`: the folder already says "scripts", so a stand-alone
-    # program, a `__main__` block running the file's `main()` or reading `sys.argv`, or a
-    # django-extensions `run()` script is a program run by hand
-    if any(f in NESTED_SCRIPT_DIRS for f in folders[1:]) and (
-        standalone_program(ctx) or _main_program(ctx) or _runscript(ctx)
+    # `app/scripts/extract_strings.py`, `app/release_scripts/approve_all.py`: the folder
+    # already says "scripts", so a stand-alone program, a `__main__` block running the
+    # file's `main()` or reading `sys.argv`, a django-extensions `run()` script, or a file
+    # that does its work as it is loaded is a program run by hand
+    if any(_nested_script_dir(f) for f in folders[1:]) and (
+        standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or _flat_script(ctx)
     ):
         return True
     if any(f in PLAYGROUND_DIRS for f in folders) and runs_as_script(ctx):
@@ -382,6 +390,26 @@ def standalone_program(ctx: FileContext) -> bool:
     if SERVICE_FACT in ctx.facts or not any(main_guard(stmt) for stmt in ctx.tree.body):
         return False
     return ctx.source.startswith("#!") or any(ctx.imports(m) for m in _CLI_MODULES)
+
+
+def _flat_script(ctx: FileContext) -> bool:
+    """A file that does its work at the top level, with no `__main__` block: a loop or a
+    `print()` among its module statements (FastChat's `approve_all.py`, which fetches the
+    pending requests and grants each one in a top-level `for`), importing no web, task or RPC
+    framework. A module the application imports defines things; it does not loop or print
+    as it is loaded."""
+    if SERVICE_FACT in ctx.facts:
+        return False
+    return any(
+        isinstance(stmt, ast.For | ast.AsyncFor | ast.While)
+        or (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id == "print"
+        )
+        for stmt in ctx.tree.body
+    )
 
 
 def _main_program(ctx: FileContext) -> bool:
