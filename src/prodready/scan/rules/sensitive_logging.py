@@ -1307,6 +1307,8 @@ _TOKEN_COUNTS = frozenset(
     | {"weight", "weights", "penalty", "penalties", "ratio", "factor"}
     # OpenHands' `cost_per_token`, `token_price`: what a model charges per token
     | {"cost", "costs", "price", "prices", "pricing"}
+    # FastChat's `"speed (token/s)"`, `tokens_per_second`: how fast a model writes
+    | {"speed", "throughput", "rate", "per"}
 )
 # Words that join what a name holds to what it was looked up with: `user_from_token`,
 # `account_by_api_key`. Verbs before the holder (`get_`, `load_`) are skipped.
