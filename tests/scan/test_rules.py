@@ -529,6 +529,42 @@ def test_blueprint_guard_imported_in_an_app_factory() -> None:
         assert app_findings(open_, "PR105") == opened
 
 
+def test_a_fastapi_app_that_routes_only_itself_answers_for_its_own_authentication() -> None:
+    """FastChat: the OpenAI-compatible server checks API keys; each model worker is its own
+    `app = FastAPI()` process with open routes. A worker that authenticates one route, or an
+    app that includes another module's routers, is still measured against the rest."""
+    server = (
+        "from fastapi import Depends, FastAPI\nfrom .auth import check_api_key\n\n"
+        "app = FastAPI()\n\n\n"
+        '@app.post("/v1/chat/completions", dependencies=[Depends(check_api_key)])\n'
+        "async def chat(request: dict):\n    return await generate(request)\n"
+    )
+    worker = (
+        "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+        '@app.post("/worker_generate")\nasync def api_generate(request: Request):\n'
+        "    params = await request.json()\n    return worker.generate(params)\n\n\n"
+        '@app.delete("/worker/{name}")\nasync def api_remove(name: str):\n'
+        "    workers.remove(name)\n"
+    )
+    app = {"fastchat/serve/openai_api_server.py": server, "fastchat/serve/worker.py": worker}
+    assert app_findings(app, "PR105") == []
+    guarded = worker.replace(
+        "from fastapi import FastAPI, Request\n",
+        "from fastapi import Depends, FastAPI, Request\nfrom .auth import check_api_key\n",
+    ).replace(
+        '@app.post("/worker_generate")',
+        '@app.post("/worker_generate", dependencies=[Depends(check_api_key)])',
+    )
+    app = {"fastchat/serve/openai_api_server.py": server, "fastchat/serve/worker.py": guarded}
+    assert app_findings(app, "PR105") == [("fastchat/serve/worker.py", 14)]
+    gathering = worker + "\n\napp.include_router(admin.router)\n"
+    app = {"fastchat/serve/openai_api_server.py": server, "fastchat/serve/worker.py": gathering}
+    assert app_findings(app, "PR105") == [
+        ("fastchat/serve/worker.py", 7),
+        ("fastchat/serve/worker.py", 13),
+    ]
+
+
 def test_blueprint_guard_in_another_module_with_a_warm_cache(tmp_path: Path) -> None:
     """The guard is a fact of the hook module's cached result: editing only that module
     changes the route module's finding, which is served from the cache."""

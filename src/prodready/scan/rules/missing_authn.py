@@ -152,8 +152,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         scanned code; apps with none are not flagged. A Flask route counts only
         authentication seen in Flask code of its own top-level directory (or anywhere, for a
         top-level file): an internal Flask service beside a Django app that logs users in is
-        its own app. Also not flagged: endpoints that establish identity (login, signup,
-        token or API-key issuing, password reset, OAuth callbacks, also at a path built per
+        its own app. So is a FastAPI app a file creates and routes without including any router or
+        sub-application (FastChat's model workers beside its API-key server): its routes count only
+        the authentication of that file. Also not flagged: endpoints that establish identity (login,
+        signup, token or API-key issuing, password reset, OAuth callbacks, also at a path built per
         provider (`add_url_rule("/%s/callback/captcha" % service_id, ...)`), a SAML
         assertion consumer service, handlers that hash or check a password, sign a user in
         (`sign_in_user_from_saml_response(...)`), read a password from the request
@@ -222,10 +224,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         return
     mounted = _admin_module(ctx, web)
     open_handlers: list[Handler] = []
+    authenticates_here = False
     for h in web.handlers:
         found, explicit = web.evidence(h)
         if found:
             if explicit and not identity_endpoint(web, h):
+                authenticates_here = True
                 ctx.facts.add(AUTH_FACT)
                 if h.framework == "flask":
                     ctx.facts.update(FLASK_AUTH_FACT + a for a in {_app_tree(ctx.path), ""})
@@ -233,9 +237,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             continue  # guarded where the admin URLs are mounted
         elif h.function is None or not passes_request_to_save(web.body(h.function)):
             open_handlers.append(h)
+    self_contained = _self_contained_fastapi_app(ctx, web)
     for h in open_handlers:
         if _helper_of_guarded_views(web, h) or _takes_model_object(web, h):
             continue
+        if h.receiver in self_contained and not authenticates_here:
+            continue  # its own app, authenticating nothing: another app's logins are not its
         destructive = "" if h.state_changing else _destructive_call(web, h)
         if not h.state_changing and not destructive:
             continue
@@ -409,6 +416,24 @@ def _guard_facts(ctx: FileContext, web: WebFile) -> None:
         # `@app.before_request` in `journalist_app/__init__.py`'s create_app: every route
         # of the app, in the views modules of that package, is behind it
         ctx.facts.add(FLASK_APP_DIR_GUARD_FACT + ctx.path.rpartition("/")[0])
+
+
+def _self_contained_fastapi_app(ctx: FileContext, web: WebFile) -> set[str]:
+    """The FastAPI apps this file creates and routes itself, when it includes no router or
+    sub-application into them: FastChat's model workers and controller each run
+    `app = FastAPI()` with their own routes as a separate process, so the API keys its
+    OpenAI-compatible server checks say nothing about them. Their routes are measured
+    against this file's own authentication only."""
+    if not web.fastapi_apps:
+        return set()
+    for node in ast.walk(ctx.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("include_router", "mount")
+        ):
+            return set()
+    return set(web.fastapi_apps)
 
 
 def _receiver(h: Handler) -> str:
