@@ -82,6 +82,8 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(program, "PR101", rel="app/migration-scripts/move.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel=release) == [5]  # a module, imported
     assert flagged_lines(program, "PR101", rel="app/transcripts/fetch.py") == [3]
+    # a private package of the library: installed console commands (Synapse's `_scripts/`)
+    assert flagged_lines(program, "PR101", rel="synapse/_scripts/register.py") == [3]
     looped = "import requests\n\nfor user in USERS:\n    requests.post(URL, json=user)\n"
     assert flagged_lines(looped, "PR101", rel=release) == []
     assert flagged_lines(looped, "PR101", rel="app/release/approve_all.py") == [4]

@@ -95,8 +95,10 @@ def script_dir(name: str) -> bool:
 def _nested_script_dir(name: str) -> bool:
     """`scripts/`, or a folder named for a kind of scripts (FastChat's
     `serve/monitor/dataset_release_scripts/`, `migration-scripts/`); not a word that only
-    ends in the letters (`transcripts/`)."""
-    return re.split(r"[-_]", name)[-1] in NESTED_SCRIPT_DIRS
+    ends in the letters (`transcripts/`), nor a private package of the library
+    (Synapse's `synapse/_scripts/`, whose programs are installed as console commands)."""
+    parts = re.split(r"[-_]", name)
+    return all(parts) and parts[-1] in NESTED_SCRIPT_DIRS
 
 
 def developer_script(ctx: FileContext) -> bool:
