@@ -649,6 +649,43 @@ def notify(host, url):
 """
 
 
+_PATCH = """\
+def monkeypatch_requests():
+    from requests import Session
+
+    Session._original_request = Session.request
+
+    def new_request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", settings.REQUESTS_DEFAULT_TIMEOUT)
+        return self._original_request(*args, **kwargs)
+
+    Session.request = new_request
+"""
+
+
+def test_a_session_request_patched_with_a_default_timeout_bounds_every_requests_call() -> None:
+    """Maykin's Objects API replaces `Session.request` at start-up with one that sets a
+    default timeout: `requests.get()` runs on a Session too. A wrapper that only traces,
+    or a socket call, is not covered."""
+    client = "objects/core/forms.py"
+    alone = {client: _PROVIDER.replace("class HDBitsProvider", "class Client")}
+    assert app_findings(alone, "PR101") == [(client, 11), (client, 12)]
+    patched = {**alone, "objects/setup.py": _PATCH}
+    assert app_findings(patched, "PR101") == []
+    tracing = _PATCH.replace(
+        'kwargs.setdefault("timeout", settings.REQUESTS_DEFAULT_TIMEOUT)', "span.start()"
+    )
+    assert app_findings({**alone, "objects/setup.py": tracing}, "PR101") == [
+        (client, 11),
+        (client, 12),
+    ]
+    with_smtp = {**patched, "objects/notify.py": _NOTIFIER}
+    assert app_findings(with_smtp, "PR101") == [
+        ("objects/notify.py", 8),
+        ("objects/notify.py", 9),
+    ]
+
+
 def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhere() -> None:
     """SickChill's start-up sets `socket.setdefaulttimeout(30)`: `smtplib` and `urlopen` in
     any module get it, but requests passes its own `None` down and still waits forever.

@@ -34,6 +34,9 @@ _SESSION_FACTORIES = frozenset(
 # Some module replaces the `Session` name of other modules with its own class.
 SESSION_SWAPPED_FACT = "requests-session-swapped"
 NEGATED_FACT_NEEDLES[SESSION_SWAPPED_FACT] = (b".Session",)
+# Some module replaces `requests.Session.request` with a function that sets a timeout.
+REQUESTS_PATCHED_FACT = "requests-default-timeout-patched"
+NEGATED_FACT_NEEDLES[REQUESTS_PATCHED_FACT] = (b"Session.request",)
 # Some module gives every socket of the process a default timeout and never takes it back.
 SOCKET_DEFAULT_FACT = "socket-default-timeout-set"
 NEGATED_FACT_NEEDLES[SOCKET_DEFAULT_FACT] = (b"setdefaulttimeout",)
@@ -90,13 +93,16 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         reaches (the block and the private functions only it calls). A session made by
         `Session()` after `from requests import Session` is not flagged when some module
         replaces other modules' `Session` name with its own class (`mod.Session =
-        RetryingSession`, Bazarr's provider registry). A standard-library call without a
-        timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function,
-        anywhere in a file that calls it at module level, nor anywhere in an application
-        one of whose modules sets it at start-up or in its configuration and never puts it
-        back (SickChill's start-up, Limnoria's `conf.py`): those sockets take that default
-        (`requests` does not, so its calls are still flagged). `ftplib.FTP()` without a
-        host opens nothing; it is not flagged when its `connect()` is given a timeout. A
+        RetryingSession`, Bazarr's provider registry). No `requests` call is flagged in an
+        application one of whose modules replaces `requests.Session.request` with a function
+        that sets a default timeout (`kwargs.setdefault("timeout", ...)`, Maykin's Objects
+        API at start-up): module functions run on a Session too. A standard-library call without a
+        timeout is not flagged after `socket.setdefaulttimeout(30)` in the same function, anywhere
+        in a file that calls it at module level, nor anywhere in an application one of whose modules
+        sets it at start-up or in its configuration and never puts it back (SickChill's start-up,
+        Limnoria's `conf.py`): those sockets take that default (`requests` does not, so its calls
+        are still flagged). `ftplib.FTP()` without a host opens nothing; it is not flagged when its
+        `connect()` is given a timeout. A
         call inside a block that a deadline cuts short is not flagged: `with
         Timeout(seconds=5):` (an alarm), `async with asyncio.timeout(5):`, `with
         fail_after(5):`; `Timeout(seconds=None)` bounds nothing.
@@ -112,6 +118,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     if ".Session" in ctx.source and _swaps_session_class(ctx):
         ctx.facts.add(SESSION_SWAPPED_FACT)
+    if "Session.request" in ctx.source and _patches_session_timeout(ctx):
+        ctx.facts.add(REQUESTS_PATCHED_FACT)
     if developer_script(ctx):
         return
     if "setdefaulttimeout" in ctx.source and _sets_lasting_socket_default(ctx):
@@ -133,13 +141,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         condition: str | None = None
         if head == "requests" and verb in _HTTP_VERBS:
             problem = _requests_problem(call, name)
+            condition = f"!{REQUESTS_PATCHED_FACT}"
         elif verb in _HTTP_VERBS and head in sessions and _scope(ctx, call, head) in sessions[head]:
             problem = _requests_problem(call, f"session {head}.{verb}")
             mounted = mounts.get((head, _scope(ctx, call, head)))
             if problem and mounted and _under_mount(call, verb, mounted):
                 problem = None
+            condition = f"!{REQUESTS_PATCHED_FACT}"
             if problem and (head, _scope(ctx, call, head)) in swappable:
-                condition = f"!{SESSION_SWAPPED_FACT}"
+                condition += f"&!{SESSION_SWAPPED_FACT}"
         elif name in _BLOCKING:
             problem = _blocking_problem(call, name, _BLOCKING[name])
             if problem and name == "ftplib.FTP" and _connects_later_with_timeout(ctx, call):
@@ -336,6 +346,35 @@ def _swaps_session_class(ctx: FileContext) -> bool:
             continue
         if any(isinstance(t, ast.Attribute) and t.attr == "Session" for t in node.targets):
             return True
+    return False
+
+
+def _patches_session_timeout(ctx: FileContext) -> bool:
+    """`Session.request = new_request`, where `new_request` does
+    `kwargs.setdefault("timeout", settings.REQUESTS_DEFAULT_TIMEOUT)`: Maykin's Objects API
+    patches requests at start-up so that every call of the process, `requests.get()`
+    included (it runs on a `Session`), gets a default timeout. A replacement that says
+    nothing of a timeout (a tracing wrapper) bounds nothing."""
+    functions = {
+        node.name: node
+        for node in ast.walk(ctx.tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        if not any(
+            isinstance(t, ast.Attribute)
+            and t.attr == "request"
+            and ctx.qualname(t.value) in _SESSION_FACTORIES
+            for t in node.targets
+        ):
+            continue
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in functions:
+            return _mentions_timeout(functions[value.id])
+        if isinstance(value, ast.Call | ast.Lambda):
+            return _mentions_timeout(value)  # `functools.partialmethod(..., timeout=10)`
     return False
 
 
