@@ -107,7 +107,8 @@ _COMPOUNDS = {
 # a device asks for one (`passphrase_protection`), where one is fetched (`token_req_host`),
 # what a form does with one (`password_action`: "change" or "set"), what a new one must
 # look like (Chia's `passphrase_requirements`: a minimum length), a lock (`token_lock`, a
-# mutex; Cashu's `secret_lock`, the public spending condition put on a token).
+# mutex; Cashu's `secret_lock`, the public spending condition put on a token), the label a
+# token is known by (Objects API's `token_identifier`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -125,7 +126,7 @@ _QUALIFIERS = _wordset(
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
-    environment environments namespace namespaces lock locks
+    environment environments namespace namespaces lock locks identifier identifiers
     """
 )
 # Names of identifiers rather than of secret values.

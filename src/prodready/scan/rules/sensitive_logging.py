@@ -594,6 +594,7 @@ class _Resolver:
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_number(node.id, line)
                 or self._holds_a_folder(node.id, line)
+                or self._holds_policy_values(node.id, line)
                 or self._holds_a_file_name(node.id, line)
                 or self._loops_over_literals(node.id, line)
                 or self._names_a_setting(node.id)
@@ -773,6 +774,19 @@ class _Resolver:
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         return bool(values) and all(
             isinstance(v, ast.Call) and self.ctx.call_name(v) in _FOLDER_CALLS for v in values
+        )
+
+    def _holds_policy_values(self, name: str, line: int) -> bool:
+        """`credentials = context.to_policy_values()`: what an OpenStack policy check reads
+        of the caller (oslo.context gives user, project and domain ids, roles and admin
+        flags, no token); Masakari and Zun log it when a check fails. Every assignment
+        must ask for it."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(
+            isinstance(v, ast.Call)
+            and isinstance(v.func, ast.Attribute)
+            and v.func.attr == "to_policy_values"
+            for v in values
         )
 
     def _holds_a_file_name(self, name: str, line: int) -> bool:
