@@ -89,6 +89,13 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(looped, "PR101", rel="app/release/approve_all.py") == [4]
     served = "import flask\n" + looped
     assert flagged_lines(served, "PR101", rel=release) == [5]
+    # an evaluation harness in the app (openui's `eval/scrape.py`), a dataset download
+    # program (Open-Assistant's `data/datasets/`); their modules are still checked
+    assert flagged_lines(looped, "PR101", rel="backend/openui/eval/scrape.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="backend/openui/eval/metrics.py") == [5]
+    assert flagged_lines(main_block, "PR101", rel="data/datasets/stackexchange/download.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="data/datasets/stackexchange/load.py") == [5]
+    assert flagged_lines(main_block, "PR101", rel="backend/data/download.py") == [5]
     # a program whose header shows running it by its path, from a checkout (Socorro)
     program = "#!/usr/bin/env python\nimport click\n" + main_block
     usage = "# Usage: python socorro/schemas/validate_crash.py\n" + program

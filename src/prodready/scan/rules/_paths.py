@@ -37,8 +37,20 @@ SCRIPT_DIRS = frozenset(
 # (`docker/fetchstatus.py`), run by the container runtime, not imported by the app.
 # `docker_assets/` and `docker-files/` are the same kind of folder under another name
 # (`docker_assets/ffmpeg_download.py`, run by a Dockerfile `RUN` while the image builds).
+# A top-level `data/` or `datasets/` folder holds the programs that download and prepare
+# datasets (Open-Assistant's `data/datasets/oa_stackexchange/download.py`), run offline.
 SCRIPT_WHEN_RUN_DIRS = frozenset(
-    {"utils", "util", "bin", "docker", "docker_assets", "docker-assets", "docker-files"}
+    {
+        "utils",
+        "util",
+        "bin",
+        "docker",
+        "docker_assets",
+        "docker-assets",
+        "docker-files",
+        "data",
+        "datasets",
+    }
 )
 # Folders of end-to-end test support anywhere in the tree (`api/e2etests/seed_data.py`):
 # code that exists for a test run, with the test users and passwords it seeds.
@@ -52,6 +64,11 @@ QA_DIRS = frozenset({"qa"})
 # script only when it runs as a program (a stand-alone program, or a `__main__` block
 # running the file's `main()`, no web framework imported).
 NESTED_SCRIPT_DIRS = frozenset({"scripts", "script"})
+# Folders of evaluation and benchmark harnesses anywhere in the tree (openui's
+# `backend/openui/eval/scrape.py`): a program there measures the app offline.
+EVALUATION_DIRS = frozenset(
+    {"eval", "evals", "evaluation", "evaluations", "benchmark", "benchmarks"}
+)
 # Folders named for experiments anywhere in the tree (Aleph's `contrib/play/esnames.py`):
 # a file there that runs as a program is a developer trying something out.
 PLAYGROUND_DIRS = frozenset({"play", "playground", "sandbox", "scratch"})
@@ -137,11 +154,12 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if declared_test_support(ctx):
         return True
-    # `app/scripts/extract_strings.py`, `app/release_scripts/approve_all.py`: the folder
-    # already says "scripts", so a stand-alone program, a `__main__` block running the
+    # `app/scripts/extract_strings.py`, `app/release_scripts/approve_all.py`,
+    # `app/eval/scrape.py`: the folder already says "scripts" or "evaluation", so a
+    # stand-alone program, a `__main__` block running the
     # file's `main()` or reading `sys.argv`, a django-extensions `run()` script, or a file
     # that does its work as it is loaded is a program run by hand
-    if any(_nested_script_dir(f) for f in folders[1:]) and (
+    if any(_nested_script_dir(f) or f in EVALUATION_DIRS for f in folders[1:]) and (
         standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or _flat_script(ctx)
     ):
         return True

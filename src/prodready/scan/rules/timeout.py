@@ -62,28 +62,30 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         with another attribute than the mounted prefix is still flagged), nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
         `extras/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level `utils/`,
-        `bin/`, `docker/` or `docker_assets/` folder (a shebang, a `__main__` block, argparse or
-        `sys.argv`; a `utils/` module the app imports is still checked), container health probes run
-        as programs (`readyz.py`, `healthcheck.py`: the orchestrator kills them at its probe
-        timeout), modules and management commands whose own docstring or `help` says they are for
-        tests ("used by the API test harness", "created for testing purposes"), for "Heroku
-        review apps" or "for local development only", management commands
+        `bin/`, `docker/`, `docker_assets/`, `data/` or `datasets/` folder (a shebang, a `__main__`
+        block, argparse or `sys.argv`; a `utils/` module the app imports is still checked),
+        container health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
+        kills them at its probe timeout), modules and management commands whose own docstring or
+        `help` says they are for tests ("used by the API test harness", "created for testing
+        purposes"), for "Heroku review apps" or "for local development only", management commands
         whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT` is set,
         stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web or task
         framework imported) at the top of the checkout (`populate.py`), in a file no import can name
-        (`upload-screenshots.py`), whose header says to run it by its file name (`# Usage: python
-        app/schemas/check.py`) or in a `scripts/` folder deeper in the tree (`app/scripts/`, where a
-        `__main__` block running the file's `main()` is enough: a container health probe, a
-        build-time model download; so is a django-extensions `run()` script), test support (an
-        `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), programs in a
-        `play/`, `playground/`, `sandbox/` or `scratch/`
-        folder, a top-level module whose docstring calls it a script ("This script can be used to
-        retrieve Zendesk tickets"), load tests (`locustfile.py`, a Locust import), programs
-        kept among static assets (`static/js/data/merge_shape_files.py`), modules built on
-        the project's development tooling (`from meta.dev.src... import`), plugins for
-        developer tools (a gitlint rule, a pylint checker), invoke and Fabric task files at the top
-        of the checkout (`tasks.py`, `fabfile.py`: run by hand), modules that build records with
-        test factories (`from app.users.factories import UserFactory`: sample data for a
+        (`upload-screenshots.py`), whose header says to run it by its file name
+        (`# Usage: python app/schemas/check.py`) or in a `scripts/` folder deeper in the tree
+        (`app/scripts/`, also a folder named for a kind of scripts or for evaluation:
+        `dataset_release_scripts/`, `eval/`, `benchmarks/`; there a program doing its work at the
+        top level, or a `__main__` block running the file's `main()` is enough: a container health
+        probe, a build-time model download; so is a django-extensions `run()` script), test support
+        (an `e2e/` folder anywhere, a top-level `qa/` file importing no web framework), programs in
+        a `play/`, `playground/`, `sandbox/` or `scratch/` folder, a top-level module whose
+        docstring calls it a script ("This script can be used to retrieve Zendesk tickets"), load
+        tests (`locustfile.py`, a Locust import), programs kept among static assets
+        (`static/js/data/merge_shape_files.py`), modules built on the project's development tooling
+        (`from meta.dev.src... import`), plugins for developer tools (a gitlint rule, a pylint
+        checker), invoke and Fabric task files at the top of the checkout (`tasks.py`, `fabfile.py`:
+        run by hand), modules that build records with test factories
+        (`from app.users.factories import UserFactory`: sample data for a
         developer's instance), modules importing no web framework that write files beside
         their own source (`open(f"{os.path.dirname(__file__)}/../tmp/terms.html", "w")`: a
         generator whose output a developer commits), checker or exploit
