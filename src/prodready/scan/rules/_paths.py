@@ -122,9 +122,10 @@ def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
     `extras/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
     a program run by hand under a top-level `utils/`,
-    `bin/` or `docker/`, a container health probe run as a program (`readyz.py`,
-    `healthcheck.py`), a program with a `__main__` block or a django-extensions `run()` script in a
-    `scripts/` folder deeper in the tree, a module or management command whose own docstring or
+    `bin/`, `docker/` or `data/`, a container health probe run as a program (`readyz.py`,
+    `healthcheck.py`), a program with a `__main__` block, one doing its work at the top level or a
+    django-extensions `run()` script in a `scripts/` (`dataset_release_scripts/`), `eval/` or
+    `benchmarks/` folder deeper in the tree, a module or management command whose own docstring or
     `help` says it is for tests, a management command that refuses to run outside development, or a
     stand-alone program at the top of the checkout, in a file whose name is no module name, or whose
     header shows running it by its file name), test support (an `e2e/` folder anywhere, a
