@@ -103,8 +103,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         in a file that calls it at module level, nor anywhere in an application one of whose modules
         sets it at start-up or in its configuration and never puts it back (SickChill's start-up,
         Limnoria's `conf.py`): those sockets take that default (`requests` does not, so its calls
-        are still flagged). `ftplib.FTP()` without a host opens nothing; it is not flagged when its
-        `connect()` is given a timeout. A
+        are still flagged). A `requests` call fetching a URL just tested with
+        `url.startswith("file://")` reads a local file (h2oGPT mounts `requests_file`'s adapter for
+        it). `ftplib.FTP()` without a host opens nothing; it is not flagged when its `connect()` is
+        given a timeout. A
         call inside a block that a deadline cuts short is not flagged: `with
         Timeout(seconds=5):` (an alarm), `async with asyncio.timeout(5):`, `with
         fail_after(5):`; `Timeout(seconds=None)` bounds nothing.
@@ -164,8 +166,49 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             kw = keyword(call, "timeout")
             if kw is not None and is_none(kw.value):
                 problem = f"{name}(timeout=None) disables httpx's default timeout"
+        if problem and _reads_a_file_url(ctx, call):
+            problem = None
         if problem and _module_call_resolves(ctx, call, head in sessions):
             yield Hit(call.lineno, call.end_lineno or call.lineno, problem, condition)
+
+
+def _reads_a_file_url(ctx: FileContext, call: ast.Call) -> bool:
+    """`if url.startswith("file://"): s.mount("file://", FileAdapter()); s.get(url)`: the
+    URL the call fetches was just tested to be a local file (h2oGPT's downloader), which
+    `requests_file` reads from disk; nothing on the network can keep it waiting. Only the
+    branch where the test holds counts, not its `else`."""
+    url = call.args[0] if call.args else None
+    if url is None:
+        kw = keyword(call, "url")
+        url = kw.value if kw is not None else None
+    if not isinstance(url, ast.Name):
+        return False
+    child: ast.AST = call
+    node = ctx.parents.get(call)
+    while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if (
+            isinstance(node, ast.If)
+            and child in node.body
+            and _tests_file_scheme(node.test, url.id)
+        ):
+            return True
+        child, node = node, ctx.parents.get(node)
+    return False
+
+
+def _tests_file_scheme(test: ast.expr, name: str) -> bool:
+    """`name.startswith("file://")`, also with `file:` alone."""
+    return (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr == "startswith"
+        and isinstance(test.func.value, ast.Name)
+        and test.func.value.id == name
+        and len(test.args) == 1
+        and isinstance(test.args[0], ast.Constant)
+        and isinstance(test.args[0].value, str)
+        and test.args[0].value.lower().startswith("file:")
+    )
 
 
 def _module_call_resolves(ctx: FileContext, call: ast.Call, via_session: bool) -> bool:
