@@ -197,6 +197,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
         ) or push_module
         resolver.expired_token = _in_expiry_handler(ctx, call)
+        resolver.text_tokens = fn is not None and _uses_a_tokenizer(fn)
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -210,6 +211,21 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                     f"{_callee(ctx, call)}() writes {found} to the logs",
                 )
                 break
+
+
+# The plain names a tokenizer's output goes by; `hf_token` or `access_token` beside a
+# tokenizer (`AutoTokenizer.from_pretrained(name, token=hf_token)`) is still a credential.
+_TEXT_TOKEN_NAMES = frozenset({"token", "tokens"})
+
+
+def _uses_a_tokenizer(fn: ast.AST) -> bool:
+    """Does the function run text through a tokenizer (`tokenizer.tokenize(prompt)`,
+    `tokenizer.model_max_length`, a `tokenized` result)? Its tokens are pieces of text."""
+    for node in walk_own(fn):
+        name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", None)
+        if isinstance(name, str) and "tokeniz" in name.lower():
+            return True
+    return False
 
 
 # Functions about DNS challenge records, and the names of the value they publish.
@@ -499,6 +515,7 @@ class _Resolver:
         # inside a function about DNS/ACME challenge records, or a push service's module
         self.public_token = False
         self.expired_token = False  # inside `except SignatureExpired:`
+        self.text_tokens = False  # inside a function that runs a language model's tokenizer
         self._payments: bool | None = None
 
     def word(self, text: str) -> str | None:
@@ -515,6 +532,8 @@ class _Resolver:
             return None  # `token_budget`, `tokens_used`: a number of (LLM) tokens
         if word == "token" and self.expired_token:
             return None  # the signature check said it expired: it opens nothing any more
+        if word == "token" and self.text_tokens and text.lower().strip("_") in _TEXT_TOKEN_NAMES:
+            return None  # InvokeAI's `token = tokens[i]`: a piece of the prompt, by the tokenizer
         if word and words(text)[-1] in _NOT_THE_SECRET:
             return None  # `secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`: about the secret
         if word == "card data" and not self._about_payments():
