@@ -61,6 +61,12 @@ def test_test_and_production_paths() -> None:
     assert not is_test_path("pkg/testing_utils.py")
     assert is_test_path("test/unit/helpers.py")
     assert is_test_path("netbox/utilities/testing/api.py")
+    # a folder named for a kind of tests (Heat's `heat_integrationtests/`)
+    assert is_test_path("heat_integrationtests/common/test.py")
+    assert is_test_path("app/integration_tests/helpers.py")
+    assert is_test_path("functional-tests/client.py")
+    assert not is_test_path("app/ab_tests/assign.py")  # an A/B testing feature
+    assert not is_test_path("app/contests/views.py")
     assert not is_test_path("django/test/runner.py")  # a package's testing framework ships
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")

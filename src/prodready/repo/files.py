@@ -125,7 +125,8 @@ def is_test_path(rel: str) -> bool:
     """Test code by the conventions pytest, unittest and Django's runner collect (and teams
     follow): `test_*.py`, `*_test.py`, `conftest.py`, a package's `pytest_plugin.py` (the
     fixtures it ships for its own and its plugins' suites), a Django app's `tests.py` (and
-    `tests_*.py`), anything under `tests/` or `testing/`, a package's `test_utils/` of
+    `tests_*.py`), anything under `tests/` or `testing/` or a folder named for a kind of
+    tests (`integration_tests/`, `heat_integrationtests/`), a package's `test_utils/` of
     fixtures and factories, a settings package's `test.py` (the settings the suite runs
     with), and the `test_project/` that runs a reusable Django app's suite."""
     parts = rel.split("/")
@@ -137,11 +138,39 @@ def is_test_path(rel: str) -> bool:
     # `tests/` and `testing/` anywhere are tests; `test/` only at the top, because inside a
     # package it is usually production code (django/test/ is Django's testing framework)
     dirs = parts[:-1]
-    if any(d in TEST_DIR_NAMES - {"test"} or d in _TEST_SUPPORT_DIRS for d in dirs):
+    if any(
+        d in TEST_DIR_NAMES - {"test"} or d in _TEST_SUPPORT_DIRS or _kind_of_tests(d) for d in dirs
+    ):
         return True
     if name in _TEST_SETTINGS_NAMES and len(dirs) > 0 and dirs[-1] == "settings":
         return True
     return len(parts) > 1 and parts[0] == "test"
+
+
+def _kind_of_tests(folder: str) -> bool:
+    """A folder named for a kind of test suite: `integration_tests/`, `functional-tests/`,
+    Heat's `heat_integrationtests/`. Only known kinds count: `ab_tests/` may hold an A/B
+    testing feature."""
+    parts = folder.lower().replace("-", "_").split("_")
+    if parts[-1] in _TEST_KINDS_JOINED:
+        return True
+    return len(parts) > 1 and parts[-1] == "tests" and parts[-2] in _TEST_KINDS
+
+
+_TEST_KINDS = frozenset(
+    {
+        "integration",
+        "functional",
+        "unit",
+        "e2e",
+        "acceptance",
+        "system",
+        "smoke",
+        "regression",
+        "end2end",
+    }
+)
+_TEST_KINDS_JOINED = frozenset(f"{kind}tests" for kind in _TEST_KINDS)
 
 
 # `conftest.py` is pytest's; `tests.py` is the module `manage.py startapp` creates and
