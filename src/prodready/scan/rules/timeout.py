@@ -197,7 +197,18 @@ def _reads_a_file_url(ctx: FileContext, call: ast.Call) -> bool:
 
 
 def _tests_file_scheme(test: ast.expr, name: str) -> bool:
-    """`name.startswith("file://")`, also with `file:` alone."""
+    """`name.startswith("file://")`, also with `file:` alone, or a parsed URL's
+    `components.scheme == "file"` (Heat's template fetcher)."""
+    if (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Attribute)
+        and test.left.attr == "scheme"
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "file"
+    ):
+        return True
     return (
         isinstance(test, ast.Call)
         and isinstance(test.func, ast.Attribute)
