@@ -446,6 +446,16 @@ def _is_text_test(test: ast.expr, text: str) -> bool:
     return {ast.unparse(n) for n in names} <= {"str", "bytes"}
 
 
+def _policy_values(expr: ast.expr) -> bool:
+    """`context.to_policy_values()`: the ids, roles and flags an OpenStack policy check
+    reads of its caller (oslo.context puts no token in it)."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "to_policy_values"
+    )
+
+
 def _harmless(expr: ast.expr) -> bool:
     """A literal, a flag, a count: nothing secret whatever the keyword is called."""
     if isinstance(expr, ast.Constant):
@@ -454,6 +464,8 @@ def _harmless(expr: ast.expr) -> bool:
         return True
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
         return expr.func.id in ("len", "bool", "type", "isinstance", "hash", "id")
+    if _policy_values(expr):  # Heat's {"credentials": context.to_policy_values()}
+        return True
     if isinstance(expr, ast.Attribute):  # token=token.id, api_key=key.prefix
         return describes_a_secret(expr.attr)
     if isinstance(expr, ast.Name):  # extra={"notification_id_token": token_id}
@@ -801,12 +813,7 @@ class _Resolver:
         flags, no token); Masakari and Zun log it when a check fails. Every assignment
         must ask for it."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
-        return bool(values) and all(
-            isinstance(v, ast.Call)
-            and isinstance(v.func, ast.Attribute)
-            and v.func.attr == "to_policy_values"
-            for v in values
-        )
+        return bool(values) and all(_policy_values(v) for v in values)
 
     def _holds_a_file_name(self, name: str, line: int) -> bool:
         """`secret = secret_file_path.name.removesuffix(".json")`: the name of the file a
