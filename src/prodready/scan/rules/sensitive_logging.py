@@ -1145,8 +1145,8 @@ _BORROWER_METHODS = frozenset(
 )
 # A last word that makes a secret's name about something else: a collection object of
 # secrets (`secrets_group`), the command or callback that produces one
-# (`MASTER_PASSWORD_HOOK`, `password_command`), or the user who holds one
-# (`BOOTSTRAP_TOKEN_OWNER`, `token_user`).
+# (`MASTER_PASSWORD_HOOK`, `password_command`), or the user or project who holds one
+# (`BOOTSTRAP_TOKEN_OWNER`, `token_user`, `token_project`).
 _NOT_THE_SECRET = frozenset(
     {
         "group",
@@ -1162,6 +1162,8 @@ _NOT_THE_SECRET = frozenset(
         "holder",
         "user",
         "username",
+        "project",  # Ironic's `get_token_project_from_request()`: a project id
+        "tenant",
     }
 )
 # The last word of a cookie that holds a display preference, not a session or identity.
