@@ -483,6 +483,15 @@ _PAYMENT_WORDS = re.compile(
 )
 
 
+# Keywords that name a secret a call looks up or uses, rather than pass its value: Google
+# Secret Manager's `access_secret_version(name=secret)`, AWS's `SecretId=`, KMS's `KeyId=`.
+# A variable handed to one of them holds the secret's name (Cloud Custodian's mailer).
+_NAMING_KEYWORDS = frozenset(
+    {"name", "Name", "secret_id", "SecretId", "secret_name", "key_id", "KeyId", "key_name"}
+)
+# Last words of names for which secret a value is, whatever call it came from: an id,
+# an ARN, a name (Cloud Custodian's `key_id = self.get_encryption_key()`, a KMS key id).
+_NAMING_WORDS = frozenset({"id", "ids", "arn", "arns", "name", "names", "identifier", "uuid"})
 # Last words of names for where a secret is kept (`vault_path`, `secret_dir`): whatever
 # they were built from, they hold a location, not the secret.
 _PLACE_WORDS = frozenset({"path", "paths", "dir", "dirs", "folder", "directory"})
@@ -638,6 +647,8 @@ class _Resolver:
             return None
         if words(node.id)[-1:] and words(node.id)[-1] in _PLACE_WORDS:
             return None  # `vault_path = f"secrets/{credential}"`: where a secret is kept
+        if words(node.id)[-1:] and words(node.id)[-1] in _NAMING_WORDS:
+            return None  # `key_id = self.get_encryption_key()`: which key, not the key
         assigned = self._assignments(line).get(node.id, ())
         since = self._overwritten_at(node.id, line) if len(assigned) > 1 else 0
         for at, value in assigned:
@@ -948,6 +959,10 @@ class _Resolver:
             for call in walk_own(fn):
                 if isinstance(call, ast.Call) and call.args and self._non_secret_use(call):
                     uses.add(ast.unparse(call.args[0]))
+                if isinstance(call, ast.Call):  # `access_secret_version(name=secret)`
+                    uses.update(
+                        ast.unparse(kw.value) for kw in call.keywords if kw.arg in _NAMING_KEYWORDS
+                    )
             self._first_args[fn] = uses
         return ast.unparse(node) in uses
 
