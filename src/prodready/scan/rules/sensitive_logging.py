@@ -489,8 +489,10 @@ _PAYMENT_WORDS = re.compile(
 _NAMING_KEYWORDS = frozenset(
     {"name", "Name", "secret_id", "SecretId", "secret_name", "key_id", "KeyId", "key_name"}
 )
-# Last words of names for which secret a value is, whatever call it came from: an id,
-# an ARN, a name (Cloud Custodian's `key_id = self.get_encryption_key()`, a KMS key id).
+# Last words of a secret's name that make it say which secret a value is, whatever call it
+# came from: an id, an ARN, a name (Cloud Custodian's `key_id = self.get_encryption_key()`,
+# a KMS key id). A `session_id` read from a cookie is still followed: it is the session.
+_BEARER_IDS = frozenset({"session", "sess", "login", "auth"})
 _NAMING_WORDS = frozenset({"id", "ids", "arn", "arns", "name", "names", "identifier", "uuid"})
 # Last words of names for where a secret is kept (`vault_path`, `secret_dir`): whatever
 # they were built from, they hold a location, not the secret.
@@ -647,7 +649,8 @@ class _Resolver:
             return None
         if words(node.id)[-1:] and words(node.id)[-1] in _PLACE_WORDS:
             return None  # `vault_path = f"secrets/{credential}"`: where a secret is kept
-        if words(node.id)[-1:] and words(node.id)[-1] in _NAMING_WORDS:
+        parts = words(node.id)
+        if len(parts) > 1 and parts[-1] in _NAMING_WORDS and parts[-2] not in _BEARER_IDS:
             return None  # `key_id = self.get_encryption_key()`: which key, not the key
         assigned = self._assignments(line).get(node.id, ())
         since = self._overwritten_at(node.id, line) if len(assigned) > 1 else 0
