@@ -157,9 +157,9 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     # `app/scripts/extract_strings.py`, `app/release_scripts/approve_all.py`,
     # `app/eval/scrape.py`: the folder already says "scripts" or "evaluation", so a
-    # stand-alone program, a `__main__` block running the
-    # file's `main()` or reading `sys.argv`, a django-extensions `run()` script, or a file
-    # that does its work as it is loaded is a program run by hand
+    # stand-alone program, a `__main__` block running the file's `main()` or reading
+    # `sys.argv`, a django-extensions `run()` script, or a file that does its work as it
+    # is loaded is a program run by hand
     if any(_nested_script_dir(f) or f in EVALUATION_DIRS for f in folders[1:]) and (
         standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or _flat_script(ctx)
     ):
