@@ -686,6 +686,11 @@ def test_a_session_request_patched_with_a_default_timeout_bounds_every_requests_
         (client, 11),
         (client, 12),
     ]
+    partial = (
+        "import functools\nimport requests\n\n"
+        "requests.Session.request = functools.partialmethod(requests.Session.request, timeout=10)\n"
+    )
+    assert app_findings({**alone, "objects/setup.py": partial}, "PR101") == []
     with_smtp = {**patched, "objects/notify.py": _NOTIFIER}
     assert app_findings(with_smtp, "PR101") == [
         ("objects/notify.py", 8),

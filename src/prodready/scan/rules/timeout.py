@@ -103,10 +103,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         in a file that calls it at module level, nor anywhere in an application one of whose modules
         sets it at start-up or in its configuration and never puts it back (SickChill's start-up,
         Limnoria's `conf.py`): those sockets take that default (`requests` does not, so its calls
-        are still flagged). A `requests` call fetching a URL just tested with
-        `url.startswith("file://")` reads a local file (h2oGPT mounts `requests_file`'s adapter for
-        it). `ftplib.FTP()` without a host opens nothing; it is not flagged when its `connect()` is
-        given a timeout. A
+        are still flagged). A call fetching a URL just tested to be a file
+        (`url.startswith("file://")`, `parts.scheme == "file"`) reads a local file (h2oGPT mounts
+        `requests_file`'s adapter for it; Heat's template fetcher opens `file:` URLs).
+        `ftplib.FTP()` without a host opens nothing; it is not flagged when its `connect()` is given
+        a timeout. A
         call inside a block that a deadline cuts short is not flagged: `with
         Timeout(seconds=5):` (an alarm), `async with asyncio.timeout(5):`, `with
         fail_after(5):`; `Timeout(seconds=None)` bounds nothing.
@@ -551,6 +552,8 @@ def _mentions_timeout(node: ast.AST) -> bool:
             word = sub.attr
         elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
             word = sub.value
+        elif isinstance(sub, ast.keyword) and sub.arg:  # `partialmethod(..., timeout=10)`
+            word = sub.arg
         else:
             continue
         if "timeout" in word.lower():
