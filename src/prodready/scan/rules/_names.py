@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TypeGuard
 
 from prodready.scan.context import FileContext, FunctionNode
 
@@ -345,6 +346,18 @@ def leaf_name(node: ast.AST) -> str:
 
 
 # -- where a node sits ----------------------------------------------------------------------
+
+
+def calls_method_of(node: ast.AST, method: str, name: str) -> TypeGuard[ast.Call]:
+    """`name.method(...)`: a call of `method` on the variable `name` (`url.startswith(...)`,
+    `credentials.pop(...)`)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+    )
 
 
 def innermost_function(ctx: FileContext, line: int) -> FunctionNode | None:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from prodready.scan.context import FileContext, FunctionNode, is_none
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import (
+    calls_method_of,
     describes_a_secret,
     innermost_function,
     leaf_name,
@@ -913,14 +914,7 @@ class _Resolver:
                 and isinstance(t.value, ast.Name)
                 and t.value.id == name
             ]
-        elif (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "pop"
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == name
-            and node.args
-        ):
+        elif calls_method_of(node, "pop", name) and node.args:
             keys = [node.args[0]]
         else:
             return False

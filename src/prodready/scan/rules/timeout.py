@@ -8,7 +8,13 @@ from collections.abc import Iterator
 
 from prodready.scan.context import FileContext, has_star_kwargs, is_none, keyword
 from prodready.scan.registry import NEGATED_FACT_NEEDLES, Hit, rule
-from prodready.scan.rules._names import innermost_function, leaf_name, walk_own, words
+from prodready.scan.rules._names import (
+    calls_method_of,
+    innermost_function,
+    leaf_name,
+    walk_own,
+    words,
+)
 from prodready.scan.rules._paths import developer_script, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -211,11 +217,7 @@ def _tests_file_scheme(test: ast.expr, name: str) -> bool:
     ):
         return True
     return (
-        isinstance(test, ast.Call)
-        and isinstance(test.func, ast.Attribute)
-        and test.func.attr == "startswith"
-        and isinstance(test.func.value, ast.Name)
-        and test.func.value.id == name
+        calls_method_of(test, "startswith", name)
         and len(test.args) == 1
         and isinstance(test.args[0], ast.Constant)
         and isinstance(test.args[0].value, str)
