@@ -317,6 +317,33 @@ _DEVELOPMENT_SETTING = re.compile(
 )
 
 
+# Flags that switch a web app into its development mode: Django's and Flask's.
+_DEVELOPMENT_FLAG = re.compile(
+    r"^(?:settings\.(?:DEBUG|DEVELOPMENT|DEV|DEV_MODE|DEVELOPMENT_MODE)|(?:current_)?app\.debug)$"
+)
+
+
+def in_development_branch(ctx: FileContext, node: ast.AST) -> bool:
+    """Is `node` in the body of `if settings.DEBUG:` (also an `elif`, or the flag `and`-ed
+    with another test) or Flask's `if app.debug:`? That branch runs only on a developer's
+    machine: Care prints a patient's login code there, where production sends it by SMS."""
+    if "DEBUG" not in ctx.source and "DEV" not in ctx.source and ".debug" not in ctx.source:
+        return False
+    child, parent = node, ctx.parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.If) and child in parent.body:
+            test = parent.test
+            tests = (
+                test.values
+                if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)
+                else [test]
+            )
+            if any(_DEVELOPMENT_FLAG.match(ast.unparse(t)) for t in tests):
+                return True
+        child, parent = parent, ctx.parents.get(parent)
+    return False
+
+
 def _development_only_command(ctx: FileContext) -> bool:
     """A Django management command whose `handle()` stops unless the settings say
     development (CourtListener's `clone_from_cl`: `if not settings.DEVELOPMENT:

@@ -20,7 +20,12 @@ from prodready.scan.rules._names import (
     walk_own,
     words,
 )
-from prodready.scan.rules._paths import SCRIPT_WHEN_RUN_DIRS, main_guard, script_dir
+from prodready.scan.rules._paths import (
+    SCRIPT_WHEN_RUN_DIRS,
+    in_development_branch,
+    main_guard,
+    script_dir,
+)
 
 _LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"}
@@ -163,7 +168,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         a secret's file name (`secret = entry.name`), a path built from a secret's name
         (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
         (`for token in ["%y", "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets
-        (Django masks every password, token, key and secret in them first, leaving the user name),
+        (Django masks every password, token, key and secret in them first, leaving the user name;
+        also as `.format(credentials=credentials)`), what a call found by a token
+        (`get_user_of_user_token()`: a user), a call in a branch that runs only in development
+        (`elif settings.DEBUG: print(otp)`, Flask's `if app.debug:`),
         and the response of an outgoing HTTP call even when named `request`
         (`async with session.get(url) as request:`, or a `request = Request(url)` the code builds
         and sends itself).
@@ -193,6 +201,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 script = _is_script(ctx)
             if script:
                 continue  # a command-line tool's output is what its user asked for
+        if in_development_branch(ctx, call):
+            continue  # `elif settings.DEBUG: print(otp)`: only on a developer's machine
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = (
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
@@ -203,7 +213,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
                 word = resolver.word(_field_key(label))
-                if word and not _harmless(expr):
+                if word and not _harmless(expr) and not resolver.speaks_for_itself(expr):
                     found = _named(f"{label}=", word)
             if found:
                 yield Hit(
@@ -614,15 +624,23 @@ class _Resolver:
                 found = self.judge(value, line, depth)
             else:
                 label = string_value(key)
-                word = self.word(label) if label else None
-                found = (
-                    _named(label, word)
-                    if label and word and not _harmless(value) and not _masked(value)
-                    else self.judge(value, line, depth)
-                )
+                found = self._by_label(label, value) or self.judge(value, line, depth)
             if found:
                 return found
         return None
+
+    def _by_label(self, label: str | None, value: ast.expr) -> str | None:
+        """The secret a key or keyword names for its value (`{"token": t}`, `password=pw`).
+        A value that is itself a name for a secret speaks for itself: judging it is what
+        counts, so `.format(credentials=credentials)` in a Django `user_login_failed`
+        receiver is as clean as the `credentials` Django masked."""
+        word = self.word(label) if label else None
+        if not label or not word or _harmless(value) or _masked(value):
+            return None
+        return None if self.speaks_for_itself(value) else _named(label, word)
+
+    def speaks_for_itself(self, value: ast.expr) -> bool:
+        return isinstance(value, ast.Name) and self.word(value.id) is not None
 
     def _judge_name(self, node: ast.Name, line: int, depth: int) -> str | None:
         if node.id in self.ctx.aliases:
@@ -1083,10 +1101,7 @@ class _Resolver:
             if found:
                 return found
         for kw in node.keywords:
-            word = self.word(kw.arg) if kw.arg else None
-            if kw.arg and word and not _harmless(kw.value) and not _masked(kw.value):
-                return _named(kw.arg, word)
-            found = self.judge(kw.value, line, depth)
+            found = self._by_label(kw.arg, kw.value) or self.judge(kw.value, line, depth)
             if found:
                 return found
         return None
@@ -1365,8 +1380,9 @@ _TOKEN_COUNTS = frozenset(
     | {"speed", "throughput", "rate", "per"}
 )
 # Words that join what a name holds to what it was looked up with: `user_from_token`,
-# `account_by_api_key`. Verbs before the holder (`get_`, `load_`) are skipped.
-_LOOKED_UP_WITH = frozenset({"from", "by"})
+# `account_by_api_key`, Specter's `get_user_of_user_token`, `user_for_token`. Verbs before
+# the holder (`get_`, `load_`) are skipped.
+_LOOKED_UP_WITH = frozenset({"from", "by", "of", "for"})
 _LOOKUP_VERBS = frozenset({"get", "load", "fetch", "find", "lookup", "read", "resolve", "query"})
 
 
