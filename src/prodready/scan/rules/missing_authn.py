@@ -141,7 +141,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         5.1's `LoginRequiredMiddleware`, or a project middleware listed in `MIDDLEWARE`
         that turns away callers failing its authentication check), a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
-        (`is_authenticated`, `abort(401)`, an `Authorization` header, a verified token,
+        (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
+        `make_response(body, 401)`), an `Authorization` header, a verified token,
         CKAN's `check_access`, a helper handed the request with a permission to check,
         `get_and_check_project(request, pk, ("change_project",))`, or named for a
         permission or access check), also in a function of the same file the handler hands its

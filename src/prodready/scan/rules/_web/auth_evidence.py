@@ -186,7 +186,9 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
         elif isinstance(node, ast.Call):
             short = last(dotted(node.func))
             code = const_int(node.args[0]) if node.args else None
-            if _AUTH_CALL.match(short):
+            if short in _RESPONSES and len(node.args) > 1 and const_int(node.args[1]) == 401:
+                found = "a 401 response"  # `make_response(jsonify(...), 401)`
+            elif _AUTH_CALL.match(short):
                 found = f"{short}()"
             elif _permission_check(node, short):
                 found = f"{short}() with the caller and a permission"
@@ -206,8 +208,8 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
                 found = f"the {node.value} header"
         elif isinstance(node, ast.Subscript) and is_session_identity(node):
             found, explicit = "session user", False
-        elif isinstance(node, ast.keyword) and node.arg in {"status_code", "status"}:
-            code = const_int(node.value)
+        elif isinstance(node, ast.keyword | ast.Return):
+            code = _status_code(node)
             if code in {401, 403}:
                 found, explicit = f"status {code}", code == 401
         elif isinstance(node, ast.Name) and node.id in _DENIALS:
@@ -280,12 +282,30 @@ def passes_request_to_save(body: list[ast.AST]) -> bool:
 
 
 def _is_denial(node: ast.AST) -> bool:
-    """`abort(...)`, a `status=` keyword or a denial exception: a refusal of some kind."""
+    """`abort(...)`, a status code or a denial exception: a refusal of some kind."""
     if isinstance(node, ast.Call):
         return last(dotted(node.func)) == "abort"
     if isinstance(node, ast.keyword):
         return node.arg in {"status_code", "status"}
+    if isinstance(node, ast.Return):
+        return _status_code(node) is not None
     return isinstance(node, ast.Name) and node.id in _DENIALS
+
+
+# Response classes and helpers whose second positional argument is the status code.
+_RESPONSES = frozenset({"make_response", "Response", "JSONResponse"})
+
+
+def _status_code(node: ast.keyword | ast.Return) -> int | None:
+    """The status a `status=`/`status_code=` keyword gives, or the one a Flask view returns
+    beside its body (`return {"success": False}, 401`: DocsGPT's views turn away callers
+    without the token its `before_request` hook decoded)."""
+    if isinstance(node, ast.keyword):
+        return const_int(node.value) if node.arg in {"status_code", "status"} else None
+    value = node.value
+    if isinstance(value, ast.Tuple) and len(value.elts) in (2, 3):
+        return const_int(value.elts[1])
+    return None
 
 
 def _mentions_login(call: ast.Call) -> bool:
