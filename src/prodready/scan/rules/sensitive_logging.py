@@ -164,7 +164,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
         module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
-        (`access_token_delete_cnt`), a `pwd` that holds the working directory (`pwd = os.getcwd()`),
+        (`access_token_delete_cnt`), a `pwd` that holds the working directory
+        (`pwd = os.getcwd()`, `pwd = self.working_dir`),
         a secret's file name (`secret = entry.name`), a path built from a secret's name
         (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
         (`for token in ["%y", "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets
@@ -512,6 +513,12 @@ _PLACE_WORDS = frozenset({"path", "paths", "dir", "dirs", "folder", "directory"}
 _TRIMMERS = frozenset({"removesuffix", "removeprefix", "strip", "rstrip", "lstrip", "lower"})
 
 
+def _names_a_folder(value: ast.Name | ast.Attribute) -> bool:
+    """`self.working_dir`, `cwd`, `base_path`: a name whose last word is a place."""
+    last = words(value.id if isinstance(value, ast.Name) else value.attr)[-1:]
+    return bool(last) and (last[0] in _PLACE_WORDS or last[0] == "cwd")
+
+
 def _file_name_of(value: ast.expr) -> bool:
     """`entry.name`, `path.stem`, `entry.name.removesuffix(".json")`."""
     while (
@@ -833,11 +840,14 @@ class _Resolver:
 
     def _holds_a_folder(self, name: str, line: int) -> bool:
         """`pwd = os.getcwd()`: the shell's name for the working directory, not a
-        password (paasta's `cwd()` context manager logs where it switches from). Only a
-        local every assignment of which asks for a folder counts."""
+        password (paasta's `cwd()` context manager logs where it switches from); also
+        `pwd = self.working_dir` (Conpot's FTP `PWD` command). Only a local every
+        assignment of which asks for or names a folder counts."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         return bool(values) and all(
-            isinstance(v, ast.Call) and self.ctx.call_name(v) in _FOLDER_CALLS for v in values
+            (isinstance(v, ast.Call) and self.ctx.call_name(v) in _FOLDER_CALLS)
+            or (isinstance(v, ast.Name | ast.Attribute) and _names_a_folder(v))
+            for v in values
         )
 
     def _holds_policy_values(self, name: str, line: int) -> bool:
