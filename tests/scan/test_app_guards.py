@@ -83,6 +83,8 @@ def test_django_login_middleware_guards_every_view() -> None:
     assert _findings(app) == [("python/nav/web/profiles/views.py", 7)]
     builtin = _SETTINGS.format("    'django.contrib.auth.middleware.LoginRequiredMiddleware',")
     assert _findings({**app, "python/nav/django/settings.py": builtin}) == []
+    stronghold = _SETTINGS.format("    'stronghold.middleware.LoginRequiredMiddleware',")
+    assert _findings({**app, "python/nav/django/settings.py": stronghold}) == []
     project = {
         **app,
         "python/nav/web/auth/middleware.py": _MIDDLEWARE,

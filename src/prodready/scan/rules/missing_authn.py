@@ -73,7 +73,16 @@ NEGATED_FACT_NEEDLES.update(
         LOGIN_DECORATOR_FACT: (b"require",),  # the applied guard is a `*require*` decorator
     }
 )
-_DJANGO_LOGIN_MIDDLEWARE = "django.contrib.auth.middleware.LoginRequiredMiddleware"
+# Middleware that requires login for every view it does not exempt: Django 5.1's, and the
+# django-stronghold and django-login-required-middleware packages' (ArcherySec lists
+# stronghold's).
+_LOGIN_MIDDLEWARES = frozenset(
+    {
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+        "stronghold.middleware.LoginRequiredMiddleware",
+        "login_required.middleware.LoginRequiredMiddleware",
+    }
+)
 _MIDDLEWARE_HOOKS = frozenset({"process_view", "process_request", "__call__"})
 _LOGIN_TEST = re.compile(r"authori[sz]|authenticat|logged_in|login_required|is_anonymous", re.I)
 _TURN_AWAY = re.compile(r"login|forbidden|permissiondenied|unauthori[sz]ed|\b40[13]\b", re.I)
@@ -138,7 +147,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         application, as does an `app.before_request` login guard for the routes of the
         app's package; a hook that only reads an optional `X-API-Key` to identify a client
         and lets the request through guards nothing), Django login middleware (Django
-        5.1's `LoginRequiredMiddleware`, or a project middleware listed in `MIDDLEWARE`
+        5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware listed in
+        `MIDDLEWARE`
         that turns away callers failing its authentication check), a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
@@ -454,7 +464,8 @@ def _dirs(path: str) -> list[str]:
 
 def _middleware_facts(ctx: FileContext) -> None:
     """Django login middleware. A settings module reports each `MIDDLEWARE` entry (and
-    Django 5.1's `LoginRequiredMiddleware` as login required everywhere); a middleware
+    Django 5.1's `LoginRequiredMiddleware`, or django-stronghold's, as login required
+    everywhere); a middleware
     class whose `process_view`/`process_request`/`__call__` turns away a caller who fails
     an authentication check (`if not authorize_request(request): return
     redirect_to_login(request)`, NAV's `AuthorizationMiddleware`) reports that listing it
@@ -471,7 +482,7 @@ def _middleware_facts(ctx: FileContext) -> None:
                 continue
             for entry in getattr(value, "elts", []):
                 name = const_str(entry)
-                if name == _DJANGO_LOGIN_MIDDLEWARE:
+                if name in _LOGIN_MIDDLEWARES:
                     ctx.facts.add(DJANGO_LOGIN_FACT)
                 elif name:
                     ctx.facts.add(DJANGO_MIDDLEWARE_FACT + name)
