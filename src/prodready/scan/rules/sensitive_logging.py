@@ -159,8 +159,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
         an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
         (`token_weight`, `token_penalty`) and a model's price (`cost_per_token`), a value
-        formatted as a number (`{score:.3f}`, `"between %i and %i"`) or a parameter
-        annotated as one (`new_token: int | None`), positions in a stream of events
+        formatted as a number (`{score:.3f}`, `"between %i and %i"`), computed as one
+        (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
+        (`new_token: int | None`), positions in a stream of events
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
         module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
@@ -1295,9 +1296,15 @@ def _number_type(annotation: ast.expr) -> bool:
 
 
 def _numeric(value: ast.expr) -> bool:
-    """A number literal, or the result of `int()`, `float()`, `len()` or `sum()`."""
+    """A number literal, the result of `int()`, `float()`, `len()` or `sum()`, a
+    difference (`token_to_clip = context_token_num[i] - allowed`: text cannot be
+    subtracted), or a sum with a number in it (`count + 1`)."""
     if isinstance(value, ast.Constant):
         return isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    if isinstance(value, ast.BinOp):
+        if isinstance(value.op, ast.Sub | ast.FloorDiv | ast.Pow):
+            return True
+        return isinstance(value.op, ast.Add) and (_numeric(value.left) or _numeric(value.right))
     return (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Name)
