@@ -322,6 +322,32 @@ def test_a_key_named_for_tests_is_less_sure() -> None:
     assert "`SSL_TEST_PRIVATE_CA_KEY`, named as a test or sample key" in messages[1]
 
 
+def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
+    """Care prints a patient's login code under `elif settings.DEBUG:` when no SMS gateway is
+    set up, a developer's machine; TubeArchivist previews a cookie under `if settings.DEBUG:`,
+    which a self-hosted install may switch on to find a fault. Both stay reported, at low
+    confidence; the `else` of the debug test and a test that may hold without debug mode
+    (`settings.DEBUG or phone`) are not debug-only."""
+    source = (
+        "import logging\n"  # 1
+        "from django.conf import settings\n"  # 2
+        "logger = logging.getLogger(__name__)\n"  # 3
+        "def send(otp, phone):\n"  # 4
+        "    if settings.DEBUG:\n"  # 5
+        "        logger.info('otp %s', otp)\n"  # 6
+        "    else:\n"  # 7
+        "        logger.info('otp %s', otp)\n"  # 8
+        "    if settings.DEBUG or phone:\n"  # 9
+        "        logger.info('otp %s', otp)\n"  # 10
+    )
+    findings, _, _ = assemble({"care/otp.py": scan_source("care/otp.py", source.encode())})
+    levels = {f.line: f.confidence for f in findings if f.rule == "PR104"}
+    assert levels == {6: "low", 8: "medium", 10: "medium"}
+    messages = {f.line: f.message for f in findings if f.rule == "PR104"}
+    assert messages[6].endswith("when debug mode is on")
+    assert not messages[8].endswith("when debug mode is on")
+
+
 def test_a_queue_local_to_one_call_is_less_sure() -> None:
     """ragflow streams one LLM answer back from a thread through `result_queue`, local to
     `chat_streamly()`: it holds one call's output, so it is low confidence; so does CAPE's

@@ -113,7 +113,14 @@ _GETTER_VERBS = frozenset(
 _MASKED_SLICE = 8  # `token[:8]`, `card_number[-4:]`: a prefix or suffix this short is fine
 
 
-@rule("PR104", "sensitive-logging", "sensitive-logging", severity="warning", confidence="medium")
+@rule(
+    "PR104",
+    "sensitive-logging",
+    "sensitive-logging",
+    severity="warning",
+    confidence="medium",
+    less_sure=("low", "calls in a branch that runs only in debug mode"),
+)
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
@@ -125,7 +132,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         click, typer or `sys.argv`, asking on the terminal (`input()`, `getpass()`), a Django
         management command, a file in a top-level developer-tools folder (the
         scripts/tools/dev/extras/hack/ci folders PR101 exempts, and bin/ and utils/), or a module of
-        bare statements run in a loop. Logging calls are judged everywhere.
+        bare statements run in a loop. Logging calls are judged everywhere; one in a branch
+        that runs only in debug mode (`elif settings.DEBUG: print(otp)`, Flask's `if
+        app.debug:`) has low confidence: a developer's machine, unless a self-hosted
+        install is switched to debug to find a fault.
         It judges the values, not the message text: f-string parts, `%` and `.format()`
         arguments, positional arguments, keyword arguments and `extra=`. Values are
         sensitive when their name says so (password, token, secret, api_key, authorization,
@@ -172,8 +182,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`for token in ["%y", "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets
         (Django masks every password, token, key and secret in them first, leaving the user name;
         also as `.format(credentials=credentials)`), what a call found by a token
-        (`get_user_of_user_token()`: a user), a call in a branch that runs only in development
-        (`elif settings.DEBUG: print(otp)`, Flask's `if app.debug:`),
+        (`get_user_of_user_token()`: a user),
         and the response of an outgoing HTTP call even when named `request`
         (`async with session.get(url) as request:`, or a `request = Request(url)` the code builds
         and sends itself).
@@ -203,8 +212,6 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 script = _is_script(ctx)
             if script:
                 continue  # a command-line tool's output is what its user asked for
-        if in_development_branch(ctx, call):
-            continue  # `elif settings.DEBUG: print(otp)`: only on a developer's machine
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = (
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
@@ -218,10 +225,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 if word and not _harmless(expr) and not resolver.speaks_for_itself(expr):
                     found = _named(f"{label}=", word)
             if found:
+                # `elif settings.DEBUG: print(otp)` runs where a developer works, unless a
+                # self-hosted install is switched to debug to find a fault: low confidence
+                debug_only = in_development_branch(ctx, call)
                 yield Hit(
                     call.lineno,
                     call.end_lineno or call.lineno,
-                    f"{_callee(ctx, call)}() writes {found} to the logs",
+                    f"{_callee(ctx, call)}() writes {found} to the logs"
+                    + (" when debug mode is on" if debug_only else ""),
+                    confidence="low" if debug_only else None,
                 )
                 break
 
