@@ -52,6 +52,21 @@ def test_flask_app_before_request_guards_the_views_of_its_package() -> None:
         ("sd/journalist_app/col.py", 9)
     ]
 
+    # nor one that answers a token that fails to decode with a 401 and lets a request
+    # without a token through (DocsGPT's `authenticate_request`)
+    decodes = _CREATE_APP.replace(
+        "        if request.endpoint not in _insecure_views and not session.logged_in():\n"
+        '            return redirect(url_for("main.login"))\n',
+        "        token = decode(request)\n"
+        "        if not token:\n"
+        "            request.decoded_token = None\n"
+        '        elif "error" in token:\n'
+        "            return jsonify(token), 401\n",
+    )
+    assert _findings({**app, "sd/journalist_app/__init__.py": decodes}) == [
+        ("sd/journalist_app/col.py", 9)
+    ]
+
 
 _DJANGO_VIEWS = (
     "from django.contrib.auth.decorators import login_required\n"

@@ -187,7 +187,7 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             short = last(dotted(node.func))
             code = const_int(node.args[0]) if node.args else None
             if short in _RESPONSES and len(node.args) > 1 and const_int(node.args[1]) == 401:
-                found = "a 401 response"  # `make_response(jsonify(...), 401)`
+                found = RETURNED_401  # `make_response(jsonify(...), 401)`
             elif _AUTH_CALL.match(short):
                 found = f"{short}()"
             elif _permission_check(node, short):
@@ -208,10 +208,12 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
                 found = f"the {node.value} header"
         elif isinstance(node, ast.Subscript) and is_session_identity(node):
             found, explicit = "session user", False
-        elif isinstance(node, ast.keyword | ast.Return):
+        elif isinstance(node, ast.keyword):
             code = _status_code(node)
             if code in {401, 403}:
                 found, explicit = f"status {code}", code == 401
+        elif isinstance(node, ast.Return) and _status_code(node) == 401:
+            found = RETURNED_401
         elif isinstance(node, ast.Name) and node.id in _DENIALS:
             found, explicit = node.id, node.id in {"NotAuthenticated", "Unauthorized"}
         if found and explicit:
@@ -292,6 +294,10 @@ def _is_denial(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id in _DENIALS
 
 
+# A handler's own 401 answer (`return {...}, 401`, `make_response(body, 401)`). In a
+# `before_request` hook it is no guard by itself: DocsGPT's returns 401 for a token that
+# fails to decode and lets a request with no token through to the route.
+RETURNED_401 = "a 401 response"
 # Response classes and helpers whose second positional argument is the status code.
 _RESPONSES = frozenset({"make_response", "Response", "JSONResponse"})
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from prodready.scan.context import FileContext, FunctionNode, keyword
-from prodready.scan.rules._web.auth_evidence import auth_decorator
+from prodready.scan.rules._web.auth_evidence import RETURNED_401, auth_decorator
 from prodready.scan.rules._web.auth_signals import AUTH_NAME
 from prodready.scan.rules._web.routes import methods_kw
 from prodready.scan.rules._web.syntax import const_str, dotted
@@ -154,11 +154,13 @@ def guards_whole_app(receiver: str) -> bool:
 def _rejects_anonymous(web: WebFile, fn: FunctionNode) -> bool:
     """A `before_request` function that rejects anonymous callers (not one that merely
     loads `g.user`, nor one that only reads an optional `X-API-Key` header to identify a
-    client and lets the request through when there is none)."""
+    client and lets the request through when there is none, nor one whose refusal is a
+    returned 401: DocsGPT's answers a token that fails to decode with one and lets a
+    request without a token through)."""
     if any(auth_decorator(web.ctx, d) for d in fn.decorator_list):
         return True
     found, explicit = web.body_evidence(fn)
-    if not explicit:
+    if not explicit or found == RETURNED_401:
         return False
     return not found.endswith(" header") or _turns_away(fn)
 
