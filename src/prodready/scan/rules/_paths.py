@@ -325,7 +325,7 @@ _DEVELOPMENT_FLAG = re.compile(
 
 def in_development_branch(ctx: FileContext, node: ast.AST) -> bool:
     """Is `node` in the body of `if settings.DEBUG:` (also an `elif`, or the flag `and`-ed
-    with another test) or Flask's `if app.debug:`? That branch runs only on a developer's
+    with another test) or Flask's `if app.debug:`? That branch is meant for a developer's
     machine: Care prints a patient's login code there, where production sends it by SMS."""
     if "DEBUG" not in ctx.source and "DEV" not in ctx.source and ".debug" not in ctx.source:
         return False

@@ -147,9 +147,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         application, as does an `app.before_request` login guard for the routes of the
         app's package; a hook that only reads an optional `X-API-Key` to identify a client
         and lets the request through guards nothing), Django login middleware (Django
-        5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware listed in
-        `MIDDLEWARE`
-        that turns away callers failing its authentication check), a django-oscar app
+        5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware
+        listed in `MIDDLEWARE` that turns away callers failing its authentication check),
+        a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
         `make_response(body, 401)`), an `Authorization` header, a verified token,
@@ -465,8 +465,8 @@ def _dirs(path: str) -> list[str]:
 def _middleware_facts(ctx: FileContext) -> None:
     """Django login middleware. A settings module reports each `MIDDLEWARE` entry (and
     Django 5.1's `LoginRequiredMiddleware`, or django-stronghold's, as login required
-    everywhere); a middleware
-    class whose `process_view`/`process_request`/`__call__` turns away a caller who fails
+    everywhere); a middleware class whose `process_view`/`process_request`/`__call__`
+    turns away a caller who fails
     an authentication check (`if not authorize_request(request): return
     redirect_to_login(request)`, NAV's `AuthorizationMiddleware`) reports that listing it
     requires login everywhere (an implication fact, `listed=>required`: see engine)."""

@@ -660,6 +660,8 @@ class _Resolver:
         return None if self.speaks_for_itself(value) else _named(label, word)
 
     def speaks_for_itself(self, value: ast.expr) -> bool:
+        """Is `value` a bare name that says it holds a secret, so its own judgement
+        (masked, cleansed, a number...) decides rather than the keyword it is passed as?"""
         return isinstance(value, ast.Name) and self.word(value.id) is not None
 
     def _judge_name(self, node: ast.Name, line: int, depth: int) -> str | None:

@@ -290,7 +290,7 @@ def _is_denial(node: ast.AST) -> bool:
     if isinstance(node, ast.keyword):
         return node.arg in {"status_code", "status"}
     if isinstance(node, ast.Return):
-        return _status_code(node) is not None
+        return (_status_code(node) or 0) >= 400
     return isinstance(node, ast.Name) and node.id in _DENIALS
 
 
