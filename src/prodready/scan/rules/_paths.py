@@ -317,10 +317,8 @@ _DEVELOPMENT_SETTING = re.compile(
 )
 
 
-# Flags that switch a web app into its development mode: Django's and Flask's.
-_DEVELOPMENT_FLAG = re.compile(
-    r"^(?:settings\.(?:DEBUG|DEVELOPMENT|DEV|DEV_MODE|DEVELOPMENT_MODE)|(?:current_)?app\.debug)$"
-)
+# Flask's flag for its debug mode; Django's is one of `_DEVELOPMENT_SETTING`.
+_FLASK_DEBUG = re.compile(r"^(?:current_)?app\.debug$")
 
 
 def in_development_branch(ctx: FileContext, node: ast.AST) -> bool:
@@ -338,7 +336,8 @@ def in_development_branch(ctx: FileContext, node: ast.AST) -> bool:
                 if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)
                 else [test]
             )
-            if any(_DEVELOPMENT_FLAG.match(ast.unparse(t)) for t in tests):
+            texts = [ast.unparse(t) for t in tests]
+            if any(_DEVELOPMENT_SETTING.match(t) or _FLASK_DEBUG.match(t) for t in texts):
                 return True
         child, parent = parent, ctx.parents.get(parent)
     return False

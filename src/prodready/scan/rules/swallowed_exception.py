@@ -1345,33 +1345,7 @@ def _defaults_one_value(handler: ast.ExceptHandler, try_node: ast.Try | ast.TryS
         return False
     if not _constant_fallback(fallback.value):
         return False
-    return all(_in_memory(call) for call in ast.walk(attempt.value) if isinstance(call, ast.Call))
-
-
-# Calls that only convert or pick apart a value already in memory.
-_IN_MEMORY = frozenset(
-    {
-        *("int", "float", "str", "bool", "abs", "round", "len", "min", "max", "getattr"),
-        *("dict", "list", "tuple", "set", "sorted", "Decimal", "literal_eval", "loads"),
-        *("decode", "encode", "strip", "lstrip", "rstrip", "split", "lower", "upper"),
-        *("replace", "strptime", "fromisoformat", "fromtimestamp", "b64decode", "find"),
-        "index",
-    }
-)
-
-
-def _in_memory(call: ast.Call) -> bool:
-    """A conversion or look-up from `_IN_MEMORY`, or a dict's `.get(key[, default])`; not
-    a Django manager's `.objects.get(id=...)` or a store's `db.get(...)`, which query."""
-    leaf = _leaf(call.func)
-    if leaf == "get" and isinstance(call.func, ast.Attribute):
-        owner = _leaf(call.func.value)
-        return not call.keywords and len(call.args) <= 2 and owner not in _STORES
-    return leaf in _IN_MEMORY
-
-
-# Owners whose `.get()` is a query, not a dict look-up.
-_STORES = frozenset({"objects", "db", "session", "cache", "redis", "client", "requests"})
+    return all(_parser_call(c) for c in ast.walk(attempt.value) if isinstance(c, ast.Call))
 
 
 def _own_answer(stmt: ast.stmt, returns: list[ast.expr]) -> bool:
@@ -1788,15 +1762,25 @@ def _parser_call(call: ast.Call) -> bool:
     if leaf == "json" and isinstance(func, ast.Attribute) and not call.args:
         return not call.keywords  # `response.json()`: decoding a body already received
     if leaf in _TEXT_SEARCH and isinstance(func, ast.Attribute):
-        # `path["version"].find(v)`: a string method; `collection.find(q)` is a query
-        return leaf in ("startswith", "endswith") or isinstance(func.value, ast.Subscript)
+        # `path["version"].find(v)`: a string method; `collection.find(q)` is a query, but
+        # `item.find("plugin_name")` looks a literal path up in text or an XML element
+        # (a query takes a filter document, not a string)
+        path = call.args[0] if len(call.args) == 1 else None
+        return (
+            leaf in ("startswith", "endswith")
+            or isinstance(func.value, ast.Subscript)
+            or (isinstance(path, ast.Constant) and isinstance(path.value, str))
+        )
     if isinstance(func, ast.Name) and leaf in _CONSTRUCTORS:
         return True  # `list(set(mentions))`: a collection of what was found
     if leaf in _COLLECT and isinstance(func, ast.Attribute) and _local_store(func.value):
         return True  # `found.setdefault(key, []).append(item)`: collecting into a local
     if leaf in ("get", "pop", *_MIME_DECODERS) and isinstance(func, ast.Attribute):
-        # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O
+        # `watch.get("x")` reads a dict; `cache.get(key)` or `session.get(url)` is I/O, and
+        # so is `Playlist.objects.get(friendly_token=t)`: a dict's takes no keywords
         if _REMOTE_OWNER.search(ast.unparse(func.value).lower()):
+            return False
+        if leaf in ("get", "pop") and call.keywords:
             return False
         return leaf in ("get", "pop") or not call.args  # `part.get_content()` decodes a MIME part
     if leaf in _PARSERS or leaf.startswith(_PARSER_PREFIXES) or leaf.endswith("_loads"):
