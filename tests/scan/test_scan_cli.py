@@ -452,3 +452,28 @@ def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
         },
     )
     assert flagged_paths(tmp_path) == ["contests/views.py", "tecken/upload/views.py"]
+
+
+def test_a_nested_folder_that_pytest_runs_on_its_own_is_a_suite(tmp_path: Path) -> None:
+    """Infection Monkey's `envs/monkey_zoo/blackbox/` holds a `pytest.ini`, a `conftest.py`
+    and `test_blackbox.py` beside the client that drives a deployed server: all of it is the
+    suite. A service folder with the same files and its own `requirements.txt` is a project
+    whose code ships, and a folder with a `pytest.ini` but no test modules is not a suite."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    suite = {"pytest.ini": "[pytest]\n", "conftest.py": "import pytest\n"}
+    suite["test_blackbox.py"] = "def test_x():\n    pass\n"
+    write_tree(
+        tmp_path,
+        {
+            **{f"envs/zoo/blackbox/{name}": text for name, text in suite.items()},
+            "envs/zoo/blackbox/island_client/requests.py": call,
+            "envs/zoo/blackbox/expected.py": call,
+            **{f"lambdas/sync/{name}": text for name, text in suite.items()},
+            "lambdas/sync/requirements.txt": "requests\n",
+            "lambdas/sync/handler.py": call,
+            "backend/pytest.ini": "[pytest]\n",
+            "backend/conftest.py": "import pytest\n",
+            "backend/views.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == ["backend/views.py", "lambdas/sync/handler.py"]

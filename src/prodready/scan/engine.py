@@ -210,12 +210,38 @@ def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+# Files that make a folder a project of its own (a package, a service with its dependencies)
+# rather than a bare test suite, even when it also carries a `pytest.ini`; so does any
+# `requirements*.txt`.
+_PROJECT_MANIFESTS = frozenset({"setup.py", "setup.cfg", "pyproject.toml", "Pipfile"})
+
+
+def _pytest_rooted_suites(files: Sequence[str]) -> frozenset[str]:
+    """Nested folders that pytest treats as a test run of their own: a `pytest.ini`, a
+    `conftest.py` and test modules side by side, with nothing that makes the folder a
+    project (Infection Monkey's `envs/monkey_zoo/blackbox/`, whose `island_client/` drives a
+    deployed server for the suite). Whatever else sits in such a folder serves the suite."""
+    by_dir: dict[str, set[str]] = {}
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        if folder:
+            by_dir.setdefault(folder, set()).add(name)
+    return frozenset(
+        folder
+        for folder, names in by_dir.items()
+        if {"pytest.ini", "conftest.py"} <= names
+        and any(n.startswith("test_") and n.endswith(".py") for n in names)
+        and not names & _PROJECT_MANIFESTS
+        and not any(n.startswith("requirements") and n.endswith(".txt") for n in names)
+    )
+
+
 def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """Folders of test suites and vendored code, and the packages inside vendored folders
     that are the application's own (as `prefix/`)."""
     vendored = vendored_dirs(files)
     kept = tuple(d + "/" for d in sorted(own_packages(root, frozenset(files), vendored)))
-    return _suite_dirs(files) | vendored, kept
+    return _suite_dirs(files) | _pytest_rooted_suites(files) | vendored, kept
 
 
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
