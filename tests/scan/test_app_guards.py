@@ -538,6 +538,76 @@ def test_drf_default_authentication_that_rejects_anonymous_requests() -> None:
     assert _findings({**app, "datahub/other/auth.py": _DRF_AUTH}) == opened
 
 
+# Lite: no default permission or authentication classes; every view lists its own class,
+# whose `authenticate` raises from a helper when the user token is missing
+_LITE_AUTH = (
+    "from rest_framework import authentication\n"
+    "from api.core.exceptions import PermissionDeniedError\n\n\n"
+    "def _token(request):\n"
+    "    token = request.META.get('HTTP_EXPORTER_USER_TOKEN')\n"
+    "    if not token:\n"
+    "        raise PermissionDeniedError('missing token')\n"
+    "    return token\n\n\n"
+    "class ExporterAuthentication(authentication.BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        user = user_of(_token(request))\n"
+    "        return user, None\n\n\n"
+    "class GovAuthentication(authentication.BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        return gov_user_of(_token(request)), None\n\n\n"
+    "class SharedAuthentication(authentication.BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        if request.META.get('HTTP_EXPORTER_USER_TOKEN'):\n"
+    "            return ExporterAuthentication().authenticate(request)\n"
+    "        return GovAuthentication().authenticate(request)\n\n\n"
+    "class OptionalAuthentication(authentication.BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        if not request.META.get('HTTP_EXPORTER_USER_TOKEN'):\n"
+    "            return None\n"
+    "        return user_of(_token(request)), None\n\n\n"
+    "class FallbackAuthentication(authentication.BaseAuthentication):\n"
+    "    def authenticate(self, request):\n"
+    "        return OptionalAuthentication().authenticate(request)\n"
+)
+_LITE_VIEWS = (
+    "from rest_framework.generics import CreateAPIView\n"
+    "from api.core.authentication import {classes}\n\n\n"
+    "class GoodCreate(CreateAPIView):\n"
+    "    authentication_classes = ({classes},)\n"
+    "    serializer_class = GoodSerializer\n"
+    "    queryset = Good.objects.all()\n\n\n"
+    "class NoteCreate(CreateAPIView):\n"
+    "    permission_classes = (IsAuthenticated,)\n"
+    "    serializer_class = NoteSerializer\n"
+)
+
+
+def test_a_drf_view_listing_a_class_that_rejects_anonymous_requests() -> None:
+    """A view's own `authentication_classes` naming one class whose `authenticate` never
+    returns None (it raises from a helper, or hands the request to another such class) is
+    authenticated; one that may return None, or a second class beside it, is not."""
+    settings = (
+        "REST_FRAMEWORK = {'DEFAULT_AUTHENTICATION_CLASSES': (), "
+        "'DEFAULT_PERMISSION_CLASSES': ()}\n"
+    )
+    views = "api/goods/views.py"
+
+    def found(classes: str, auth: str = _LITE_AUTH) -> list[tuple[str, int]]:
+        app = {
+            "api/conf/settings.py": settings,
+            "api/core/authentication.py": auth,
+            views: _LITE_VIEWS.format(classes=classes),
+        }
+        return app_findings(app, "PR105")
+
+    assert found("ExporterAuthentication") == []
+    assert found("SharedAuthentication") == []
+    assert found("OptionalAuthentication") == [(views, 5)]
+    assert found("FallbackAuthentication") == [(views, 5)]
+    assert found("ExporterAuthentication, OptionalAuthentication") == [(views, 5)]
+    assert found("ExporterAuthentication", auth="") == [(views, 5)]
+
+
 # a service-to-service API (Digital Marketplace's): one bearer token per calling service,
 # no person behind a request, so there is no caller to compare an owner with
 _SERVICE_MODELS = (

@@ -30,6 +30,7 @@ from prodready.scan.rules._web.auth_evidence import auth_decorator
 from prodready.scan.rules._web.auth_signals import AUTH_PACKAGES
 from prodready.scan.rules._web.drf_authentication import (
     DRF_STRICT_AUTH_FACT,
+    DRF_STRICT_CLASS_FACT,
     default_authentication_facts,
     strict_authentication_facts,
 )
@@ -287,6 +288,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if h.framework == "drf" and not h.own_authentication:
             # unless a default authentication class turns away anonymous requests
             condition += f"&!{DRF_STRICT_AUTH_FACT}"
+        elif h.framework == "drf":  # unless the one class it lists does
+            condition += _own_strict_class_condition(ctx, h)
         if h.framework in ("django", "drf"):  # unless a URLconf wraps it in a guard
             view = h.cls.name if h.cls is not None else h.name
             condition += url_guard_conditions(ctx.path, view, permission=False)
@@ -362,6 +365,21 @@ def _login_guard(ctx: FileContext, dec: ast.expr) -> bool:
 def _decorator_target(dec: ast.expr) -> ast.expr:
     """The decorator itself: `access.owner` in `@access.owner(models.User, "email")`."""
     return dec.func if isinstance(dec, ast.Call) else dec
+
+
+def _own_strict_class_condition(ctx: FileContext, h: Handler) -> str:
+    """`&!drf-strict-class:<module>.<class>` for a DRF view listing one authentication
+    class of the project, imported or of this file. With several listed, any one
+    returning None lets an anonymous request through, so the finding stands."""
+    if len(h.authentication_classes) != 1 or not h.authentication_classes[0]:
+        return ""
+    name = h.authentication_classes[0]
+    imported = imported_module_path(ctx, name)
+    if imported:
+        return f"&!{DRF_STRICT_CLASS_FACT}{imported}"
+    if "." in name:
+        return ""
+    return "".join(f"&!{DRF_STRICT_CLASS_FACT}{m}.{name}" for m in module_paths(ctx.path))
 
 
 def _project_decorator_conditions(ctx: FileContext, h: Handler) -> str:

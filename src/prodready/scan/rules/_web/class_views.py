@@ -400,6 +400,9 @@ def _class_handler(
     h.open_explicit = view.open_explicit
     h.drf_default = view.drf_default
     h.own_authentication = "authentication_classes" in view.attrs
+    if h.own_authentication:
+        listed = getattr(view.attrs["authentication_classes"], "elts", [])
+        h.authentication_classes = tuple(dotted(e) for e in listed)
     if view.unknown_bases and not h.auth:
         h.auth = UNSEEN_BASE
     return h

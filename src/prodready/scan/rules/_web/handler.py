@@ -45,6 +45,8 @@ class Handler:
     drf_default: bool = False  # DRF view relying on the project's default permissions
     # a DRF view class setting its own authentication_classes: the defaults do not apply
     own_authentication: bool = False
+    # what it lists there, as written (`ExporterAuthentication`, `auth.TokenAuth`)
+    authentication_classes: tuple[str, ...] = ()
     router_key: str | None = None  # FastAPI router `<module>.<name>` the route hangs on
     cls: ast.ClassDef | None = None
     guard: str = ""  # a `before_request` guard of its blueprint or app
