@@ -348,6 +348,30 @@ def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
     assert not messages[8].endswith("when debug mode is on")
 
 
+def test_a_call_made_only_in_debug_mode_is_less_sure() -> None:
+    """Studio's service-worker view fetches the bundle from a developer's webpack server
+    under `if getattr(settings, "DEBUG", False):`: reported at low confidence, as is Flask's
+    `if app.debug:`; the same call outside the branch, or under another flag, is high."""
+    source = (
+        "import requests\n"  # 1
+        "from django.conf import settings\n"  # 2
+        "def worker(app, flag):\n"  # 3
+        "    if getattr(settings, 'DEBUG', False):\n"  # 4
+        "        requests.get('http://127.0.0.1:4000/sw.js')\n"  # 5
+        "    if app.debug:\n"  # 6
+        "        requests.get('http://127.0.0.1:4000/sw.js')\n"  # 7
+        "    if getattr(settings, 'CDN', False):\n"  # 8
+        "        requests.get('http://cdn/sw.js')\n"  # 9
+        "    return requests.get('http://cdn/sw.js')\n"  # 10
+    )
+    findings, _, _ = assemble({"app/pwa.py": scan_source("app/pwa.py", source.encode())})
+    levels = {f.line: f.confidence for f in findings if f.rule == "PR101"}
+    assert levels == {5: "low", 7: "low", 9: "high", 10: "high"}
+    messages = {f.line: f.message for f in findings if f.rule == "PR101"}
+    assert messages[5].endswith("when debug mode is on")
+    assert not messages[9].endswith("when debug mode is on")
+
+
 def test_a_queue_local_to_one_call_is_less_sure() -> None:
     """ragflow streams one LLM answer back from a thread through `result_queue`, local to
     `chat_streamly()`: it holds one call's output, so it is low confidence; so does CAPE's

@@ -336,11 +336,26 @@ def in_development_branch(ctx: FileContext, node: ast.AST) -> bool:
                 if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And)
                 else [test]
             )
-            texts = [ast.unparse(t) for t in tests]
+            texts = [_flag_text(t) for t in tests]
             if any(_DEVELOPMENT_SETTING.match(t) or _FLASK_DEBUG.match(t) for t in texts):
                 return True
         child, parent = parent, ctx.parents.get(parent)
     return False
+
+
+def _flag_text(test: ast.expr) -> str:
+    """`settings.DEBUG` also for `getattr(settings, "DEBUG", False)` (Studio's service
+    worker view), which reads the same flag where a settings module may lack it."""
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "getattr"
+        and len(test.args) >= 2
+        and isinstance(test.args[1], ast.Constant)
+        and isinstance(test.args[1].value, str)
+    ):
+        return f"{ast.unparse(test.args[0])}.{test.args[1].value}"
+    return ast.unparse(test)
 
 
 def _development_only_command(ctx: FileContext) -> bool:

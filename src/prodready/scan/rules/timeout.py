@@ -15,7 +15,7 @@ from prodready.scan.rules._names import (
     walk_own,
     words,
 )
-from prodready.scan.rules._paths import developer_script, main_only_lines
+from prodready.scan.rules._paths import developer_script, in_development_branch, main_only_lines
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 # callable -> index of the positional parameter that is the timeout (None: keyword only)
@@ -48,7 +48,14 @@ SOCKET_DEFAULT_FACT = "socket-default-timeout-set"
 NEGATED_FACT_NEEDLES[SOCKET_DEFAULT_FACT] = (b"setdefaulttimeout",)
 
 
-@rule("PR101", "timeout", "timeout", severity="warning", confidence="high")
+@rule(
+    "PR101",
+    "timeout",
+    "timeout",
+    severity="warning",
+    confidence="high",
+    less_sure=("low", "calls in a branch that runs only in debug mode"),
+)
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
     What it does:
@@ -116,7 +123,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         a timeout. A
         call inside a block that a deadline cuts short is not flagged: `with
         Timeout(seconds=5):` (an alarm), `async with asyncio.timeout(5):`, `with
-        fail_after(5):`; `Timeout(seconds=None)` bounds nothing.
+        fail_after(5):`; `Timeout(seconds=None)` bounds nothing. A call in a branch that
+        runs only in debug mode (`if settings.DEBUG:`, also through `getattr(settings,
+        "DEBUG", False)`, or Flask's `if app.debug:`) is reported at low confidence: it
+        fetches from a developer's machine unless an install is switched to debug.
     Why it matters:
         `requests` waits forever by default. One slow dependency then holds a worker per
         request until the whole service stops answering: the classic cascading failure.
@@ -176,7 +186,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if problem and _reads_a_file_url(ctx, call):
             problem = None
         if problem and _module_call_resolves(ctx, call, head in sessions):
-            yield Hit(call.lineno, call.end_lineno or call.lineno, problem, condition)
+            # `if settings.DEBUG:` fetching from a developer's asset server: low confidence
+            debug_only = in_development_branch(ctx, call)
+            yield Hit(
+                call.lineno,
+                call.end_lineno or call.lineno,
+                problem + (" when debug mode is on" if debug_only else ""),
+                condition,
+                confidence="low" if debug_only else None,
+            )
 
 
 def _reads_a_file_url(ctx: FileContext, call: ast.Call) -> bool:
