@@ -138,9 +138,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`Annotated[Role, RoleACL(allow_user=True)]`), Django mixins, DRF
         `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES` (also, for a
         view that keeps the default `authentication_classes`, a class listed in
-        `DEFAULT_AUTHENTICATION_CLASSES` whose `authenticate` raises
-        `AuthenticationFailed` instead of returning None: no request without
-        credentials gets past it, whatever the permissions say), a project's
+        `DEFAULT_AUTHENTICATION_CLASSES` whose `authenticate` never returns None but
+        raises, itself or in a helper, when it cannot authenticate: no request without
+        credentials gets past it, whatever the permissions say; and the one such class a
+        view lists as its own `authentication_classes`, as Lite's views do), a project's
         `@require(<login guard>)`, a
         Flask `before_request` guard of the route's blueprint (also one registered in
         another module on the imported blueprint, as a `before_after.py` does for many
