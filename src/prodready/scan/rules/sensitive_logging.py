@@ -146,7 +146,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         cannot have run, the other side of the same `if`, or under `if section == "A":` when
         the call is under `if section == "B":`, outside loops). Not flagged: the word
         "password" in the message text, `len(token)`, `bool(secret)`, short slices such as
-        `card_number[-4:]` or `token[0:5]`, a pydantic `SecretStr` (a parameter annotated
+        `card_number[-4:]` or `token[0:5]` (not `token[4:]` or `token[:-4]`, which keep all
+        but a few characters), a pydantic `SecretStr` (a parameter annotated
         with it, or a value the function unwraps with `.get_secret_value()`: it prints as
         `**********`), hashes, names about a secret rather than the secret (`max_tokens`,
         `token_type`, `password_length`, `secret_paths`, `missing_secrets`), a field of a
@@ -1530,13 +1531,23 @@ def _masked(expr: ast.expr) -> bool:
 
 def _short_slice(index: ast.Slice) -> bool:
     """`[-4:]`, `[:6]`, `[0:5]`: a few characters of a secret identify it without
-    revealing it."""
-    lower = None if _zero(index.lower) else index.lower
-    bounds = [b for b in (lower, index.upper) if b is not None]
-    if len(bounds) != 1:
+    revealing it. `[4:]` and `[:-4]` keep all but a few, and a step keeps a share of it."""
+    if index.step is not None:
         return False
-    bound = bounds[0]
-    if isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub):
+    lower = None if _zero(index.lower) else index.lower
+    if lower is None and index.upper is not None:
+        return _small_count(index.upper, negative=False)
+    if index.upper is None and lower is not None:
+        return _small_count(lower, negative=True)
+    return False
+
+
+def _small_count(bound: ast.expr, *, negative: bool) -> bool:
+    """A literal bound of at most `_MASKED_SLICE` characters, written `-n` when counted from
+    the end (`negative`) and `n` from the start."""
+    if negative != (isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub)):
+        return False
+    if isinstance(bound, ast.UnaryOp):
         bound = bound.operand
     return (
         isinstance(bound, ast.Constant)
