@@ -123,7 +123,7 @@ _QUALIFIERS = _wordset(
     provider handler usage used attempts retries version algorithm alg algorithms method
     mode digest fingerprint masked mask redacted duration seconds minutes hours days
     interval period window sent verified index position offset status state flag domain
-    samesite secure httponly prefix suffix claims info metadata data ref arn issuer
+    samesite secure httponly prefix suffix claims info metadata data ref refs href arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity

@@ -170,7 +170,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
         an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
         (`token_weight`, `token_penalty`) and a model's price (`cost_per_token`), a value
-        formatted as a number (`{score:.3f}`, `"between %i and %i"`), computed as one
+        formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
+        a value passed through a function named for masking it
+        (`strutils.mask_dict_password(...)`), a reference to a key (`encryption_key_href`),
+        computed as one
         (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
         (`new_token: int | None`), positions in a stream of events
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
@@ -397,6 +400,8 @@ def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
         args = args[1:]
     if kind != "print" and args:
         args = [args[0], *_not_numbers(args[0], args[1:])]
+        if len(args) == 2 and isinstance(args[1], ast.Dict):
+            args[1] = _mapping_without_numbers(args[0], args[1])
     for arg in args:
         if isinstance(arg, ast.Starred):
             arg = arg.value
@@ -429,6 +434,31 @@ def _not_numbers(message: ast.expr, args: list[ast.expr]) -> list[ast.expr]:
     if len(kinds) != len(args) or any(isinstance(a, ast.Starred) for a in args):
         return args
     return [arg for arg, kind in zip(args, kinds, strict=True) if kind not in "diufFeEgG"]
+
+
+_NAMED_CONVERSION = re.compile(
+    r"%\(([^)]*)\)[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa])"
+)
+
+
+def _mapping_without_numbers(message: ast.expr, mapping: ast.Dict) -> ast.Dict:
+    """Manila's `"(%(d_consumed)d of %(d_quota)d keys)", {"d_quota":
+    quotas["encryption_keys"]}`: an entry the message formats only as a number is a count,
+    not a key; the entries it formats as text are judged as before."""
+    if not isinstance(message, ast.Constant) or not isinstance(message.value, str):
+        return mapping
+    kinds: dict[str, set[str]] = {}
+    for name, kind in _NAMED_CONVERSION.findall(message.value):
+        kinds.setdefault(name, set()).add(kind)
+    numbers = {name for name, used in kinds.items() if used <= set("diufFeEgG")}
+    if not numbers:
+        return mapping
+    kept = [
+        (key, value)
+        for key, value in zip(mapping.keys, mapping.values, strict=True)
+        if key is None or string_value(key) not in numbers
+    ]
+    return ast.copy_location(ast.Dict([k for k, _ in kept], [v for _, v in kept]), mapping)
 
 
 def _says_absent(test: ast.expr, text: str) -> bool:
@@ -482,16 +512,20 @@ def _policy_values(expr: ast.expr) -> bool:
     )
 
 
+_HARMLESS_BUILTINS = frozenset({"len", "bool", "type", "isinstance", "hash", "id"})
+
+
 def _harmless(expr: ast.expr) -> bool:
     """A literal, a flag, a count: nothing secret whatever the keyword is called."""
     if isinstance(expr, ast.Constant):
         return True
     if isinstance(expr, ast.Compare | ast.UnaryOp):
         return True
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        return expr.func.id in ("len", "bool", "type", "isinstance", "hash", "id")
-    if _policy_values(expr):  # Heat's {"credentials": context.to_policy_values()}
-        return True
+    if isinstance(expr, ast.Call):
+        if isinstance(expr.func, ast.Name) and expr.func.id in _HARMLESS_BUILTINS:
+            return True
+        # Heat's {"credentials": context.to_policy_values()}, oslo's mask_dict_password(...)
+        return _policy_values(expr) or _masks(expr)
     if isinstance(expr, ast.Attribute):  # token=token.id, api_key=key.prefix
         return describes_a_secret(expr.attr)
     if isinstance(expr, ast.Name):  # extra={"notification_id_token": token_id}
@@ -500,6 +534,17 @@ def _harmless(expr: ast.expr) -> bool:
         key = string_value(expr.slice)
         return key is not None and describes_a_secret(key)
     return False
+
+
+# Stems of the verbs a function hiding secrets is named with: oslo's
+# `strutils.mask_dict_password(context.to_dict())` (Cloudkitty logs it as `credentials`),
+# `redact_headers(...)`, `sanitize(...)`.
+_MASKING_STEMS = ("mask", "redact", "sanitiz", "sanitis", "scrub", "censor", "obfuscat")
+
+
+def _masks(call: ast.Call) -> bool:
+    leaf = leaf_name(call.func)
+    return bool(leaf) and any(w.startswith(_MASKING_STEMS) for w in words(leaf))
 
 
 # Words of a module that handles payment cards (`charge`, `cvv`, `card_number`, Stripe).
