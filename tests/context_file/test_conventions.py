@@ -218,7 +218,8 @@ def test_the_blocking_rules_follow_the_policy_confidence(service: ProductionCont
         "in a function's local variable, which do not block)"
     )
     assert texts[1] == (
-        "blocks: PR101 `timeout` (high confidence): Finds outbound network calls that can "
+        "blocks: PR101 `timeout` (high confidence; low confidence for calls in a branch that "
+        "runs only in debug mode, which do not block): Finds outbound network calls that can "
         "wait forever. Fix: Pass an explicit timeout sized to the caller's budget, e.g. "
         "`requests.post(url, json=payload, timeout=(3.05, 10))`, or use a session class "
         "that sets one by default"
