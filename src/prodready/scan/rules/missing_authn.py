@@ -372,15 +372,22 @@ def _own_strict_class_condition(ctx: FileContext, h: Handler) -> str:
     """`&!drf-strict-class:<module>.<class>` for a DRF view listing one authentication
     class of the project, imported or of this file. With several listed, any one
     returning None lets an anonymous request through, so the finding stands."""
-    if len(h.authentication_classes) != 1 or not h.authentication_classes[0]:
+    if len(h.authentication_classes) != 1:
         return ""
-    name = h.authentication_classes[0]
-    imported = imported_module_path(ctx, name)
+    keys = _project_keys(ctx, h.authentication_classes[0])
+    return "".join(f"&!{DRF_STRICT_CLASS_FACT}{k}" for k in keys)
+
+
+def _project_keys(ctx: FileContext, name: str) -> list[str]:
+    """`<module path>.<name>` of a name the project defines: where it was imported from
+    (`from api.core.authentication import ExporterAuthentication`), or this file's module
+    for a plain name it does not import; none for an attribute of something unknown."""
+    imported = imported_module_path(ctx, name) if name else ""
     if imported:
-        return f"&!{DRF_STRICT_CLASS_FACT}{imported}"
-    if "." in name:
-        return ""
-    return "".join(f"&!{DRF_STRICT_CLASS_FACT}{m}.{name}" for m in module_paths(ctx.path))
+        return [imported]
+    if name and "." not in name:
+        return [f"{m}.{name}" for m in module_paths(ctx.path)]
+    return []
 
 
 def _project_decorator_conditions(ctx: FileContext, h: Handler) -> str:
@@ -391,12 +398,7 @@ def _project_decorator_conditions(ctx: FileContext, h: Handler) -> str:
     for dec in getattr(h.node, "decorator_list", []):
         if route_decorator(ctx, dec) is not None:
             continue
-        name = dotted(_decorator_target(dec))
-        imported = imported_module_path(ctx, name) if name else ""
-        if imported:
-            keys.append(imported)
-        elif name and "." not in name:
-            keys.extend(f"{m}.{name}" for m in module_paths(ctx.path))
+        keys.extend(_project_keys(ctx, dotted(_decorator_target(dec))))
     return "".join(f"&!{LOGIN_DECORATOR_FACT}{k}" for k in keys)
 
 
