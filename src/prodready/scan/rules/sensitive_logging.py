@@ -415,10 +415,11 @@ def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
             yield kw.arg, kw.value
 
 
-# A %-style conversion: `%s`, `%(name)r`, `%5.2f`, `%%`.
+# A %-style conversion: `%s`, `%(name)r`, `%5.2f`, `%%`; groups: the name, the kind.
 _CONVERSION = re.compile(
-    r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
+    r"%(?:\(([^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
 )
+_NUMBER_KINDS = frozenset("diufFeEgG")  # conversions that take only a number
 
 
 def _not_numbers(message: ast.expr, args: list[ast.expr]) -> list[ast.expr]:
@@ -430,15 +431,10 @@ def _not_numbers(message: ast.expr, args: list[ast.expr]) -> list[ast.expr]:
         return args
     if "%(" in message.value:  # named conversions take one mapping
         return args
-    kinds = [c for c in _CONVERSION.findall(message.value) if c != "%"]
+    kinds = [c for _, c in _CONVERSION.findall(message.value) if c != "%"]
     if len(kinds) != len(args) or any(isinstance(a, ast.Starred) for a in args):
         return args
-    return [arg for arg, kind in zip(args, kinds, strict=True) if kind not in "diufFeEgG"]
-
-
-_NAMED_CONVERSION = re.compile(
-    r"%\(([^)]*)\)[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa])"
-)
+    return [arg for arg, kind in zip(args, kinds, strict=True) if kind not in _NUMBER_KINDS]
 
 
 def _mapping_without_numbers(message: ast.expr, mapping: ast.Dict) -> ast.Dict:
@@ -448,9 +444,10 @@ def _mapping_without_numbers(message: ast.expr, mapping: ast.Dict) -> ast.Dict:
     if not isinstance(message, ast.Constant) or not isinstance(message.value, str):
         return mapping
     kinds: dict[str, set[str]] = {}
-    for name, kind in _NAMED_CONVERSION.findall(message.value):
-        kinds.setdefault(name, set()).add(kind)
-    numbers = {name for name, used in kinds.items() if used <= set("diufFeEgG")}
+    for name, kind in _CONVERSION.findall(message.value):
+        if name:
+            kinds.setdefault(name, set()).add(kind)
+    numbers = {name for name, used in kinds.items() if used <= _NUMBER_KINDS}
     if not numbers:
         return mapping
     kept = [
