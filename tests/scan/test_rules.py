@@ -300,6 +300,13 @@ def test_a_plain_card_is_card_data_only_where_payments_are_handled() -> None:
     assert flagged_lines(paying, "PR104") == [4, 5]
 
 
+def _levels_and_messages(rel: str, source: str, rule: str) -> tuple[dict[int, str], dict[int, str]]:
+    """The confidence and the message of each line `rule` flags in one scanned file."""
+    findings, _, _ = assemble({rel: scan_source(rel, source.encode())})
+    shown = [f for f in findings if f.rule == rule]
+    return {f.line: f.confidence for f in shown}, {f.line: f.message for f in shown}
+
+
 def test_a_key_named_for_tests_is_less_sure() -> None:
     """Chia ships its simulator's TLS keys as `SSL_TEST_..._PRIVATE_KEY` constants: a key in
     a known format given a test or sample name is reported at low confidence, not high. A
@@ -315,10 +322,8 @@ def test_a_key_named_for_tests_is_less_sure() -> None:
         f'    "test": "-----BEGIN PRIVATE KEY-----\\n{body}",\n'  # 6: a key, not a name
         "}\n"
     )
-    findings, _, _ = assemble({"chia/ssl.py": scan_source("chia/ssl.py", source.encode())})
-    levels = {f.line: f.confidence for f in findings if f.rule == "PR109"}
+    levels, messages = _levels_and_messages("chia/ssl.py", source, "PR109")
     assert levels == {1: "low", 2: "low", 3: "high", 4: "high", 6: "high"}
-    messages = {f.line: f.message for f in findings if f.rule == "PR109"}
     assert "`SSL_TEST_PRIVATE_CA_KEY`, named as a test or sample key" in messages[1]
 
 
@@ -340,10 +345,8 @@ def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
         "    if settings.DEBUG or phone:\n"  # 9
         "        logger.info('otp %s', otp)\n"  # 10
     )
-    findings, _, _ = assemble({"care/otp.py": scan_source("care/otp.py", source.encode())})
-    levels = {f.line: f.confidence for f in findings if f.rule == "PR104"}
+    levels, messages = _levels_and_messages("care/otp.py", source, "PR104")
     assert levels == {6: "low", 8: "medium", 10: "medium"}
-    messages = {f.line: f.message for f in findings if f.rule == "PR104"}
     assert messages[6].endswith("when debug mode is on")
     assert not messages[8].endswith("when debug mode is on")
 
@@ -364,10 +367,8 @@ def test_a_call_made_only_in_debug_mode_is_less_sure() -> None:
         "        requests.get('http://cdn/sw.js')\n"  # 9
         "    return requests.get('http://cdn/sw.js')\n"  # 10
     )
-    findings, _, _ = assemble({"app/pwa.py": scan_source("app/pwa.py", source.encode())})
-    levels = {f.line: f.confidence for f in findings if f.rule == "PR101"}
+    levels, messages = _levels_and_messages("app/pwa.py", source, "PR101")
     assert levels == {5: "low", 7: "low", 9: "high", 10: "high"}
-    messages = {f.line: f.message for f in findings if f.rule == "PR101"}
     assert messages[5].endswith("when debug mode is on")
     assert not messages[9].endswith("when debug mode is on")
 
@@ -414,8 +415,7 @@ def test_a_queue_local_to_one_call_is_less_sure() -> None:
         "    shared = queue.Queue()\n"  # 33: kept in a module-wide list
         "    HUBS.append(shared)\n"
     )
-    findings, _, _ = assemble({"app/relay.py": scan_source("app/relay.py", source.encode())})
-    levels = {f.line: f.confidence for f in findings if f.rule == "PR110"}
+    levels, _ = _levels_and_messages("app/relay.py", source, "PR110")
     assert levels == {
         4: "low",
         9: "medium",
