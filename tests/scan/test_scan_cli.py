@@ -477,3 +477,23 @@ def test_a_nested_folder_that_pytest_runs_on_its_own_is_a_suite(tmp_path: Path) 
         },
     )
     assert flagged_paths(tmp_path) == ["backend/views.py", "lambdas/sync/handler.py"]
+
+
+def test_folders_whose_name_starts_with_a_dot_are_not_scanned(tmp_path: Path) -> None:
+    """Saleor's `.semgrep/` holds Semgrep's rule tests (`no-use-requests-lib.py` calls
+    `requests` on purpose), Pulp's `.ci/` and `.github/` hold CI scripts: no import can name
+    a dot-folder, so nothing in one ships. A module whose own name has a dot inside is still
+    scanned, and so is a folder passed by name."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            ".semgrep/security/requests/no-use-requests-lib.py": call,
+            ".ci/release/publish.py": call,
+            ".github/workflows/scripts/release.py": call,
+            "saleor/plugins/webhook.py": call,
+            "saleor/core/http.client.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == ["saleor/core/http.client.py", "saleor/plugins/webhook.py"]
+    assert flagged_paths(tmp_path / ".ci") == ["release/publish.py"]

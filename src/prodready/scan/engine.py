@@ -173,12 +173,17 @@ def _excluded(
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
     directory, a suite named for its kind such as `smoketests/` or `systemtests/`):
     browser drivers, clients and fixtures, not production; test-data scripts and
-    mocks named as such (`make_test_data.py`, `github_mock/`); and the files of a nested
-    `test/` folder that holds a suite or of a vendored folder (`skipped_dirs`), unless
-    they are in a package the application wrote itself (`kept`, folders ending in `/`)."""
+    mocks named as such (`make_test_data.py`, `github_mock/`); files in a folder whose name
+    starts with a dot (`.github/scripts/`, `.ci/`, Semgrep's rule tests in `.semgrep/`): no
+    import can name such a folder, so nothing there is part of the application; and the
+    files of a nested `test/` folder that holds a suite or of a vendored folder
+    (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
+    folders ending in `/`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
+    if any(d.startswith(".") for d in dirs):
+        return True
     if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
         return True
     if any(_NESTED_EXAMPLE_WORDS.intersection(_NAME_WORD.split(d.lower())) for d in dirs):
