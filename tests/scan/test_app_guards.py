@@ -283,6 +283,43 @@ def test_fastapi_sub_app_dependency_guards_included_routers() -> None:
     assert ("server/polar/backoffice/customers/endpoints.py", 7) in _findings(other)
 
 
+# Dispatch: feature routers are included into an organisation router, which the API router
+# includes with the user dependency; the chain is written before the guarded include
+_DISPATCH_API = (
+    "from fastapi import APIRouter, Depends\n\n"
+    "from dispatch.auth.service import get_current_user\n"
+    "from dispatch.case.views import router as case_router\n"
+    "from dispatch.tag.views import router as tag_router\n\n"
+    "api_router = APIRouter()\n"
+    "organization_router = APIRouter(prefix='/{organization}')\n"
+    "organization_router.include_router(case_router, prefix='/cases')\n"
+    "api_router.include_router(tag_router, prefix='/tags')\n"
+    "api_router.include_router(organization_router, dependencies=[Depends(get_current_user)])\n"
+)
+_DISPATCH_VIEWS = (
+    "from fastapi import APIRouter\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.post("")\n'
+    "def create(body: dict) -> None:\n"
+    "    save(body)\n"
+)
+
+
+def test_fastapi_router_included_into_a_guarded_router_is_guarded() -> None:
+    views = {
+        "src/dispatch/case/views.py": _DISPATCH_VIEWS,
+        "src/dispatch/tag/views.py": _DISPATCH_VIEWS,
+        "src/dispatch/api.py": _DISPATCH_API,
+    }
+    assert _findings(views) == [("src/dispatch/tag/views.py", 7)]
+    # once the organisation router is included without the dependency, both are open
+    open_api = _DISPATCH_API.replace(", dependencies=[Depends(get_current_user)]", "")
+    assert _findings({**views, "src/dispatch/api.py": open_api}) == [
+        ("src/dispatch/case/views.py", 7),
+        ("src/dispatch/tag/views.py", 7),
+    ]
+
+
 # Misago: a viewset action checks the permission, then hands its request to an endpoint
 # function of another module, which looks like a Django view but is not routed
 _ENDPOINT = (

@@ -131,7 +131,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         resource such as `get_db`), its router,
         its app or its `include_router` (also an app or router created with
         `dependencies=[Depends(get_admin)]` in another file that includes the route's
-        router, as polar's backoffice app does), a parameter annotated with an
+        router, as polar's backoffice app does, or a router included into a router that
+        is itself included with such a dependency, at any depth, as Dispatch's feature
+        routers are), a parameter annotated with an
         `Annotated[..., Depends(<authenticator>)]` alias (defined in the file or imported from
         another module: `auth_subject: auth.DiscountWrite`) or with one whose metadata is a
         dependency factory named for a role, ACL or permission check
@@ -714,15 +716,16 @@ def _include_facts(ctx: FileContext, web: WebFile) -> None:
     recorded as open (when the including file shows the app has authentication at all)."""
     plain: list[str] = []
     concept = False
-    calls = web.watched.get("include_router", [])
-    dev_only = _dev_only(ctx) if calls else set()
-    for call in calls:
-        if not call.args or not isinstance(call.func, ast.Attribute) or id(call) in dev_only:
-            continue
-        receiver = dotted(call.func.value)
-        router = dotted(call.args[0])
+    dev_only = _dev_only(ctx) if web.watched.get("include_router") else set()
+    includes = [
+        (dotted(call.func.value), dotted(call.args[0]), call)
+        for call in web.watched.get("include_router", [])
+        if call.args and isinstance(call.func, ast.Attribute) and id(call) not in dev_only
+    ]
+    guarded = _guarded_routers(web, includes)
+    for receiver, router, call in includes:
         key = web.router_key_of(router) if router else ""
-        if web.auth_dependencies(call) or receiver in web.router_deps:
+        if web.auth_dependencies(call) or receiver in guarded:
             ctx.facts.add(AUTH_FACT)
             module = imported_module_path(ctx, router)
             if module:
@@ -746,6 +749,26 @@ def _include_facts(ctx: FileContext, web: WebFile) -> None:
     if concept:
         for key in plain:
             ctx.facts.add(OPEN_ROUTER_FACT + key)
+
+
+def _guarded_routers(web: WebFile, includes: list[tuple[str, str, ast.Call]]) -> set[str]:
+    """Routers whose every route needs authentication: made with an authenticating
+    dependency, or included with one, or included into such a router, at any depth
+    (Dispatch includes each feature router into `authenticated_organization_api_router`,
+    which `api_router` includes with `Depends(get_current_user)`)."""
+    guarded = set(web.router_deps)
+    grew = True
+    while grew:
+        grew = False
+        for receiver, router, call in includes:
+            if (
+                router
+                and router not in guarded
+                and (web.auth_dependencies(call) or receiver in guarded)
+            ):
+                guarded.add(router)
+                grew = True
+    return guarded
 
 
 _DEV_CONDITION = re.compile(r"debug|develop|\bdev\b|local|testing|environment|_env\b", re.I)
