@@ -157,8 +157,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`resend_email_expired_token(token)`: it no longer grants access), a `self.`
         attribute its class only sets to a number (`self.session_key = int(...)`: a playback
         session number), a token logged in the branch of `if token is None or
-        isinstance(token, AuthError):` (it is None or an error there) or of `if not
-        isinstance(token, str):` (it is no text there), an id under a key named for a token
+        isinstance(token, AuthError):` (it is None or an error there), of `if not
+        isinstance(token, str):` (it is no text there) or of `if api_key == "public":` (it is
+        the literal written there), an id under a key named for a token
         (`extra={"id_token": token_id}`), a setting named like a key that the same function
         opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path), names for a
         group of secrets, the command that produces one or the user who holds one
@@ -459,10 +460,16 @@ def _mapping_without_numbers(message: ast.expr, mapping: ast.Dict) -> ast.Dict:
 
 
 def _says_absent(test: ast.expr, text: str) -> bool:
-    """A test true only when the value `text` names is missing or an error: `not token`,
-    `token is None`, `isinstance(token, AuthError)`, or an `or` of such tests."""
+    """A test true only when the value `text` names is missing, an error or text the code
+    already shows: `not token`, `token is None`, `isinstance(token, AuthError)`,
+    `api_key == "public"` (SearXNG's Marginalia engine names the placeholder key it
+    refuses), `key in ("demo", "public")`, an `or` of such tests or an `and` with one."""
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         return all(_says_absent(value, text) for value in test.values)
+    if isinstance(test, ast.BoolOp):
+        return any(_says_absent(value, text) for value in test.values)
+    if _equals_literal_text(test, text):
+        return True
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return ast.unparse(test.operand) == text or _is_text_test(test.operand, text)
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is):
@@ -481,6 +488,26 @@ def _says_absent(test: ast.expr, text: str) -> bool:
             and all(_ERROR_CLASS.search(ast.unparse(n)) for n in names)
         )
     return False
+
+
+def _equals_literal_text(test: ast.expr, text: str) -> bool:
+    """`text == "public"` or `text in ("demo", "public")`: in that branch the value is one
+    of the literals written there, so logging it shows nothing the source does not."""
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq | ast.In)
+        and ast.unparse(test.left) == text
+    ):
+        return False
+    right = test.comparators[0]
+    if isinstance(test.ops[0], ast.Eq):
+        options = [right]
+    elif isinstance(right, ast.Tuple | ast.List | ast.Set):
+        options = right.elts
+    else:
+        return False
+    return all(isinstance(o, ast.Constant) and isinstance(o.value, str) for o in options)
 
 
 def _is_text_test(test: ast.expr, text: str) -> bool:
