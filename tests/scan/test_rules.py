@@ -351,6 +351,25 @@ def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
     assert not messages[8].endswith("when debug mode is on")
 
 
+def test_a_secret_logged_by_a_developer_script_is_less_sure() -> None:
+    """Kitsune's `scripts/sprint_report.py` logs the Bugzilla session cookie it logs in
+    with: a maintainer's report run by hand, not the deployed site. Reported at low
+    confidence, saying where; the same lines in the application stay medium."""
+    source = (
+        "import logging\n"  # 1
+        "log = logging.getLogger(__name__)\n"  # 2
+        "def login(session):\n"  # 3
+        "    cookie = session.cookies\n"  # 4
+        "    log.debug('cookies: %s', cookie)\n"  # 5
+    )
+    levels, messages = _levels_and_messages("scripts/sprint_report.py", source, "PR104")
+    assert levels == {5: "low"}
+    assert messages[5].endswith("to the logs in a developer script")
+    levels, messages = _levels_and_messages("kitsune/sumo/bugzilla.py", source, "PR104")
+    assert levels == {5: "medium"}
+    assert messages[5].endswith("to the logs")
+
+
 def test_a_call_made_only_in_debug_mode_is_less_sure() -> None:
     """Studio's service-worker view fetches the bundle from a developer's webpack server
     under `if getattr(settings, "DEBUG", False):`: reported at low confidence, as is Flask's

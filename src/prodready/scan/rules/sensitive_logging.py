@@ -22,6 +22,7 @@ from prodready.scan.rules._names import (
 )
 from prodready.scan.rules._paths import (
     SCRIPT_WHEN_RUN_DIRS,
+    developer_script,
     in_development_branch,
     main_guard,
     script_dir,
@@ -119,7 +120,7 @@ _MASKED_SLICE = 8  # `token[:8]`, `card_number[-4:]`: a prefix or suffix this sh
     "sensitive-logging",
     severity="warning",
     confidence="medium",
-    less_sure=("low", "calls in a branch that runs only in debug mode"),
+    less_sure=("low", "calls in a branch that runs only in debug mode or in a developer script"),
 )
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
@@ -135,7 +136,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         bare statements run in a loop. Logging calls are judged everywhere; one in a branch
         that runs only in debug mode (`elif settings.DEBUG: print(otp)`, Flask's `if
         app.debug:`) has low confidence: a developer's machine, unless a self-hosted
-        install is switched to debug to find a fault.
+        install is switched to debug to find a fault; so does one in a developer script
+        (the folders and programs PR101 leaves out: a maintainer's report under
+        `scripts/` logging the session cookie it logged in with).
         It judges the values, not the message text: f-string parts, `%` and `.format()`
         arguments, positional arguments, keyword arguments and `extra=`. Values are
         sensitive when their name says so (password, token, secret, api_key, authorization,
@@ -204,6 +207,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     resolver = _Resolver(ctx)
     script: bool | None = None
+    dev_tool: bool | None = None
     module = ctx.path.rpartition("/")[2].removesuffix(".py")
     push_module = bool(_PUSH_SERVICES.intersection(words(module)))
     for call in ctx.calls:
@@ -231,14 +235,22 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                     found = _named(f"{label}=", word)
             if found:
                 # `elif settings.DEBUG: print(otp)` runs where a developer works, unless a
-                # self-hosted install is switched to debug to find a fault: low confidence
-                debug_only = in_development_branch(ctx, call)
+                # self-hosted install is switched to debug to find a fault, and so does a
+                # maintainer's report script logging its session cookie: low confidence
+                if dev_tool is None:
+                    dev_tool = developer_script(ctx)
+                where = (
+                    " when debug mode is on"
+                    if in_development_branch(ctx, call)
+                    else " in a developer script"
+                    if dev_tool
+                    else ""
+                )
                 yield Hit(
                     call.lineno,
                     call.end_lineno or call.lineno,
-                    f"{_callee(ctx, call)}() writes {found} to the logs"
-                    + (" when debug mode is on" if debug_only else ""),
-                    confidence="low" if debug_only else None,
+                    f"{_callee(ctx, call)}() writes {found} to the logs{where}",
+                    confidence="low" if where else None,
                 )
                 break
 
