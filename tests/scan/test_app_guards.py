@@ -158,6 +158,49 @@ def test_login_redirect_past_an_exempt_url_check_guards_every_view() -> None:
     ) == [("src/dashboard/src/components/ingest/views.py", 7)]
 
 
+# DefectDojo's LoginRequiredMiddleware: the redirect goes to a login address built into a
+# name first, and the settings name the middleware list before `MIDDLEWARE` takes it
+_DOJO_MIDDLEWARE = (
+    "from urllib.parse import quote\n\n"
+    "from django.conf import settings\n"
+    "from django.http import HttpResponseRedirect\n\n\n"
+    "class LoginRequiredMiddleware:\n"
+    "    def __call__(self, request):\n"
+    "        if not request.user.is_authenticated:\n"
+    '            path = request.path_info.lstrip("/")\n'
+    "            if not any(m.match(path) for m in EXEMPT_URLS):\n"
+    '                full_url = f"{settings.LOGIN_URL}?next={quote(request.path)}"\n'
+    "                return HttpResponseRedirect(full_url)\n"
+    "        return self.get_response(request)\n"
+)
+_DOJO_SETTINGS = (
+    "DJANGO_MIDDLEWARE_CLASSES = [\n"
+    "    'django.contrib.sessions.middleware.SessionMiddleware',\n"
+    "    'dojo.middleware.LoginRequiredMiddleware',\n"
+    "]\n"
+    "MIDDLEWARE = DJANGO_MIDDLEWARE_CLASSES\n"
+)
+
+
+def test_login_middleware_listed_through_a_named_list_guards_every_view() -> None:
+    app = {
+        "dojo/finding/views.py": _DJANGO_VIEWS,
+        "dojo/middleware.py": _DOJO_MIDDLEWARE,
+    }
+    settings = "dojo/settings/settings.dist.py"
+    assert _findings({**app, settings: _DOJO_SETTINGS}) == []
+    # the list is named but `MIDDLEWARE` is another one
+    other = _DOJO_SETTINGS.replace("= DJANGO_MIDDLEWARE_CLASSES", "= []")
+    assert _findings({**app, settings: other}) == [("dojo/finding/views.py", 7)]
+    # the branch builds the login address but sends the caller on
+    passes = _DOJO_MIDDLEWARE.replace(
+        "return HttpResponseRedirect(full_url)", "return self.get_response(request)"
+    )
+    assert _findings({**app, "dojo/middleware.py": passes, settings: _DOJO_SETTINGS}) == [
+        ("dojo/finding/views.py", 7)
+    ]
+
+
 # django-oscar: the dashboard app config's default permissions decorate every URL
 _APP_CONFIG = (
     "from oscar.core.application import OscarDashboardConfig\n\n\n"

@@ -152,7 +152,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         app's package; a hook that only reads an optional `X-API-Key` to identify a client
         and lets the request through guards nothing), Django login middleware (Django
         5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware
-        listed in `MIDDLEWARE` that turns away callers failing its authentication check),
+        listed in `MIDDLEWARE`, or in the list `MIDDLEWARE` is set to, that turns away
+        callers failing its authentication check, as DefectDojo's redirect to a login
+        address built first into a name does),
         a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
@@ -492,8 +494,10 @@ def _middleware_facts(ctx: FileContext) -> None:
     turns away a caller who fails
     an authentication check (`if not authorize_request(request): return
     redirect_to_login(request)`, NAV's `AuthorizationMiddleware`) reports that listing it
-    requires login everywhere (an implication fact, `listed=>required`: see engine)."""
+    requires login everywhere (an implication fact, `listed=>required`: see engine). The
+    list may be named first (DefectDojo's `MIDDLEWARE = DJANGO_MIDDLEWARE_CLASSES`)."""
     if "MIDDLEWARE" in ctx.source and not test_scaffolding(ctx.path):
+        named: dict[str, ast.expr] = {}
         for stmt in ctx.tree.body:
             target: ast.expr | None = None
             if isinstance(stmt, ast.AugAssign | ast.AnnAssign):
@@ -501,8 +505,14 @@ def _middleware_facts(ctx: FileContext) -> None:
             elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
             value = getattr(stmt, "value", None)
-            if not isinstance(target, ast.Name) or target.id != "MIDDLEWARE":
+            if not isinstance(target, ast.Name) or value is None:
                 continue
+            if isinstance(stmt, ast.Assign):
+                named[target.id] = value
+            if target.id != "MIDDLEWARE":
+                continue
+            if isinstance(value, ast.Name):
+                value = named.get(value.id)
             for entry in getattr(value, "elts", []):
                 name = const_str(entry)
                 if name in _LOGIN_MIDDLEWARES:
@@ -533,12 +543,25 @@ def _turns_away(fn: ast.FunctionDef) -> bool:
     """An `if` on an authentication check whose branch returns a login redirect or a
     403, or raises `PermissionDenied`, directly or past a nested check of the exempt URLs
     (Archivematica's `if not request.user.is_authenticated:` then `if not any(m.match(path)
-    for m in EXEMPT_URLS): return redirect(settings.LOGIN_URL)`)."""
+    for m in EXEMPT_URLS): return redirect(settings.LOGIN_URL)`), also through a name the
+    branch gives the login address (DefectDojo's `fullURL = f"{settings.LOGIN_URL}?next=..."`
+    then `return HttpResponseRedirect(fullURL)`)."""
     for node in ast.walk(fn):
         if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
             continue
-        for stmt in (s for branch in node.body for s in ast.walk(branch)):
-            if isinstance(stmt, ast.Return | ast.Raise) and _TURN_AWAY.search(ast.unparse(stmt)):
+        inside = [s for branch in node.body for s in ast.walk(branch)]
+        login_names = {
+            t.id
+            for s in inside
+            if isinstance(s, ast.Assign) and _TURN_AWAY.search(ast.unparse(s.value))
+            for t in s.targets
+            if isinstance(t, ast.Name)
+        }
+        for stmt in inside:
+            if not isinstance(stmt, ast.Return | ast.Raise):
+                continue
+            used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+            if _TURN_AWAY.search(ast.unparse(stmt)) or used & login_names:
                 return True
     return False
 
