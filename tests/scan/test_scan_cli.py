@@ -437,8 +437,9 @@ def test_retired_code_counts_only_when_something_imports_it(tmp_path: Path) -> N
 
 def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
     """Tecken's `smoketests/bin/` scripts and `systemtests/lib/` client drive a deployed
-    instance; `playwright_tests/` and `*_tests/` folders likewise. A `contests/` app is
-    production code."""
+    instance; `playwright_tests/` and `*_tests/` folders likewise, and TrueNAS's
+    `test/integration/` helpers. A `contests/` app, Django's `test/` package and an
+    `integration/` package outside a `test/` folder are production code."""
     call = "import requests\nrequests.get('https://example.com')\n"
     write_tree(
         tmp_path,
@@ -449,9 +450,17 @@ def test_suites_named_for_their_kind_are_not_scanned(tmp_path: Path) -> None:
             "playwright_tests/core/login.py": call,
             "contests/views.py": call,
             "tecken/upload/views.py": call,
+            "middlewared/test/integration/utils/call.py": call,
+            "django/test/client.py": call,
+            "middlewared/integration/cloud.py": call,
         },
     )
-    assert flagged_paths(tmp_path) == ["contests/views.py", "tecken/upload/views.py"]
+    assert flagged_paths(tmp_path) == [
+        "contests/views.py",
+        "django/test/client.py",
+        "middlewared/integration/cloud.py",
+        "tecken/upload/views.py",
+    ]
 
 
 def test_a_nested_folder_that_pytest_runs_on_its_own_is_a_suite(tmp_path: Path) -> None:

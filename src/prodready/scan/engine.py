@@ -15,6 +15,7 @@ are part of each file's cached result, so the outcome still depends only on file
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -156,6 +157,12 @@ _SUITE_KINDS = re.compile(
 # with either word in its name counts. Other top-level-only names (`docs/`, `samples/`)
 # can be an application's own package deeper in (a `samples` app of a laboratory system).
 _NESTED_EXAMPLE_WORDS = frozenset({"examples", "example"})
+# A `test/` folder's sub-folder named for a kind of suite (TrueNAS's
+# `middlewared/test/integration/utils/`, the helpers its integration tests call): a nested
+# `test/` alone may be a framework's testing package that ships (`django/test/`).
+_SUITE_KIND_WORDS = frozenset(
+    {"integration", "functional", "e2e", "acceptance", "system", "smoke", "regression"}
+)
 # Words that name test support when they appear in a file's name with other words
 # (`make_test_data.py`, `add_test_users.py`: scripts that seed a test run) or anywhere in a
 # folder or file name (`github_mock/`, `fake_storage.py`): stand-ins, not what ships. A
@@ -171,7 +178,8 @@ def _excluded(
     """Tests, examples and documentation (a top-level `examples/`, `docs/`..., an
     `examples/` or `example_apps/` folder at any depth), end-to-end
     harnesses kept beside the code (`playwright_tests/core/`, `e2e/`, any `*_tests/`
-    directory, a suite named for its kind such as `smoketests/` or `systemtests/`):
+    directory, a suite named for its kind such as `smoketests/` or `systemtests/`, or a
+    `test/` folder's `integration/` or `functional/`):
     browser drivers, clients and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); files in a folder whose name
     starts with a dot (`.github/scripts/`, `.ci/`, Semgrep's rule tests in `.semgrep/`): no
@@ -185,6 +193,8 @@ def _excluded(
     if any(d.startswith(".") for d in dirs):
         return True
     if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
+        return True
+    if any(a == "test" and b in _SUITE_KIND_WORDS for a, b in itertools.pairwise(dirs)):
         return True
     if any(_NESTED_EXAMPLE_WORDS.intersection(_NAME_WORD.split(d.lower())) for d in dirs):
         return True
