@@ -153,7 +153,8 @@ def _in_older_syntax(source: str | bytes) -> str | None:
 
 def syntax_error_reason(exc: SyntaxError) -> str:
     """Why a file did not parse, naming the interpreter that parsed it: newer syntax that
-    `newer_syntax` does not rewrite (PEP 701 f-strings) fails under an older one, and the
+    `newer_syntax` cannot rewrite (an f-string whose braces hold a backslash) fails under
+    an older one, and the
     reader must not take valid code for broken code."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (

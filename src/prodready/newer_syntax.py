@@ -18,8 +18,8 @@ match their lines) and every name in its column:
 - `type Pair[T] = ...` becomes `type:Pair    = ...`, an annotated assignment with the
   same value.
 
-Nothing else is rewritten: PEP 701 f-strings (quotes reused inside the braces) cannot even
-be tokenized by Python 3.11, and such files are still reported as unreadable.
+F-strings that reuse their quotes inside the braces (PEP 701, Python 3.12) are requoted
+first, by `fstring_quotes`, where a swap of quote characters is all they need.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass
+
+from prodready.fstring_quotes import requote_fstrings
 
 _LINE_STARTS = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT})
 _OPENING = frozenset("([{")
@@ -44,6 +46,8 @@ class _Edit:
 def rewrite_newer_syntax(source: str) -> str | None:
     """The source with newer forms rewritten, or None when it holds none of them (or
     cannot be tokenized), so the caller reports the original syntax error."""
+    requoted = requote_fstrings(source)
+    source = requoted or source
     try:
         tokens = [
             tok
@@ -65,7 +69,7 @@ def rewrite_newer_syntax(source: str) -> str | None:
         elif tok.string == "type" and at_line_start:
             edits.extend(_type_alias(tokens, i, lines))
     if not edits:
-        return None
+        return requoted
     return _apply(lines, edits)
 
 
