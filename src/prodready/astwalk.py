@@ -154,8 +154,7 @@ def _in_older_syntax(source: str | bytes) -> str | None:
 def syntax_error_reason(exc: SyntaxError) -> str:
     """Why a file did not parse, naming the interpreter that parsed it: newer syntax that
     `newer_syntax` cannot rewrite (an f-string whose braces hold a backslash) fails under
-    an older one, and the
-    reader must not take valid code for broken code."""
+    an older one, and the reader must not take valid code for broken code."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (
         f"syntax error at line {exc.lineno} (parsed as Python {version}; code written for a "
