@@ -29,7 +29,7 @@ def requote_fstrings(source: str) -> str | None:
     scanner = _Scanner(source, chars)
     try:
         scanner.module()
-    except _Unrewritable:
+    except (_Unrewritable, RecursionError):  # RecursionError: braces nested beyond reason
         return None
     return "".join(chars) if scanner.changed else None
 
