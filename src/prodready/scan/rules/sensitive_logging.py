@@ -151,8 +151,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         "password" in the message text, `len(token)`, `bool(secret)`, short slices such as
         `card_number[-4:]` or `token[0:5]` (not `token[4:]` or `token[:-4]`, which keep all
         but a few characters), a pydantic `SecretStr` (a parameter annotated
-        with it, or a value the function unwraps with `.get_secret_value()`: it prints as
-        `**********`), hashes, names about a secret rather than the secret (`max_tokens`,
+        with it, a value the function unwraps with `.get_secret_value()`, or a name it only
+        ever sets to `SecretStr(...)` or None: it prints as `**********`), hashes, names about a secret rather than the secret (`max_tokens`,
         `token_type`, `password_length`, `secret_paths`, `missing_secrets`), a field of a
         token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
         constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
@@ -1642,10 +1642,14 @@ _SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
 
 def _masked_secrets(fn: FunctionNode) -> set[str]:
     """Names and attributes in `fn` that hold a pydantic `SecretStr`: unwrapped with
-    `.get_secret_value()` somewhere in it, or a parameter annotated with the type. Not
-    those it also rebinds to an unwrapped value (`token = token.get_secret_value()`)."""
+    `.get_secret_value()` somewhere in it, a parameter annotated with the type, or a name
+    the function only ever sets to one (OpenHands' `github_token = SecretStr(await ...)`,
+    or None). Not those it also rebinds to an unwrapped value
+    (`token = token.get_secret_value()`)."""
     held: set[str] = set()
     unwrapped: set[str] = set()
+    wrapped: set[str] = set()
+    plain: set[str] = set()
     for node in walk_own(fn):
         if (
             isinstance(node, ast.Call)
@@ -1653,26 +1657,32 @@ def _masked_secrets(fn: FunctionNode) -> set[str]:
             and node.func.attr == "get_secret_value"
         ):
             held.add(ast.unparse(node.func.value))
-        elif (
-            isinstance(node, ast.Assign | ast.AnnAssign)
-            and node.value is not None
-            and any(
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = {ast.unparse(t) for t in targets}
+            if isinstance(node.value, ast.Call) and _names_secret_type(node.value.func):
+                wrapped.update(names)  # wrapped again, even around an unwrapped value
+            elif any(
                 isinstance(n, ast.Attribute) and n.attr == "get_secret_value"
                 for n in ast.walk(node.value)
-            )
-        ):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            unwrapped.update(ast.unparse(t) for t in targets)
+            ):
+                unwrapped.update(names)
+            elif not is_none(node.value):
+                plain.update(names)
+    held.update(wrapped - plain)
     args = fn.args
     for param in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
         annotation = param.annotation
-        if annotation is not None and any(
-            isinstance(n, ast.Name | ast.Attribute)
-            and (n.id if isinstance(n, ast.Name) else n.attr) in _SECRET_TYPES
-            for n in ast.walk(annotation)
-        ):
+        if annotation is not None and any(_names_secret_type(n) for n in ast.walk(annotation)):
             held.add(param.arg)
     return held - unwrapped
+
+
+def _names_secret_type(node: ast.AST) -> bool:
+    """`SecretStr`, `pydantic.SecretStr`..."""
+    if isinstance(node, ast.Name):
+        return node.id in _SECRET_TYPES
+    return isinstance(node, ast.Attribute) and node.attr in _SECRET_TYPES
 
 
 def _other_values(first: ast.expr, second: ast.expr) -> str | None:
