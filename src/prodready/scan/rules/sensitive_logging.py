@@ -152,7 +152,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `card_number[-4:]` or `token[0:5]` (not `token[4:]` or `token[:-4]`, which keep all
         but a few characters), a pydantic `SecretStr` (a parameter annotated
         with it, a value the function unwraps with `.get_secret_value()`, or a name it only
-        ever sets to `SecretStr(...)` or None: it prints as `**********`), hashes, names about a secret rather than the secret (`max_tokens`,
+        ever sets to `SecretStr(...)` or None: it prints as `**********`), hashes, names
+        about a secret rather than the secret (`max_tokens`,
         `token_type`, `password_length`, `secret_paths`, `missing_secrets`), a field of a
         token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
         constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
