@@ -146,23 +146,30 @@ def _rules() -> dict[str, Rule]:
 
 
 _HARNESS_DIRS = frozenset({"e2e", "functional_tests", "playwright_tests"})
-# Suites named for the kind of test they run, written as one word (Tecken's `smoketests/`
-# and `systemtests/`: scripts and a client that drive a deployed instance).
-_SUITE_KINDS = re.compile(
-    r"(?:smoke|system|functional|integration|acceptance|regression|load|perf|performance|"
-    r"e2e|end2end|ui|browser|selenium)[-_]?tests?"
+# Kinds of suite. Alone below a `test/` folder (TrueNAS's
+# `middlewared/test/integration/utils/`, the helpers its integration tests call) they name
+# a suite; a nested `test/` alone may be a framework's testing package that ships
+# (`django/test/`). Written as one word with "tests", these and a few more name a suite
+# anywhere (Tecken's `smoketests/` and `systemtests/`: scripts and a client that drive a
+# deployed instance).
+_SUITE_KIND_WORDS = frozenset(
+    {"integration", "functional", "e2e", "acceptance", "system", "smoke", "regression"}
 )
+_ONE_WORD_SUITE_KINDS = _SUITE_KIND_WORDS | {
+    "load",
+    "perf",
+    "performance",
+    "end2end",
+    "ui",
+    "browser",
+    "selenium",
+}
+_SUITE_KINDS = re.compile(f"(?:{'|'.join(sorted(_ONE_WORD_SUITE_KINDS))})[-_]?tests?")
 # Folders of example code below the top (StackStorm's `contrib/examples/actions/`,
 # AppDaemon's `conf/example_apps/`): shown to users as samples at any depth, so a folder
 # with either word in its name counts. Other top-level-only names (`docs/`, `samples/`)
 # can be an application's own package deeper in (a `samples` app of a laboratory system).
 _NESTED_EXAMPLE_WORDS = frozenset({"examples", "example"})
-# A `test/` folder's sub-folder named for a kind of suite (TrueNAS's
-# `middlewared/test/integration/utils/`, the helpers its integration tests call): a nested
-# `test/` alone may be a framework's testing package that ships (`django/test/`).
-_SUITE_KIND_WORDS = frozenset(
-    {"integration", "functional", "e2e", "acceptance", "system", "smoke", "regression"}
-)
 # Words that name test support when they appear in a file's name with other words
 # (`make_test_data.py`, `add_test_users.py`: scripts that seed a test run) or anywhere in a
 # folder or file name (`github_mock/`, `fake_storage.py`): stand-ins, not what ships. A
