@@ -151,12 +151,31 @@ def _in_older_syntax(source: str | bytes) -> str | None:
     return rewrite_newer_syntax(source)
 
 
-def syntax_error_reason(exc: SyntaxError) -> str:
+def syntax_error_reason(exc: SyntaxError, source: str = "") -> str:
     """Why a file did not parse, naming the interpreter that parsed it: newer syntax that
     `newer_syntax` cannot rewrite (an f-string whose braces hold a backslash) fails under
-    an older one, and the reader must not take valid code for broken code."""
+    an older one, and the reader must not take valid code for broken code.
+
+    A file whose `#!` line runs another program (a shell script left under a .py name,
+    as Mail-in-a-Box's moved `tools/mail.py`) is not broken Python: the reason says so."""
+    interpreter = _foreign_interpreter(source)
+    if interpreter is not None:
+        return f"not Python: its #! line runs {interpreter}"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (
         f"syntax error at line {exc.lineno} (parsed as Python {version}; code written for a "
         "newer Python is read when prodready runs on that Python)"
     )
+
+
+def _foreign_interpreter(source: str) -> str | None:
+    """The program a `#!` line names when it is not a Python, else None."""
+    if not source.startswith("#!"):
+        return None
+    words = source[2:].split("\n", 1)[0].split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+    if not words:
+        return None
+    program = words[0].rsplit("/", 1)[-1]
+    return None if program.startswith(("python", "pypy")) else program

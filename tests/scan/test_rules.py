@@ -795,3 +795,20 @@ def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhe
     registry = start.replace("def initialize(settings)", "def setValue(self, value)")
     assert app_findings({**alone, "app/conf.py": registry}, "PR101") == [(notifier, 10)]
     assert len(app_findings({**alone, "app/registry.py": registry}, "PR101")) == 3
+
+
+@pytest.mark.parametrize(
+    ("first_line", "reason"),
+    [
+        ("#!/bin/bash", "not Python: its #! line runs bash"),
+        ("#!/usr/bin/env -S sh -e", "not Python: its #! line runs sh"),
+        ("#!/usr/bin/env python3", "syntax error at line 3 "),
+        ("# a comment", "syntax error at line 3 "),
+    ],
+)
+def test_a_script_for_another_interpreter_is_named_not_taken_for_broken_python(
+    first_line: str, reason: str
+) -> None:
+    source = f'{first_line}\n# This script has moved.\nmanagement/cli.py "$@"\n'
+    error = scan_source("tools/mail.py", source.encode()).error
+    assert error is not None and error.startswith(reason)

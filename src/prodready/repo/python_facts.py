@@ -136,7 +136,7 @@ def analyse_with_tree(
     try:
         tree = parse_quietly(text, rel)
     except SyntaxError as exc:
-        return PyFacts(rel, len(lines), code_lines, error=syntax_error_reason(exc)), None
+        return PyFacts(rel, len(lines), code_lines, error=syntax_error_reason(exc, text)), None
     except (ValueError, RecursionError, MemoryError) as exc:
         return PyFacts(
             rel, len(lines), code_lines, error=f"cannot be parsed: {type(exc).__name__}"

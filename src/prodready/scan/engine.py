@@ -88,7 +88,7 @@ def scan_source(
         try:
             tree = parse_quietly(source, rel)
         except SyntaxError as exc:
-            return FileResult(error=syntax_error_reason(exc))
+            return FileResult(error=syntax_error_reason(exc, source))
         except (ValueError, RecursionError, MemoryError) as exc:
             return FileResult(error=f"cannot be parsed: {type(exc).__name__}")
     try:
