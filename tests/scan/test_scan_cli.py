@@ -268,6 +268,34 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
     ]
 
 
+def test_a_module_shadowed_by_its_package_is_not_scanned(tmp_path: Path) -> None:
+    """Letta kept `schemas/providers.py` beside the `schemas/providers/` package that
+    replaced it: imports find the package, so the old module never runs. A script that
+    tests for `__main__` still runs by its path, and a folder without `__init__.py` (a
+    namespace portion) loses to the module."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    script = call + "if __name__ == '__main__':\n    main()\n"
+    write_tree(
+        tmp_path,
+        {
+            "letta/schemas/providers.py": call,
+            "letta/schemas/providers/__init__.py": "",
+            "letta/schemas/providers/openai.py": call,
+            "bazarr.py": script,
+            "bazarr/__init__.py": call,
+            "app/plugins.py": call,
+            "app/plugins/extra.py": "",
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "app/plugins.py",
+        "bazarr.py",
+        "bazarr/__init__.py",
+        "letta/schemas/providers/openai.py",
+    ]
+    assert flagged_paths(tmp_path / "letta") == ["schemas/providers/openai.py"]
+
+
 def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
     """Tautulli keeps copies of requests, CherryPy and others under `lib/`: a folder so named
     that holds a well-known third-party package is someone else's code. A project's own

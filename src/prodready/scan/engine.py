@@ -266,14 +266,38 @@ def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tup
     return _suite_dirs(files) | _pytest_rooted_suites(files) | vendored, kept
 
 
+def _production_files(root: Path, files: Sequence[str]) -> list[str]:
+    """The Python files under `root` that are the application's own and can run."""
+    skipped, kept = _skipped_dirs(root, files)
+    found = [f for f in files if f.endswith(".py") and not _excluded(f, skipped, kept)]
+    shadowed = _shadowed_modules(root, files, found)
+    return [f for f in found if f not in shadowed]
+
+
+def _shadowed_modules(root: Path, files: Sequence[str], candidates: Sequence[str]) -> set[str]:
+    """Modules that no import can reach: `providers.py` beside a `providers/` package with
+    an `__init__.py`, which Python finds first (Letta kept its old `schemas/providers.py`
+    after splitting it into a package). One that tests for `__main__` is a script run by
+    its path (`bazarr.py` beside `bazarr/`), which still runs, and is kept."""
+    present = set(files)
+    shadowed = set()
+    for rel in candidates:
+        if rel.rpartition("/")[2] == "__init__.py" or f"{rel[:-3]}/__init__.py" not in present:
+            continue
+        try:
+            if b"__main__" not in (root / rel).read_bytes():
+                shadowed.add(rel)
+        except OSError:
+            continue  # unreadable: the scan reports it when it reads the file
+    return shadowed
+
+
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        skipped, kept = _skipped_dirs(root, repo.files)
-        files = [f for f in repo.files if f.endswith(".py") and not _excluded(f, skipped, kept)]
-        return root, files, list(repo.errors)
+        return root, _production_files(root, repo.files), list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
@@ -283,11 +307,8 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
-            skipped, kept = _skipped_dirs(p, repo.files)
             found.extend(
-                f"{prefix}/{f}" if prefix != "." else f
-                for f in repo.files
-                if f.endswith(".py") and not _excluded(f, skipped, kept)
+                f"{prefix}/{f}" if prefix != "." else f for f in _production_files(p, repo.files)
             )
         else:
             found.append(p.relative_to(root).as_posix())
