@@ -174,7 +174,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `default_permissions_create_token`), a module constant that holds a setting's name
         (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
         an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
-        (`token_weight`, `token_penalty`) and a model's price (`cost_per_token`), a value
+        (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate
+        of a context's size in tokens (`context_token_estimate`), a model's special token
+        written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`), a reference to a key (`encryption_key_href`),
@@ -758,6 +760,7 @@ class _Resolver:
                 or self._not_a_secret_here(node, line)
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
+                or self._holds_a_marker(node.id, line)
                 or self._holds_a_number(node.id, line)
                 or self._holds_a_folder(node.id, line)
                 or self._holds_policy_values(node.id, line)
@@ -913,6 +916,19 @@ class _Resolver:
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         return bool(values) and all(
             isinstance(v, ast.Constant) and isinstance(v.value, str) and names_a_slot(v.value)
+            for v in values
+        )
+
+    def _holds_a_marker(self, name: str, line: int) -> bool:
+        """`IMAGE_TOKEN = "<IMAGE_TOKEN>"`: a name every value of which is a marker written
+        in the code, `<image>`, `<|im_end|>` or `[MASK]`: the special token a model's prompt
+        carries (Xinference's LMDeploy backend logs how many it found), never a credential.
+        Also a module constant holding one."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        if not values and name in self.ctx.module_constants:
+            values = [self.ctx.module_constants[name]]
+        return bool(values) and all(
+            isinstance(v, ast.Constant) and isinstance(v.value, str) and _MARKER.fullmatch(v.value)
             for v in values
         )
 
@@ -1492,7 +1508,11 @@ _TOKEN_COUNTS = frozenset(
     | {"cost", "costs", "price", "prices", "pricing"}
     # FastChat's `"speed (token/s)"`, `tokens_per_second`: how fast a model writes
     | {"speed", "throughput", "rate", "per"}
+    # Letta's `context_token_estimate`, compared with a compaction `threshold`
+    | {"estimate", "estimated", "threshold", "thresholds"}
 )
+# A model's special token written in a prompt: `<image>`, `<|im_end|>`, `[MASK]`.
+_MARKER = re.compile(r"<\|?[A-Za-z_][\w.:\-]*\|?>|\[[A-Z_]+\]")
 # Words that join what a name holds to what it was looked up with: `user_from_token`,
 # `account_by_api_key`, Specter's `get_user_of_user_token`, `user_for_token`. Verbs before
 # the holder (`get_`, `load_`) are skipped.
