@@ -93,6 +93,7 @@ def test_malformed_repository_contents_never_traceback(
             "pkg/latin1.py": b"# caf\xe9\nx = 1\n",
             "pkg/broken.py": "def f(:\n",
             "pkg/ok.py": "x = 1\n",
+            "scaffold/{{cookiecutter.name}}/driver.py": "class {{cookiecutter.name}}:\n",
             "README.md": b"\xff\xfe not utf8",
         }
     )
@@ -111,6 +112,7 @@ def test_malformed_repository_contents_never_traceback(
         "; code written for a newer Python is read when prodready runs on that Python)"
     )
     assert errors["loop"].startswith("symlink loop")
+    assert not any("cookiecutter" in path for path in errors)  # a template, not broken code
     assert str(bad_cov) in errors
     statuses = {c["id"]: c["status"] for c in report["criteria"]}
     assert statuses["tests.coverage"] == "unknown"

@@ -296,6 +296,24 @@ def test_a_module_shadowed_by_its_package_is_not_scanned(tmp_path: Path) -> None
     assert flagged_paths(tmp_path / "letta") == ["schemas/providers/openai.py"]
 
 
+def test_a_project_template_is_not_scanned(tmp_path: Path) -> None:
+    """Vitrage's datasource scaffold under `{{cookiecutter.name}}/` is Jinja that becomes
+    Python only when the template is filled: neither a finding nor a syntax error."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "tools/scaffold/{{cookiecutter.name}}/driver.py": "class {{cookiecutter.name}}:\n",
+            "tools/scaffold/{{cookiecutter.name}}/client.py": call,
+            "app/client.py": call,
+            "app/{%if db%}orm{%endif%}/models.py": call,
+        },
+    )
+    report = json.loads(scan(tmp_path, "--format", "json", "--no-cache").stdout)
+    assert [f["path"] for f in report["findings"]] == ["app/client.py"]
+    assert report["errors"] == []
+
+
 def test_vendored_packages_are_not_scanned(tmp_path: Path) -> None:
     """Tautulli keeps copies of requests, CherryPy and others under `lib/`: a folder so named
     that holds a well-known third-party package is someone else's code. A project's own

@@ -197,6 +197,13 @@ def is_example_path(rel: str) -> bool:
     return rel.split("/", 1)[0].lower() in NON_PRODUCTION_DIRS
 
 
+def is_template_path(rel: str) -> bool:
+    """In a project template's folder, one named by a Jinja expression or tag
+    (`{{cookiecutter.name}}/`, Vitrage's datasource scaffold): its files become Python
+    only once the template is filled in, so they are neither code nor broken code."""
+    return any("{{" in d or "{%" in d for d in rel.split("/")[:-1])
+
+
 def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
     """Index every non-ignored file under `root`, leaving out the `exclude` directories
     (a monorepo's components, which are judged on their own)."""

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from prodready.astwalk import paused_gc
 from prodready.model import ReportError
-from prodready.repo.files import RepoIndex, is_example_path, is_production_path, is_test_path
+from prodready.repo.files import (
+    RepoIndex,
+    is_example_path,
+    is_production_path,
+    is_template_path,
+    is_test_path,
+)
 from prodready.repo.python_facts import PyFacts, analyse_with_tree
 
 if TYPE_CHECKING:
@@ -68,7 +74,11 @@ def index_python(
 ) -> PythonIndex:
     """Facts of every Python file; with `scan`, the scan rules run on the same parse of
     each production file, so an audit pays for one parse per file, not two."""
-    rels = paths if paths is not None else [f for f in repo.files if f.endswith(".py")]
+    rels = (
+        paths
+        if paths is not None
+        else [f for f in repo.files if f.endswith(".py") and not is_template_path(f)]
+    )
     work = [(str(repo.root), rel, scan, str(repo.external.get(rel, ""))) for rel in rels]
     results: list[tuple[PyFacts, FileResult | None]] = []
     workers = jobs if jobs is not None else (os.cpu_count() or 1)

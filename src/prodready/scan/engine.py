@@ -25,7 +25,12 @@ from pathlib import Path
 
 from prodready.astwalk import NodeIndex, parse_quietly, paused_gc, syntax_error_reason
 from prodready.model import Finding, ReportError
-from prodready.repo.files import is_example_path, is_test_path, walk_repository
+from prodready.repo.files import (
+    is_example_path,
+    is_template_path,
+    is_test_path,
+    walk_repository,
+)
 from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
@@ -190,7 +195,9 @@ def _excluded(
     browser drivers, clients and fixtures, not production; test-data scripts and
     mocks named as such (`make_test_data.py`, `github_mock/`); files in a folder whose name
     starts with a dot (`.github/scripts/`, `.ci/`, Semgrep's rule tests in `.semgrep/`): no
-    import can name such a folder, so nothing there is part of the application; and the
+    import can name such a folder, so nothing there is part of the application; files of a
+    project template, in a folder whose name is a Jinja expression
+    (`{{cookiecutter.name}}/`): they become Python only once the template is filled; and the
     files of a nested `test/` folder that holds a suite or of a vendored folder
     (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
     folders ending in `/`)."""
@@ -198,6 +205,8 @@ def _excluded(
         return True
     *dirs, name = path.split("/")
     if any(d.startswith(".") for d in dirs):
+        return True
+    if is_template_path(path):
         return True
     if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
         return True
