@@ -224,3 +224,28 @@ def test_a_push_service_module_logs_device_tokens_not_credentials() -> None:
     assert flagged_lines(_PUSH, "PR104", rel="app/mdm/apns.py") == [8]
     assert flagged_lines(_PUSH, "PR104", rel="app/push/fcm_client.py") == [8]
     assert flagged_lines(_PUSH, "PR104", rel="app/mdm/notify.py") == [7, 8]
+
+
+_ONVIF = """\
+import logging
+
+from onvif import ONVIFCamera
+
+logger = logging.getLogger(__name__)
+
+
+def profiles(camera, token, auth_token):
+    for p in camera.media.GetProfiles():
+        logger.debug("Onvif profile %s, token='%s'", p.Name, p.token)
+    logger.debug("GetStreamUri returned for token %s", token)
+    logger.debug("with %s", auth_token)
+"""
+
+
+def test_an_onvif_module_logs_profile_tokens_not_credentials() -> None:
+    """Frigate's camera API: where a module drives cameras through `onvif`, a `token`
+    names a media profile (`ProfileToken`); any other token in it still fires, and the
+    same code without the import fires throughout."""
+    assert flagged_lines(_ONVIF, "PR104", rel="frigate/ptz/onvif.py") == [12]
+    plain = _ONVIF.replace("from onvif import ONVIFCamera", "from camera import ONVIFCamera")
+    assert flagged_lines(plain, "PR104", rel="frigate/ptz/onvif.py") == [10, 11, 12]

@@ -148,6 +148,9 @@ _LOCATION_PREFIXES = _wordset("path dir folder")
 # An earlier word that makes the name about rights over a secret, not the secret:
 # `default_permissions_create_token` holds permission letters such as "rw".
 _RIGHTS = _wordset("permission permissions perms rights")
+# Words that make a trailing `pass` the outcome of a check (`HEALTH_CHECK_PASS`,
+# `POLL_STATUS_PASS`) rather than short for password (`SMTP_PASS`).
+_CHECKS = _wordset("status check checks health poll probe test tests result verdict")
 # `page_token`, `next_token`, `eos_token`: tokens that are not credentials; a
 # `friendly_token` is the short public id in an object's URL (`/view?m=<friendly_token>`);
 # `lp_token`, `underlying_token`, `erc20_token`: a crypto asset, public on chain (Rotki);
@@ -202,6 +205,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
         if word in _QUALIFIERS:
             return None
         if word == "pass" and i == len(parts) - 1 and i > 0:
+            if _CHECKS.intersection(parts[:i]):
+                return None  # Senlin's `POLL_STATUS_PASS`: a health check passed
             return "password"
         if word in _CREDENTIAL or (logging and word in _PERSONAL):
             if word == "token" and i > 0 and parts[i - 1] in _HARMLESS_TOKEN_PREFIXES:

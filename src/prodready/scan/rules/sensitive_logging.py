@@ -175,7 +175,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
         an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
         (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate
-        of a context's size in tokens (`context_token_estimate`), a model's special token
+        of a context's size in tokens (`context_token_estimate`), a `pass` ending a name
+        about a check (`POLL_STATUS_PASS`: the check passed), a model's special token
         written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
         a value passed through a function named for masking it
@@ -184,7 +185,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
         (`new_token: int | None`), positions in a stream of events
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
-        module (`apns.py`, `fcm.py`: a device's address), a variable that only ever holds
+        module (`apns.py`, `fcm.py`: a device's address) or of a module that drives cameras
+        through `onvif` (a media profile's name), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
         (`access_token_delete_cnt`), a `pwd` that holds the working directory
         (`pwd = os.getcwd()`, `pwd = self.working_dir`),
@@ -212,7 +214,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     script: bool | None = None
     dev_tool: bool | None = None
     module = ctx.path.rpartition("/")[2].removesuffix(".py")
-    push_module = bool(_PUSH_SERVICES.intersection(words(module)))
+    public_token_module = bool(_PUSH_SERVICES.intersection(words(module))) or ctx.imports("onvif")
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
         if kind is None:
@@ -227,7 +229,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         fn = innermost_function(ctx, call.lineno)
         resolver.public_token = (
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
-        ) or push_module
+        ) or public_token_module
         resolver.expired_token = _in_expiry_handler(ctx, call)
         resolver.text_tokens = fn is not None and _uses_a_tokenizer(fn)
         for label, expr in _logged_values(call, kind):
@@ -277,7 +279,8 @@ def _uses_a_tokenizer(fn: ast.AST) -> bool:
 _DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
 # Modules that talk to a push service (Zentral's `mdm/apns.py`): their plain `token` is
 # the device token, the address a notification goes to, which Apple and Google deliver
-# only with the sender's own certificate or key.
+# only with the sender's own certificate or key. So is a module that drives cameras
+# through `onvif` (Frigate): there a `token` names a media profile (`ProfileToken`).
 _PUSH_SERVICES = frozenset({"apns", "fcm", "gcm"})
 # An upper-case setting or environment variable name (`LEUVEN_DUTCH_API_KEY`).
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
@@ -1501,7 +1504,9 @@ _TOKEN_COUNTS = frozenset(
     {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
     # ragflow's `token_num`, `chunk_token_num`, `chunk_token_cap`,
     # `embedding_token_consumption`: sizes of text in (LLM) tokens
-    | {"num", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
+    | {"num", "nums", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
+    # QAnything's `limited_token_nums` left of the model's `token_window`
+    | {"window"}
     # PrivateGPT's ranking: `token_weight`, `token_penalty`, factors in a score
     | {"weight", "weights", "penalty", "penalties", "ratio", "factor"}
     # OpenHands' `cost_per_token`, `token_price`: what a model charges per token
