@@ -239,6 +239,7 @@ def test_only_production_code_is_scanned(tmp_path: Path) -> None:
             "sdk/python/client/test/helpers.py": call,
             "framework/test/client.py": call,
             "app/test_utils/factories.py": call,
+            "testing-scripts/process_clip.py": call,
             "app/settings/test.py": call,
             "app/settings/production.py": call,
             "examples/demo_app/views.py": call,

@@ -127,8 +127,9 @@ def is_test_path(rel: str) -> bool:
     fixtures it ships for its own and its plugins' suites), a Django app's `tests.py` (and
     `tests_*.py`), anything under `tests/` or `testing/` or a folder named for a kind of
     tests (`integration_tests/`, `heat_integrationtests/`), a package's `test_utils/` of
-    fixtures and factories, a settings package's `test.py` (the settings the suite runs
-    with), and the `test_project/` that runs a reusable Django app's suite."""
+    fixtures and factories, a `testing-scripts/` folder, a settings package's `test.py`
+    (the settings the suite runs with), and the `test_project/` that runs a reusable
+    Django app's suite."""
     parts = rel.split("/")
     name = parts[-1]
     if name in _TEST_FILE_NAMES or name.startswith(("test_", "tests_")):
@@ -182,6 +183,8 @@ _TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py", "pytest_plugin.py"})
 # (`baserow/test_utils/`), importable but never run by the service.
 _TEST_SUPPORT_DIRS = frozenset(
     {"test_project", "testproject", "test_utils", "testutils", "test_helpers", "testing_utils"}
+    # Frigate's `testing-scripts/`: benchmarks and clip replays run by hand
+    | {"test_scripts", "test-scripts", "testing_scripts", "testing-scripts"}
 )
 # `config/settings/test.py`: the settings module a suite runs with (Django split settings).
 _TEST_SETTINGS_NAMES = frozenset({"test.py", "tests.py", "testing.py"})
