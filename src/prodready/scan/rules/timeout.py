@@ -72,7 +72,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         sessions whose class or mounted adapter sets a default are not flagged (an adapter
         named for it, given a timeout as in `CustomHTTPAdapter(self.default_timeout)`, or
         whose class in the same file sets one in `send()`; a call whose URL visibly starts
-        with another attribute than the mounted prefix is still flagged), nor are
+        with another attribute than the mounted prefix is still flagged), nor sessions whose
+        `request` method is replaced by one passing a timeout (`s.request =
+        functools.partial(s.request, timeout=30)`), nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
         `extras/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level `utils/`,
         `bin/`, `docker/`, `docker_assets/`, `data/` or `datasets/` folder (a shebang, a `__main__`
@@ -491,7 +493,32 @@ def _session_names(
                 and isinstance(item.optional_vars, ast.Name)
             ):
                 bind(item.optional_vars.id, with_node, expr)
+    for name, scope in _request_wrapped_with_timeout(ctx):
+        names.get(name, set()).discard(scope)
     return names
+
+
+def _request_wrapped_with_timeout(ctx: FileContext) -> set[tuple[str, ast.AST]]:
+    """Sessions whose `request` method is replaced by one that passes a timeout: Kuryr's
+    `self.session.request = functools.partial(self.session.request, timeout=(30, 60))`.
+    Every verb of a Session goes through `request`, so each call gets that timeout."""
+    wrapped: set[tuple[str, ast.AST]] = set()
+    if ".request =" not in ctx.source:
+        return wrapped
+    for node in ctx.assigns:
+        value = node.value
+        if not isinstance(value, ast.Call):
+            continue
+        given = keyword(value, "timeout")
+        if given is None or is_none(given.value):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute) and target.attr == "request":
+                session = ctx.qualname(target.value)
+                if session:
+                    wrapped.add((session, _scope(ctx, node, session)))
+    return wrapped
 
 
 # (session name, its scope) -> the URL prefixes a timeout adapter is mounted on
