@@ -128,6 +128,7 @@ _QUALIFIERS = _wordset(
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
     environment environments namespace namespaces lock locks identifier identifiers
+    counter counters dt serial serials serialnumber serialno
     """
 )
 # Names of identifiers rather than of secret values.

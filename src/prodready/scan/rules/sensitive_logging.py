@@ -188,7 +188,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         module (`apns.py`, `fcm.py`: a device's address) or of a module that drives cameras
         through `onvif` (a media profile's name), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
-        (`access_token_delete_cnt`), a `pwd` that holds the working directory
+        (`access_token_delete_cnt`, `otp_match_counter`, what a call named for a count
+        returns: `token_in_realm = token_count_function()`), a token's serial number or
+        date (`token_serial`, `tokenDt`), a `pwd` that holds the working directory
         (`pwd = os.getcwd()`, `pwd = self.working_dir`),
         a secret's file name (`secret = entry.name`), a path built from a secret's name
         (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
@@ -1412,20 +1414,23 @@ def _number_type(annotation: ast.expr) -> bool:
 
 
 def _numeric(value: ast.expr) -> bool:
-    """A number literal, the result of `int()`, `float()`, `len()` or `sum()`, a
-    difference (`token_to_clip = context_token_num[i] - allowed`: text cannot be
-    subtracted), or a sum with a number in it (`count + 1`)."""
+    """A number literal, the result of `int()`, `float()`, `len()` or `sum()` or of a
+    call named for a count (LinOTP's `token_count_function(realm=...)`,
+    `self.getOtpCount()`), a difference (`token_to_clip = context_token_num[i] -
+    allowed`: text cannot be subtracted), or a sum with a number in it (`count + 1`)."""
     if isinstance(value, ast.Constant):
         return isinstance(value.value, int | float) and not isinstance(value.value, bool)
     if isinstance(value, ast.BinOp):
         if isinstance(value.op, ast.Sub | ast.FloorDiv | ast.Pow):
             return True
         return isinstance(value.op, ast.Add) and (_numeric(value.left) or _numeric(value.right))
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id in _NUMBER_MAKERS
-    )
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Name) and value.func.id in _NUMBER_MAKERS:
+        return True
+    called = value.func.attr if isinstance(value.func, ast.Attribute) else ""
+    called = value.func.id if isinstance(value.func, ast.Name) else called
+    return "count" in words(called)
 
 
 def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
