@@ -1428,9 +1428,9 @@ def _numeric(value: ast.expr) -> bool:
         return False
     if isinstance(value.func, ast.Name) and value.func.id in _NUMBER_MAKERS:
         return True
-    called = value.func.attr if isinstance(value.func, ast.Attribute) else ""
-    called = value.func.id if isinstance(value.func, ast.Name) else called
-    return "count" in words(called)
+    func = value.func
+    called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return isinstance(called, str) and "count" in words(called)
 
 
 def _bound_to_client_call(ctx: FileContext, name: ast.Name) -> bool:
@@ -1509,9 +1509,8 @@ _TOKEN_COUNTS = frozenset(
     {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
     # ragflow's `token_num`, `chunk_token_num`, `chunk_token_cap`,
     # `embedding_token_consumption`: sizes of text in (LLM) tokens
+    # (QAnything's `limited_token_nums`: what is left of the model's window)
     | {"num", "nums", "number", "cnt", "consumption", "consumed", "cap", "size", "length", "len"}
-    # QAnything's `limited_token_nums` left of the model's `token_window`
-    | {"window"}
     # PrivateGPT's ranking: `token_weight`, `token_penalty`, factors in a score
     | {"weight", "weights", "penalty", "penalties", "ratio", "factor"}
     # OpenHands' `cost_per_token`, `token_price`: what a model charges per token
