@@ -157,15 +157,30 @@ def syntax_error_reason(exc: SyntaxError, source: str = "") -> str:
     an older one, and the reader must not take valid code for broken code.
 
     A file whose `#!` line runs another program (a shell script left under a .py name,
-    as Mail-in-a-Box's moved `tools/mail.py`) is not broken Python: the reason says so."""
+    as Mail-in-a-Box's moved `tools/mail.py`) is not broken Python: the reason says so.
+    The parser's own message follows the line, because "syntax error" alone leaves the
+    reader to find what is wrong; Python 2 source is named as such."""
     interpreter = _foreign_interpreter(source)
     if interpreter is not None:
         return f"not Python: its #! line runs {interpreter}"
+    message = exc.msg or ""
+    where = f"syntax error at line {exc.lineno}" + (f": {message}" if message else "")
+    if message.startswith(_PYTHON2_ONLY):
+        return f"{where} (Python 2 code; prodready reads Python 3)"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (
-        f"syntax error at line {exc.lineno} (parsed as Python {version}; code written for a "
-        "newer Python is read when prodready runs on that Python)"
+        f"{where} (parsed as Python {version}; code written for a newer Python is read when "
+        "prodready runs on that Python)"
     )
+
+
+# Parser messages that only Python 2 source provokes, so that the reason does not send
+# the reader looking for a newer Python (Mozilla Reps' decommissioned crontab script).
+_PYTHON2_ONLY = (
+    "Missing parentheses in call to 'print'",
+    "Missing parentheses in call to 'exec'",
+    "leading zeros in decimal integer literals are not permitted",
+)
 
 
 def _foreign_interpreter(source: str) -> str | None:

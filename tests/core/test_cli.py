@@ -107,7 +107,9 @@ def test_malformed_repository_contents_never_traceback(
     errors = {e["path"]: e["reason"] for e in report["errors"]}
     assert errors["pkg/binary.py"] == "binary file with a .py name"
     assert errors["pkg/latin1.py"].startswith("not UTF-8")
-    assert errors["pkg/broken.py"].startswith("syntax error at line 1 (parsed as Python 3.")
+    assert errors["pkg/broken.py"].startswith(
+        "syntax error at line 1: invalid syntax (parsed as Python 3."
+    )
     assert errors["pkg/broken.py"].endswith(
         "; code written for a newer Python is read when prodready runs on that Python)"
     )

@@ -169,4 +169,4 @@ def test_other_syntax_errors_keep_their_own_line() -> None:
     source = b"try:\n    pass\nexcept A, B:\n    pass\nx = = 1\n"
     facts = analyse_source("pkg/mod.py", source, is_test=False)
     assert facts.error is not None
-    assert facts.error.startswith("syntax error at line 5 ")
+    assert facts.error.startswith("syntax error at line 5: invalid syntax (parsed as")

@@ -238,7 +238,7 @@ def test_bad_input_becomes_an_error_not_an_exception() -> None:
     )
     assert analyse_source("a.py", b"x = '\xff'\n", is_test=False).error == "not UTF-8 (byte 5)"
     assert analyse_source("a.py", b"def f(:\n", is_test=False).error.startswith(
-        "syntax error at line 1 (parsed as"
+        "syntax error at line 1: invalid syntax (parsed as"
     )  # type: ignore[union-attr]
     deep = ("(" * 200_000).encode()
     assert analyse_source("a.py", deep, is_test=False).error is not None

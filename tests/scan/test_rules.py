@@ -802,8 +802,8 @@ def test_a_socket_default_set_at_start_up_bounds_standard_library_calls_everywhe
     [
         ("#!/bin/bash", "not Python: its #! line runs bash"),
         ("#!/usr/bin/env -S sh -e", "not Python: its #! line runs sh"),
-        ("#!/usr/bin/env python3", "syntax error at line 3 "),
-        ("# a comment", "syntax error at line 3 "),
+        ("#!/usr/bin/env python3", "syntax error at line 3: invalid syntax (parsed as"),
+        ("# a comment", "syntax error at line 3: invalid syntax (parsed as"),
     ],
 )
 def test_a_script_for_another_interpreter_is_named_not_taken_for_broken_python(
@@ -811,4 +811,28 @@ def test_a_script_for_another_interpreter_is_named_not_taken_for_broken_python(
 ) -> None:
     source = f'{first_line}\n# This script has moved.\nmanagement/cli.py "$@"\n'
     error = scan_source("tools/mail.py", source.encode()).error
+    assert error is not None and error.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (
+            "import sys\n\nprint sys.argv\n",
+            "syntax error at line 3: Missing parentheses in call to 'print'. "
+            "Did you mean print(...)? (Python 2 code; prodready reads Python 3)",
+        ),
+        (
+            "import os\nos.chmod('x', 0755)\n",
+            "syntax error at line 2: leading zeros in decimal integer literals are not "
+            "permitted; use an 0o prefix for octal integers (Python 2 code; prodready reads "
+            "Python 3)",
+        ),
+        ("x = = 1\n", "syntax error at line 1: invalid syntax (parsed as Python 3."),
+    ],
+)
+def test_a_syntax_error_names_the_parsers_message_and_python_2_code(
+    source: str, reason: str
+) -> None:
+    error = scan_source("bin/gen_crons.py", source.encode()).error
     assert error is not None and error.startswith(reason)
