@@ -111,7 +111,12 @@ _GETTER_VERBS = frozenset(
         "decrypt",
     }
 )
-_MASKED_SLICE = 8  # `token[:8]`, `card_number[-4:]`: a prefix or suffix this short is fine
+# `api_key[:12]`, `card_number[-4:]`: a prefix or suffix this short names a key without
+# revealing it (the masking idiom: RAGFlow's `auth_token[:10]`, AstrBot's Gemini key
+# `[:12]`). A password may be no longer than that, so less of one is allowed.
+_MASKED_SLICE = 12
+_MASKED_PASSWORD_SLICE = 8
+_PASSWORD_TEXT = re.compile(r"(?i)pass|pwd")
 
 
 @rule(
@@ -149,11 +154,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         cannot have run, the other side of the same `if`, or under `if section == "A":` when
         the call is under `if section == "B":`, outside loops). Not flagged: the word
         "password" in the message text, `len(token)`, `bool(secret)`, short slices such as
-        `card_number[-4:]` or `token[0:5]` (not `token[4:]` or `token[:-4]`, which keep all
-        but a few characters), a pydantic `SecretStr` (a parameter annotated
-        with it, a value the function unwraps with `.get_secret_value()`, or a name it only
-        ever sets to `SecretStr(...)` or None: it prints as `**********`), hashes, names
-        about a secret rather than the secret (`max_tokens`,
+        `card_number[-4:]` or `api_key[:12]`, up to 12 characters, 8 of a password (not
+        `token[4:]` or `token[:-4]`, which keep all but a few characters), a pydantic
+        `SecretStr` (a parameter annotated with it, a value the function unwraps with
+        `.get_secret_value()`, or a name it only ever sets to `SecretStr(...)` or None: it
+        prints as `**********`), hashes, names about a secret rather than the secret
+        (`max_tokens`,
         `token_type`, `password_length`, `secret_paths`, `missing_secrets`), a field of a
         token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
         constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
@@ -1158,7 +1164,9 @@ class _Resolver:
     def _judge_subscript(self, node: ast.Subscript, line: int, depth: int) -> str | None:
         index = node.slice
         if isinstance(index, ast.Slice):
-            return None if _short_slice(index) else self.judge(node.value, line, depth)
+            if _short_slice(index, node.value):
+                return None
+            return self.judge(node.value, line, depth)
         key = string_value(index)
         if key is not None:
             word = self.word(key)
@@ -1636,35 +1644,32 @@ def _masked(expr: ast.expr) -> bool:
     return (
         isinstance(expr, ast.Subscript)
         and isinstance(expr.slice, ast.Slice)
-        and (_short_slice(expr.slice))
+        and _short_slice(expr.slice, expr.value)
     )
 
 
-def _short_slice(index: ast.Slice) -> bool:
+def _short_slice(index: ast.Slice, sliced: ast.expr) -> bool:
     """`[-4:]`, `[:6]`, `[0:5]`: a few characters of a secret identify it without
     revealing it. `[4:]` and `[:-4]` keep all but a few, and a step keeps a share of it."""
     if index.step is not None:
         return False
+    limit = _MASKED_PASSWORD_SLICE if _PASSWORD_TEXT.search(ast.unparse(sliced)) else _MASKED_SLICE
     lower = None if _zero(index.lower) else index.lower
     if lower is None and index.upper is not None:
-        return _small_count(index.upper, negative=False)
+        return _small_count(index.upper, limit, negative=False)
     if index.upper is None and lower is not None:
-        return _small_count(lower, negative=True)
+        return _small_count(lower, limit, negative=True)
     return False
 
 
-def _small_count(bound: ast.expr, *, negative: bool) -> bool:
-    """A literal bound of at most `_MASKED_SLICE` characters, written `-n` when counted from
-    the end (`negative`) and `n` from the start."""
+def _small_count(bound: ast.expr, limit: int, *, negative: bool) -> bool:
+    """A literal bound of at most `limit` characters, written `-n` when counted from the
+    end (`negative`) and `n` from the start."""
     if negative != (isinstance(bound, ast.UnaryOp) and isinstance(bound.op, ast.USub)):
         return False
     if isinstance(bound, ast.UnaryOp):
         bound = bound.operand
-    return (
-        isinstance(bound, ast.Constant)
-        and isinstance(bound.value, int)
-        and bound.value <= _MASKED_SLICE
-    )
+    return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and bound.value <= limit
 
 
 _SECRET_TYPES = frozenset({"SecretStr", "SecretBytes"})
