@@ -409,6 +409,45 @@ def test_a_package_of_the_app_inside_a_vendored_folder_is_scanned(tmp_path: Path
     ]
 
 
+def test_a_module_whose_header_says_it_was_copied_from_another_project_is_not_scanned(
+    tmp_path: Path,
+) -> None:
+    """PeeringDB's `rest_client.py` opens with "Vendored from twentyc.rpc (https://...)",
+    Aim's profiler with "This code is taken from https://github.com/...": the fix belongs
+    upstream. A copy "and modified", code "based on" or "adapted from" another project,
+    "some" of it copied, a Stack Overflow snippet, or a note on one function further down
+    leave the file the team's own."""
+    call = "import requests\n\n\ndef fetch():\n    return requests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "app/rest_client.py": '"""\nREST client.\n\nVendored from twentyc.rpc '
+            '(https://github.com/20c/twentyc.rpc), which is\nno longer maintained.\n"""\n' + call,
+            "app/profiler.py": "# This code is taken from https://github.com/x/fastapi_profiler\n"
+            + call,
+            "app/detect.py": "# -*- coding: utf-8 -*-\n# copy from https://gist.github.com/a/22\n"
+            + call,
+            "app/adapter.py": "# copied from https://github.com/t/IP-Adapter (Apache 2.0)\n"
+            "#   and modified as needed\n" + call,
+            "app/telemetry.py": '"""Telemetry based on https://github.com/chroma-core/chroma"""\n'
+            + call,
+            "app/auth.py": "# some copied from http://github.com/openid/python-openid\n" + call,
+            "app/faces.py": "# Taken from http://stackoverflow.com/a/13243712\n" + call,
+            "app/system.py": call
+            + '\n\ndef run():\n    """Mostly copied from https://github.com/python/cpython"""\n',
+            "app/words.py": '"""Words taken from the docs."""\n' + call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "app/adapter.py",
+        "app/auth.py",
+        "app/faces.py",
+        "app/system.py",
+        "app/telemetry.py",
+        "app/words.py",
+    ]
+
+
 def test_a_lib_folder_put_on_the_import_path_is_vendored_unless_it_holds_the_app(
     tmp_path: Path,
 ) -> None:

@@ -37,6 +37,7 @@ from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
 from prodready.scan.unreachable import DeadLines, unreachable_spans
 from prodready.scan.vendored import (
+    copied_from_elsewhere,
     import_path_dirs,
     own_packages,
     vendored_dirs,
@@ -108,6 +109,10 @@ def scan_source(
                 )
     except RecursionError:
         return FileResult(error="nested too deeply to analyse")
+    if copied_from_elsewhere(source, tree):
+        # "Vendored from twentyc.rpc (https://...)": the fix belongs upstream, like a
+        # vendored folder's; the facts stay, since the app may still import the file.
+        return FileResult(facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}))
     hits = _drop_dead_code_hits(hits, tree)
     if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
         hits = [_if_retired_code_is_imported(h) for h in hits]

@@ -7,7 +7,8 @@ beside them: SickChill's `lib3/`); a folder the application puts on the import p
 licence notices, known only once every file was read and so decided through facts; and
 a `lib/`-like folder holding a package that no application writes for itself
 (Tautulli's `lib/requests/`), or a sub-folder of one holding several (nzbToMedia's
-`libs/common/requests/`, `libs/common/bs4/`).
+`libs/common/requests/`, `libs/common/bs4/`). A single module may say so itself, in its
+header: "Vendored from twentyc.rpc (https://github.com/20c/twentyc.rpc)".
 """
 
 from __future__ import annotations
@@ -250,3 +251,33 @@ def import_path_dirs(
             if not own:
                 found.add(candidate)
     return found
+
+
+# A module's header saying the whole file is another project's: "Vendored from twentyc.rpc
+# (https://github.com/20c/twentyc.rpc)" (PeeringDB), "This code is taken from
+# https://github.com/sunhailin-Leo/fastapi_profiler" (Aim), "copy from https://gist...".
+# Not "adapted from", "based on", "derived from", nor a copy "and modified": the team
+# changed the code and owns it (Open Interpreter's telemetry "based on ChromaDB's"); not
+# "some" or "much of" it; and not a question-and-answer site's snippet, which has no
+# upstream to fix it.
+_COPIED_FROM = re.compile(
+    r"(?i)(?<!some )(?<!much of )(?<!parts )(?<!part )"
+    r"\b(?:copied|copy|vendored|taken|lifted)\s+(?:verbatim\s+|as[- ]is\s+)?from\b"
+    r"[^\n]*?https?://(?!(?:www\.)?(?:stackoverflow|\w+\.stackexchange|superuser)\.com)"
+)
+_MODIFIED = re.compile(r"(?i)\b(?:and|then|but)\s+(?:\w+\s+)?(?:modified|adapted|changed)\b")
+
+
+def copied_from_elsewhere(source: str, tree: ast.Module) -> bool:
+    """Does the module's header (the comments above its first statement and its docstring)
+    say the whole file was copied from another project? A note further down, on one
+    function ("Mostly copied from cpython's subprocess.py"), is not about the file."""
+    if "from" not in source[:_HEADER_CHARS]:
+        return False
+    first = tree.body[0] if tree.body else None
+    end = first.lineno - 1 if first is not None else source.count("\n") + 1
+    header = "\n".join(source.split("\n", end)[:end])[:_HEADER_CHARS]
+    docstring = ast.get_docstring(tree, clean=False)
+    if docstring:
+        header += "\n" + docstring[:_HEADER_CHARS]
+    return bool(_COPIED_FROM.search(header)) and not _MODIFIED.search(header)
