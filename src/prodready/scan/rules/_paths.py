@@ -24,6 +24,9 @@ SCRIPT_DIRS = frozenset(
         "hack",
         "devstack",  # OpenStack's development-environment plugin (`devstack/tools/oidc/`)
         "extras",
+        # Unix's folder of configuration and support files: no application imports a
+        # package named `etc`, and gpt4free keeps its maintainers' tools in `etc/tool/`
+        "etc",
         "ci",
         ".ci",  # pulpcore's `.ci/scripts/calc_constraints.py`
         ".github",
@@ -120,7 +123,7 @@ def _nested_script_dir(name: str) -> bool:
 
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
-    `extras/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
+    `extras/`, `etc/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
     a program run by hand under a top-level `utils/`,
     `bin/`, `docker/` or `data/`, a container health probe run as a program (`readyz.py`,
     `healthcheck.py`), a program with a `__main__` block, one doing its work at the top level or a

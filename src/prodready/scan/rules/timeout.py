@@ -76,7 +76,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `request` method is replaced by one passing a timeout (`s.request =
         functools.partial(s.request, timeout=30)`), nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
-        `extras/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level `utils/`,
+        `extras/`, `etc/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level
+        `utils/`,
         `bin/`, `docker/`, `docker_assets/`, `data/` or `datasets/` folder (a shebang, a `__main__`
         block, argparse or `sys.argv`; a `utils/` module the app imports is still checked),
         container health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
