@@ -77,16 +77,16 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         functools.partial(s.request, timeout=30)`), nor are
         developer scripts run by hand: files under a top-level `scripts/`, `tools/`, `dev/`,
         `extras/`, `etc/`, `hack/`, `devstack/` or `ci/` folder, programs under a top-level
-        `utils/`,
-        `bin/`, `docker/`, `docker_assets/`, `data/` or `datasets/` folder (a shebang, a `__main__`
-        block, argparse or `sys.argv`; a `utils/` module the app imports is still checked),
-        container health probes run as programs (`readyz.py`, `healthcheck.py`: the orchestrator
-        kills them at its probe timeout), modules and management commands whose own docstring or
-        `help` says they are for tests ("used by the API test harness", "created for testing
-        purposes"), for "Heroku review apps" or "for local development only", management commands
-        whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT` is set,
-        stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web or task
-        framework imported) at the top of the checkout (`populate.py`), in a file no import can name
+        `utils/`, `bin/`, `docker/`, `docker_assets/`, `data/` or `datasets/` folder (a shebang, a
+        `__main__` block, argparse or `sys.argv`; a `utils/` module the app imports is still
+        checked), container health probes run as programs (`readyz.py`, `healthcheck.py`: the
+        orchestrator kills them at its probe timeout), modules and management commands whose own
+        docstring or `help` says they are for tests ("used by the API test harness", "created for
+        testing purposes"), for "Heroku review apps" or "for local development only", management
+        commands whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT`
+        is set, stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web
+        or task framework imported) at the top of the checkout (`populate.py`), in a file no import
+        can name
         (`upload-screenshots.py`), whose header says to run it by its file name
         (`# Usage: python app/schemas/check.py`) or in a `scripts/` folder deeper in the tree
         (`app/scripts/`, also a folder named for a kind of scripts or for evaluation:
