@@ -86,8 +86,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         commands whose `handle()` returns at once unless `settings.DEBUG` or `settings.DEVELOPMENT`
         is set, stand-alone programs (a `__main__` block and a shebang or argparse/click..., no web
         or task framework imported) at the top of the checkout (`populate.py`), in a file no import
-        can name
-        (`upload-screenshots.py`), whose header says to run it by its file name
+        can name (`upload-screenshots.py`), whose header says to run it by its file name
         (`# Usage: python app/schemas/check.py`) or in a `scripts/` folder deeper in the tree
         (`app/scripts/`, also a folder named for a kind of scripts or for evaluation:
         `dataset_release_scripts/`, `eval/`, `benchmarks/`; there a program doing its work at the
