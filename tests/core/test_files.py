@@ -70,6 +70,9 @@ def test_test_and_production_paths() -> None:
     assert not is_test_path("django/test/runner.py")  # a package's testing framework ships
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")
+    assert not is_production_path("evaluation/core/__init__.py")  # Skyvern's eval harness
+    assert not is_production_path("evals/simple_evals/run.py")
+    assert is_production_path("app/evaluation/scores.py")  # a feature of the app
 
 
 def test_walking_a_subdirectory_honours_the_repository_gitignores_above_it(

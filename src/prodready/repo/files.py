@@ -44,9 +44,25 @@ SKIPPED_DIRS = frozenset(
 
 TEST_DIR_NAMES = frozenset({"tests", "test", "testing"})
 # Top-level folders whose code is shown to people, not run in production: judging a
-# framework by the toy app in its examples/ folder is the classic false alarm.
+# framework by the toy app in its examples/ folder is the classic false alarm. An LLM
+# application's `evaluation/` or `evals/` harness (Skyvern's, OpenHands') scores the app
+# offline, as `benchmarks/` times it.
 NON_PRODUCTION_DIRS = frozenset(
-    {"examples", "example", "docs", "doc", "samples", "sample", "demo", "demos", "benchmarks"}
+    {
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "samples",
+        "sample",
+        "demo",
+        "demos",
+        "benchmarks",
+        "eval",
+        "evals",
+        "evaluation",
+        "evaluations",
+    }
 )
 
 
@@ -196,7 +212,7 @@ def is_production_path(rel: str) -> bool:
 
 
 def is_example_path(rel: str) -> bool:
-    """Under a top-level examples/, docs/, benchmarks/... folder."""
+    """Under a top-level examples/, docs/, benchmarks/, evaluation/... folder."""
     return rel.split("/", 1)[0].lower() in NON_PRODUCTION_DIRS
 
 
