@@ -149,6 +149,9 @@ _LOCATION_PREFIXES = _wordset("path dir folder")
 # An earlier word that makes the name about rights over a secret, not the secret:
 # `default_permissions_create_token` holds permission letters such as "rw".
 _RIGHTS = _wordset("permission permissions perms rights")
+# Credentials kept in a store under a key: `credential_key`, `token_key` (Boto's cache of
+# session tokens, by role) name the entry, not its value. A `secret_key` is the secret.
+_LOOKED_UP = _wordset("credential credentials creds token password")
 # Words that make a trailing `pass` the outcome of a check (`HEALTH_CHECK_PASS`,
 # `POLL_STATUS_PASS`) rather than short for password (`SMTP_PASS`).
 _CHECKS = _wordset("status check checks health poll probe test tests result verdict")
@@ -212,6 +215,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
         if word in _CREDENTIAL or (logging and word in _PERSONAL):
             if word == "token" and i > 0 and parts[i - 1] in _HARMLESS_TOKEN_PREFIXES:
                 return None
+            if word in _LOOKED_UP and parts[i + 1 : i + 2] in (("key",), ("keys",)):
+                return None  # Skyvern's `credential_key`: the name it is stored under
             if _RIGHTS.intersection(parts[:i]):
                 return None
             if word in ("cookie", "cookies") and not logging:
