@@ -109,7 +109,8 @@ _COMPOUNDS = {
 # what a form does with one (`password_action`: "change" or "set"), what a new one must
 # look like (Chia's `passphrase_requirements`: a minimum length), a lock (`token_lock`, a
 # mutex; Cashu's `secret_lock`, the public spending condition put on a token), the label a
-# token is known by (Objects API's `token_identifier`).
+# token is known by (Objects API's `token_identifier`), whether one was found
+# (`otp_value_found`), a masked preview of one (`totp_secret_preview`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -128,9 +129,12 @@ _QUALIFIERS = _wordset(
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
     environment environments namespace namespaces lock locks identifier identifiers
-    counter counters dt serial serials serialnumber serialno
+    counter counters dt serial serials serialnumber serialno found preview previews
     """
 )
+# A last word that makes the name a property: `credential_ask_card_answerable`,
+# `token_refreshable`, `secret_table` (Skyvern's flags; "-able", "-ible" words).
+_PROPERTY_ENDINGS = ("able", "ible")
 # Names of identifiers rather than of secret values.
 _IDENTIFIERS = _wordset("pk uuid slug sid jti kid")
 # A first word that makes the name a flag, a count or a check: `has_token`, `is_password_set`,
@@ -204,6 +208,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
         return None  # `path_mounts_credentials`: where secrets are kept, not one of them
     if logging and parts in (("card",), ("payment", "card")):
         return "card data"  # the whole card, not `card_id` or `card_brand`
+    if len(parts) > 1 and len(parts[-1]) >= 5 and parts[-1].endswith(_PROPERTY_ENDINGS):
+        return None
     for i in range(len(parts) - 1, -1, -1):
         word = parts[i]
         if word in _QUALIFIERS:

@@ -160,7 +160,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `.get_secret_value()`, or a name it only ever sets to `SecretStr(...)` or None: it
         prints as `**********`), hashes, names about a secret rather than the secret
         (`max_tokens`, `token_type`, `password_length`, `secret_paths`, `missing_secrets`,
-        `credential_key`: the name a credential is stored under), a field of a
+        `credential_key`: the name a credential is stored under, `otp_value_found`,
+        `totp_secret_preview`, `token_refreshable`), a field of a
         token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
         constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
         `except SignatureExpired:` or in a function named for expired tokens
