@@ -224,6 +224,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     dev_tool: bool | None = None
     module = ctx.path.rpartition("/")[2].removesuffix(".py")
     public_token_module = bool(_PUSH_SERVICES.intersection(words(module))) or ctx.imports("onvif")
+    # Asked once per function, and only of a file that mentions a tokenizer at all: a
+    # walk of the function for every log call in it is quadratic in Skyvern's 600 KB
+    # action handler.
+    tokenizing = "tokeniz" in ctx.source.lower()
+    tokenizer_functions: dict[ast.AST, bool] = {}
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
         if kind is None:
@@ -240,7 +245,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
         ) or public_token_module
         resolver.expired_token = _in_expiry_handler(ctx, call)
-        resolver.text_tokens = fn is not None and _uses_a_tokenizer(fn)
+        if fn is not None and tokenizing and fn not in tokenizer_functions:
+            tokenizer_functions[fn] = _uses_a_tokenizer(fn)
+        resolver.text_tokens = fn is not None and tokenizing and tokenizer_functions[fn]
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -661,6 +668,7 @@ class _Resolver:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self._locals: dict[FunctionNode, dict[str, list[tuple[int, ast.expr]]]] = {}
+        self._assignments_by_line: dict[FunctionNode, dict[int, ast.stmt]] = {}
         # the file names each function opens, the borrowers it hands to a limiter
         self._first_args: dict[FunctionNode, set[str]] = {}
         # inside a function about DNS/ACME challenge records, or a push service's module
@@ -818,14 +826,7 @@ class _Resolver:
         fn = innermost_function(self.ctx, line)
         if fn is None:
             return False
-        assignment = next(
-            (
-                stmt
-                for stmt in walk_own(fn)
-                if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.lineno == at
-            ),
-            None,
-        )
+        assignment = self._assignment_statements(fn).get(at)
         if assignment is None:
             return False
         given, used = self._branches(assignment, fn), self._branches(use, fn)
@@ -844,6 +845,17 @@ class _Resolver:
                     ):
                         return True
         return False
+
+    def _assignment_statements(self, fn: FunctionNode) -> dict[int, ast.stmt]:
+        """The first assignment statement on each line of `fn`, gathered once per function."""
+        found = self._assignments_by_line.get(fn)
+        if found is None:
+            found = {}
+            for stmt in walk_own(fn):
+                if isinstance(stmt, ast.Assign | ast.AnnAssign):
+                    found.setdefault(stmt.lineno, stmt)
+            self._assignments_by_line[fn] = found
+        return found
 
     def _branches(self, node: ast.AST, fn: FunctionNode) -> list[tuple[ast.If, bool]] | None:
         """The `if` statements around `node` in `fn`, each with whether `node` is in its body
