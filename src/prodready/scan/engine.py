@@ -109,7 +109,7 @@ def scan_source(
                 )
     except RecursionError:
         return FileResult(error="nested too deeply to analyse")
-    if copied_from_elsewhere(source, tree):
+    if hits and copied_from_elsewhere(source, tree):
         # "Vendored from twentyc.rpc (https://...)": the fix belongs upstream, like a
         # vendored folder's; the facts stay, since the app may still import the file.
         return FileResult(facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}))

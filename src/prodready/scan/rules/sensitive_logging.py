@@ -227,7 +227,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     # Asked once per function, and only of a file that mentions a tokenizer at all: a
     # walk of the function for every log call in it is quadratic in Skyvern's 600 KB
     # action handler.
-    tokenizing = "tokeniz" in ctx.source.lower()
+    tokenizing: bool | None = None
     tokenizer_functions: dict[ast.AST, bool] = {}
     for call in ctx.calls:
         kind = _log_kind(ctx, call)
@@ -245,9 +245,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             fn is not None and bool(_DNS_FUNCTION.search(fn.name.lower()))
         ) or public_token_module
         resolver.expired_token = _in_expiry_handler(ctx, call)
+        if fn is not None and tokenizing is None:
+            tokenizing = _TOKENIZER_WORD.search(ctx.source) is not None
         if fn is not None and tokenizing and fn not in tokenizer_functions:
             tokenizer_functions[fn] = _uses_a_tokenizer(fn)
-        resolver.text_tokens = fn is not None and tokenizing and tokenizer_functions[fn]
+        resolver.text_tokens = fn is not None and bool(tokenizing) and tokenizer_functions[fn]
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -279,6 +281,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 # The plain names a tokenizer's output goes by; `hf_token` or `access_token` beside a
 # tokenizer (`AutoTokenizer.from_pretrained(name, token=hf_token)`) is still a credential.
 _TEXT_TOKEN_NAMES = frozenset({"token", "tokens"})
+
+
+_TOKENIZER_WORD = re.compile("tokeniz", re.IGNORECASE)
 
 
 def _uses_a_tokenizer(fn: ast.AST) -> bool:
