@@ -852,15 +852,9 @@ class _Resolver:
         return False
 
     def _assignment_statements(self, fn: FunctionNode) -> dict[int, ast.stmt]:
-        """The first assignment statement on each line of `fn`, gathered once per function."""
-        found = self._assignments_by_line.get(fn)
-        if found is None:
-            found = {}
-            for stmt in walk_own(fn):
-                if isinstance(stmt, ast.Assign | ast.AnnAssign):
-                    found.setdefault(stmt.lineno, stmt)
-            self._assignments_by_line[fn] = found
-        return found
+        """The first assignment statement on each line of `fn`."""
+        self._index_assignments(fn)
+        return self._assignments_by_line[fn]
 
     def _branches(self, node: ast.AST, fn: FunctionNode) -> list[tuple[ast.If, bool]] | None:
         """The `if` statements around `node` in `fn`, each with whether `node` is in its body
@@ -1287,22 +1281,31 @@ class _Resolver:
         fn = innermost_function(self.ctx, line)
         if fn is None:
             return {}
-        found = self._locals.get(fn)
-        if found is None:
-            found = {}
-            for node in walk_own(fn):
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            found.setdefault(target.id, []).append((node.lineno, node.value))
-                elif (
-                    isinstance(node, ast.AnnAssign | ast.NamedExpr)
-                    and node.value is not None
-                    and isinstance(node.target, ast.Name)
-                ):
-                    found.setdefault(node.target.id, []).append((node.lineno, node.value))
-            self._locals[fn] = found
-        return found
+        self._index_assignments(fn)
+        return self._locals[fn]
+
+    def _index_assignments(self, fn: FunctionNode) -> None:
+        """One walk of `fn`, once: the values given to each local name, and the first
+        assignment statement on each line."""
+        if fn in self._locals:
+            return
+        found: dict[str, list[tuple[int, ast.expr]]] = {}
+        by_line: dict[int, ast.stmt] = {}
+        for node in walk_own(fn):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                by_line.setdefault(node.lineno, node)
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        found.setdefault(target.id, []).append((node.lineno, node.value))
+            elif (
+                isinstance(node, ast.AnnAssign | ast.NamedExpr)
+                and node.value is not None
+                and isinstance(node.target, ast.Name)
+            ):
+                found.setdefault(node.target.id, []).append((node.lineno, node.value))
+        self._locals[fn] = found
+        self._assignments_by_line[fn] = by_line
 
 
 # Calls whose first argument is the name of a file on disk.
