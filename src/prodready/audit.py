@@ -258,6 +258,10 @@ def _is_blind(results: Sequence[CriterionResult]) -> bool:
 def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...]:
     """The scan rules' findings from the audit's own parse, with repository paths."""
     production = {rel: r for rel, r in python.scans.items() if is_production_path(rel)}
+    # a symlink to a scanned file is the same code: judged once, under its real name
+    for alias, target in ctx.repo.aliases.items():
+        if target in production:
+            production.pop(alias, None)
     findings, _errors, _stats = assemble(production)  # parse errors are already reported
     located = [replace(f, path=ctx.repo_path(f.path)) for f in findings]
     active, _notes = active_waivers(ctx.policy, ctx.today)

@@ -42,6 +42,22 @@ def test_symlink_loop_and_broken_link_are_reported_not_followed(tmp_path: Path) 
     ]
 
 
+def test_a_symlinked_file_is_an_alias_of_the_file_it_points_to(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"src/real.py": "x = 1\n", "outside/x.py": "y = 2\n"})
+    os.symlink("src/real.py", tmp_path / "copy.py")
+    os.symlink("../copy.py", tmp_path / "src" / "chained.py")  # a chain ends at the file
+    os.symlink("../outside/x.py", tmp_path / "src" / "linked_in.py")
+    repo = walk_repository(tmp_path / "src")
+    assert repo.files == ("chained.py", "linked_in.py", "real.py")
+    # the link out of the walked tree is the only copy it has: not an alias
+    assert repo.aliases == {"chained.py": "real.py"}
+    assert walk_repository(tmp_path).aliases == {
+        "copy.py": "src/real.py",
+        "src/chained.py": "src/real.py",
+        "src/linked_in.py": "outside/x.py",
+    }
+
+
 def test_read_text_refuses_binary_and_non_utf8(tmp_path: Path) -> None:
     write_tree(tmp_path, {"bin.py": b"\x00\x01", "latin.md": b"caf\xe9\n", "ok.md": "caf\u00e9\n"})
     repo = walk_repository(tmp_path)

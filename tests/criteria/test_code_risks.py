@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from prodready.model import Status
 from tests.conftest import RepoFactory
 from tests.criteria.helpers import assert_status, evaluate, locations
@@ -20,6 +22,14 @@ def test_high_confidence_findings_are_gaps_with_their_lines(make_repo: RepoFacto
     assert_status(r, Status.MISSING)
     assert locations(r) == [("app/client.py", 5)]
     assert r.evidence[0].text.startswith("PR101 timeout: requests.get() has no timeout")
+
+
+def test_a_symlinked_copy_of_a_file_is_not_counted_twice(make_repo: RepoFactory) -> None:
+    root = make_repo(APP)
+    (root / "app" / "legacy").mkdir()
+    os.symlink("../client.py", root / "app" / "legacy" / "client.py")
+    r = evaluate(root, "arch.resilience")
+    assert locations(r) == [("app/client.py", 5)]
 
 
 def test_lower_confidence_findings_are_listed_to_review_not_counted(make_repo: RepoFactory) -> None:

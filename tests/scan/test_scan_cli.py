@@ -297,6 +297,22 @@ def test_a_module_shadowed_by_its_package_is_not_scanned(tmp_path: Path) -> None
     assert flagged_paths(tmp_path / "letta") == ["schemas/providers/openai.py"]
 
 
+def test_a_symlink_to_a_scanned_file_is_judged_once_under_the_real_name(tmp_path: Path) -> None:
+    """h2ogpt links `openai_server/function_server.py` to `src/function_server.py`, CKAN its
+    theme examples one to the next: the same code, reported once. A link to a file outside
+    the scanned folder is the only copy the scan sees, so it is judged."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {"app/src/worker.py": call, "app/server/__init__.py": "", "shared/client.py": call},
+    )
+    os.symlink("../src/worker.py", tmp_path / "app" / "server" / "worker.py")
+    os.symlink("../server/worker.py", tmp_path / "app" / "src" / "again.py")
+    os.symlink("../../shared/client.py", tmp_path / "app" / "src" / "client.py")
+    assert flagged_paths(tmp_path) == ["app/src/worker.py", "shared/client.py"]
+    assert flagged_paths(tmp_path / "app") == ["src/client.py", "src/worker.py"]
+
+
 def test_a_project_template_is_not_scanned(tmp_path: Path) -> None:
     """Vitrage's datasource scaffold under `{{cookiecutter.name}}/` is Jinja that becomes
     Python only when the template is filled: neither a finding nor a syntax error."""

@@ -78,6 +78,10 @@ class RepoIndex:
     # Files inherited from the enclosing repository (a component sees the repository's CI
     # configuration and security policy): relative name -> where the file really is.
     external: dict[str, Path] = field(default_factory=dict, compare=False)
+    # Files that are symlinks to another indexed file (h2ogpt's `openai_server/
+    # function_server.py` -> `src/function_server.py`): alias -> the file it really is.
+    # Judging both would report every finding twice.
+    aliases: dict[str, str] = field(default_factory=dict, compare=False)
 
     def exists(self, rel: str) -> bool:
         rel = rel.strip("/")
@@ -131,6 +135,7 @@ class RepoIndex:
             dirs=frozenset(dirs),
             errors=self.errors,
             external={**self.external, **{r: parent.root / r for r in extra}},
+            aliases=self.aliases,
         )
 
     def is_inherited(self, rel: str) -> bool:
@@ -229,8 +234,9 @@ def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
     files: dict[str, int] = {}
     dirs: set[str] = set()
     errors: list[ReportError] = []
+    links: list[str] = []
     specs = _enclosing_gitignores(root, errors)
-    _walk(root, "", specs, files, dirs, errors, frozenset(p.strip("/") for p in exclude))
+    _walk(root, "", specs, files, dirs, errors, frozenset(p.strip("/") for p in exclude), links)
     ordered = tuple(sorted(files))
     return RepoIndex(
         root=root,
@@ -238,7 +244,22 @@ def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
         sizes=files,
         dirs=frozenset(dirs),
         errors=tuple(sorted(errors, key=lambda e: e.path)),
+        aliases=_aliases(root, links, files),
     )
+
+
+def _aliases(root: Path, links: list[str], files: dict[str, int]) -> dict[str, str]:
+    """The symlinked files whose target (after every link in the chain) is a file of the
+    index itself; a link out of the tree is the only copy we see, so it stays a file."""
+    if not links:
+        return {}
+    real_root = os.path.realpath(root)
+    aliases = {}
+    for rel in links:
+        target = os.path.relpath(os.path.realpath(root / rel), real_root).replace(os.sep, "/")
+        if target != rel and target in files:
+            aliases[rel] = target
+    return aliases
 
 
 # (directory it applies to, its patterns). For a directory above the walked root the first
@@ -283,6 +304,7 @@ def _walk(
     dirs: set[str],
     errors: list[ReportError],
     exclude: frozenset[str] = frozenset(),
+    links: list[str] | None = None,
 ) -> None:
     here = root / rel_dir if rel_dir else root
     try:
@@ -305,7 +327,7 @@ def _walk(
             if entry.name in SKIPPED_DIRS or rel in exclude or _ignored(specs, rel, is_dir=True):
                 continue
             dirs.add(rel)
-            _walk(root, rel, specs, files, dirs, errors, exclude)
+            _walk(root, rel, specs, files, dirs, errors, exclude, links)
             continue
         if _ignored(specs, rel, is_dir=False):
             continue
@@ -322,6 +344,8 @@ def _walk(
             continue  # a symlink to a directory: not followed, so a loop cannot recurse
         if stat.S_ISREG(st.st_mode):
             files[rel] = st.st_size
+            if is_link and links is not None:
+                links.append(rel)
 
 
 def _load_gitignore(

@@ -18,7 +18,7 @@ import ast
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -280,11 +280,17 @@ def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tup
     return _suite_dirs(files) | _pytest_rooted_suites(files) | vendored, kept
 
 
-def _production_files(root: Path, files: Sequence[str]) -> list[str]:
-    """The Python files under `root` that are the application's own and can run."""
+def _production_files(
+    root: Path, files: Sequence[str], aliases: Mapping[str, str] | None = None
+) -> list[str]:
+    """The Python files under `root` that are the application's own and can run; a
+    symlink to one of them is the same code, judged once under its real name."""
     skipped, kept = _skipped_dirs(root, files)
     found = [f for f in files if f.endswith(".py") and not _excluded(f, skipped, kept)]
     shadowed = _shadowed_modules(root, files, found)
+    if aliases:
+        chosen = set(found)
+        shadowed.update(f for f in found if aliases.get(f) in chosen)
     return [f for f in found if f not in shadowed]
 
 
@@ -311,7 +317,7 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        return root, _production_files(root, repo.files), list(repo.errors)
+        return root, _production_files(root, repo.files, repo.aliases), list(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
@@ -322,7 +328,8 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             prefix = p.relative_to(root).as_posix()
             errors.extend(repo.errors)
             found.extend(
-                f"{prefix}/{f}" if prefix != "." else f for f in _production_files(p, repo.files)
+                f"{prefix}/{f}" if prefix != "." else f
+                for f in _production_files(p, repo.files, repo.aliases)
             )
         else:
             found.append(p.relative_to(root).as_posix())
