@@ -171,8 +171,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         isinstance(token, AuthError):` (it is None or an error there), of `if not
         isinstance(token, str):` (it is no text there) or of `if api_key == "public":` (it is
         the literal written there), an id under a key named for a token
-        (`extra={"id_token": token_id}`), a setting named like a key that the same function
-        opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a path), names for a
+        (`extra={"id_token": token_id}`), the value of a secret's status enum
+        (`credential=outcome.credential.status.value`), a setting named like a key that
+        the same function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a
+        path), names for a
         group of secrets, the command that produces one or the user who holds one
         (`secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`), a `token` handed to a capacity
         limiter as its borrower (`acquire_on_behalf_of(token)`: a slot id), a cookie whose
@@ -576,6 +578,8 @@ def _policy_values(expr: ast.expr) -> bool:
 
 
 _HARMLESS_BUILTINS = frozenset({"len", "bool", "type", "isinstance", "hash", "id"})
+# What an enum member is read through: the member's `value` or `name`.
+_ENUM_READS = frozenset({"value", "name"})
 
 
 def _harmless(expr: ast.expr) -> bool:
@@ -590,6 +594,9 @@ def _harmless(expr: ast.expr) -> bool:
         # Heat's {"credentials": context.to_policy_values()}, oslo's mask_dict_password(...)
         return _policy_values(expr) or _masks(expr)
     if isinstance(expr, ast.Attribute):  # token=token.id, api_key=key.prefix
+        if expr.attr in _ENUM_READS and isinstance(expr.value, ast.Attribute):
+            # credential=outcome.credential.status.value: what the enum read is of decides
+            return _harmless(expr.value)
         return describes_a_secret(expr.attr)
     if isinstance(expr, ast.Name):  # extra={"notification_id_token": token_id}
         return describes_a_secret(expr.id)
