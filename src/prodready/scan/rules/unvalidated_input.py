@@ -150,8 +150,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`request.path`, `request.path_info`, `request.get_full_path()`,
         `request.META["PATH_INFO"]`, which the URLconf matched), with only a query string
         joined after it (`"?".join([canonical, query])`). A redirect to a URL of a row
-        loaded by an ORM look-up (`ticket.staff_url`, `obj.get_absolute_url()` after
-        `qs.get(**filter_)`) or to a model instance given to Django's `redirect()` (which
+        loaded by an ORM look-up (`ticket.staff_url` after `qs.get(**filter_)`), to any
+        object's `get_absolute_url()` (Django's URL of a model, from the app's own routes)
+        or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
         host. An uploaded file object (`zipfile.ZipFile(request.FILES["archive"])`) is read
         like a buffer, not opened as a path; its client-supplied `.name` is still followed.
@@ -370,9 +371,20 @@ def _own_path(expr: ast.expr) -> bool:
     return False
 
 
+def _model_url(expr: ast.expr) -> bool:
+    """`foia.get_absolute_url()`: Django's URL of a model, built from the app's own routes
+    whichever object the request chose (MuckRock's helpers are handed the view's object)."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr == "get_absolute_url"
+        and not expr.args
+    )
+
+
 def _leads(flow: Flow, expr: ast.expr, line: int) -> bool:
     """Does a request-chosen value lead the URL (and so may choose its host)?"""
-    return flow.tainted(expr, line) and not _own_path(expr)
+    return flow.tainted(expr, line) and not _own_path(expr) and not _model_url(expr)
 
 
 def _host_controlled(
@@ -382,7 +394,7 @@ def _host_controlled(
     comes first: `"/notes/" + note_id`, `f"https://app.example.com/{path}"`, also through a
     variable (`target = f"{obj.local_path}?{query}"`; `redirect(target)`). Nor when the
     target is the Referer the browser sent (`request.referrer or url_for("home")`)."""
-    if _referrer(expr) or _own_path(expr):
+    if _referrer(expr) or _own_path(expr) or _model_url(expr):
         return False
     if isinstance(expr, ast.BoolOp):  # request.referrer or url_for(".home")
         return any(
