@@ -764,3 +764,70 @@ def test_fastapi_dependency_imported_from_an_auth_module_authenticates() -> None
         app = {"appointment/main.py": _APPOINTMENT_MAIN}
         app[routes] = _APPOINTMENT_ROUTES.format(module=module)
         assert _findings(app) == expected, module
+
+
+# MuckRock's Mailgun routes: a decorator of the same file checks the sender's signature
+# and answers the others with a 403; `_catch_all` is a helper only the guarded route calls
+_MAIL_VIEWS = """
+import json
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+
+from .models import Message
+
+
+def mailgun_verify(function):
+    @wraps(function)
+    def wrapper(request):
+        data = json.loads(request.body)
+        if _verify(data):
+            return function(request)
+        else:
+            return HttpResponseForbidden()
+
+    return wrapper
+
+
+def log_calls(function):
+    @wraps(function)
+    def wrapper(request):
+        print(request.path)
+        return function(request)
+
+    return wrapper
+
+
+@mailgun_verify
+@csrf_exempt
+def route_mailgun(request):
+    if request.POST.get("recipient") == "x":
+        return _catch_all(request, "x")
+    Message.objects.create(body=request.POST["body"])
+    return HttpResponse("OK")
+
+
+def _catch_all(request, address):
+    Message.objects.create(body=request.POST["body"], to=address)
+    return HttpResponse("OK")
+
+
+@log_calls
+@csrf_exempt
+def bounces(request):
+    Message.objects.filter(to=request.POST["to"]).delete()
+    return HttpResponse("OK")
+
+
+@login_required
+def archive(request):
+    Message.objects.filter(owner=request.user).update(archived=True)
+    return HttpResponse("OK")
+"""
+
+
+def test_a_route_behind_a_decorator_of_its_file_that_answers_403_is_guarded() -> None:
+    # a decorator that turns nobody away guards nothing
+    assert _findings({"mailgun/views.py": _MAIL_VIEWS}) == [("mailgun/views.py", 49)]

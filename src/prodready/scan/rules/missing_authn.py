@@ -24,6 +24,7 @@ from prodready.scan.rules._web import (
     read_only_post,
     test_scaffolding,
     tokens,
+    turned_away_by_own_decorator,
     web_file,
 )
 from prodready.scan.rules._web.auth_evidence import auth_decorator
@@ -188,7 +189,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`if is_user_logged_in(): return redirect(...)`: an anonymous signup step), a view
         marked `# pylint: disable=missing-permission-required`), webhooks
         that verify a signature (and any endpoint that verifies its sender's signature,
-        `verify_signature(payload, signature_header)`), routers included only in
+        `verify_signature(payload, signature_header)`, or sits behind a decorator of its
+        own file that answers some callers with a 401 or 403, MuckRock's
+        `@mailgun_verify`), routers included only in
         development, views whose base class lives in another file or package (it may
         authenticate; a `CreateView` counts as Django's only when it is imported from
         Django), POSTs that only read (a search, query or lookup whose body writes
@@ -201,9 +204,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Channel)` with `Channel` from a `models` module: a URL gives a view only strings
         and numbers), undecorated `def f(request, ...)` functions that return nothing (a view
         returns a response: a middleware's `stop_tracking(request, tracker)`) or are called
-        only from this file's views that authenticate (directly or through another such
-        helper), functions that an authenticating view of another module hands its request
-        to (`return moderate_avatar_endpoint(request, profile)` in a viewset action), generic
+        only from this file's views that authenticate or sit behind such a decorator
+        (directly or through another such helper), functions that an authenticating view
+        of another module hands its request to (`return moderate_avatar_endpoint(request,
+        profile)` in a viewset action), generic
         editing views that name no form, model or queryset (bases for subclasses elsewhere,
         unless a URLconf routes them with `as_view(form_class=...)`), and test projects
         kept inside a package (`testapp/`, `test/settings.py`) are not routes.
@@ -589,9 +593,11 @@ def _app_config_facts(ctx: FileContext) -> None:
 
 def _helper_of_guarded_views(web: WebFile, h: Handler, depth: int = 0) -> bool:
     """`def remove(request, bookmark_id)` with no decorator, called only from this file's
-    views that authenticate (`if "remove" in request.POST: return remove(request, ...)`),
-    directly or through another such helper: a helper of those views, taken for a Django
-    view only by its `request` parameter."""
+    views that authenticate (`if "remove" in request.POST: return remove(request, ...)`)
+    or sit behind a guard decorator of the file (MuckRock's `_catch_all`, called by the
+    Mailgun route that `@mailgun_verify` guards), directly or through another such
+    helper: a helper of those views, taken for a Django view only by its `request`
+    parameter."""
     fn = h.function
     if fn is None or h.framework != "django" or h.cls is not None or fn.decorator_list:
         return False
@@ -606,7 +612,9 @@ def _helper_of_guarded_views(web: WebFile, h: Handler, depth: int = 0) -> bool:
         ):
             callers.append(other)
     return bool(callers) and all(
-        web.evidence(c)[1] or (depth < 2 and _helper_of_guarded_views(web, c, depth + 1))
+        web.evidence(c)[1]
+        or (c.function is not None and turned_away_by_own_decorator(web, c.function))
+        or (depth < 2 and _helper_of_guarded_views(web, c, depth + 1))
         for c in callers
     )
 

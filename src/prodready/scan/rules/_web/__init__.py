@@ -45,7 +45,10 @@ from prodready.scan.rules._web.fastapi_views import auth_aliases
 from prodready.scan.rules._web.flask_views import guards_whole_app
 from prodready.scan.rules._web.flow import Flow
 from prodready.scan.rules._web.handler import Handler, ViewClass
-from prodready.scan.rules._web.identity_endpoints import identity_endpoint
+from prodready.scan.rules._web.identity_endpoints import (
+    identity_endpoint,
+    turned_away_by_own_decorator,
+)
 from prodready.scan.rules._web.syntax import class_names, const_int, const_str, dotted, last, tokens
 from prodready.scan.rules._web.web_file import WebFile, test_scaffolding, web_file
 
@@ -73,5 +76,6 @@ __all__ = [
     "read_only_post",
     "test_scaffolding",
     "tokens",
+    "turned_away_by_own_decorator",
     "web_file",
 ]

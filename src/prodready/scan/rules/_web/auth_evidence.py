@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from prodready.scan.context import FileContext, keyword
 from prodready.scan.rules._web.auth_signals import (
     AUTH_NAME,
+    DENIALS,
     IDENTITY_CALL,
     NON_OBJECT_PERMISSIONS,
     NOT_AUTH_DECORATORS,
@@ -57,10 +58,6 @@ _AUTH_HEADERS = frozenset(
         "api_key",
         "x-access-token",
     }
-)
-# Exceptions and responses that turn a caller away.
-_DENIALS = frozenset(
-    {"PermissionDenied", "HttpResponseForbidden", "NotAuthenticated", "Unauthorized", "Forbidden"}
 )
 # Dispatchers of an action layer that authorises every action it runs (CKAN).
 _ACTIONS = frozenset({"get_action"})
@@ -214,7 +211,7 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
                 found, explicit = f"status {code}", code == 401
         elif isinstance(node, ast.Return) and _status_code(node) == 401:
             found = RETURNED_401
-        elif isinstance(node, ast.Name) and node.id in _DENIALS:
+        elif isinstance(node, ast.Name) and node.id in DENIALS:
             found, explicit = node.id, node.id in {"NotAuthenticated", "Unauthorized"}
         if found and explicit:
             strong = found
@@ -291,7 +288,7 @@ def _is_denial(node: ast.AST) -> bool:
         return node.arg in {"status_code", "status"}
     if isinstance(node, ast.Return):
         return (_status_code(node) or 0) >= 400
-    return isinstance(node, ast.Name) and node.id in _DENIALS
+    return isinstance(node, ast.Name) and node.id in DENIALS
 
 
 # A handler's own 401 answer (`return {...}, 401`, `make_response(body, 401)`). In a

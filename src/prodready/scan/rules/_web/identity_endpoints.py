@@ -13,6 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from prodready.scan.rules._web.auth_signals import DENIALS
 from prodready.scan.rules._web.syntax import const_str, dotted, last, tokens
 
 if TYPE_CHECKING:
@@ -275,6 +276,8 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
         or _reset_token_lookup(web, h.cls)
     ):
         return True
+    if fn is not None and turned_away_by_own_decorator(web, fn):
+        return True
     body = web.body(fn) if fn is not None else []
     if words & _WEBHOOK_WORDS:
         for node in body:
@@ -287,3 +290,37 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
         isinstance(node, ast.Call) and _SIGNED_SENDER.search(last(dotted(node.func)))
         for node in body
     )
+
+
+# The status a guard answers a caller it turns away with.
+_DENIAL_CODES = frozenset({401, 403})
+
+
+def turned_away_by_own_decorator(web: WebFile, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Is `fn` wrapped in a decorator of this file that answers some callers with a 401 or
+    403 (MuckRock's `@mailgun_verify`: `if _verify(data): return function(request)`, else
+    `HttpResponseForbidden()`)? The decorator checks who is calling, whatever its name."""
+    names = {dotted(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list}
+    if not names:
+        return False
+    return any(
+        isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
+        and stmt.name in names
+        and _denies(stmt)
+        for stmt in web.ctx.tree.body
+    )
+
+
+def _denies(decorator: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for node in ast.walk(decorator):
+        if isinstance(node, ast.Name | ast.Attribute) and last(dotted(node)) in DENIALS:
+            return True
+        if (  # abort(403), Response(status=401), JsonResponse(data, status=403)
+            isinstance(node, ast.Call)
+            and any(
+                isinstance(a, ast.Constant) and a.value in _DENIAL_CODES
+                for a in [*node.args, *(k.value for k in node.keywords)]
+            )
+        ):
+            return True
+    return False
