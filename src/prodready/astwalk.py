@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -165,7 +166,7 @@ def syntax_error_reason(exc: SyntaxError, source: str = "") -> str:
         return f"not Python: its #! line runs {interpreter}"
     message = exc.msg or ""
     where = f"syntax error at line {exc.lineno}" + (f": {message}" if message else "")
-    if message.startswith(_PYTHON2_ONLY):
+    if message.startswith(_PYTHON2_ONLY) or _PYTHON2_STRING.search(exc.text or ""):
         return f"{where} (Python 2 code; prodready reads Python 3)"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     return (
@@ -181,6 +182,8 @@ _PYTHON2_ONLY = (
     "Missing parentheses in call to 'exec'",
     "leading zeros in decimal integer literals are not permitted",
 )
+# A `ur"..."` string, which only Python 2 reads; the parser just says "invalid syntax".
+_PYTHON2_STRING = re.compile(r"(?<![\w'\"])[uU][rR]['\"]")
 
 
 def _foreign_interpreter(source: str) -> str | None:

@@ -830,7 +830,12 @@ def test_a_script_for_another_interpreter_is_named_not_taken_for_broken_python(
             "permitted; use an 0o prefix for octal integers (Python 2 code; prodready reads "
             "Python 3)",
         ),
+        (  # Pootle's templatetags: a raw unicode string
+            "import re\n\nLINK = re.compile(ur'/xx/', re.I)\n",
+            "syntax error at line 3: invalid syntax (Python 2 code; prodready reads Python 3)",
+        ),
         ("x = = 1\n", "syntax error at line 1: invalid syntax (parsed as Python 3."),
+        ('x = = "your"\n', "syntax error at line 1: invalid syntax (parsed as Python 3."),
     ],
 )
 def test_a_syntax_error_names_the_parsers_message_and_python_2_code(
