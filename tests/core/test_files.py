@@ -83,6 +83,10 @@ def test_test_and_production_paths() -> None:
     assert is_test_path("functional-tests/client.py")
     assert not is_test_path("app/ab_tests/assign.py")  # an A/B testing feature
     assert not is_test_path("app/contests/views.py")
+    assert is_test_path("pytest_pootle/fixtures/site.py")  # a pytest plugin package
+    assert is_test_path("server/pytest_devpi_server/__init__.py")
+    assert not is_test_path("src/prodready/mutate/_support/prodready_mutate_plugin.py")
+    assert not is_test_path("app/pytestish/views.py")
     assert not is_test_path("django/test/runner.py")  # a package's testing framework ships
     assert not is_production_path("examples/app.py") and not is_production_path("docs/conf.py")
     assert is_production_path("src/pkg/examples.py")

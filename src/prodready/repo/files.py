@@ -161,7 +161,11 @@ def is_test_path(rel: str) -> bool:
     # package it is usually production code (django/test/ is Django's testing framework)
     dirs = parts[:-1]
     if any(
-        d in TEST_DIR_NAMES - {"test"} or d in _TEST_SUPPORT_DIRS or _kind_of_tests(d) for d in dirs
+        d in TEST_DIR_NAMES - {"test"}
+        or d in _TEST_SUPPORT_DIRS
+        or d.startswith("pytest_")
+        or _kind_of_tests(d)
+        for d in dirs
     ):
         return True
     if name in _TEST_SETTINGS_NAMES and len(dirs) > 0 and dirs[-1] == "settings":
@@ -201,7 +205,8 @@ _TEST_KINDS_JOINED = frozenset(f"{kind}tests" for kind in _TEST_KINDS)
 _TEST_FILE_NAMES = frozenset({"conftest.py", "tests.py", "pytest_plugin.py"})
 # The settings-and-urls project a reusable Django app ships only to run its own tests, and
 # the packages of fixtures, factories and keys a project keeps for its suites
-# (`baserow/test_utils/`), importable but never run by the service.
+# (`baserow/test_utils/`), importable but never run by the service; so is a package named
+# as a pytest plugin (`pytest_pootle/`, `pytest_devpi_server/`), checked by prefix.
 _TEST_SUPPORT_DIRS = frozenset(
     {"test_project", "testproject", "test_utils", "testutils", "test_helpers", "testing_utils"}
     # Frigate's `testing-scripts/`: benchmarks and clip replays run by hand
