@@ -831,3 +831,47 @@ def archive(request):
 def test_a_route_behind_a_decorator_of_its_file_that_answers_403_is_guarded() -> None:
     # a decorator that turns nobody away guards nothing
     assert _findings({"mailgun/views.py": _MAIL_VIEWS}) == [("mailgun/views.py", 49)]
+
+
+# Tendenci's helpdesk: the view is wrapped by a statement after it, not with `@`
+_REWRAPPED_VIEWS = """
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+
+from .models import Dependency
+
+
+def dependency_del(request, dependency_id):
+    dependency = get_object_or_404(Dependency, id=dependency_id)
+    if request.method == "POST":
+        dependency.delete()
+    return HttpResponse("ok")
+dependency_del = staff_member_required(dependency_del)
+
+
+def dependency_drop(request, dependency_id):
+    dependency = get_object_or_404(Dependency, id=dependency_id)
+    if request.method == "POST":
+        dependency.delete()
+    return HttpResponse("ok")
+other_name = staff_member_required(dependency_drop)
+
+
+def dependency_add(request, dependency_id):
+    Dependency.objects.create(id=dependency_id, owner=request.user)
+    return HttpResponse("ok")
+dependency_add = login_required(dependency_add)
+
+
+@login_required
+def profile_save(request):
+    request.user.save()
+    return HttpResponse("ok")
+"""
+
+
+def test_a_view_wrapped_by_a_statement_after_it_is_guarded() -> None:
+    # wrapping it under another name leaves the name the URLconf may route unguarded
+    assert _findings({"helpdesk/views.py": _REWRAPPED_VIEWS}) == [("helpdesk/views.py", 18)]

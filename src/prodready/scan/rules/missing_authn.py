@@ -120,6 +120,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         or `@team_members_only`, or one the project defines, in any module, that wraps the
         view in a login guard: mailu's `@access.owner(models.User, "user_email")`, made by
         a decorator factory that returns `flask_login.login_required(wrapper)`), also one
+        a statement after a Django view applies (`ticket_list =
+        staff_member_required(ticket_list)`, Tendenci's helpdesk) or one
         a Django URLconf wraps around the view
         (`path("me/", login_required(views.profile))`, or a helper decorating a group of
         patterns, `decorated_patterns([login_required], path(...), *team_urls)`, unless

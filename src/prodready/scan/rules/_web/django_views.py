@@ -47,7 +47,8 @@ def django_function(web: WebFile, fn: FunctionNode) -> Handler:
     methods: set[str] = set()
     framework = "django"
     explicit = False
-    for dec in fn.decorator_list:
+    decorators = [*fn.decorator_list, *web.rewrapped(fn)]
+    for dec in decorators:
         name = last(ctx.qualname(dec.func if isinstance(dec, ast.Call) else dec))
         if name == "require_POST":
             methods.add("POST")
@@ -66,7 +67,7 @@ def django_function(web: WebFile, fn: FunctionNode) -> Handler:
     h = Handler(fn, fn.name, framework, frozenset(methods))
     for p in positional(fn)[1:]:
         h.params[p.arg] = Param(p.arg, bool(INT_LIKE_PARAM.match(p.arg)))
-    apply_decorator_auth(ctx, fn.decorator_list, h)
+    apply_decorator_auth(ctx, decorators, h)
     if framework == "drf" and not h.auth and not h.open_explicit:
         h.drf_default = True
     return h

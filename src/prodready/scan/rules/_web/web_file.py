@@ -85,6 +85,7 @@ class WebFile:
         self._flows: dict[tuple[ast.AST, bool], Flow] = {}
         self._body_auth: dict[ast.AST, tuple[str, bool]] = {}
         self._module_functions: dict[str, FunctionNode] | None = None
+        self._rewrapped: dict[str, list[ast.expr]] | None = None
         self.local_classes = {c.name: c for c in ctx.classes}
         self._method_owner = {id(s): c for c in ctx.classes for s in c.body}
         self.http_server_methods: set[ast.AST] = set()  # methods of a stdlib HTTP handler
@@ -340,6 +341,29 @@ class WebFile:
         """`<module stem>.<name>` for a Flask blueprint, the same from its own file and from
         a file that imports it (where a `before_request` guard may be registered)."""
         return blueprint_key(self.ctx, receiver)
+
+    def rewrapped(self, fn: FunctionNode) -> list[ast.expr]:
+        """The decorators a module-level statement applies to `fn` after its definition,
+        `ticket_list = staff_member_required(ticket_list)` (Tendenci's helpdesk views), as
+        if written with `@`: the name now holds the wrapped view, which the URLconf routes."""
+        if self._rewrapped is None:
+            self._rewrapped = {}
+            for stmt in self.ctx.tree.body:
+                if not (
+                    isinstance(stmt, ast.Assign)
+                    and len(stmt.targets) == 1
+                    and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Call)
+                    and len(stmt.value.args) == 1
+                    and not stmt.value.keywords
+                ):
+                    continue
+                name, arg = stmt.targets[0].id, stmt.value.args[0]
+                if isinstance(arg, ast.Name) and arg.id == name:
+                    self._rewrapped.setdefault(name, []).append(stmt.value.func)
+        if fn not in self.ctx.tree.body:
+            return []
+        return self._rewrapped.get(fn.name, [])
 
     def relative_imports(self) -> dict[str, str]:
         """Names bound by relative imports at module level -> their dotted origin."""
