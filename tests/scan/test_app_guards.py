@@ -831,6 +831,18 @@ def archive(request):
 def test_a_route_behind_a_decorator_of_its_file_that_answers_403_is_guarded() -> None:
     # a decorator that turns nobody away guards nothing
     assert _findings({"mailgun/views.py": _MAIL_VIEWS}) == [("mailgun/views.py", 49)]
+    # nipap's own `@requires_auth` answers 401: still the evidence that the app logs in
+    own_login = _MAIL_VIEWS.replace("@login_required", "@requires_auth").replace(
+        "def log_calls(function):",
+        "def requires_auth(function):\n"
+        "    def wrapper(request):\n"
+        "        if not request.user.is_authenticated:\n"
+        "            return HttpResponse(status=401)\n"
+        "        return function(request)\n\n"
+        "    return wrapper\n\n\n"
+        "def log_calls(function):",
+    )
+    assert _findings({"mailgun/views.py": own_login}) == [("mailgun/views.py", 58)]
 
 
 # Tendenci's helpdesk: the view is wrapped by a statement after it, not with `@`

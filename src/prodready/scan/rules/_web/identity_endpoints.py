@@ -276,8 +276,6 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
         or _reset_token_lookup(web, h.cls)
     ):
         return True
-    if fn is not None and turned_away_by_own_decorator(web, fn):
-        return True
     body = web.body(fn) if fn is not None else []
     if words & _WEBHOOK_WORDS:
         for node in body:
