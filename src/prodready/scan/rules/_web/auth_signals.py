@@ -104,11 +104,11 @@ IDENTITY_PARAMS = frozenset(
 )
 _SESSION_USER_KEY = re.compile(r"user|uid|account|member|customer|login|auth|logged", re.I)
 
-# DRF permission classes that let anyone in, and those that check no object's owner.
 # Exceptions and responses that turn a caller away.
 DENIALS = frozenset(
     {"PermissionDenied", "HttpResponseForbidden", "NotAuthenticated", "Unauthorized", "Forbidden"}
 )
+# DRF permission classes that let anyone in, and those that check no object's owner.
 OPEN_PERMISSIONS = frozenset({"AllowAny"})
 NON_OBJECT_PERMISSIONS = frozenset({"AllowAny", "IsAuthenticated", "IsAuthenticatedOrReadOnly"})
 
