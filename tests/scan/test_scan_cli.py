@@ -313,6 +313,18 @@ def test_a_symlink_to_a_scanned_file_is_judged_once_under_the_real_name(tmp_path
     assert flagged_paths(tmp_path / "app") == ["src/client.py", "src/worker.py"]
 
 
+def test_a_broken_link_is_an_error_only_when_it_is_named_as_python(tmp_path: Path) -> None:
+    """Pagure links its hook files to `/does/not/exist` until a repository enables them: a
+    scan of Python code lists the `.py` ones it could not read, not the others."""
+    write_tree(tmp_path, {"hooks/__init__.py": ""})
+    os.symlink("/does/not/exist", tmp_path / "hooks" / "default_hook.py")
+    os.symlink("/does/not/exist", tmp_path / "hooks" / "pagure_no_new_branches")
+    report = json.loads(scan(tmp_path, "--format", "json", "--no-cache").stdout)
+    assert [(e["path"], e["reason"][:14]) for e in report["errors"]] == [
+        ("hooks/default_hook.py", "broken symlink")
+    ]
+
+
 def test_a_project_template_is_not_scanned(tmp_path: Path) -> None:
     """Vitrage's datasource scaffold under `{{cookiecutter.name}}/` is Jinja that becomes
     Python only when the template is filled: neither a finding nor a syntax error."""

@@ -312,12 +312,22 @@ def _shadowed_modules(root: Path, files: Sequence[str], candidates: Sequence[str
     return shadowed
 
 
+def _scan_errors(errors: Iterable[ReportError]) -> list[ReportError]:
+    """The walk's errors a scan of Python code reports: a dangling link named `README` or
+    a hook script (Pagure's `pagure_no_new_branches`) was never going to be read by it."""
+    return [e for e in errors if e.path.endswith(".py") or not e.reason.startswith(_FILE_ERRORS)]
+
+
+_FILE_ERRORS = ("broken symlink", "symlink loop", "unreadable")
+
+
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
-        return root, _production_files(root, repo.files, repo.aliases), list(repo.errors)
+        files = _production_files(root, repo.files, repo.aliases)
+        return root, files, _scan_errors(repo.errors)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
@@ -326,7 +336,7 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
         if p.is_dir():
             repo = walk_repository(p)
             prefix = p.relative_to(root).as_posix()
-            errors.extend(repo.errors)
+            errors.extend(_scan_errors(repo.errors))
             found.extend(
                 f"{prefix}/{f}" if prefix != "." else f
                 for f in _production_files(p, repo.files, repo.aliases)
