@@ -298,15 +298,12 @@ def turned_away_by_own_decorator(web: WebFile, fn: ast.FunctionDef | ast.AsyncFu
     """Is `fn` wrapped in a decorator of this file that answers some callers with a 401 or
     403 (MuckRock's `@mailgun_verify`: `if _verify(data): return function(request)`, else
     `HttpResponseForbidden()`)? The decorator checks who is calling, whatever its name."""
-    names = {dotted(d.func if isinstance(d, ast.Call) else d) for d in fn.decorator_list}
-    if not names:
-        return False
-    return any(
-        isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
-        and stmt.name in names
-        and _denies(stmt)
-        for stmt in web.ctx.tree.body
-    )
+    local = web.module_functions
+    for dec in fn.decorator_list:
+        own = local.get(dotted(dec.func if isinstance(dec, ast.Call) else dec))
+        if own is not None and _denies(own):
+            return True
+    return False
 
 
 def _denies(decorator: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -361,7 +361,7 @@ class WebFile:
                 name, arg = stmt.targets[0].id, stmt.value.args[0]
                 if isinstance(arg, ast.Name) and arg.id == name:
                     self._rewrapped.setdefault(name, []).append(stmt.value.func)
-        if fn not in self.ctx.tree.body:
+        if self.module_functions.get(fn.name) is not fn:
             return []
         return self._rewrapped.get(fn.name, [])
 
