@@ -156,6 +156,9 @@ _RIGHTS = _wordset("permission permissions perms rights")
 # Credentials kept in a store under a key: `credential_key`, `token_key` (Boto's cache of
 # session tokens, by role) name the entry, not its value. A `secret_key` is the secret.
 _LOOKED_UP = _wordset("credential credentials creds token password")
+# An earlier word that says the secret was hidden before anyone sees it: PySpur's
+# `masked_token = self._mask_token(token)`, a `redacted_password`.
+_HIDDEN = _wordset("masked redacted obfuscated censored sanitized sanitised scrubbed")
 # Words that make a trailing `pass` the outcome of a check (`HEALTH_CHECK_PASS`,
 # `POLL_STATUS_PASS`) rather than short for password (`SMTP_PASS`).
 _CHECKS = _wordset("status check checks health poll probe test tests result verdict")
@@ -223,12 +226,19 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
                 return None
             if word in _LOOKED_UP and parts[i + 1 : i + 2] in (("key",), ("keys",)):
                 return None  # Skyvern's `credential_key`: the name it is stored under
-            if _RIGHTS.intersection(parts[:i]):
+            if _RIGHTS.intersection(parts[:i]) or _HIDDEN.intersection(parts[:i]):
                 return None
             if word in ("cookie", "cookies") and not logging:
                 return None
             return _DISPLAY.get(word, word)
     return None
+
+
+def names_another_kind(name: str) -> bool:
+    """`nextPageToken`, `token_type`, `new_start_token`: a name that carries a secret's word
+    and yet, by the words around it, names something that is not a secret."""
+    parts = words(name)
+    return bool(_CREDENTIAL.intersection(parts)) and sensitive_word(name, logging=True) is None
 
 
 def describes_a_secret(name: str) -> bool:

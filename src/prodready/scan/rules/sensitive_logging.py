@@ -15,6 +15,7 @@ from prodready.scan.rules._names import (
     innermost_function,
     leaf_name,
     names_a_slot,
+    names_another_kind,
     sensitive_word,
     string_value,
     walk_own,
@@ -189,7 +190,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
         a value passed through a function named for masking it
-        (`strutils.mask_dict_password(...)`), a reference to a key (`encryption_key_href`),
+        (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
+        variable read only from keys or names of another kind of token
+        (`token = response.get("startPageToken")`: a page cursor), a reference to a key
+        (`encryption_key_href`),
         computed as one
         (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
         (`new_token: int | None`), positions in a stream of events
@@ -797,6 +801,7 @@ class _Resolver:
                 or self._holds_a_folder(node.id, line)
                 or self._holds_policy_values(node.id, line)
                 or self._holds_a_file_name(node.id, line)
+                or self._holds_another_kind(node.id, line)
                 or self._loops_over_literals(node.id, line)
                 or self._names_a_setting(node.id)
                 or self._redacted(node.id, line)
@@ -1001,6 +1006,15 @@ class _Resolver:
         must ask for it."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
         return bool(values) and all(_policy_values(v) for v in values)
+
+    def _holds_another_kind(self, name: str, line: int) -> bool:
+        """`token = response.get("startPageToken")`, `token_to_return = new_start_token if
+        new_start_token else next_token` (SurfSense's Google Drive sync): every value the
+        function gives the name is read from a key, attribute or local whose own name says
+        it is another kind of token (a page token, a token's type), so the name only
+        borrows the word. `token = response.get("access_token")` still holds a secret."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(_reads_another_kind(v) for v in values)
 
     def _holds_a_file_name(self, name: str, line: int) -> bool:
         """`secret = secret_file_path.name.removesuffix(".json")`: the name of the file a
@@ -1666,6 +1680,32 @@ def _route_constant(text: ast.JoinedStr, index: int) -> bool:
     if not isinstance(before, ast.FormattedValue):
         return False
     return ast.unparse(before.value).upper().endswith(("URL", "URI", "HOST", "ENDPOINT"))
+
+
+def _reads_another_kind(expr: ast.expr) -> bool:
+    """Is `expr` a read, or a choice between reads, of things named as non-secret tokens:
+    `next_token`, `data.get("nextPageToken")`, `resp["token_type"]`, `a or b`?"""
+    if isinstance(expr, ast.IfExp):
+        return all(map(_reads_another_kind_or_none, (expr.body, expr.orelse)))
+    if isinstance(expr, ast.BoolOp):
+        return all(map(_reads_another_kind_or_none, expr.values)) and not all(
+            map(is_none, expr.values)
+        )
+    if isinstance(expr, ast.Name):
+        return names_another_kind(expr.id)
+    if isinstance(expr, ast.Attribute):
+        return names_another_kind(expr.attr)
+    if isinstance(expr, ast.Subscript):
+        key = string_value(expr.slice)
+        return key is not None and names_another_kind(key)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        key = string_value(expr.args[0]) if expr.args else None
+        return expr.func.attr == "get" and key is not None and names_another_kind(key)
+    return False
+
+
+def _reads_another_kind_or_none(expr: ast.expr) -> bool:
+    return is_none(expr) or _reads_another_kind(expr)
 
 
 def _masked(expr: ast.expr) -> bool:
