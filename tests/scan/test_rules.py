@@ -130,6 +130,17 @@ def test_load_tests_static_asset_programs_and_dev_tooling_need_no_timeout() -> N
     assert flagged_lines(served, "PR101", rel="app/views.py") == [7]
 
 
+def test_a_file_no_import_can_name_that_works_as_it_loads_needs_no_timeout() -> None:
+    """Ship It's `taskcluster/scripts/codecov-upload.py` fetches a secret and runs the
+    uploader at the top level: a CI job. The same code in an importable module, or a
+    hyphenated file that only defines things, is still checked."""
+    job = _NO_TIMEOUT + "\nimport subprocess\nsubprocess.run(['codecov'], check=True)\n"
+    assert flagged_lines(job, "PR101", rel="taskcluster/scripts/codecov-upload.py") == []
+    assert flagged_lines(job, "PR101", rel="taskcluster/ci/codecov-upload.py") == []
+    assert flagged_lines(job, "PR101", rel="shipit/codecov_upload.py") == [5]
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="shipit/codecov-upload.py") == [5]
+
+
 def test_inline_metadata_scripts_and_samples_to_fill_in_need_no_timeout() -> None:
     """ragflow's `ragflow_deps/download_go_deps.py` declares its dependencies with PEP 723
     metadata for `uv run`; its `rag/svr/discord_svr.py` is a bot sample whose URL is
@@ -158,6 +169,10 @@ def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_time
     assert flagged_lines(fabric, "PR101", rel="fabfile.py") == []
     shipped = "from invoke import Program, task\n" + _NO_TIMEOUT  # wger's `wger bootstrap`
     assert flagged_lines(shipped, "PR101", rel="wger/tasks.py") == [6]
+    hook = "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n"
+    assert flagged_lines(hook + _NO_TIMEOUT, "PR101", rel="server/hatch_build.py") == []
+    setup = "from setuptools import setup\n" + _NO_TIMEOUT
+    assert flagged_lines(setup, "PR101", rel="setup.py") == []
     plugin = "import pytest\n" + _NO_TIMEOUT  # a pytest plugin may be what a package ships
     assert flagged_lines(plugin, "PR101", rel="pkg/pytest_plugin.py") == [6]
     fixtures = "import flask\nfrom udata.core.dataset.factories import DatasetFactory\n"

@@ -137,8 +137,9 @@ def developer_script(ctx: FileContext) -> bool:
     a load test (`locustfile.py`, a Locust import), a program among static assets
     (`static/js/data/merge.py`), a module importing the project's development tooling
     (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
-    rule, a pylint checker), an invoke or Fabric task file at the top of the checkout, a
-    script with PEP 723 inline metadata (`# /// script`) importing no web framework, a
+    rule, a pylint checker) or a build hook (hatchling, setuptools), a file no `import` can
+    name that does its work as it is loaded, an invoke or Fabric task file at the top of the
+    checkout, a script with PEP 723 inline metadata (`# /// script`) importing no web framework, a
     sample whose module-level settings are placeholders to fill in, a
     module building records with test factories, a module
     importing no web framework that writes files beside its own source, or a
@@ -175,8 +176,12 @@ def developer_script(ctx: FileContext) -> bool:
     if not sep and SERVICE_FACT not in ctx.facts and _calls_itself_script(ctx):
         return True
     # `upload-screenshots.py`, which no `import` statement can name, or a program at the
-    # top of the checkout (`populate.py` beside the package): run by hand when stand-alone
+    # top of the checkout (`populate.py` beside the package): run by hand when stand-alone;
+    # a file no `import` can name that does its work as it is loaded is one too (Ship It's
+    # `taskcluster/scripts/codecov-upload.py`, a CI job that runs the uploader)
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
+        return True
+    if not stem.isidentifier() and _flat_script(ctx):
         return True
     if standalone_program(ctx) and _usage_runs_this_file(ctx, stem):
         return True
@@ -245,6 +250,12 @@ _DEV_TOOL_MODULES = (
     "pre_commit",
     "mkdocs",
     "nox",
+    # build backends: a build hook (conda-store's `hatch_build.py`, which downloads the UI
+    # it bundles) runs when the package is built, not where it is served
+    "hatchling",
+    "setuptools",
+    "pdm.backend",
+    "poetry.core",
 )
 # Task runners whose task files a developer runs by hand (rebuild the search index, deploy).
 _TASK_RUNNERS = ("invoke", "fabric", "fabric2")
@@ -458,11 +469,11 @@ def standalone_program(ctx: FileContext) -> bool:
 
 
 def _flat_script(ctx: FileContext) -> bool:
-    """A file that does its work at the top level, with no `__main__` block: a loop or a
-    `print()` among its module statements (FastChat's `approve_all.py`, which fetches the
-    pending requests and grants each one in a top-level `for`), importing no web, task or RPC
-    framework. A module the application imports defines things; it does not loop or print
-    as it is loaded."""
+    """A file that does its work at the top level, with no `__main__` block: a loop, a
+    `print()` or a command run (`subprocess.run(...)`) among its module statements
+    (FastChat's `approve_all.py`, which fetches the pending requests and grants each one in
+    a top-level `for`), importing no web, task or RPC framework. A module the application
+    imports defines things; it does not loop, print or run commands as it is loaded."""
     if SERVICE_FACT in ctx.facts:
         return False
     return any(
@@ -470,8 +481,10 @@ def _flat_script(ctx: FileContext) -> bool:
         or (
             isinstance(stmt, ast.Expr)
             and isinstance(stmt.value, ast.Call)
-            and isinstance(stmt.value.func, ast.Name)
-            and stmt.value.func.id == "print"
+            and (
+                (isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == "print")
+                or ctx.call_name(stmt.value).startswith("subprocess.")
+            )
         )
         for stmt in ctx.tree.body
     )
