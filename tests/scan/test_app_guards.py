@@ -887,3 +887,103 @@ def profile_save(request):
 def test_a_view_wrapped_by_a_statement_after_it_is_guarded() -> None:
     # wrapping it under another name leaves the name the URLconf may route unguarded
     assert _findings({"helpdesk/views.py": _REWRAPPED_VIEWS}) == [("helpdesk/views.py", 18)]
+
+
+# Open Notebook and DeerFlow: the FastAPI app authenticates every request in a middleware
+_MIDDLEWARE_ROUTES = (
+    "from fastapi import APIRouter, Depends\n\n"
+    "from api.deps import get_current_user\n\n"
+    "router = APIRouter()\n\n\n"
+    '@router.delete("/sources/{id}")\n'
+    "async def delete_source(id: int) -> None:\n"
+    "    await remove(id)\n\n\n"
+    '@router.get("/me")\n'
+    "async def me(user=Depends(get_current_user)) -> dict:\n"
+    "    return user\n"
+)
+_AUTH_MIDDLEWARE = (
+    "from starlette.middleware.base import BaseHTTPMiddleware\n"
+    "from starlette.responses import JSONResponse\n\n\n"
+    "class PasswordAuthMiddleware(BaseHTTPMiddleware):\n"
+    "    async def dispatch(self, request, call_next):\n"
+    "        if request.url.path in self.excluded_paths:\n"
+    "            return await call_next(request)\n"
+    '        if not request.headers.get("Authorization"):\n'
+    '            return JSONResponse(status_code=401, content={"detail": "Missing"})\n'
+    "        return await call_next(request)\n"
+)
+_MIDDLEWARE_APP = (
+    "from fastapi import FastAPI\n\n"
+    "from api.auth import PasswordAuthMiddleware\n"
+    "from api.routers import embedding\n\n"
+    "app = FastAPI()\n"
+    "app.add_middleware(PasswordAuthMiddleware)\n"
+    "app.include_router(embedding.router)\n"
+)
+
+
+def test_fastapi_auth_middleware_guards_the_routes_of_its_package() -> None:
+    routes = {"api/routers/embedding.py": _MIDDLEWARE_ROUTES}
+    flagged = [("api/routers/embedding.py", 9)]
+    guarded = {**routes, "api/auth.py": _AUTH_MIDDLEWARE, "api/main.py": _MIDDLEWARE_APP}
+    assert _findings(guarded) == []
+    # the class defined in the app's own module, or imported relatively
+    local = (
+        _AUTH_MIDDLEWARE
+        + "\n\n"
+        + _MIDDLEWARE_APP.replace("from api.auth import PasswordAuthMiddleware\n", "")
+    )
+    assert _findings({**routes, "api/main.py": local}) == []
+    relative = _MIDDLEWARE_APP.replace("from api.auth", "from .auth")
+    assert _findings({**routes, "api/auth.py": _AUTH_MIDDLEWARE, "api/main.py": relative}) == []
+    # `FastAPI(middleware=[Middleware(...)])`
+    listed = _MIDDLEWARE_APP.replace(
+        "app = FastAPI()\napp.add_middleware(PasswordAuthMiddleware)\n",
+        "from starlette.middleware import Middleware\n\n"
+        "app = FastAPI(middleware=[Middleware(PasswordAuthMiddleware)])\n",
+    )
+    assert _findings({**routes, "api/auth.py": _AUTH_MIDDLEWARE, "api/main.py": listed}) == []
+    # the app alone, or with a class of that name elsewhere, guards nothing
+    assert _findings({**routes, "api/main.py": _MIDDLEWARE_APP}) == flagged
+    elsewhere = {**routes, "api/authz.py": _AUTH_MIDDLEWARE, "api/main.py": _MIDDLEWARE_APP}
+    assert _findings(elsewhere) == flagged
+    # an app in another package that adds it guards its own routes, not these
+    split = {
+        **routes,
+        "api/auth.py": _AUTH_MIDDLEWARE,
+        "api/main.py": _MIDDLEWARE_APP.replace("app.add_middleware(PasswordAuthMiddleware)\n", ""),
+        "worker/main.py": _MIDDLEWARE_APP,
+    }
+    assert _findings(split) == flagged
+    # a middleware whose only refusal is a 403 (CSRF, host, IP checks) is no login
+    csrf = _AUTH_MIDDLEWARE.replace("401", "403")
+    assert _findings({**routes, "api/auth.py": csrf, "api/main.py": _MIDDLEWARE_APP}) == flagged
+
+
+# Magentic-UI: an `@app.middleware("http")` function returns what the auth check gave it
+_HTTP_MIDDLEWARE_APP = (
+    "from fastapi import FastAPI\n\n"
+    "from .auth import require_api_auth\n"
+    "from .routes import settings\n\n"
+    "app = FastAPI()\n"
+    "app.include_router(settings.router)\n\n\n"
+    '@app.middleware("http")\n'
+    "async def api_auth_middleware(request, call_next):\n"
+    "    unauthorized = await require_api_auth(request)\n"
+    "    if unauthorized is not None:\n"
+    "        return unauthorized\n"
+    "    return await call_next(request)\n"
+)
+
+
+def test_fastapi_http_middleware_function_that_authenticates_guards_the_package() -> None:
+    routes = {"web/routes/settings.py": _MIDDLEWARE_ROUTES}
+    flagged = [("web/routes/settings.py", 9)]
+    assert _findings({**routes, "web/app.py": _HTTP_MIDDLEWARE_APP}) == []
+    assert _findings({**routes, "web2/app.py": _HTTP_MIDDLEWARE_APP}) == flagged
+    # a middleware that returns another check's answer (the host header) guards nothing
+    host = _HTTP_MIDDLEWARE_APP.replace("require_api_auth", "check_host_header")
+    assert _findings({**routes, "web/app.py": host}) == flagged
+    # nor one that passes every request on after an auth lookup
+    passes = _HTTP_MIDDLEWARE_APP.replace("        return unauthorized\n", "        pass\n")
+    assert _findings({**routes, "web/app.py": passes}) == flagged

@@ -27,6 +27,7 @@ from prodready.scan.rules._web import (
     turned_away_by_own_decorator,
     web_file,
 )
+from prodready.scan.rules._web.asgi_middleware import guarded_dir_conditions, middleware_facts
 from prodready.scan.rules._web.auth_evidence import auth_decorator
 from prodready.scan.rules._web.auth_signals import AUTH_PACKAGES
 from prodready.scan.rules._web.drf_authentication import (
@@ -157,7 +158,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware
         listed in `MIDDLEWARE`, or in the list `MIDDLEWARE` is set to, that turns away
         callers failing its authentication check, as DefectDojo's redirect to a login
-        address built first into a name does),
+        address built first into a name does), an ASGI middleware of a FastAPI or Starlette
+        app in the route's package that answers 401, or returns what an authentication check
+        gave it, before passing a request on (`app.add_middleware(AuthMiddleware)`, an
+        `@app.middleware("http")` function; a CSRF or host check's 403 is no login),
         a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
@@ -233,6 +237,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     strict_authentication_facts(ctx)
     _login_decorator_facts(ctx)
     _middleware_facts(ctx)
+    middleware_facts(ctx)
     _app_config_facts(ctx)
     ctx.facts.update(FASTAPI_AUTH_ALIAS_FACT + k for k in auth_aliases(ctx))
     _as_view_facts(ctx)
@@ -316,6 +321,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             condition += "".join(f"&!{FLASK_APP_DIR_GUARD_FACT}{d}" for d in _dirs(ctx.path))
         else:  # unless login middleware or the app config guards every Django view
             condition += f"&!{DJANGO_LOGIN_FACT}"
+            if h.framework == "fastapi":  # or an ASGI middleware of its app every request
+                condition += guarded_dir_conditions(ctx.path)
             if h.framework in ("django", "drf"):
                 condition += "".join(f"&!{DJANGO_APP_PERMS_FACT}{d}" for d in _dirs(ctx.path))
         yield Hit(h.node.lineno, h.node.lineno, _message(h, destructive, why), condition)
