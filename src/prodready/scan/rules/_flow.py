@@ -839,6 +839,26 @@ _STRING_METHODS = _PASS_THROUGH | {
 _NUMERIC_CALLS = frozenset({"int", "float", "len", "round", "abs", "ceil", "floor", "trunc"})
 
 
+def _tidied_statement(value: ast.expr) -> bool:
+    """`strip_trailing_semicolon(sql)`, `sql.strip()`: a call whose subject (its first
+    argument, or the string whose method it is) is a variable named like SQL, and which is
+    given nothing else but constants."""
+    if not isinstance(value, ast.Call) or value.keywords:
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        subject: ast.expr | None = func.value
+        rest = value.args
+    else:
+        subject = value.args[0] if value.args else None
+        rest = value.args[1:]
+    return (
+        isinstance(subject, ast.Name)
+        and _FRAGMENT.search(subject.id) is not None
+        and all(isinstance(a, ast.Constant) for a in rest)
+    )
+
+
 @dataclass
 class Built:
     """A string built in code: its constant text and its non-constant parts (as source)."""
@@ -984,10 +1004,17 @@ class Strings:
 
     def _fragment(self, value: ast.expr, before: str | None) -> bool:
         """`f"SELECT count(*) FROM ({sql}) t"`: a variable named like SQL, spliced in where
-        SQL goes (not inside quotes), carries a statement the caller built: judge it there."""
-        if not isinstance(value, ast.Name) or not _FRAGMENT.search(value.id):
-            return False
+        SQL goes (not inside quotes), carries a statement the caller built: judge it there.
+        So does that statement tidied first (WrenAI's connectors wrap
+        `strip_trailing_semicolon(sql)`, or a local holding it, in `SELECT * FROM (...)
+        LIMIT 0`)."""
         if before is not None and before.rstrip("%").endswith(("'", '"')):
+            return False
+        if isinstance(value, ast.Name) and not _FRAGMENT.search(value.id):
+            values = self.scope.values(value.id)
+            if not values or not all(map(_tidied_statement, values)):
+                return False
+        elif not isinstance(value, ast.Name) and not _tidied_statement(value):
             return False
         return not self.request_value(value)
 

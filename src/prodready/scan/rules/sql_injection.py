@@ -140,8 +140,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         in the same file is not a migration); and SQL fragments that come with their own
         parameters (`sql, params = qs.query.sql_with_params()`, an unquoted `{where}`, the
         `{query.where}`/`{query.sort}` of a query object executed with its own `query.vars`,
-        as alerta's `Query` is). `.format(**params)` with `params` a dict literal or
-        `dict(...)` built in the function is judged by that dict's values.
+        as alerta's `Query` is), and a statement the caller wrote, named like one, wrapped
+        whole as a subquery where SQL goes (`f"SELECT * FROM ({sql}) AS sub LIMIT 0"`,
+        also tidied first: `strip_trailing_semicolon(sql)`). `.format(**params)` with
+        `params` a dict literal or `dict(...)` built in the function is judged by that
+        dict's values.
     Why it matters:
         A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
         string and the rest runs as code (`' OR 1=1 --` logs in as anyone,
