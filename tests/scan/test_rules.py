@@ -858,3 +858,19 @@ def test_a_syntax_error_names_the_parsers_message_and_python_2_code(
 ) -> None:
     error = scan_source("bin/gen_crons.py", source.encode()).error
     assert error is not None and error.startswith(reason)
+
+
+def test_telemetry_and_observability_code_may_swallow_its_own_failures() -> None:
+    """SurfSense's `observability/otel.py` and `observability/metrics.py` wrap every
+    OpenTelemetry call in `suppress(Exception)`: a trace or a metric that could not be
+    recorded changes no outcome. The same handler in a service module is flagged."""
+    code = (
+        "import contextlib\n\n\n"
+        "def add_event(name, attributes):\n"
+        "    with contextlib.suppress(Exception):\n"
+        "        current_span().add_event(name, attributes)\n"
+        "        upload(name)\n"
+    )
+    for rel in ("app/observability/otel.py", "app/observability/metrics.py", "app/telemetry.py"):
+        assert flagged_lines(code, "PR103", rel=rel) == []
+    assert flagged_lines(code, "PR103", rel="app/services/indexing.py") == [5]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from prodready.scan.context import FileContext
+from prodready.scan.context import FileContext, FunctionNode
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import innermost_function, scope_of, walk_own
 from prodready.scan.rules._paths import developer_script
@@ -79,6 +79,10 @@ _STORAGE_OWNER = re.compile(r"storage|filesystem|\bfs\b")
 _TELEMETRY = frozenset({"emit", "emit_event", "emit_metric", "track_event", "record_metric"})
 _TELEMETRY_OWNER = re.compile(r"metric|statsd|telemetry|analytics|tracker|datadog|prometheus")
 # Evicting a cache entry: if it fails, the entry is only stale or read again.
+# What a trace span is told (`span.set_attribute("status", s)`): a note on a trace.
+_SPAN_NOTES = frozenset(
+    {"set_attribute", "set_attributes", "add_event", "set_status", "record_exception"}
+)
 # Updates of a Prometheus metric child (`requests_total.labels(path=p).inc()`).
 _METRIC_UPDATES = frozenset({"inc", "dec", "observe", "set"})
 _CACHE_EVICT = frozenset({"delete", "delete_many", "invalidate", "evict", "pop"})
@@ -99,8 +103,10 @@ _CLEANUP_FUNCTIONS = frozenset(
     }
 )
 _CLEANUP_PREFIXES = ("cleanup_", "clean_up_", "teardown_", "tear_down_")
-# Usage statistics and telemetry (`prepare_analytics_report()`, `telemetry.py`).
-_TELEMETRY_CODE = re.compile(r"(?i)analytics|telemetry")
+# Usage statistics and telemetry (`prepare_analytics_report()`, `telemetry.py`), and the
+# OpenTelemetry wrappers of an app's observability package (SurfSense's `observability/
+# otel.py`, `observability/metrics.py`).
+_TELEMETRY_CODE = re.compile(r"(?i)analytics|telemetry|observability|otel")
 _IMPORTERS = frozenset({"importlib.import_module", "import_module", "__import__", "import_string"})
 _RESPONSES = frozenset(
     {
@@ -145,8 +151,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         with `logger.info("removed ...")` lines between, evicting a cache entry with
         `cache.delete(key)`, deleting a local copy with `default_storage.delete(p)`) and
         telemetry (`emit(...)`, `metrics.incr(...)`, a Prometheus metric's
-        `inflight.labels(path=p).inc()`, `analytics.send_event(e)`, analytics
-        and telemetry code, also in an `analytics/` folder) whose handler does not return
+        `inflight.labels(path=p).inc()`, `analytics.send_event(e)`, a note on a trace
+        span: `span.set_attribute(...)`; analytics, telemetry and OpenTelemetry code, also
+        in an `analytics/` or `observability/` folder) whose handler does not return
         (the last three only when it just passes or logs a message), a try inside a handler
         which only passes or logs and after which the handler re-raises or reports its own
         error (`delete_security_group(...)` then `error(str(e))` or `raise ... from e`: the
@@ -264,9 +271,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         fn = innermost_function(ctx, handler.lineno)
         if fn is not None and _cleanup_function(fn.name):
             continue
-        if _TELEMETRY_CODE.search(fn.name if fn is not None else "") or _TELEMETRY_CODE.search(
-            "/".join(ctx.path.rsplit("/", 2)[-2:])
-        ):
+        if _telemetry_code(ctx, fn):
             continue  # usage statistics: a count that could not be taken changes no outcome
         source = _first_call(ctx, try_node.body) if try_node is not None else ""
         where = f" in {fn.name}()" if fn is not None else ""
@@ -293,6 +298,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             ):
                 continue
             fn = innermost_function(ctx, with_node.lineno)
+            if _telemetry_code(ctx, fn):
+                continue
             where = f" in {fn.name}()" if fn is not None else ""
             source = _first_call(ctx, with_node.body)
             around = f" around {source}" if source else ""
@@ -302,6 +309,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 f"`suppress({broad_arg.rsplit('.', 1)[-1]})`{where}{around} discards every "
                 "error without a trace",
             )
+
+
+def _telemetry_code(ctx: FileContext, fn: FunctionNode | None) -> bool:
+    """A function or module for usage statistics or telemetry (`prepare_analytics_report()`,
+    `observability/otel.py`): a count or trace that could not be taken changes no outcome."""
+    return bool(
+        _TELEMETRY_CODE.search(fn.name if fn is not None else "")
+        or _TELEMETRY_CODE.search("/".join(ctx.path.rsplit("/", 2)[-2:]))
+    )
 
 
 def _only_notes(ctx: FileContext, body: list[ast.stmt]) -> bool:
@@ -684,6 +700,8 @@ def _tidy_call(call: ast.Call, best_effort: bool) -> bool:
         return False
     if leaf in _TELEMETRY or _TELEMETRY_OWNER.search(owner):
         return True
+    if leaf in _SPAN_NOTES and "span" in owner:
+        return True  # `persist_span.set_attribute(...)`: a trace that misses one attribute
     if leaf in _METRIC_UPDATES and isinstance(func, ast.Attribute) and _labelled(func.value):
         return True  # `inflight.labels(method=m).inc()`: a Prometheus metric, whatever its name
     if leaf in _CACHE_EVICT and "cache" in owner:
