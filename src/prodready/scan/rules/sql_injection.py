@@ -88,7 +88,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         to a list and joined) or in the function enclosing a nested one, returned by a
         function of the same file, or handed to a function of the same file that executes
         its argument. Not flagged: values passed as parameters (`execute(sql, params)`,
-        `text()` with bind parameters, `raw(sql, [x])`); interpolated module-level, ALL_CAPS
+        `text()` with bind parameters, `raw(sql, [x])`, keywords named like the statement's
+        placeholders: `execute_query("... $uuids", uuids=uuids)`) and, next to them, the
+        text a helper returns for an enumeration member
+        (`get_return_columns(GraphProvider.NEO4J)`); interpolated module-level, ALL_CAPS
         or class-body constants, members of an Enum or constant attributes of a class of the
         file (`_State.accepted`) and Enum values (`LinkType.event.value`), and loops over
         literals spelled out in the function or in a module-level literal (`for user, digest
@@ -198,7 +201,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             if built is None:
                 _note_wrapper(ctx, call, query, flow, wrappers)
                 continue
-            bound = _has_parameters(call) or _has_parameters(outer.get(id(call)))
+            bound = (
+                _has_parameters(call)
+                or _has_parameters(outer.get(id(call)))
+                or _binds_by_name(call, built.text)
+            )
             fn = enclosing_function(ctx, call)
             carriers = _parameter_carriers(call, query)
             names = _migration_names(ctx, flow, query) if built.unsafe else set()
@@ -282,6 +289,19 @@ def _has_parameters(call: ast.Call | None) -> bool:
     )
 
 
+# A named placeholder: Cypher's and asyncpg-style `$uuids`, SQLAlchemy's `:name`,
+# psycopg's `%(name)s`.
+_NAMED_PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)|(?<![:\w]):([A-Za-z_]\w*)|%\(([A-Za-z_]\w*)\)s")
+
+
+def _binds_by_name(call: ast.Call, text: str) -> bool:
+    """Is a value handed to the call as a keyword named like a placeholder of the statement
+    (Graphiti's `execute_query(query, uuids=uuids)` for `WHERE n.uuid IN $uuids`, as the
+    Neo4j driver binds them)?"""
+    names = {a or b or c for a, b, c in _NAMED_PLACEHOLDER.findall(text)}
+    return any(k.arg in names for k in call.keywords if k.arg)
+
+
 def _items(node: ast.Tuple | ast.List | ast.Dict) -> list[ast.expr | None]:
     return list(node.keys) if isinstance(node, ast.Dict) else list(node.elts)
 
@@ -351,7 +371,8 @@ def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:
     database object (`db.timestamp_now`, `db.timestamp_placeholder("now")`) always are;
     when the values of the statement are bound as parameters, attributes of the object
     (`self.table_name`) interpolated next to them are identifiers too, and so are names
-    checked against or looped over an attribute collection (`self.table_names`)."""
+    checked against or looped over an attribute collection (`self.table_names`) and the
+    text a helper returns for an enumeration member (`return_columns(Provider.NEO4J)`)."""
     try:
         node = ast.parse(source, mode="eval").body
     except SyntaxError:
@@ -364,6 +385,8 @@ def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:
         in (["'", "''"], ['"', '""'])
     ):
         return True
+    if bound and isinstance(node, ast.Call) and _chosen_by_members(node):
+        return True
     target = node.func if isinstance(node, ast.Call) else node
     if isinstance(target, ast.Attribute) and ast.unparse(target.value) in _DIALECT_OWNERS:
         args = node.args if isinstance(node, ast.Call) else []
@@ -375,6 +398,21 @@ def _trusted_fragment(source: str, bound: bool, fn: ast.AST | None) -> bool:
             node = node.value
         return isinstance(node, ast.Name) and node.id in ("self", "cls")
     return False
+
+
+def _chosen_by_members(call: ast.Call) -> bool:
+    """`get_entity_node_return_query(GraphProvider.NEO4J)`: a helper given only members of
+    an enumeration (`Class.MEMBER`) returns the text for that dialect or provider, fixed in
+    the code, whoever calls. A literal argument is not enough: `request_arg("sort")` is
+    the caller's input."""
+    arguments = [*call.args, *(k.value for k in call.keywords)]
+    return bool(arguments) and all(
+        isinstance(a, ast.Attribute)
+        and isinstance(a.value, ast.Name)
+        and a.value.id[:1].isupper()
+        and a.attr.isupper()
+        for a in arguments
+    )
 
 
 _NON_DB_RECEIVERS = re.compile(
