@@ -48,12 +48,12 @@ def middleware_facts(ctx: FileContext) -> None:
         if any(
             isinstance(m, ast.FunctionDef | ast.AsyncFunctionDef)
             and m.name in _REQUEST_METHODS
-            and turns_away_unauthenticated(m)
+            and _turns_away_unauthenticated(m)
             for m in cls.body
         ):
             ctx.facts.update(f"{GUARD_CLASS_FACT}{m}.{cls.name}" for m in module_paths(ctx.path))
     for fn in ctx.functions:
-        if any(_http_middleware(d) for d in fn.decorator_list) and turns_away_unauthenticated(fn):
+        if any(_http_middleware(d) for d in fn.decorator_list) and _turns_away_unauthenticated(fn):
             ctx.facts.add(GUARDED_DIR_FACT + folder)
     for call in ctx.calls:
         added = _added_middleware(call)
@@ -71,7 +71,7 @@ def guarded_dir_conditions(path: str) -> str:
     return "".join(f"&!{GUARDED_DIR_FACT}{'/'.join(parts[:i])}" for i in range(len(parts), -1, -1))
 
 
-def turns_away_unauthenticated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _turns_away_unauthenticated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Does the request handler of a middleware answer some callers with a 401, or return
     early, without passing the request on, what an authentication check gave it
     (`unauthorized = await require_api_auth(request)`, then `return unauthorized`)? A 403
