@@ -955,6 +955,13 @@ def test_fastapi_auth_middleware_guards_the_routes_of_its_package() -> None:
         "worker/main.py": _MIDDLEWARE_APP,
     }
     assert _findings(split) == flagged
+    # nor a 401 only for a request whose token is stale: one without a token gets through
+    stale = _AUTH_MIDDLEWARE.replace(
+        '        if not request.headers.get("Authorization"):\n',
+        '        token = request.headers.get("Authorization")\n'
+        "        if token and expired(token):\n",
+    )
+    assert _findings({**routes, "api/auth.py": stale, "api/main.py": _MIDDLEWARE_APP}) == flagged
     # a middleware whose only refusal is a 403 (CSRF, host, IP checks) is no login
     csrf = _AUTH_MIDDLEWARE.replace("401", "403")
     assert _findings({**routes, "api/auth.py": csrf, "api/main.py": _MIDDLEWARE_APP}) == flagged
@@ -984,6 +991,18 @@ def test_fastapi_http_middleware_function_that_authenticates_guards_the_package(
     # a middleware that returns another check's answer (the host header) guards nothing
     host = _HTTP_MIDDLEWARE_APP.replace("require_api_auth", "check_host_header")
     assert _findings({**routes, "web/app.py": host}) == flagged
+    # nor one that checks only the requests that bring a token (Bisheng's token version)
+    present = _HTTP_MIDDLEWARE_APP.replace(
+        "    unauthorized = await require_api_auth(request)\n"
+        "    if unauthorized is not None:\n"
+        "        return unauthorized\n",
+        '    token = request.cookies.get("access_token")\n'
+        "    if token and not exempt(request):\n"
+        "        denial = await apply_token_version(request, token)\n"
+        "        if denial is not None:\n"
+        "            return denial\n",
+    )
+    assert _findings({**routes, "web/app.py": present}) == flagged
     # nor one that passes every request on after an auth lookup
     passes = _HTTP_MIDDLEWARE_APP.replace("        return unauthorized\n", "        pass\n")
     assert _findings({**routes, "web/app.py": passes}) == flagged

@@ -74,17 +74,24 @@ def guarded_dir_conditions(path: str) -> str:
 def _turns_away_unauthenticated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Does the request handler of a middleware answer some callers with a 401, or return
     early, without passing the request on, what an authentication check gave it
-    (`unauthorized = await require_api_auth(request)`, then `return unauthorized`)? A 403
-    alone is not enough: CSRF, host and IP checks answer with it too."""
+    (`unauthorized = await require_api_auth(request)`, then `return unauthorized`)? Not
+    when that only happens for a request that brought credentials (Bisheng's `if token:
+    denial = await _apply_token_version(...)`, which lets a request without a token
+    through), and a 403 alone is not enough: CSRF, host and IP checks answer with it too."""
+    parents = {child: node for node in ast.walk(fn) for child in ast.iter_child_nodes(node)}
     checked: set[str] = set()
     for node in ast.walk(fn):
-        if isinstance(node, ast.Name | ast.Attribute) and last(dotted(node)) in _UNAUTHORIZED_NAMES:
+        if (
+            isinstance(node, ast.Name | ast.Attribute)
+            and last(dotted(node)) in _UNAUTHORIZED_NAMES
+            and not _only_with_credentials(node, parents)
+        ):
             return True
         if isinstance(node, ast.Call):
             if any(
                 isinstance(a, ast.Constant) and a.value == 401
                 for a in [*node.args, *(k.value for k in node.keywords)]
-            ):
+            ) and not _only_with_credentials(node, parents):
                 return True
             name = last(dotted(node.func))
             if _AUTH_CHECK.search(name) and not _NOT_AUTH.search(name):
@@ -93,8 +100,27 @@ def _turns_away_unauthenticated(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> b
         isinstance(node, ast.Return)
         and isinstance(node.value, ast.Name)
         and node.value.id in checked
+        and not _only_with_credentials(node, parents)
         for node in ast.walk(fn)
     )
+
+
+def _only_with_credentials(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Is `node` in the body of an `if` that runs only when the request brought a
+    credential (`if token:`, `if token and not is_exempt:`)?"""
+    child, current = node, parents.get(node)
+    while current is not None:
+        if isinstance(current, ast.If) and child is not current.test and child in current.body:
+            tests = current.test.values if isinstance(current.test, ast.BoolOp) else [current.test]
+            if isinstance(current.test, ast.BoolOp) and not isinstance(current.test.op, ast.And):
+                tests = []
+            if any(
+                isinstance(t, ast.Name | ast.Attribute) and _AUTH_CHECK.search(last(dotted(t)))
+                for t in tests
+            ):
+                return True
+        child, current = current, parents.get(current)
+    return False
 
 
 def _bound_to(fn: ast.AST, call: ast.Call) -> set[str]:
