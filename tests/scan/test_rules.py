@@ -874,3 +874,8 @@ def test_telemetry_and_observability_code_may_swallow_its_own_failures() -> None
     for rel in ("app/observability/otel.py", "app/observability/metrics.py", "app/telemetry.py"):
         assert flagged_lines(code, "PR103", rel=rel) == []
     assert flagged_lines(code, "PR103", rel="app/services/indexing.py") == [5]
+    assert flagged_lines(code, "PR103", rel="app/tracing/otel_setup.py") == []
+    # a hotel is no OpenTelemetry wrapper
+    assert flagged_lines(code, "PR103", rel="app/hotels/booking.py") == [5]
+    hotel = code.replace("def add_event", "def book_hotel")
+    assert flagged_lines(hotel, "PR103", rel="app/services/rooms.py") == [5]

@@ -105,8 +105,8 @@ _CLEANUP_FUNCTIONS = frozenset(
 _CLEANUP_PREFIXES = ("cleanup_", "clean_up_", "teardown_", "tear_down_")
 # Usage statistics and telemetry (`prepare_analytics_report()`, `telemetry.py`), and the
 # OpenTelemetry wrappers of an app's observability package (SurfSense's `observability/
-# otel.py`, `observability/metrics.py`).
-_TELEMETRY_CODE = re.compile(r"(?i)analytics|telemetry|observability|otel")
+# otel.py`, `observability/metrics.py`); `otel` as a word of its own, not in `hotel`.
+_TELEMETRY_CODE = re.compile(r"(?i)analytics|telemetry|observability|(?<![a-z])otel(?![a-z])")
 _IMPORTERS = frozenset({"importlib.import_module", "import_module", "__import__", "import_string"})
 _RESPONSES = frozenset(
     {
