@@ -447,18 +447,40 @@ def _django_view(fn: FunctionNode, helpers: bool) -> bool:
 
 def _returns_value(fn: FunctionNode) -> bool:
     """Does the function itself (not a function nested in it) `return` something other
-    than None, or end in a `raise`? A view always answers with a response."""
+    than None or a truth value, or end in a `raise`? A view always answers with a
+    response; `is_payment_postback(request)` answering `request.method == "POST" and ...`
+    is a predicate the views ask."""
     todo: list[ast.AST] = list(fn.body)
     while todo:
         node = todo.pop()
         if isinstance(node, ast.Return):
             value = node.value
             if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
-                return True
+                if not _truth_value(value):
+                    return True
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
         todo.extend(ast.iter_child_nodes(node))
     return bool(fn.body) and isinstance(fn.body[-1], ast.Raise)
+
+
+# Calls that answer True or False.
+_TRUTH_CALLS = frozenset({"isinstance", "issubclass", "hasattr", "bool", "all", "any"})
+
+
+def _truth_value(value: ast.expr) -> bool:
+    """A comparison, a `not`, True/False, or an `and`/`or` holding one of them."""
+    if isinstance(value, ast.Compare):
+        return True
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.BoolOp):
+        return any(_truth_value(v) for v in value.values)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        return value.func.id in _TRUTH_CALLS
+    return False
 
 
 def _only_bases(cls: ast.ClassDef) -> bool:
