@@ -455,9 +455,10 @@ def _returns_value(fn: FunctionNode) -> bool:
         node = todo.pop()
         if isinstance(node, ast.Return):
             value = node.value
-            if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
-                if not _truth_value(value):
-                    return True
+            if value is None or (isinstance(value, ast.Constant) and value.value is None):
+                continue
+            if not _truth_value(value):
+                return True
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
         todo.extend(ast.iter_child_nodes(node))
