@@ -166,13 +166,15 @@ _CHECKS = _wordset("status check checks health poll probe test tests result verd
 # `friendly_token` is the short public id in an object's URL (`/view?m=<friendly_token>`);
 # `lp_token`, `underlying_token`, `erc20_token`: a crypto asset, public on chain (Rotki);
 # `since_token`, `from_token`, `prev_token`, `stream_token`: a position in a stream of
-# events (Synapse's sync and replication); `mention_token`: the "@bot" text that calls a bot.
+# events (Synapse's sync and replication); `mention_token`: the "@bot" text that calls a bot;
+# `change_token`, `delta_token`: how far a sync has read a SharePoint site or a Microsoft
+# Graph collection (Airweave's connectors).
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
     input output completion prompt special eos bos pad unk sep cls mask start end stop
     resume cursor friendly poll lp underlying erc20 erc721 wrapped staking reward
-    since from to upto prev previous last stream batch position mention
+    since from to upto prev previous last stream batch position mention change delta
     """
 )
 

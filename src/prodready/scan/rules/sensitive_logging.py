@@ -192,7 +192,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
         variable read only from keys or names of another kind of token
-        (`token = response.get("startPageToken")`: a page cursor), a reference to a key
+        (`token = response.get("startPageToken")`: a page cursor) or from a field of such a
+        token (`token_obj.get("StringValue")` of SharePoint's `CurrentChangeToken`), a
+        sync's cursor (`change_token`, `delta_token`), a reference to a key
         (`encryption_key_href`),
         computed as one
         (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
@@ -1014,7 +1016,27 @@ class _Resolver:
         it is another kind of token (a page token, a token's type), so the name only
         borrows the word. `token = response.get("access_token")` still holds a secret."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
-        return bool(values) and all(_reads_another_kind(v) for v in values)
+        return bool(values) and all(
+            _reads_another_kind(v) or self._field_of_another_kind(v, line) for v in values
+        )
+
+    def _field_of_another_kind(self, value: ast.expr, line: int) -> bool:
+        """`token = token_obj.get("StringValue")` after `token_obj =
+        d.get("CurrentChangeToken", {})` (SharePoint's change cursor, as Airweave reads it):
+        a field that names no secret, of an object that itself holds another kind of token.
+        `auth.get("StringValue")` of an `auth = d.get("Auth")` still counts as a secret."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            if value.func.attr != "get" or not value.args:
+                return False
+            key, holder = string_value(value.args[0]), value.func.value
+        elif isinstance(value, ast.Subscript):
+            key, holder = string_value(value.slice), value.value
+        else:
+            return False
+        if key is None or sensitive_word(key, logging=True) or not isinstance(holder, ast.Name):
+            return False
+        held = [v for at, v in self._assignments(line).get(holder.id, ()) if at <= line]
+        return bool(held) and all(_reads_another_kind(v) for v in held)
 
     def _holds_a_file_name(self, name: str, line: int) -> bool:
         """`secret = secret_file_path.name.removesuffix(".json")`: the name of the file a
