@@ -514,6 +514,29 @@ def test_a_lib_folder_put_on_the_import_path_is_vendored_unless_it_holds_the_app
     assert flagged_paths(tmp_path / "cla") == ["cla_backend/libs/eligibility/calculator.py"]
 
 
+def test_a_package_its_init_declares_a_testing_framework_is_not_scanned(tmp_path: Path) -> None:
+    """Airweave's `monke/__init__.py`: "Monke testing framework for Airweave." Its modules
+    create test data in real services and log the markers they put in it; the declaration
+    covers the whole package, whichever worker reads the `__init__.py`. A package that only
+    mentions testing, or the scanned folder's own `__init__.py`, is scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    tree = {
+        "monke/__init__.py": '"""Monke testing framework for Airweave."""\n',
+        "monke/bongos/box.py": '"""Box bongo implementation."""\n' + call,
+        "monke/runner.py": call,
+        "backend/app/sync.py": call,
+        "backend/app/checks/__init__.py": '"""Helpers for testing webhooks users set up."""\n',
+        "backend/app/checks/hooks.py": call,
+    }
+    write_tree(tmp_path / "airweave", tree)
+    assert flagged_paths(tmp_path / "airweave") == [
+        "backend/app/checks/hooks.py",
+        "backend/app/sync.py",
+    ]
+    write_tree(tmp_path / "monke", {"__init__.py": tree["monke/__init__.py"], "runner.py": call})
+    assert flagged_paths(tmp_path / "monke") == ["runner.py"]
+
+
 def test_a_warm_cache_keeps_the_answer_of_each_place(tmp_path: Path) -> None:
     """The same bytes in `scripts/` (a developer's tool) and in `app/` (production): the
     cache must not hand one copy's answer to the other."""

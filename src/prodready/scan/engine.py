@@ -35,6 +35,7 @@ from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
+from prodready.scan.test_packages import test_package_dirs, test_package_facts
 from prodready.scan.unreachable import DeadLines, unreachable_spans
 from prodready.scan.vendored import (
     copied_from_elsewhere,
@@ -112,16 +113,22 @@ def scan_source(
     if hits and copied_from_elsewhere(source, tree):
         # "Vendored from twentyc.rpc (https://...)": the fix belongs upstream, like a
         # vendored folder's; the facts stay, since the app may still import the file.
-        return FileResult(facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}))
+        return FileResult(facts=frozenset({*ctx.facts, *_folder_facts(ctx)}))
     hits = _drop_dead_code_hits(hits, tree)
     if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
         hits = [_if_retired_code_is_imported(h) for h in hits]
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
     return FileResult(
         hits=tuple(hits),
-        facts=frozenset({*ctx.facts, *vendoring_facts(ctx)}),
+        facts=frozenset({*ctx.facts, *_folder_facts(ctx)}),
         suppressions=tuple(find_suppressions(source)),
     )
+
+
+def _folder_facts(ctx: FileContext) -> Iterable[str]:
+    """What a file says about its whole folder: vendored code, a test package."""
+    yield from vendoring_facts(ctx)
+    yield from test_package_facts(ctx)
 
 
 # A credential written in code that never runs is still published with the code.
@@ -355,11 +362,12 @@ def scan_paths(
 ) -> ScanResult:
     root, rels, errors = discover(paths)
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
-    on_path = tuple(
-        d + "/" for d in import_path_dirs({r: v.facts for r, v in results.items()}, rels)
+    facts_by_file = {r: v.facts for r, v in results.items()}
+    left_out = tuple(
+        d + "/" for d in {*import_path_dirs(facts_by_file, rels), *test_package_dirs(facts_by_file)}
     )
-    if on_path:
-        results = {rel: r for rel, r in results.items() if not rel.startswith(on_path)}
+    if left_out:
+        results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}
     findings, file_errors, stats = assemble(results)
     stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0

@@ -89,10 +89,12 @@ _PROBE_STEMS = frozenset(
 # "An endpoint for testing the webhook" is a feature, so plain "for testing" is not enough.
 # A command "for use on Heroku review apps" sets up the throwaway copy deployed per pull
 # request, and one "for local development only" a developer's machine: not production.
+# A package that is a "testing framework for Airweave" drives the application from outside.
 _TEST_PURPOSE = re.compile(
     r"(?i)\bfor testing purposes\b|\btest harness\b|\b(?:for )?testing only\b"
     r"|\b(?:only used|used only) (?:in|by) tests\b|\bused by (?:the )?tests\b"
     r"|\bheroku review apps?\b|\bfor (?:local )?development (?:purposes )?only\b"
+    r"|\btest(?:ing)? framework for\b"
 )
 # A module docstring in which the file calls itself a script ("This script can be used to
 # retrieve Zendesk tickets"): the author's word that it is run by hand.

@@ -1,0 +1,36 @@
+"""Packages whose authors say they exist to test the application.
+
+Airweave keeps `monke/`, its end-to-end connector test framework, beside the service; the
+package's `__init__.py` says so ("Monke testing framework for Airweave."), while its modules
+only say what they drive ("Box bongo implementation."). The tokens they log are markers
+put into test data, not credentials. The word is the package's, so it covers every file
+in the folder; it is decided through a fact, since the `__init__.py` may be scanned in
+another worker than the modules it speaks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from prodready.scan.context import FileContext
+from prodready.scan.rules._paths import declared_test_support
+
+TEST_PACKAGE_FACT = "test-package:"
+
+
+def test_package_facts(ctx: FileContext) -> Iterator[str]:
+    """The folder of a package whose `__init__.py` docstring declares it test support. The
+    scanned root's own `__init__.py` declares nothing: the user asked for that folder."""
+    folder, sep, name = ctx.path.rpartition("/")
+    if sep and name == "__init__.py" and declared_test_support(ctx):
+        yield TEST_PACKAGE_FACT + folder
+
+
+def test_package_dirs(facts_by_file: Mapping[str, Iterable[str]]) -> set[str]:
+    """Every folder some `__init__.py` declared a test package."""
+    return {
+        fact.removeprefix(TEST_PACKAGE_FACT)
+        for facts in facts_by_file.values()
+        for fact in facts
+        if fact.startswith(TEST_PACKAGE_FACT)
+    }
