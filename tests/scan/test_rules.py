@@ -91,6 +91,11 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(looped, "PR101", rel="app/release/approve_all.py") == [4]
     served = "import flask\n" + looped
     assert flagged_lines(served, "PR101", rel=release) == [5]
+    # a nested `tools/` folder holds an agent's tools too: only a file that does its work as
+    # it is loaded is a program there (HuixiangDou's `web/tools/get_puyu_model_list.py`)
+    assert flagged_lines(program, "PR101", rel="web/tools/get_model_list.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="app/agents/tools/search.py") == [5]
+    assert flagged_lines(main_block, "PR101", rel="luigi/tools/luigi_grep.py") == [5]
     # an evaluation harness in the app (openui's `eval/scrape.py`), a dataset download
     # program (Open-Assistant's `data/datasets/`); their modules are still checked
     assert flagged_lines(looped, "PR101", rel="backend/openui/eval/scrape.py") == []

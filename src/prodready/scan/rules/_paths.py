@@ -130,7 +130,8 @@ def developer_script(ctx: FileContext) -> bool:
     `bin/`, `docker/` or `data/`, a container health probe run as a program (`readyz.py`,
     `healthcheck.py`), a program with a `__main__` block, one doing its work at the top level or a
     django-extensions `run()` script in a `scripts/` (`dataset_release_scripts/`), `eval/` or
-    `benchmarks/` folder deeper in the tree, a module or management command whose own docstring or
+    `benchmarks/` folder deeper in the tree, a file doing its work at the top level in a
+    `tools/` folder deeper in the tree, a module or management command whose own docstring or
     `help` says it is for tests, a management command that refuses to run outside development, or a
     stand-alone program at the top of the checkout, in a file whose name is no module name, or whose
     header shows running it by its file name), test support (an `e2e/` folder anywhere, a
@@ -169,6 +170,11 @@ def developer_script(ctx: FileContext) -> bool:
     if any(_nested_script_dir(f) or f in EVALUATION_DIRS for f in folders[1:]) and (
         standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or _flat_script(ctx)
     ):
+        return True
+    # a nested `tools/` holds an agent's tools and shipped commands as often as scripts, so
+    # only a file doing its work as it is loaded counts (HuixiangDou's
+    # `web/tools/get_puyu_model_list.py`, which prints the models a token may use)
+    if "tools" in folders[1:] and _flat_script(ctx):
         return True
     if any(f in PLAYGROUND_DIRS for f in folders) and runs_as_script(ctx):
         return True
