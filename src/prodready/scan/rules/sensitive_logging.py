@@ -1016,8 +1016,9 @@ class _Resolver:
         it is another kind of token (a page token, a token's type), so the name only
         borrows the word. `token = response.get("access_token")` still holds a secret."""
         values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
-        return bool(values) and all(
-            _reads_another_kind(v) or self._field_of_another_kind(v, line) for v in values
+        read = [v for v in values if not _blank(v)]
+        return bool(read) and all(
+            _reads_another_kind(v) or self._field_of_another_kind(v, line) for v in read
         )
 
     def _field_of_another_kind(self, value: ast.expr, line: int) -> bool:
@@ -1706,7 +1707,8 @@ def _route_constant(text: ast.JoinedStr, index: int) -> bool:
 
 def _reads_another_kind(expr: ast.expr) -> bool:
     """Is `expr` a read, or a choice between reads, of things named as non-secret tokens:
-    `next_token`, `data.get("nextPageToken")`, `resp["token_type"]`, `a or b`?"""
+    `next_token`, `data.get("nextPageToken")`, `resp["token_type"]`, `a or b`, or what a
+    function named for one returns (`await client.get_current_change_token(site)`)?"""
     if isinstance(expr, ast.IfExp):
         return all(map(_reads_another_kind_or_none, (expr.body, expr.orelse)))
     if isinstance(expr, ast.BoolOp):
@@ -1720,10 +1722,21 @@ def _reads_another_kind(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Subscript):
         key = string_value(expr.slice)
         return key is not None and names_another_kind(key)
+    if isinstance(expr, ast.Await):
+        return _reads_another_kind(expr.value)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        if expr.func.attr != "get":
+            return names_another_kind(expr.func.attr)  # `get_current_change_token()`
         key = string_value(expr.args[0]) if expr.args else None
-        return expr.func.attr == "get" and key is not None and names_another_kind(key)
+        return key is not None and names_another_kind(key)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        return names_another_kind(expr.func.id)
     return False
+
+
+def _blank(expr: ast.expr) -> bool:
+    """`""` or None: the value a name starts with, or falls back to when the read failed."""
+    return is_none(expr) or (isinstance(expr, ast.Constant) and expr.value == "")
 
 
 def _reads_another_kind_or_none(expr: ast.expr) -> bool:
