@@ -884,3 +884,21 @@ def test_telemetry_and_observability_code_may_swallow_its_own_failures() -> None
     assert flagged_lines(code, "PR103", rel="app/hotels/booking.py") == [5]
     hotel = code.replace("def add_event", "def book_hotel")
     assert flagged_lines(hotel, "PR103", rel="app/services/rooms.py") == [5]
+
+
+def test_a_retried_chat_completion_sends_nothing() -> None:
+    """STORM's `ClaudeModel.basic_request` passes `**kwargs` to Anthropic's
+    `self.client.messages.create`: in a file importing `anthropic` and no SMS SDK, that is
+    a chat completion, and retrying it repeats no message. Twilio's `messages.create`
+    sends an SMS."""
+    code = (
+        "import backoff\n{sdk}\n\n"
+        "class Model:\n"
+        "    @backoff.on_exception(backoff.expo, Exception, max_tries=3)\n"
+        "    def request(self, **kwargs):\n"
+        "        return self.client.messages.create(**kwargs)\n"
+    )
+    assert flagged_lines(code.format(sdk="from anthropic import Anthropic"), "PR102") == []
+    assert flagged_lines(code.format(sdk="from twilio.rest import Client"), "PR102") == [7]
+    both = "from anthropic import Anthropic\nfrom twilio.rest import Client"
+    assert flagged_lines(code.format(sdk=both), "PR102") == [8]

@@ -159,7 +159,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         order id, or generated before the loop; a `uuid4()` or the attempt counter inside
         it does not. Not flagged: GET/PUT/DELETE, POSTs that only read (search, query,
         token and inference endpoints, GraphQL queries, functions named `get_*`,
-        `search_*`, `validate_*`...), retries limited to connection-setup errors or to
+        `search_*`, `validate_*`...), a language model's chat call (Anthropic's
+        `client.messages.create(model=...)`), retries limited to connection-setup errors or to
         429 answers, `Retry(read=0, status=0)` and single-attempt configurations. The
         message says whether a timeout or only an error status (`HTTPStatusError`,
         `status_code >= 500`) triggers the retry.
@@ -212,23 +213,74 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             yield Hit(
                 call_line(call), call.end_lineno or call.lineno, _message(what, retried, problem)
             )
-    judged: dict[str, tuple[str, str] | None] = {}
+    judged: dict[tuple[int, ...], tuple[str, str] | None] = {}
+    kin = _ClassKin(ctx)
     for name in helpers.keys() & finder.callees.keys():
         for call in finder.callees[name]:
             retried = finder.find(call)
             if retried is None:
                 continue
-            if name not in judged:
-                judged[name] = _helper_problem(ctx, helpers[name], scopes)
-            found = judged[name]
+            reached = kin.reachable(call, helpers[name])
+            key = tuple(id(op) for op, _ in reached)
+            if key not in judged:
+                judged[key] = _helper_problem(ctx, reached, scopes) if reached else None
+            found = judged[key]
             if found is None:
-                break
+                continue
             what, problem = found
             yield Hit(
                 call_line(call),
                 call.end_lineno or call.lineno,
                 _message(f"{name}(), which calls {what},", retried, problem),
             )
+
+
+class _ClassKin:
+    """Which same-named helpers a call can reach. `self.basic_request()` in STORM's
+    `VLLMClient` runs `VLLMClient.basic_request`, not `ClaudeModel.basic_request` that sends
+    through Anthropic's `messages.create`: a method call reaches the methods of its own class
+    and of the classes of this file it inherits from or that inherit from it; a bare
+    `f()` reaches functions that are no method."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    @cached_property
+    def owners(self) -> dict[int, ast.ClassDef]:
+        return {id(stmt): cls for cls in self.ctx.classes for stmt in cls.body}
+
+    @cached_property
+    def bases(self) -> dict[str, set[str]]:
+        return {
+            cls.name: {b.id if isinstance(b, ast.Name) else "" for b in cls.bases}
+            for cls in self.ctx.classes
+        }
+
+    def _related(self, one: str, other: str) -> bool:
+        return one == other or self._inherits(one, other) or self._inherits(other, one)
+
+    def _inherits(self, child: str, ancestor: str, depth: int = 0) -> bool:
+        parents = self.bases.get(child, set())
+        return ancestor in parents or (
+            depth < 8 and any(self._inherits(p, ancestor, depth + 1) for p in parents if p)
+        )
+
+    def reachable(
+        self, call: ast.Call, ops: list[tuple[ast.Call, str]]
+    ) -> list[tuple[ast.Call, str]]:
+        caller = enclosing_function(self.ctx, call)
+        home = self.owners.get(id(caller)) if caller is not None else None
+        method_call = isinstance(call.func, ast.Attribute)
+        out = []
+        for op, what in ops:
+            fn = enclosing_function(self.ctx, op)
+            owner = self.owners.get(id(fn)) if fn is not None else None
+            if not method_call:
+                if owner is None:
+                    out.append((op, what))
+            elif owner is not None and (home is None or self._related(home.name, owner.name)):
+                out.append((op, what))
+        return out
 
 
 def _helper_problem(
@@ -300,7 +352,7 @@ def _operation(ctx: FileContext, call: ast.Call) -> str | None:
         if _PAYMENT_WORDS.search(receiver) or any(p in _PAYMENT_RESOURCES for p in chain):
             return f"{label}()"
         if attr == "create" and any(p in _MESSAGE_RESOURCES for p in chain):
-            return f"{label}() (sends a message)"
+            return None if _asks_a_model(ctx, call) else f"{label}() (sends a message)"
     if attr == "create" and isinstance(func.value, ast.Call):
         maker = ctx.call_name(func.value).rsplit(".", 1)[-1]
         if maker in ("Payment", "Payout", "Refund"):
@@ -320,6 +372,24 @@ def _operation(ctx: FileContext, call: ast.Call) -> str | None:
         if last and _SENDER.search(last):
             return f"{label}() (sends a message)"
     return None
+
+
+# Keywords of a language model's chat call (`model=`, `max_tokens=`); an SMS API names the
+# recipient and the text (`to=`, `body=`).
+_MODEL_CALL_KEYWORDS = frozenset({"model", "max_tokens", "temperature", "system"})
+
+
+def _asks_a_model(ctx: FileContext, call: ast.Call) -> bool:
+    """`client.messages.create(model=..., max_tokens=...)` is Anthropic's chat completion,
+    which only generates text: a retry costs tokens and sends nobody anything. Without
+    such keywords (`**kwargs`), a file that imports `anthropic` and no messaging SDK
+    (STORM's `ClaudeModel`) means the same."""
+    if any(kw.arg in _MODEL_CALL_KEYWORDS for kw in call.keywords):
+        return True
+    return ctx.imports("anthropic") and not any(map(ctx.imports, _MESSAGING_SDKS))
+
+
+_MESSAGING_SDKS = ("twilio", "vonage", "nexmo", "plivo", "messagebird", "sinch", "telnyx")
 
 
 def _written(func: ast.expr) -> str:
