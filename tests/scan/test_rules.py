@@ -102,6 +102,11 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="backend/openui/eval/metrics.py") == [5]
     assert flagged_lines(main_block, "PR101", rel="data/datasets/stackexchange/download.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="data/datasets/stackexchange/load.py") == [5]
+    # WikiChat's `preprocessing/`: an argparse program, and one that scrapes as it is loaded
+    argv = "import argparse\n" + main_block
+    assert flagged_lines(argv, "PR101", rel="preprocessing/get_all_wiki_sizes.py") == []
+    assert flagged_lines(looped, "PR101", rel="preprocessing/get_words.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="preprocessing/utils.py") == [5]
     assert flagged_lines(main_block, "PR101", rel="backend/data/download.py") == [5]
     # a program whose header shows running it by its path, from a checkout (Socorro)
     program = "#!/usr/bin/env python\nimport click\n" + main_block
@@ -170,6 +175,10 @@ def test_dev_tool_plugins_fixture_builders_and_committed_generators_need_no_time
     assert flagged_lines(gitlint, "PR101", rel="gitlint/gitlint_emoji.py") == []
     invoke = "import invoke\nfrom invoke import Collection\n" + _NO_TIMEOUT  # OSF's tasks/
     assert flagged_lines(invoke, "PR101", rel="tasks/__init__.py") == []
+    tasks = "from invoke import task\n" + _NO_TIMEOUT  # WikiChat's corpus downloads
+    assert flagged_lines(tasks, "PR101", rel="tasks/preprocessing.py") == []
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="tasks/preprocessing.py") == [5]
+    assert flagged_lines(tasks, "PR101", rel="app/tasks/preprocessing.py") == [6]
     fabric = "from fabric import task\n" + _NO_TIMEOUT
     assert flagged_lines(fabric, "PR101", rel="fabfile.py") == []
     shipped = "from invoke import Program, task\n" + _NO_TIMEOUT  # wger's `wger bootstrap`

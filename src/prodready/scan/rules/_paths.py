@@ -40,8 +40,9 @@ SCRIPT_DIRS = frozenset(
 # (`docker/fetchstatus.py`), run by the container runtime, not imported by the app.
 # `docker_assets/` and `docker-files/` are the same kind of folder under another name
 # (`docker_assets/ffmpeg_download.py`, run by a Dockerfile `RUN` while the image builds).
-# A top-level `data/` or `datasets/` folder holds the programs that download and prepare
-# datasets (Open-Assistant's `data/datasets/oa_stackexchange/download.py`), run offline.
+# A top-level `data/`, `datasets/` or `preprocessing/` folder holds the programs that
+# download and prepare datasets (Open-Assistant's `data/datasets/oa_stackexchange/download.py`,
+# WikiChat's `preprocessing/get_all_wiki_sizes.py`), run offline.
 SCRIPT_WHEN_RUN_DIRS = frozenset(
     {
         "utils",
@@ -53,6 +54,8 @@ SCRIPT_WHEN_RUN_DIRS = frozenset(
         "docker-files",
         "data",
         "datasets",
+        "preprocessing",
+        "preprocess",
     }
 )
 # Folders of end-to-end test support anywhere in the tree (`api/e2etests/seed_data.py`):
@@ -125,32 +128,31 @@ def _nested_script_dir(name: str) -> bool:
 
 def developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
-    `extras/`, `etc/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`,
-    a program run by hand under a top-level `utils/`,
-    `bin/`, `docker/` or `data/`, a container health probe run as a program (`readyz.py`,
-    `healthcheck.py`), a program with a `__main__` block, one doing its work at the top level or a
-    django-extensions `run()` script in a `scripts/` (`dataset_release_scripts/`), `eval/` or
-    `benchmarks/` folder deeper in the tree, a file doing its work at the top level in a
-    `tools/` folder deeper in the tree, a module or management command whose own docstring or
-    `help` says it is for tests, a management command that refuses to run outside development, or a
+    `extras/`, `etc/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`, a
+    program run by hand (or a file doing its work as it is loaded) under a top-level `utils/`,
+    `bin/`, `docker/`, `data/` or `preprocessing/`, a container health probe run as a program
+    (`readyz.py`, `healthcheck.py`), a program with a `__main__` block, one doing its work at the
+    top level or a django-extensions `run()` script in a `scripts/` (`dataset_release_scripts/`),
+    `eval/` or `benchmarks/` folder deeper in the tree, a file doing its work at the top level in a
+    `tools/` folder deeper in the tree, a module or management command whose own docstring or `help`
+    says it is for tests, a management command that refuses to run outside development, or a
     stand-alone program at the top of the checkout, in a file whose name is no module name, or whose
-    header shows running it by its file name), test support (an `e2e/` folder anywhere, a
-    top-level `qa/` file importing no web framework), a program in a folder named for
-    experiments (`play/`, `sandbox/`), a top-level module whose docstring calls it a script,
-    a load test (`locustfile.py`, a Locust import), a program among static assets
-    (`static/js/data/merge.py`), a module importing the project's development tooling
-    (`from meta.dev.src...`) and no web framework, a plugin for a developer tool (a gitlint
-    rule, a pylint checker) or a build hook (hatchling, setuptools), a file no `import` can
-    name that does its work as it is loaded, an invoke or Fabric task file at the top of the
-    checkout, a script with PEP 723 inline metadata (`# /// script`) importing no web framework, a
-    sample whose module-level settings are placeholders to fill in, a
-    module building records with test factories, a module
-    importing no web framework that writes files beside its own source, or a
-    checker/exploit harness importing no web framework."""
+    header shows running it by its file name), test support (an `e2e/` folder anywhere, a top-level
+    `qa/` file importing no web framework), a program in a folder named for experiments (`play/`,
+    `sandbox/`), a top-level module whose docstring calls it a script, a load test (`locustfile.py`,
+    a Locust import), a program among static assets (`static/js/data/merge.py`), a module importing
+    the project's development tooling (`from meta.dev.src...`) and no web framework, a plugin for a
+    developer tool (a gitlint rule, a pylint checker) or a build hook (hatchling, setuptools), a
+    file no `import` can name that does its work as it is loaded, an invoke or Fabric task file at
+    the top of the checkout or in its top-level `tasks/` package, a script with PEP 723 inline
+    metadata (`# /// script`) importing no web framework, a sample whose module-level settings are
+    placeholders to fill in, a module building records with test factories, a module importing no
+    web framework that writes files beside its own source, or a checker/exploit harness importing no
+    web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and script_dir(head.lower()):
         return True
-    if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and runs_as_script(ctx):
+    if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and (runs_as_script(ctx) or _flat_script(ctx)):
         return True
     if sep and head.lower() in QA_DIRS and SERVICE_FACT not in ctx.facts:
         return True
@@ -204,10 +206,12 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if any(ctx.imports(m) for m in _DEV_TOOL_MODULES) or _seeds_test_data(ctx):
         return True
-    # a task file at the top of the checkout (OSF's `tasks/`, a `fabfile.py`); inside the
-    # package, invoke may build the command the product ships (wger's `wger bootstrap`)
-    at_top = not sep or head in _TASK_FILE_STEMS
-    if at_top and stem in _TASK_FILE_STEMS | {"__init__"} and any(map(ctx.imports, _TASK_RUNNERS)):
+    # a task file at the top of the checkout (a `fabfile.py`), or any module of a top-level
+    # `tasks/` package (OSF's `tasks/__init__.py`, WikiChat's `tasks/preprocessing.py`);
+    # inside the package, invoke may build the command the product ships (wger's
+    # `wger bootstrap`)
+    task_file = head in _TASK_FILE_STEMS if sep else stem in _TASK_FILE_STEMS
+    if task_file and any(map(ctx.imports, _TASK_RUNNERS)):
         return True
     if SERVICE_FACT not in ctx.facts and _writes_into_own_tree(ctx):
         return True
