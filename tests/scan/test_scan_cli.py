@@ -535,6 +535,10 @@ def test_a_package_its_init_declares_a_testing_framework_is_not_scanned(tmp_path
     ]
     write_tree(tmp_path / "monke", {"__init__.py": tree["monke/__init__.py"], "runner.py": call})
     assert flagged_paths(tmp_path / "monke") == ["runner.py"]
+    # a testing tool whose every package says so is what its users asked to be judged
+    tool = {"swarm/__init__.py": tree["monke/__init__.py"], "swarm/runner.py": call}
+    write_tree(tmp_path / "tool", tool)
+    assert flagged_paths(tmp_path / "tool") == ["swarm/runner.py"]
 
 
 def test_a_warm_cache_keeps_the_answer_of_each_place(tmp_path: Path) -> None:

@@ -364,7 +364,7 @@ def scan_paths(
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
-        d + "/" for d in {*import_path_dirs(facts_by_file, rels), *test_package_dirs(facts_by_file)}
+        d + "/" for d in {*import_path_dirs(facts_by_file, rels), *test_package_dirs(results)}
     )
     if left_out:
         results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}

@@ -10,7 +10,8 @@ another worker than the modules it speaks for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 from prodready.scan.context import FileContext
 from prodready.scan.rules._paths import declared_test_support
@@ -26,11 +27,24 @@ def test_package_facts(ctx: FileContext) -> Iterator[str]:
         yield TEST_PACKAGE_FACT + folder
 
 
-def test_package_dirs(facts_by_file: Mapping[str, Iterable[str]]) -> set[str]:
-    """Every folder some `__init__.py` declared a test package."""
-    return {
+def test_package_dirs(results: Mapping[str, HasFacts]) -> set[str]:
+    """Every folder some `__init__.py` declared a test package, when code is left outside
+    them all. A project whose every file is in one is itself a testing tool ("Locust, a
+    load testing framework for web services") that its users asked to be judged."""
+    found = {
         fact.removeprefix(TEST_PACKAGE_FACT)
-        for facts in facts_by_file.values()
-        for fact in facts
+        for result in results.values()
+        for fact in result.facts
         if fact.startswith(TEST_PACKAGE_FACT)
     }
+    if not found:
+        return found
+    prefixes = tuple(d + "/" for d in found)
+    return found if any(not rel.startswith(prefixes) for rel in results) else set()
+
+
+class HasFacts(Protocol):
+    """A file's scan result, as far as the facts it reported."""
+
+    @property
+    def facts(self) -> frozenset[str]: ...
