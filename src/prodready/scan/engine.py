@@ -33,9 +33,9 @@ from prodready.repo.files import (
 )
 from prodready.scan.cache import ScanCache, result_key
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
+from prodready.scan.harness_packages import harness_package_dirs, harness_package_facts
 from prodready.scan.registry import Rule, all_rules
 from prodready.scan.suppression import apply_suppressions
-from prodready.scan.test_packages import test_package_dirs, test_package_facts
 from prodready.scan.unreachable import DeadLines, unreachable_spans
 from prodready.scan.vendored import (
     copied_from_elsewhere,
@@ -128,7 +128,7 @@ def scan_source(
 def _folder_facts(ctx: FileContext) -> Iterable[str]:
     """What a file says about its whole folder: vendored code, a test package."""
     yield from vendoring_facts(ctx)
-    yield from test_package_facts(ctx)
+    yield from harness_package_facts(ctx)
 
 
 # A credential written in code that never runs is still published with the code.
@@ -364,7 +364,7 @@ def scan_paths(
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
-        d + "/" for d in {*import_path_dirs(facts_by_file, rels), *test_package_dirs(results)}
+        d + "/" for d in {*import_path_dirs(facts_by_file, rels), *harness_package_dirs(results)}
     )
     if left_out:
         results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}

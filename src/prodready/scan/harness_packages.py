@@ -16,26 +16,26 @@ from typing import Protocol
 from prodready.scan.context import FileContext
 from prodready.scan.rules._paths import declared_test_support
 
-TEST_PACKAGE_FACT = "test-package:"
+HARNESS_PACKAGE_FACT = "harness-package:"
 
 
-def test_package_facts(ctx: FileContext) -> Iterator[str]:
+def harness_package_facts(ctx: FileContext) -> Iterator[str]:
     """The folder of a package whose `__init__.py` docstring declares it test support. The
     scanned root's own `__init__.py` declares nothing: the user asked for that folder."""
     folder, sep, name = ctx.path.rpartition("/")
     if sep and name == "__init__.py" and declared_test_support(ctx):
-        yield TEST_PACKAGE_FACT + folder
+        yield HARNESS_PACKAGE_FACT + folder
 
 
-def test_package_dirs(results: Mapping[str, HasFacts]) -> set[str]:
+def harness_package_dirs(results: Mapping[str, HasFacts]) -> set[str]:
     """Every folder some `__init__.py` declared a test package, when code is left outside
     them all. A project whose every file is in one is itself a testing tool ("Locust, a
     load testing framework for web services") that its users asked to be judged."""
     found = {
-        fact.removeprefix(TEST_PACKAGE_FACT)
+        fact.removeprefix(HARNESS_PACKAGE_FACT)
         for result in results.values()
         for fact in result.facts
-        if fact.startswith(TEST_PACKAGE_FACT)
+        if fact.startswith(HARNESS_PACKAGE_FACT)
     }
     if not found:
         return found
