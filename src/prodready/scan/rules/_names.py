@@ -236,6 +236,18 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
     return None
 
 
+def names_a_cursor_token(name: str) -> bool:
+    """`get_current_change_token`, `next_page_token`: "token" right after a word that makes
+    it a position or a marker. Stricter than `names_another_kind`, for function names:
+    `get_token_auth_header` and `createTokenClassObject` return credentials though the
+    words after "token" name no secret."""
+    parts = words(name)
+    return any(
+        w == "token" and i > 0 and parts[i - 1] in _HARMLESS_TOKEN_PREFIXES
+        for i, w in enumerate(parts)
+    )
+
+
 def names_another_kind(name: str) -> bool:
     """`nextPageToken`, `token_type`, `new_start_token`: a name that carries a secret's word
     and yet, by the words around it, names something that is not a secret."""

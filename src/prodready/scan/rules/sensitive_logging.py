@@ -14,6 +14,7 @@ from prodready.scan.rules._names import (
     describes_a_secret,
     innermost_function,
     leaf_name,
+    names_a_cursor_token,
     names_a_slot,
     names_another_kind,
     sensitive_word,
@@ -1726,11 +1727,11 @@ def _reads_another_kind(expr: ast.expr) -> bool:
         return _reads_another_kind(expr.value)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         if expr.func.attr != "get":
-            return names_another_kind(expr.func.attr)  # `get_current_change_token()`
+            return names_a_cursor_token(expr.func.attr)  # `get_current_change_token()`
         key = string_value(expr.args[0]) if expr.args else None
         return key is not None and names_another_kind(key)
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
-        return names_another_kind(expr.func.id)
+        return names_a_cursor_token(expr.func.id)
     return False
 
 
