@@ -187,6 +187,18 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
 
 
+def keyed_read(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """`data.get("password", ...)` or `data["password"]`: the key expression and the
+    container it is read from; None for anything else."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "get" and node.args:
+            return node.args[0], node.func.value
+        return None
+    if isinstance(node, ast.Subscript):
+        return node.slice, node.value
+    return None
+
+
 def is_none(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from prodready.scan.context import FileContext, FunctionNode, is_none
+from prodready.scan.context import FileContext, FunctionNode, is_none, keyed_read
 from prodready.scan.registry import Hit, rule
 from prodready.scan.rules._names import (
     calls_method_of,
@@ -1027,14 +1027,10 @@ class _Resolver:
         d.get("CurrentChangeToken", {})` (SharePoint's change cursor, as Airweave reads it):
         a field that names no secret, of an object that itself holds another kind of token.
         `auth.get("StringValue")` of an `auth = d.get("Auth")` still counts as a secret."""
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-            if value.func.attr != "get" or not value.args:
-                return False
-            key, holder = string_value(value.args[0]), value.func.value
-        elif isinstance(value, ast.Subscript):
-            key, holder = string_value(value.slice), value.value
-        else:
+        read = keyed_read(value)
+        if read is None:
             return False
+        key, holder = string_value(read[0]), read[1]
         if key is None or sensitive_word(key, logging=True) or not isinstance(holder, ast.Name):
             return False
         held = [v for at, v in self._assignments(line).get(holder.id, ()) if at <= line]

@@ -13,6 +13,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from prodready.scan.context import keyed_read
 from prodready.scan.rules._web.auth_signals import DENIALS
 from prodready.scan.rules._web.syntax import const_str, dotted, last, tokens
 
@@ -166,16 +167,13 @@ def _credentials(node: ast.AST, flow: Flow) -> bool:
             return True
         if name == "login" or name.endswith("auth.login"):  # django.contrib.auth.login
             return len(node.args) >= 2
-        if last(name) != "get" or not node.args or not isinstance(node.func, ast.Attribute):
-            return False
-        key, container = const_str(node.args[0]), node.func.value
-    elif isinstance(node, ast.Subscript):
-        key, container = const_str(node.slice), node.value
-    else:
+    read = keyed_read(node)
+    if read is None:
         return False
+    key, container = const_str(read[0]), read[1]
     if key is None or not (key.lower() in _PASSWORD_FIELDS or _PASSWORD_FIELD.match(key.lower())):
         return False
-    return flow.is_source(container) or flow.tainted(container, node.lineno)
+    return flow.is_source(container) or flow.tainted(container, container.lineno)
 
 
 def _creates_account(web: WebFile, cls: ast.ClassDef) -> bool:
