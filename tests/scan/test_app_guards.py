@@ -1006,3 +1006,40 @@ def test_fastapi_http_middleware_function_that_authenticates_guards_the_package(
     # nor one that passes every request on after an auth lookup
     passes = _HTTP_MIDDLEWARE_APP.replace("        return unauthorized\n", "        pass\n")
     assert _findings({**routes, "web/app.py": passes}) == flagged
+
+
+# Kiln: a desktop app's local server, where no route asks who is calling. One route passes on
+# the 401 a git remote gave for the user's token; another stores the provider key it sent out.
+_RELAYING_APP = (
+    "import requests\n"
+    "from fastapi import FastAPI, HTTPException\n\n"
+    "app = FastAPI()\n\n\n"
+    '@app.post("/api/git/clone")\n'
+    "def api_clone(body: dict):\n"
+    "    try:\n"
+    '        clone_repo(body["url"], body["token"])\n'
+    "    except Exception as e:\n"
+    '        if "401" in str(e).lower():\n'
+    '            raise HTTPException(status_code=401, detail="check your token")\n'
+    "        raise\n\n\n"
+    '@app.post("/api/provider")\n'
+    "def save_provider(body: dict):\n"
+    '    headers = {"Authorization": f"Bearer {body[\'key\']}"}\n'
+    "    response = requests.post(URL, headers=headers, json={}, timeout=5)\n"
+    "    if response.status_code == 401:\n"
+    '        raise HTTPException(status_code=401, detail="invalid key")\n'
+    '    providers.append({"name": body["name"], "api_key": body["key"]})\n'
+)
+
+
+def test_passing_on_another_services_401_is_no_login_of_the_app() -> None:
+    assert _findings({"app/server.py": _RELAYING_APP}) == []
+    # a route that does turn away callers makes the other two open routes
+    guarded = _RELAYING_APP + (
+        '\n\n@app.delete("/api/projects/{pid}")\n'
+        "def delete_project(pid: str, request: Request):\n"
+        '    if request.headers.get("Authorization") != f"Bearer {TOKEN}":\n'
+        "        raise HTTPException(status_code=401)\n"
+        "    projects.pop(pid)\n"
+    )
+    assert _findings({"app/server.py": guarded}) == [("app/server.py", 8), ("app/server.py", 18)]

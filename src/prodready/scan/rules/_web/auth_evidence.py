@@ -163,14 +163,22 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
     weak = ""
     strong = ""
     method_checks: set[int] = set()  # `if request.method != "POST": return 403`
+    relayed: set[int] = set()  # `if response.status_code == 401: return ..., 401`
+    built_keys: set[int] = set()  # `{"Authorization": f"Bearer {key}"}` sent elsewhere
     for node in body:
         if isinstance(node, ast.If) and any(
             isinstance(n, ast.Attribute) and n.attr == "method" for n in ast.walk(node.test)
         ):
             method_checks.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+        if isinstance(node, ast.If) and _tests_another_status(node.test):
+            relayed.update(id(n) for stmt in node.body + node.orelse for n in ast.walk(stmt))
+        elif isinstance(node, ast.Dict):
+            built_keys.update(id(k) for k in node.keys if k is not None)
     for node in body:
         if id(node) in method_checks and _is_denial(node):
             continue  # a 403/405 for the wrong method is not about the caller
+        if (id(node) in relayed and _is_denial(node)) or id(node) in built_keys:
+            continue  # another service's refusal passed on; a header this code sends
         found = ""
         explicit = True
         if isinstance(node, ast.Attribute):
@@ -276,6 +284,27 @@ def passes_request_to_save(body: list[ast.AST]) -> bool:
             continue
         passed = [*node.args, *(k.value for k in node.keywords)]
         if any(dotted(a) in {"request", "req", "self.request"} for a in passed):
+            return True
+    return False
+
+
+# An error text that carries another service's refusal (`if "401" in str(e)`).
+_STATUS_TEXT = re.compile(r"\b40[13]\b|unauthori[sz]ed|forbidden", re.I)
+
+
+def _tests_another_status(test: ast.expr) -> bool:
+    """Does an `if` test the status of something other than the caller: a response's
+    `status_code` or a code in an error's text? The 401 such a branch answers passes on
+    another service's refusal (Kiln's git clone answers 401 when the remote rejects the
+    token the user typed); it does not turn away a caller who has not logged in."""
+    for n in ast.walk(test):
+        if isinstance(n, ast.Attribute) and n.attr in {"status_code", "status"}:
+            return True
+        if (
+            isinstance(n, ast.Constant)
+            and isinstance(n.value, str)
+            and _STATUS_TEXT.search(n.value)
+        ):
             return True
     return False
 
