@@ -50,8 +50,13 @@ _REJECTED_ONLY = re.compile(r"\b429\b|rate.?limit|throttl|too.?many", re.IGNOREC
 _ATTEMPT_LIMITS = ("max_tries", "attempts", "stop_max_attempt_number", "tries")
 _ROUTERS = frozenset({"app", "router", "bp", "blueprint", "api", "blp", "ns", "api_router"})
 _KEY = re.compile(r"idempot|dedup|paypal-request-id|client_?token", re.IGNORECASE)
+# Read-only endpoints, and compute-only ones that answer with what they made of the body
+# (speech synthesis and recognition, machine translation, OCR): sent twice, they bill twice
+# but create nothing twice.
 _READ_ONLY_URL = re.compile(
-    r"search|/query|oauth|/token\b|introspect|embeddings|completions", re.IGNORECASE
+    r"search|/query|oauth|/token\b|introspect|embeddings|completions|tts\b|/audio/speech|"
+    r"/audio/transcriptions|/transcri|/synthesi[sz]e|/translate\b|/ocr\b|/asr\b",
+    re.IGNORECASE,
 )
 _READ_ONLY_BODY = frozenset({"query", "q", "prompt", "messages", "inputs", "input", "search"})
 _READ_ONLY_FUNCTION = re.compile(
@@ -158,7 +163,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         counts only if it is made outside the retried code: passed in, derived from the
         order id, or generated before the loop; a `uuid4()` or the attempt counter inside
         it does not. Not flagged: GET/PUT/DELETE, POSTs that only read (search, query,
-        token and inference endpoints, GraphQL queries, functions named `get_*`,
+        token and inference endpoints, speech synthesis and recognition, translation and
+        OCR endpoints such as `/v1/tts` or `/v1/audio/speech`, GraphQL queries, functions
+        named `get_*`,
         `search_*`, `validate_*`...), a language model's chat call (Anthropic's
         `client.messages.create(model=...)`), retries limited to connection-setup errors or to
         429 answers, `Retry(read=0, status=0)` and single-attempt configurations. The
@@ -466,6 +473,13 @@ def _read_only_url(ctx: FileContext, call: ast.Call, index: int = 0) -> bool:
         url = url_kw.value
     if url is None:
         return False
+    if _names_read_only_url(ctx, url):
+        return True
+    values = _local_values(fn, url)  # each URL the name may hold must be read-only
+    return bool(values) and all(_names_read_only_url(ctx, v) for v in values)
+
+
+def _names_read_only_url(ctx: FileContext, url: ast.expr) -> bool:
     texts: list[str] = []
     for node in ast.walk(url):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -475,6 +489,36 @@ def _read_only_url(ctx: FileContext, call: ast.Call, index: int = 0) -> bool:
             if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
                 texts.append(constant.value)
     return any(_READ_ONLY_URL.search(t) for t in texts)
+
+
+def _local_values(fn: FunctionNode | None, url: ast.expr) -> list[ast.expr]:
+    """What a local URL name is set to in the function
+    (`url = "https://openspeech.bytedance.com/api/v3/tts/unidirectional"`); a name that is
+    also a parameter or is added to may hold anything."""
+    if fn is None or not isinstance(url, ast.Name):
+        return []
+    if url.id in {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}:
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(fn):
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
+            targets = [node.target]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            targets = [node.optional_vars]
+        if not any(
+            isinstance(n, ast.Name) and n.id == url.id for t in targets for n in ast.walk(t)
+        ):
+            continue
+        if value is None or len(targets) > 1 or not isinstance(targets[0], ast.Name):
+            return []  # unpacked, added to or looped over: it may hold anything
+        found.append(value)
+    return found
 
 
 def _graphql_mutation(ctx: FileContext, query: ast.expr | None) -> bool:
