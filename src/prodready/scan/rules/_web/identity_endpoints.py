@@ -251,9 +251,27 @@ def _anonymous_only(web: WebFile, fn: ast.AST) -> bool:
     return False
 
 
+_SHARED_SECRET = re.compile(r"secret|token", re.I)
+
+
+def _compares_shared_secret(node: ast.Compare) -> bool:
+    """`if copr.webhook_secret != uuid:`: a webhook whose address carries a secret it shares
+    with the sender checks the sender by comparing the two (Copr's GitHub hook)."""
+    parts = [node.left, *node.comparators]
+    if not all(isinstance(op, ast.Eq | ast.NotEq) for op in node.ops) or any(
+        isinstance(p, ast.Constant) for p in parts
+    ):
+        return False  # `if hook.secret is None`, `if token == ""`: nothing is verified
+    return any(
+        isinstance(part, ast.Name | ast.Attribute) and _SHARED_SECRET.search(last(dotted(part)))
+        for part in parts
+    )
+
+
 def identity_endpoint(web: WebFile, h: Handler) -> bool:
-    """Login, signup, token, reset... or public by design; webhooks that verify a signature,
-    and any endpoint that checks its sender's signature (`verify_signature(payload, sig)`)."""
+    """Login, signup, token, reset... or public by design; webhooks that verify a signature
+    or a secret shared with the sender, and any endpoint that checks its sender's signature
+    (`verify_signature(payload, sig)`)."""
     names = [h.name, h.path]
     if h.cls is not None:
         names.append(h.cls.name)
@@ -281,6 +299,8 @@ def identity_endpoint(web: WebFile, h: Handler) -> bool:
                 return True
             text = const_str(node) if isinstance(node, ast.Constant) else None
             if text and "signature" in text.lower():
+                return True
+            if isinstance(node, ast.Compare) and _compares_shared_secret(node):
                 return True
     return any(
         isinstance(node, ast.Call) and _SIGNED_SENDER.search(last(dotted(node.func)))
