@@ -198,9 +198,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`if is_user_logged_in(): return redirect(...)`: an anonymous signup step), a view
         marked `# pylint: disable=missing-permission-required`), webhooks
         that verify a signature or compare a secret they share with the sender
-        (`if copr.webhook_secret != uuid: raise ...`) (and any endpoint that verifies its sender's signature,
-        `verify_signature(payload, signature_header)`, or sits behind a decorator of its
-        own file that answers some callers with a 401 or 403, MuckRock's
+        (`if copr.webhook_secret != uuid: raise ...`) (and any endpoint that verifies
+        its sender's signature, `verify_signature(payload, signature_header)`, or sits
+        behind a decorator of its own file that answers some callers with a 401 or 403, MuckRock's
         `@mailgun_verify`), routers included only in
         development, views whose base class lives in another file or package (it may
         authenticate; a `CreateView` counts as Django's only when it is imported from
