@@ -165,15 +165,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         a django-oscar app
         config's `default_permissions` (for the views of its package), or a check in the body
         (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
-        `make_response(body, 401)`), an `Authorization` header read, a verified token,
-        CKAN's `check_access`, a helper handed the request with a permission to check,
-        `get_and_check_project(request, pk, ("change_project",))`, or named for a
-        permission or access check), also in a function of the same file the handler hands its
-        request to (`return search_action(request)`); a handler that uses the current user
-        (`current_user`, `g.user`, `request.user`) or runs its change through an action
-        layer that authorises every action (CKAN's `get_action("follow_user")(...)`) is not
-        flagged either. A 401 passed on from another service (`if response.status_code ==
-        401:`, `if "401" in str(e):`) and an `Authorization` header built to send elsewhere
+        `make_response(body, 401)`), an `Authorization` header read, a verified token, CKAN's
+        `check_access`, a helper handed the request with a permission to check,
+        `get_and_check_project(request, pk, ("change_project",))`, or named for a permission, access
+        or ownership check, `has_experiment_ownership(request, pk)`), also in a function of the same
+        file the handler hands its request to (`return search_action(request)`); a handler that uses
+        the current user (`current_user`, `g.user`, `request.user`) or runs its change through an
+        action layer that authorises every action (CKAN's `get_action("follow_user")(...)`) is not
+        flagged either. A 401 passed on from another service (`if response.status_code == 401:`,
+        `if "401" in str(e):`) and an `Authorization` header built to send elsewhere
         (`{"Authorization": f"Bearer {key}"}`) turn away no caller, so they count for nothing
         (Kiln's desktop server). "Other routes" means explicit authentication somewhere in the
         scanned code; apps with none are not flagged. A Flask route counts only

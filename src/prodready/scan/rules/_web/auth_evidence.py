@@ -231,7 +231,8 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
 # A helper whose name says it checks the caller's permission or access.
 _PERMISSION_HELPER = re.compile(
     r"(check|require|ensure|assert|verify|enforce)\w*_(perm|permission|access|allowed|"
-    r"authori[sz])|(perm|permission|access)s?_(check|required?)",
+    r"authori[sz])|(perm|permission|access)s?_(check|required?)|"
+    r"^(has|can)_\w*(perm|permission|access|ownership)s?$",
     re.I,
 )
 # A helper whose name says it checks something (`get_and_check_project`).
