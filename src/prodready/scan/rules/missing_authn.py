@@ -205,7 +205,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         development, views whose base class lives in another file or package (it may
         authenticate; a `CreateView` counts as Django's only when it is imported from
         Django), POSTs that only read (a search, query or lookup whose body writes
-        nothing) or only log what they are sent (a webhook stub), a form editing an
+        nothing) or only log what they are sent (a webhook stub), POSTs whose only lasting
+        effect is a cookie or a value in the caller's own session (a signup wizard's step;
+        not a session key naming a user, role or permission), a form editing an
         existing object whose own `save(request)` gets the caller, and Django views of an
         admin package none of whose views authenticates (the admin URLconf guards them
         where it is mounted).

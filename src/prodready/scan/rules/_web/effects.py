@@ -182,7 +182,7 @@ def read_only_post(web: WebFile, h: Handler) -> bool:
     if fn is None:
         return False
     body = web.body(fn)
-    if _forwards_upstream(body) or _only_sets_cookies(body):
+    if _forwards_upstream(body) or _only_keeps_callers_state(body):
         return True
     if h.methods == {"POST"} and _only_logs(body):
         return True
@@ -302,11 +302,12 @@ def _inert_call(func: ast.expr) -> bool:
     return short in _INERT_CALLS or bool(_ANSWERS.search(short))
 
 
-def _only_sets_cookies(body: list[ast.AST]) -> bool:
-    """A preference toggle (`response.set_cookie("preferences", ...)`) whose only lasting
-    effect is a cookie in the caller's own browser: no other writing call, nothing assigned
-    into an object that is not a local of the handler."""
-    sets_cookie = False
+def _only_keeps_callers_state(body: list[ast.AST]) -> bool:
+    """A preference toggle (`response.set_cookie("preferences", ...)`) or a signup wizard's
+    step (`session["duns_number"] = form.duns_number.data`) whose only lasting effect is in
+    the caller's own browser or session: no other writing call, nothing assigned into an
+    object that is not a local of the handler or the session."""
+    keeps = False
     assigned = {
         t.id
         for n in body
@@ -320,12 +321,33 @@ def _only_sets_cookies(body: list[ast.AST]) -> bool:
                 node.func.attr if isinstance(node.func, ast.Attribute) else ""
             )
             if short in {"set_cookie", "delete_cookie"}:
-                sets_cookie = True
+                keeps = True
             elif _writes(node, assigned):
                 return False
-        if _stores_beyond_request(node, assigned):
+        if isinstance(node, ast.Assign) and all(_session_key(t) for t in node.targets):
+            keeps = True
+        elif _stores_beyond_request(node, assigned):
             return False
-    return sets_cookie
+    return keeps
+
+
+_SESSIONS = frozenset({"session", "flask.session", "request.session", "self.request.session"})
+
+
+# Session keys that say who the caller is or what they may do: setting one is a login.
+_IDENTITY_KEY = re.compile(r"user|role|admin|auth|login|perm|staff|account|token|owner", re.I)
+
+
+def _session_key(target: ast.expr) -> bool:
+    """`session["company_name"] = ...`, `session[form.duns_number.name] = ...`: a value
+    kept in the caller's own session, under a key that names no identity or role and that
+    the request does not choose."""
+    if not isinstance(target, ast.Subscript) or dotted(target.value) not in _SESSIONS:
+        return False
+    key = target.slice
+    if isinstance(key, ast.Constant):
+        return isinstance(key.value, str) and not _IDENTITY_KEY.search(key.value)
+    return isinstance(key, ast.Attribute) and not _IDENTITY_KEY.search(dotted(key))
 
 
 def _words(text: str) -> set[str]:
