@@ -93,6 +93,8 @@ def test_test_and_production_paths() -> None:
     assert not is_production_path("evaluation/core/__init__.py")  # Skyvern's eval harness
     assert not is_production_path("evals/simple_evals/run.py")
     assert is_production_path("app/evaluation/scores.py")  # a feature of the app
+    assert not is_production_path("benchmark/deepplanning/agent.py")  # Qwen-Agent's harness
+    assert is_production_path("app/benchmark.py")
 
 
 def test_walking_a_subdirectory_honours_the_repository_gitignores_above_it(

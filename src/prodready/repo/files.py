@@ -46,7 +46,7 @@ TEST_DIR_NAMES = frozenset({"tests", "test", "testing"})
 # Top-level folders whose code is shown to people, not run in production: judging a
 # framework by the toy app in its examples/ folder is the classic false alarm. An LLM
 # application's `evaluation/` or `evals/` harness (Skyvern's, OpenHands') scores the app
-# offline, as `benchmarks/` times it.
+# offline, as `benchmarks/` (Qwen-Agent's `benchmark/`) times it.
 NON_PRODUCTION_DIRS = frozenset(
     {
         "examples",
@@ -57,6 +57,7 @@ NON_PRODUCTION_DIRS = frozenset(
         "sample",
         "demo",
         "demos",
+        "benchmark",
         "benchmarks",
         "eval",
         "evals",
