@@ -161,10 +161,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `SecretStr` (a parameter annotated with it, a value the function unwraps with
         `.get_secret_value()`, or a name it only ever sets to `SecretStr(...)` or None: it
         prints as `**********`), hashes, names about a secret rather than the secret
-        (`max_tokens`, `token_type`, `password_length`, `secret_paths`, `missing_secrets`,
-        `credential_key`: the name a credential is stored under, `otp_value_found`,
-        `totp_secret_preview`, `token_refreshable`), a field of a
-        token in a nested key (`token__sub=`: its subject claim), an UPPER_CASE route
+        (`max_tokens`, `available_token`, `token_type`, `password_length`, `secret_paths`,
+        `missing_secrets`, `credential_key`: the name a credential is stored under,
+        `otp_value_found`, `totp_secret_preview`, `token_refreshable`), a field of a token in a
+        nested key (`token__sub=`: its subject claim), an UPPER_CASE route
         constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
         `except SignatureExpired:` or in a function named for expired tokens
         (`resend_email_expired_token(token)`: it no longer grants access), a `self.`
@@ -1576,7 +1576,19 @@ def _splits_text(ctx: FileContext, value: ast.expr) -> bool:
 
 
 _TOKEN_COUNTS = frozenset(
-    {"budget", "count", "counts", "used", "usage", "limit", "max", "remaining", "month", "total"}
+    {
+        "budget",
+        "count",
+        "counts",
+        "used",
+        "usage",
+        "limit",
+        "max",
+        "remaining",
+        "available",
+        "month",
+        "total",
+    }
     # ragflow's `token_num`, `chunk_token_num`, `chunk_token_cap`,
     # `embedding_token_consumption`: sizes of text in (LLM) tokens
     # (QAnything's `limited_token_nums`: what is left of the model's window)
