@@ -289,6 +289,8 @@ def passes_request_to_save(body: list[ast.AST]) -> bool:
     return False
 
 
+# What an answer from another service is called (`resp.status`, `result.status`).
+_RESPONSE = re.compile(r"(^|[._])(r|res|resp|response|result|reply)$", re.I)
 # An error text that carries another service's refusal (`if "401" in str(e)`).
 _STATUS_TEXT = re.compile(r"\b40[13]\b|unauthori[sz]ed|forbidden", re.I)
 
@@ -299,8 +301,10 @@ def _tests_another_status(test: ast.expr) -> bool:
     another service's refusal (Kiln's git clone answers 401 when the remote rejects the
     token the user typed); it does not turn away a caller who has not logged in."""
     for n in ast.walk(test):
-        if isinstance(n, ast.Attribute) and n.attr in {"status_code", "status"}:
-            return True
+        if isinstance(n, ast.Attribute) and (
+            n.attr == "status_code" or (n.attr == "status" and _RESPONSE.search(dotted(n.value)))
+        ):
+            return True  # not `if user.status != "active"`: the caller's own account
         if (
             isinstance(n, ast.Constant)
             and isinstance(n.value, str)
