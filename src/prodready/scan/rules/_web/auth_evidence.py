@@ -305,11 +305,8 @@ def _tests_another_status(test: ast.expr) -> bool:
             n.attr == "status_code" or (n.attr == "status" and _RESPONSE.search(dotted(n.value)))
         ):
             return True  # not `if user.status != "active"`: the caller's own account
-        if (
-            isinstance(n, ast.Constant)
-            and isinstance(n.value, str)
-            and _STATUS_TEXT.search(n.value)
-        ):
+        text = const_str(n) if isinstance(n, ast.expr) else None
+        if text and _STATUS_TEXT.search(text):
             return True
     return False
 
