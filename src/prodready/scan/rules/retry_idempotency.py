@@ -500,24 +500,21 @@ def _local_values(fn: FunctionNode | None, url: ast.expr) -> list[ast.expr]:
     if url.id in {a.arg for a in ast.walk(fn.args) if isinstance(a, ast.arg)}:
         return []
     found: list[ast.expr] = []
+    plain: set[int] = set()  # the targets of `url = "..."` statements
     for node in ast.walk(fn):
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign):
-            targets, value = [node.target], node.value
-        elif isinstance(node, ast.AugAssign | ast.For | ast.AsyncFor):
-            targets = [node.target]
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            targets = [node.optional_vars]
-        if not any(
-            isinstance(n, ast.Name) and n.id == url.id for t in targets for n in ast.walk(t)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id == url.id:
+                found.append(node.value)
+                plain.add(id(targets[0]))
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == url.id
+            and isinstance(node.ctx, ast.Store)
+            and id(node) not in plain
         ):
-            continue
-        if value is None or len(targets) > 1 or not isinstance(targets[0], ast.Name):
             return []  # unpacked, added to or looped over: it may hold anything
-        found.append(value)
     return found
 
 
