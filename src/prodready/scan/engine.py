@@ -32,6 +32,11 @@ from prodready.repo.files import (
     walk_repository,
 )
 from prodready.scan.cache import ScanCache, result_key
+from prodready.scan.client_scripts import (
+    CLIENT_IMPORTED_FACT,
+    client_import_facts,
+    client_script_stem,
+)
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.harness_packages import harness_package_dirs, harness_package_facts
 from prodready.scan.registry import Rule, all_rules
@@ -113,16 +118,24 @@ def scan_source(
     if hits and copied_from_elsewhere(source, tree):
         # "Vendored from twentyc.rpc (https://...)": the fix belongs upstream, like a
         # vendored folder's; the facts stay, since the app may still import the file.
-        return FileResult(facts=frozenset({*ctx.facts, *_folder_facts(ctx)}))
+        return FileResult(facts=_facts(ctx))
     hits = _drop_dead_code_hits(hits, tree)
     if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
-        hits = [_if_retired_code_is_imported(h) for h in hits]
+        hits = [_only_if(RETIRED_IMPORTED_FACT, h) for h in hits]
+    client_stem = client_script_stem(ctx)
+    if client_stem is not None:
+        needed = CLIENT_IMPORTED_FACT + client_stem
+        hits = [h if h.rule in _FOUND_IN_DEAD_CODE_TOO else _only_if(needed, h) for h in hits]
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
     return FileResult(
         hits=tuple(hits),
-        facts=frozenset({*ctx.facts, *_folder_facts(ctx)}),
+        facts=_facts(ctx),
         suppressions=tuple(find_suppressions(source)),
     )
+
+
+def _facts(ctx: FileContext) -> frozenset[str]:
+    return frozenset({*ctx.facts, *_folder_facts(ctx), *client_import_facts(ctx)})
 
 
 def _folder_facts(ctx: FileContext) -> Iterable[str]:
@@ -144,10 +157,11 @@ def _drop_dead_code_hits(hits: list[RawHit], tree: ast.Module) -> list[RawHit]:
     return [h for h in hits if h.rule in _FOUND_IN_DEAD_CODE_TOO or h.line not in dead]
 
 
-def _if_retired_code_is_imported(hit: RawHit) -> RawHit:
-    """A hit in a `deprecated/` folder holds only if some module imports from such a
-    folder: code the project retired and no longer loads cannot fail in production."""
-    needed = RETIRED_IMPORTED_FACT
+def _only_if(needed: str, hit: RawHit) -> RawHit:
+    """The hit holds only if some file establishes `needed`: a hit in a `deprecated/`
+    folder only if some module imports from such a folder (code the project retired and no
+    longer loads cannot fail in production), a hit in a client script run by hand only if
+    some module imports it (see `client_scripts`)."""
     condition = f"{hit.condition}&{needed}" if hit.condition else needed
     return replace(hit, condition=condition)
 
