@@ -95,6 +95,14 @@ def test_test_and_production_paths() -> None:
     assert is_production_path("app/evaluation/scores.py")  # a feature of the app
     assert not is_production_path("benchmark/deepplanning/agent.py")  # Qwen-Agent's harness
     assert is_production_path("app/benchmark.py")
+    # a top-level folder whose name starts with such a word (AI-Researcher's crawler that
+    # builds its benchmark); `doc_` and `eval_` may start the name of the product's package
+    assert not is_production_path("benchmark_collection/0_crawl_paper.py")
+    assert not is_production_path("docs-site/build.py")
+    assert not is_production_path("example_data/load.py")
+    assert is_production_path("doc_loader/pdf.py") and is_production_path("eval_service/api.py")
+    assert is_production_path("docs.py") and is_production_path("examples_app.py")
+    assert is_production_path("benchmarking/run.py")  # not the word, only its letters
 
 
 def test_walking_a_subdirectory_honours_the_repository_gitignores_above_it(

@@ -22,6 +22,7 @@ from prodready.repo.files import is_production_path, is_test_path
         "pkg/testutils/fixtures.py",
         "readthedocs/settings/test.py",  # the settings module the suite runs with
         "config/settings/testing.py",
+        "test.py",  # a try-out script at the top of the checkout (ChatTTS-ui)
     ],
 )
 def test_django_test_modules_are_tests(rel: str) -> None:
@@ -42,6 +43,7 @@ def test_django_test_modules_are_tests(rel: str) -> None:
         "pulpcore/pytest_plugins_loader.py",
         "config/settings/production.py",
         "app/routes/test.py",  # a `test.py` outside a settings package: e.g. a route module
+        "werkzeug/test.py",  # a library's test client ships
     ],
 )
 def test_production_modules_are_not_tests(rel: str) -> None:

@@ -8,6 +8,7 @@ gives one place where unreadable entries become reported errors instead of trace
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ NON_PRODUCTION_DIRS = frozenset(
         "evaluations",
     }
 )
+# Words that start a folder name of the product as often as one of examples or evaluation.
+_ONLY_ALONE = frozenset({"doc", "eval"})
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,8 @@ def is_test_path(rel: str) -> bool:
     `tests_*.py`), anything under `tests/` or `testing/` or a folder named for a kind of
     tests (`integration_tests/`, `heat_integrationtests/`), a package's `test_utils/` of
     fixtures and factories, a `testing-scripts/` folder, a settings package's `test.py`
-    (the settings the suite runs with), and the `test_project/` that runs a reusable
-    Django app's suite."""
+    (the settings the suite runs with), a `test.py` at the top of the checkout, and the
+    `test_project/` that runs a reusable Django app's suite."""
     parts = rel.split("/")
     name = parts[-1]
     if name in _TEST_FILE_NAMES or name.startswith(("test_", "tests_")):
@@ -170,6 +173,11 @@ def is_test_path(rel: str) -> bool:
     ):
         return True
     if name in _TEST_SETTINGS_NAMES and len(dirs) > 0 and dirs[-1] == "settings":
+        return True
+    # ChatTTS-ui's `test.py` beside `app.py`: a try-out script at the top of the checkout,
+    # which no package of the application imports (inside a package, `routes/test.py` and
+    # Werkzeug's `test.py` test client are production code)
+    if rel == "test.py":
         return True
     return len(parts) > 1 and parts[0] == "test"
 
@@ -223,8 +231,19 @@ def is_production_path(rel: str) -> bool:
 
 
 def is_example_path(rel: str) -> bool:
-    """Under a top-level examples/, docs/, benchmarks/, evaluation/... folder."""
-    return rel.split("/", 1)[0].lower() in NON_PRODUCTION_DIRS
+    """Under a top-level examples/, docs/, benchmarks/, evaluation/... folder, or one whose
+    name starts with such a word: `docs-site/`, `example_data/`, AI-Researcher's
+    `benchmark_collection/` (the script that crawls papers to score the agent on). A
+    `doc_loader/` or `eval_service/` package may be the product (a RAG app reads documents),
+    so the singular `doc` and `eval` count only alone."""
+    head, sep, _ = rel.partition("/")
+    head = head.lower()
+    if head in NON_PRODUCTION_DIRS:
+        return True
+    if not sep:  # a top-level `docs.py` is a module of the project
+        return False
+    first = re.split(r"[-_.]", head, maxsplit=1)[0]
+    return first != head and first in NON_PRODUCTION_DIRS - _ONLY_ALONE
 
 
 def is_template_path(rel: str) -> bool:
