@@ -183,12 +183,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         name says it holds a display preference (`last-login-method`, `theme`), switches and
         rights named for a secret (`permit_create_token`,
         `default_permissions_create_token`), a module constant that holds a setting's name
-        (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`),
-        an object's public URL id (`friendly_token`), factors in an (LLM) ranking score
-        (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate
-        of a context's size in tokens (`context_token_estimate`), a `pass` ending a name
-        about a check (`POLL_STATUS_PASS`: the check passed), a model's special token
-        written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
+        (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`), an
+        object's public URL id (`friendly_token`), factors in an (LLM) ranking score
+        (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate of a
+        context's size in tokens (`context_token_estimate`), a meter of a model's use
+        (`token_meter`, `token_counter`), a plain `token` in a function that runs a tokenizer or in
+        a streaming callback (`on_llm_new_token(self, token)`): a piece of the text a model reads or
+        writes, a `pass` ending a name about a check (`POLL_STATUS_PASS`: the check passed), a
+        model's special token written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`,
+        `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
@@ -258,7 +261,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             tokenizing = _TOKENIZER_WORD.search(ctx.source) is not None
         if fn is not None and tokenizing and fn not in tokenizer_functions:
             tokenizer_functions[fn] = _uses_a_tokenizer(fn)
-        resolver.text_tokens = fn is not None and bool(tokenizing) and tokenizer_functions[fn]
+        resolver.text_tokens = fn is not None and (
+            (bool(tokenizing) and tokenizer_functions[fn])
+            or _NEW_TEXT_TOKEN.fullmatch(fn.name) is not None
+        )
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -290,6 +296,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
 # The plain names a tokenizer's output goes by; `hf_token` or `access_token` beside a
 # tokenizer (`AutoTokenizer.from_pretrained(name, token=hf_token)`) is still a credential.
 _TEXT_TOKEN_NAMES = frozenset({"token", "tokens"})
+# A streaming callback handed each piece of text a model writes: LangChain's and
+# LlamaIndex's `on_llm_new_token(self, token)` (xiaogpt prints each as it arrives).
+_NEW_TEXT_TOKEN = re.compile(r"on_(?:llm_)?(?:new_)?token")
 
 
 _TOKENIZER_WORD = re.compile("tokeniz", re.IGNORECASE)
@@ -1601,6 +1610,9 @@ _TOKEN_COUNTS = frozenset(
     | {"speed", "throughput", "rate", "per"}
     # Letta's `context_token_estimate`, compared with a compaction `threshold`
     | {"estimate", "estimated", "threshold", "thresholds"}
+    # KAG's `token_meter` (`LLMClient.get_token_meter()`), a `token_counter`: what the
+    # models were sent and wrote, counted
+    | {"meter", "meters", "counter", "counters"}
 )
 # A model's special token written in a prompt: `<image>`, `<|im_end|>`, `[MASK]`.
 _MARKER = re.compile(r"<\|?[A-Za-z_][\w.:\-]*\|?>|\[[A-Z_]+\]")
