@@ -100,7 +100,10 @@ def test_test_and_production_paths() -> None:
     assert not is_production_path("benchmark_collection/0_crawl_paper.py")
     assert not is_production_path("docs-site/build.py")
     assert not is_production_path("example_data/load.py")
+    assert not is_production_path("openai_api_demo/api_server.py")  # ChatGLM3's demos
+    assert not is_production_path("dev-docs/conf.py")
     assert is_production_path("doc_loader/pdf.py") and is_production_path("eval_service/api.py")
+    assert is_production_path("word_doc/parse.py")
     assert is_production_path("docs.py") and is_production_path("examples_app.py")
     assert is_production_path("benchmarking/run.py")  # not the word, only its letters
 

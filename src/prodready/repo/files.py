@@ -232,18 +232,19 @@ def is_production_path(rel: str) -> bool:
 
 def is_example_path(rel: str) -> bool:
     """Under a top-level examples/, docs/, benchmarks/, evaluation/... folder, or one whose
-    name starts with such a word: `docs-site/`, `example_data/`, AI-Researcher's
-    `benchmark_collection/` (the script that crawls papers to score the agent on). A
-    `doc_loader/` or `eval_service/` package may be the product (a RAG app reads documents),
-    so the singular `doc` and `eval` count only alone."""
+    name starts or ends with such a word: `docs-site/`, `example_data/`, AI-Researcher's
+    `benchmark_collection/` (the script that crawls papers to score the agent on),
+    ChatGLM3's `openai_api_demo/` and `langchain_demo/`. A `doc_loader/` or `eval_service/`
+    package may be the product (a RAG app reads documents), so the singular `doc` and
+    `eval` count only alone."""
     head, sep, _ = rel.partition("/")
     head = head.lower()
     if head in NON_PRODUCTION_DIRS:
         return True
     if not sep:  # a top-level `docs.py` is a module of the project
         return False
-    first = re.split(r"[-_.]", head, maxsplit=1)[0]
-    return first != head and first in NON_PRODUCTION_DIRS - _ONLY_ALONE
+    words = re.split(r"[-_.]", head)
+    return len(words) > 1 and bool({words[0], words[-1]} & (NON_PRODUCTION_DIRS - _ONLY_ALONE))
 
 
 def is_template_path(rel: str) -> bool:
