@@ -113,6 +113,12 @@ def test_developer_scripts_need_no_timeout() -> None:
     usage = "# Usage: python socorro/schemas/validate_crash.py\n" + program
     assert flagged_lines(usage, "PR101", rel="socorro/schemas/validate_crash.py") == []
     assert flagged_lines(program, "PR101", rel="socorro/schemas/validate_crash.py") == [7]
+    # a usage example running a Python file, by a name the program no longer has (CosyVoice)
+    example = (
+        '"""Example Usage\n    CUDA_VISIBLE_DEVICES=0 \\\n    python3 infer_v3_token2wav.py\n"""\n'
+    )
+    assert flagged_lines(example + program, "PR101", rel="runtime/infer_v3.py") == []
+    assert flagged_lines(example + _NO_TIMEOUT, "PR101", rel="runtime/infer_v3.py") == [9]
     command = "# Usage: socorro-validate [--all]\n" + program
     assert flagged_lines(command, "PR101", rel="socorro/schemas/validate_crash.py") == [8]
     service_checker = "import flask\n" + _NO_TIMEOUT

@@ -427,13 +427,18 @@ def _calls_itself_script(ctx: FileContext) -> bool:
 
 def _usage_runs_this_file(ctx: FileContext, stem: str) -> bool:
     """The file's header tells how to run it by its own file name (Socorro's `# Usage:
-    python socorro/schemas/validate_telemetry_socorro_crash.py`): a program run by hand
-    from a checkout. A command users install is run by its command name instead."""
+    python socorro/schemas/validate_telemetry_socorro_crash.py`), or shows a usage example
+    that runs a Python file (CosyVoice's `infer_cosyvoice3.py`, whose "Example Usage" still
+    runs it by its former name, after the environment variables it needs): a program run
+    by hand from a checkout. A command users install is run by its command name instead."""
     head = ctx.source[:_HEADER_CHARS]
-    return (
-        re.search(rf"(?i)\busage:\s*(?:python3?\s+)?(?:\S*/)?{re.escape(stem)}\.py\b", head)
-        is not None
-    )
+    if re.search(rf"(?i)\busage:\s*(?:python3?\s+)?(?:\S*/)?{re.escape(stem)}\.py\b", head):
+        return True
+    return _USAGE_EXAMPLE.search(head) is not None
+
+
+# "Example Usage" or "Usage:", then within a few lines `python3 some/file.py`.
+_USAGE_EXAMPLE = re.compile(r"(?is)\busage\b.{0,300}?\bpython3?\s+(?:\S*/)?[\w.-]+\.py\b")
 
 
 def declared_test_support(ctx: FileContext) -> bool:
