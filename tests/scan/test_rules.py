@@ -119,6 +119,22 @@ def test_developer_scripts_need_no_timeout() -> None:
     )
     assert flagged_lines(example + program, "PR101", rel="runtime/infer_v3.py") == []
     assert flagged_lines(example + _NO_TIMEOUT, "PR101", rel="runtime/infer_v3.py") == [9]
+    # a command that regenerates a module the repository keeps (Karrot's make_emoji_list)
+    generator = (
+        "import requests\nfrom django.core.management.base import BaseCommand\n\n"
+        "FILENAME = 'karrot/conversations/emoji_db.py'\n\n\n"
+        "class Command(BaseCommand):\n"
+        "    def handle(self, *args, **options):\n"
+        "        emoji = requests.get(SOURCE_URL).json()\n"
+        "        with open(FILENAME, 'w') as f:\n"
+        "            f.write(repr(emoji))\n"
+    )
+    rel = "karrot/conversations/management/commands/make_emoji_list.py"
+    assert flagged_lines(generator, "PR101", rel=rel) == []
+    data_file = generator.replace("emoji_db.py'", "emoji_db.json'")
+    assert flagged_lines(data_file, "PR101", rel=rel) == [9]
+    read_only = generator.replace("open(FILENAME, 'w')", "open(FILENAME)")
+    assert flagged_lines(read_only, "PR101", rel=rel) == [9]
     command = "# Usage: socorro-validate [--all]\n" + program
     assert flagged_lines(command, "PR101", rel="socorro/schemas/validate_crash.py") == [8]
     service_checker = "import flask\n" + _NO_TIMEOUT

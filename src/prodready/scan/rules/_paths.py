@@ -147,8 +147,9 @@ def developer_script(ctx: FileContext) -> bool:
     the top of the checkout or in its top-level `tasks/` package, a script with PEP 723 inline
     metadata (`# /// script`) importing no web framework, a sample whose module-level settings are
     placeholders to fill in, a module building records with test factories, a module importing no
-    web framework that writes files beside its own source, or a checker/exploit harness importing no
-    web framework."""
+    web framework that writes files beside its own source, a code generator that writes a Python
+    module named in its code (`open("app/emoji_db.py", "w")`), or a checker/exploit harness
+    importing no web framework."""
     head, sep, _ = ctx.path.partition("/")
     if sep and script_dir(head.lower()):
         return True
@@ -214,6 +215,8 @@ def developer_script(ctx: FileContext) -> bool:
     if task_file and any(map(ctx.imports, _TASK_RUNNERS)):
         return True
     if SERVICE_FACT not in ctx.facts and _writes_into_own_tree(ctx):
+        return True
+    if _generates_python_source(ctx):
         return True
     if SERVICE_FACT not in ctx.facts and _INLINE_SCRIPT_METADATA.search(ctx.source):
         return True
@@ -309,17 +312,44 @@ def _writes_into_own_tree(ctx: FileContext) -> bool:
     for call in ctx.calls:
         if not call.args or not _mentions_own_file(call.args[0]):
             continue
-        if ctx.call_name(call) == "open":
-            mode = call.args[1] if len(call.args) > 1 else None
-            for kw in call.keywords:
-                if kw.arg == "mode":
-                    mode = kw.value
-            if (
-                isinstance(mode, ast.Constant)
-                and isinstance(mode.value, str)
-                and _WRITE_MODE.search(mode.value)
-            ):
-                return True
+        if ctx.call_name(call) == "open" and _opens_for_writing(call):
+            return True
+    return False
+
+
+def _opens_for_writing(call: ast.Call) -> bool:
+    """`open(path, "w")`, `open(path, mode="a+")`: a mode written out that writes."""
+    mode = call.args[1] if len(call.args) > 1 else None
+    for kw in call.keywords:
+        if kw.arg == "mode":
+            mode = kw.value
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and _WRITE_MODE.search(mode.value) is not None
+    )
+
+
+def _generates_python_source(ctx: FileContext) -> bool:
+    """A module that writes a Python module named in its code (Karrot's `make_emoji_list`
+    command: `FILENAME = 'karrot/conversations/emoji_db.py'`, then `open(FILENAME, 'w')`):
+    a code generator a developer runs to regenerate a file the repository keeps. A
+    deployed service writes data, not its own source."""
+    if ".py" not in ctx.source:
+        return False
+    for call in ctx.calls:
+        if ctx.call_name(call) != "open" or not call.args:
+            continue
+        path = call.args[0]
+        if isinstance(path, ast.Name):
+            path = ctx.module_constants.get(path.id, path)
+        if (
+            isinstance(path, ast.Constant)
+            and isinstance(path.value, str)
+            and path.value.endswith(".py")
+            and _opens_for_writing(call)
+        ):
+            return True
     return False
 
 
