@@ -194,7 +194,7 @@ def developer_script(ctx: FileContext) -> bool:
         return True
     if not stem.isidentifier() and _flat_script(ctx):
         return True
-    if standalone_program(ctx) and _usage_runs_this_file(ctx, stem):
+    if standalone_program(ctx) and _header_shows_running_it(ctx, stem):
         return True
     if _development_only_command(ctx):
         return True
@@ -455,7 +455,7 @@ def _calls_itself_script(ctx: FileContext) -> bool:
     return _CALLS_ITSELF_SCRIPT.search(summary) is not None
 
 
-def _usage_runs_this_file(ctx: FileContext, stem: str) -> bool:
+def _header_shows_running_it(ctx: FileContext, stem: str) -> bool:
     """The file's header tells how to run it by its own file name (Socorro's `# Usage:
     python socorro/schemas/validate_telemetry_socorro_crash.py`), or shows a usage example
     that runs a Python file (CosyVoice's `infer_cosyvoice3.py`, whose "Example Usage" still
