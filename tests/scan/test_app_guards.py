@@ -201,6 +201,53 @@ def test_login_middleware_listed_through_a_named_list_guards_every_view() -> Non
     ]
 
 
+# Argus's LoginRequiredMiddleware: the check lets an authenticated caller through, and the
+# login redirect for everyone else comes after it, built into a name first
+_ARGUS_MIDDLEWARE = (
+    "from django.conf import settings\n"
+    "from django.contrib.auth.views import redirect_to_login\n\n\n"
+    "class LoginRequiredMiddleware:\n"
+    "    def process_view(self, request, view_func, _view_args, _view_kwargs):\n"
+    "        for url in self.public_urls:\n"
+    "            if request.path.startswith(url):\n"
+    "                return None\n"
+    "        if request.user.is_authenticated:\n"
+    "            return None\n"
+    "        response = redirect_to_login(request.get_full_path(), settings.LOGIN_URL)\n"
+    "        return response\n"
+)
+
+
+def test_login_middleware_that_lets_the_authenticated_through_first_guards_every_view() -> None:
+    app = {
+        "src/argus/htmx/timeslot/views.py": _DJANGO_VIEWS,
+        "src/argus/site/settings/base.py": _SETTINGS.format(
+            "    'argus.htmx.middleware.LoginRequiredMiddleware',"
+        ),
+    }
+    middleware = "src/argus/htmx/middleware.py"
+    assert _findings({**app, middleware: _ARGUS_MIDDLEWARE}) == []
+    # the redirect comes before the check, so it is not the fate of the unauthenticated
+    before = _ARGUS_MIDDLEWARE.replace(
+        "        if request.user.is_authenticated:\n            return None\n", ""
+    ).replace(
+        "        return response\n",
+        "        if request.user.is_authenticated:\n"
+        "            return None\n        return self.get_response(request)\n",
+    )
+    assert _findings({**app, middleware: before}) == [("src/argus/htmx/timeslot/views.py", 7)]
+    # the check lets everyone on either way
+    logs = _ARGUS_MIDDLEWARE.replace(
+        "        return response\n", "        return self.get_response(request)\n"
+    ).replace("redirect_to_login(request.get_full_path(), settings.LOGIN_URL)", "None")
+    assert _findings({**app, middleware: logs}) == [("src/argus/htmx/timeslot/views.py", 7)]
+    # a negated check that lets the anonymous through is no guard
+    negated = _ARGUS_MIDDLEWARE.replace(
+        "if request.user.is_authenticated:", "if not request.user.is_authenticated:"
+    )
+    assert _findings({**app, middleware: negated}) == [("src/argus/htmx/timeslot/views.py", 7)]
+
+
 # django-oscar: the dashboard app config's default permissions decorate every URL
 _APP_CONFIG = (
     "from oscar.core.application import OscarDashboardConfig\n\n\n"

@@ -158,14 +158,15 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         5.1's `LoginRequiredMiddleware` or django-stronghold's, or a project middleware
         listed in `MIDDLEWARE`, or in the list `MIDDLEWARE` is set to, that turns away
         callers failing its authentication check, as DefectDojo's redirect to a login
-        address built first into a name does), an ASGI middleware of a FastAPI or Starlette
-        app in the route's package that answers 401, or returns what an authentication check
-        gave it, before passing a request on (`app.add_middleware(AuthMiddleware)`, an
-        `@app.middleware("http")` function; a CSRF or host check's 403 is no login),
-        a django-oscar app
-        config's `default_permissions` (for the views of its package), or a check in the body
-        (`is_authenticated`, `abort(401)`, a 401 response (`return {...}, 401`,
-        `make_response(body, 401)`), an `Authorization` header read, a verified token, CKAN's
+        address built first into a name does, or Argus's, which lets an authenticated
+        caller through and sends everyone else to log in after that), an ASGI middleware
+        of a FastAPI or Starlette app in the route's package that answers 401, or returns
+        what an authentication check gave it, before passing a request on
+        (`app.add_middleware(AuthMiddleware)`, an `@app.middleware("http")` function; a CSRF or host
+        check's 403 is no login), a django-oscar app config's `default_permissions` (for the views
+        of its package), or a check in the body (`is_authenticated`, `abort(401)`, a 401 response
+        (`return {...}, 401`, `make_response(body, 401)`), an `Authorization` header read, a
+        verified token, CKAN's
         `check_access`, a helper handed the request with a permission to check,
         `get_and_check_project(request, pk, ("change_project",))`, or named for a permission, access
         or ownership check, `has_experiment_ownership(request, pk)`), also in a function of the same
@@ -566,24 +567,53 @@ def _turns_away(fn: ast.FunctionDef) -> bool:
     (Archivematica's `if not request.user.is_authenticated:` then `if not any(m.match(path)
     for m in EXEMPT_URLS): return redirect(settings.LOGIN_URL)`), also through a name the
     branch gives the login address (DefectDojo's `fullURL = f"{settings.LOGIN_URL}?next=..."`
-    then `return HttpResponseRedirect(fullURL)`)."""
-    for node in ast.walk(fn):
-        if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
+    then `return HttpResponseRedirect(fullURL)`). The check may also be the other way
+    round: a branch that lets an authenticated caller through, and after it, at the same
+    level, the turn-away for everyone else (Argus's `if request.user.is_authenticated:
+    return None` then `response = redirect_to_login(...)`)."""
+    for block in ast.walk(fn):
+        stmts: list[ast.stmt] = getattr(block, "body", [])
+        if not isinstance(stmts, list):
             continue
-        inside = [s for branch in node.body for s in ast.walk(branch)]
-        login_names = {
-            t.id
-            for s in inside
-            if isinstance(s, ast.Assign) and _TURN_AWAY.search(ast.unparse(s.value))
-            for t in s.targets
-            if isinstance(t, ast.Name)
-        }
-        for stmt in inside:
-            if not isinstance(stmt, ast.Return | ast.Raise):
+        for i, node in enumerate(stmts):
+            if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
                 continue
-            used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-            if _TURN_AWAY.search(ast.unparse(stmt)) or used & login_names:
+            if _returns_turn_away([s for branch in node.body for s in ast.walk(branch)]):
                 return True
+            if _lets_through(node) and _returns_turn_away(
+                [s for later in stmts[i + 1 :] for s in ast.walk(later)]
+            ):
+                return True
+    return False
+
+
+def _lets_through(check: ast.If) -> bool:
+    """The branch of a positive authentication check ends by letting the request on
+    (`return None`, `return self.get_response(request)`), not by turning it away."""
+    last = check.body[-1]
+    return (
+        not isinstance(check.test, ast.UnaryOp)
+        and isinstance(last, ast.Return)
+        and not _TURN_AWAY.search(ast.unparse(last))
+    )
+
+
+def _returns_turn_away(inside: list[ast.AST]) -> bool:
+    """A return or raise among these statements sends the caller to log in or refuses
+    them, itself or through a name given the login address first."""
+    login_names = {
+        t.id
+        for s in inside
+        if isinstance(s, ast.Assign) and _TURN_AWAY.search(ast.unparse(s.value))
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    }
+    for stmt in inside:
+        if not isinstance(stmt, ast.Return | ast.Raise):
+            continue
+        used = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        if _TURN_AWAY.search(ast.unparse(stmt)) or used & login_names:
+            return True
     return False
 
 
