@@ -154,9 +154,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         object's `get_absolute_url()` (Django's URL of a model, from the app's own routes)
         or to a model instance given to Django's `redirect()` (which
         calls its `get_absolute_url()`) is not flagged: the request picks the row, not the
-        host. An uploaded file object (`zipfile.ZipFile(request.FILES["archive"])`) is read
-        like a buffer, not opened as a path; its client-supplied `.name` is still followed.
-        The extension of a name (`name.split(".")[-1]`) after a fixed stem cannot
+        host. Nor is a redirect back to the page the browser says it came from (`request.referrer`,
+        the `Referer` header, `request.META["HTTP_REFERER"]`): an attacker can only make that their
+        own page, which the victim has just left. An uploaded file object
+        (`zipfile.ZipFile(request.FILES["archive"])`) is read like a buffer, not opened as a path;
+        its client-supplied `.name` is still followed. The extension of a name
+        (`name.split(".")[-1]`) after a fixed stem cannot
         leave the directory. Parameters of a Django view that the URL pattern does not fill
         are not request data: one defaulting to a named constant (`on_success=routes.DONE`,
         `next_page=settings.LOGIN_URL`: configuration the URLconf or a calling view sets) or
@@ -336,7 +339,7 @@ def _referrer(expr: ast.expr) -> bool:
     redirect: an attacker cannot make a victim's browser send a Referer of their choosing
     to this site other than their own page, which the victim just left anyway."""
     if isinstance(expr, ast.Attribute):
-        return expr.attr in {"referrer", "referer"}
+        return expr.attr.lower() in _REFERER_KEYS  # also `request.META.HTTP_REFERER`
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.args:
         key = const_str(expr.args[0])
         return expr.func.attr == "get" and key is not None and key.lower() in _REFERER_KEYS
