@@ -353,8 +353,8 @@ def looks_like_secret(value: str) -> bool:
         return False
     if len(set(value)) < 6:
         return False
-    if len(value) < 20 and value.isalpha():
-        return False  # a word, not a generated or chosen secret
+    if len(value) < 20 and value.removesuffix(":").isalpha():
+        return False  # a word or a label ("Observation:"), not a generated or chosen secret
     return entropy(value) >= 3.0
 
 

@@ -157,7 +157,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, an auth template's
         `"Bearer {access_token}"`, a settings template's
         `"$SECRET_KEY"`, a build-time `"__POSTHOG_API_KEY__"`), labels shown to people
-        (`"Change password": "…"` in a translation table), short development defaults
+        (`"Change password": "…"` in a translation table), plain words and labels
+        (`OBSERVATION_TOKEN = "Observation:"`, a marker in a model's prompt), short
+        development defaults
         (`"dev"`), publishable and
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`) and
         formats (`xoxb-1234-1234-...`, shorter than Slack's ids), the keys Google publishes
