@@ -187,9 +187,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         object's public URL id (`friendly_token`), factors in an (LLM) ranking score
         (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate of a
         context's size in tokens (`context_token_estimate`), a meter of a model's use
-        (`token_meter`, `token_counter`), a plain `token` in a function that runs a tokenizer or in
-        a streaming callback (`on_llm_new_token(self, token)`): a piece of the text a model reads or
-        writes, a `pass` ending a name about a check (`POLL_STATUS_PASS`: the check passed), a
+        (`token_meter`, `token_counter`), credits a user bought (`token_amount`,
+        `token_balance`) or models' context sizes (`provider_token_limits`), a plain `token` in a
+        function that runs a tokenizer or in a streaming callback (`on_llm_new_token(self, token)`):
+        a piece of the text a model reads or writes, a `pass` ending a name about a check
+        (`POLL_STATUS_PASS`: the check passed), a
         model's special token written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`,
         `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
@@ -1613,6 +1615,9 @@ _TOKEN_COUNTS = frozenset(
     # KAG's `token_meter` (`LLMClient.get_token_meter()`), a `token_counter`: what the
     # models were sent and wrote, counted
     | {"meter", "meters", "counter", "counters"}
+    # AGiXT's `transaction.token_amount`, `tokens_credited`, `token_balance`: credits a
+    # user bought; `provider_token_limits`: the models' context sizes
+    | {"amount", "amounts", "credited", "balance", "balances", "limits"}
 )
 # A model's special token written in a prompt: `<image>`, `<|im_end|>`, `[MASK]`.
 _MARKER = re.compile(r"<\|?[A-Za-z_][\w.:\-]*\|?>|\[[A-Z_]+\]")
