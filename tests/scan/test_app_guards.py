@@ -241,6 +241,19 @@ def test_login_middleware_that_lets_the_authenticated_through_first_guards_every
         "        return response\n", "        return self.get_response(request)\n"
     ).replace("redirect_to_login(request.get_full_path(), settings.LOGIN_URL)", "None")
     assert _findings({**app, middleware: logs}) == [("src/argus/htmx/timeslot/views.py", 7)]
+    # the checks may sit in the `else:` of an exemption test
+    in_else = (
+        "from django.contrib.auth.views import redirect_to_login\n\n\n"
+        "class LoginRequiredMiddleware:\n"
+        "    def process_view(self, request, view_func, _view_args, _view_kwargs):\n"
+        "        if request.path in self.public_urls:\n"
+        "            return None\n"
+        "        else:\n"
+        "            if request.user.is_authenticated:\n"
+        "                return None\n"
+        "            return redirect_to_login(request.get_full_path())\n"
+    )
+    assert _findings({**app, middleware: in_else}) == []
     # a negated check that lets the anonymous through is no guard
     negated = _ARGUS_MIDDLEWARE.replace(
         "if request.user.is_authenticated:", "if not request.user.is_authenticated:"

@@ -571,10 +571,13 @@ def _turns_away(fn: ast.FunctionDef) -> bool:
     round: a branch that lets an authenticated caller through, and after it, at the same
     level, the turn-away for everyone else (Argus's `if request.user.is_authenticated:
     return None` then `response = redirect_to_login(...)`)."""
-    for block in ast.walk(fn):
-        stmts: list[ast.stmt] = getattr(block, "body", [])
-        if not isinstance(stmts, list):
-            continue
+    blocks = (
+        stmts
+        for node in ast.walk(fn)
+        for field in ("body", "orelse", "finalbody")
+        if isinstance(stmts := getattr(node, field, None), list)
+    )
+    for stmts in blocks:
         for i, node in enumerate(stmts):
             if not isinstance(node, ast.If) or not _LOGIN_TEST.search(ast.unparse(node.test)):
                 continue
