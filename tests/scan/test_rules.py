@@ -338,35 +338,6 @@ def test_checker_scripts_keep_only_known_key_formats() -> None:
     assert flagged_lines(_SETTINGS, "PR109", rel="scripts/deploy.py") == [3]
 
 
-# rag-postgres-openai-python's provisioning program: the role name comes from the
-# command line of the operator who runs it, already connected as the database's admin
-_PROVISIONING = (
-    "import argparse\n\nfrom sqlalchemy import text\n\n\n"
-    "async def assign_role(conn, name):\n"
-    "    await conn.execute(text(f'GRANT USAGE ON SCHEMA public TO \"{name}\"'))\n\n\n"
-    "async def main(conn):\n"
-    "    parser = argparse.ArgumentParser()\n"
-    "    parser.add_argument('--app-identity-name')\n"
-    "    await assign_role(conn, parser.parse_args().app_identity_name)\n\n\n"
-    "if __name__ == '__main__':\n"
-    "    main(None)\n"
-)
-
-
-def test_sql_built_by_a_program_run_by_hand_is_not_judged() -> None:
-    rel = "src/backend/app/setup_postgres_role.py"
-    assert flagged_lines(_PROVISIONING, "PR108", rel=rel) == []
-    # a module the service imports: the same function is judged
-    library = _PROVISIONING.split("async def main")[0]
-    assert flagged_lines(library, "PR108", rel=rel) == [7]
-    # a `__main__` block alone is a self-test, not a command-line program
-    self_test = _PROVISIONING.replace("import argparse\n", "")
-    assert flagged_lines(self_test, "PR108", rel=rel) == [6]
-    # a program that also serves requests is judged
-    served = "import flask\n" + _PROVISIONING
-    assert flagged_lines(served, "PR108", rel=rel) == [8]
-
-
 def test_a_plain_card_is_card_data_only_where_payments_are_handled() -> None:
     """Lutris logs `card`, a graphics card (`card0` under /sys/class/drm): a plain `card` is
     a payment card only in a module that speaks of payments (a charge, a CVV, Stripe)."""

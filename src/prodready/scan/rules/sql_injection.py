@@ -17,7 +17,6 @@ from prodready.scan.rules._flow import (
     enclosing_function,
     migration_functions,
 )
-from prodready.scan.rules._paths import standalone_program
 
 # Methods that run the SQL text they are given; argument 0 or one of these keywords.
 _METHODS = frozenset(
@@ -148,11 +147,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         whole as a subquery where SQL goes (`f"SELECT * FROM ({sql}) AS sub LIMIT 0"`,
         also tidied first: `strip_trailing_semicolon(sql)`). `.format(**params)` with
         `params` a dict literal or `dict(...)` built in the function is judged by that
-        dict's values. A stand-alone program run by hand (an `if __name__ == "__main__":`
-        block with a shebang or a command-line parser such as argparse or click, importing
-        no web, task or RPC framework: a provisioning or data-migration program) is not
-        judged: its values come from the operator who runs it, who already holds the
-        database's credentials.
+        dict's values.
     Why it matters:
         A value spliced into SQL text is parsed as SQL: a quote in a user name ends the
         string and the rest runs as code (`' OR 1=1 --` logs in as anyone,
@@ -167,8 +162,6 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Django). Identifiers (columns, sort order) cannot be parameters: map the input
         through a fixed allow-list or quote them with `psycopg.sql.Identifier`.
     """
-    if standalone_program(ctx):
-        return
     sinks: list[tuple[ast.Call, tuple[str, list[ast.expr], bool]]] = []
     for c in ctx.calls:
         func = c.func
