@@ -43,6 +43,32 @@ def test_a_client_script_the_service_imports_is_production_code(importer: str) -
     assert app_findings(files, "PR101") == [("api/tts_client.py", 8)]
 
 
+# FunASR's `runtime/python/http/client.py`: parses its arguments and posts at the top level
+_TOP_LEVEL_CLIENT = (
+    "import argparse\n\nimport requests\n\n"
+    "parser = argparse.ArgumentParser()\n"
+    'parser.add_argument("--host", default="127.0.0.1")\n'
+    "args = parser.parse_args()\n"
+    "for arg, value in vars(args).items():\n"
+    "    print(arg, value)\n"
+    'response = requests.post(f"http://{args.host}:8000/recognition", files={})\n'
+    "print(response.text)\n"
+)
+
+
+def test_a_client_doing_its_work_as_it_is_loaded_is_a_client_script() -> None:
+    files = {"runtime/http/client.py": _TOP_LEVEL_CLIENT, "runtime/http/server.py": _SERVER}
+    assert app_findings(files, "PR101") == []
+    imported = {**files, "runtime/http/server.py": _SERVER + "from runtime.http import client\n"}
+    assert app_findings(imported, "PR101") == [("runtime/http/client.py", 10)]
+    # a module that only defines things when loaded is not a program
+    quiet = _TOP_LEVEL_CLIENT.replace("print(", "str(")
+    quiet = quiet.replace("for arg, value in vars(args).items():\n    str(arg, value)\n", "")
+    assert app_findings({**files, "runtime/http/client.py": quiet}, "PR101") == [
+        ("runtime/http/client.py", 8)
+    ]
+
+
 def test_only_a_client_named_file_with_a_main_block_is_a_client_script() -> None:
     no_main = _CLIENT.split("\n\nif __name__")[0] + "\n"
     files = {

@@ -3,7 +3,9 @@
 CosyVoice keeps `runtime/python/fastapi/client.py` beside its server, and Linly-Talker keeps
 `api/tts_client.py` beside its TTS API; their READMEs say "run `python api/tts_client.py` to
 test the service". Such a file is named for a client and has an `if __name__ == "__main__":`
-block, and no module of the application imports it. A call in it that waits forever
+block or does its work as it is loaded (FunASR's `runtime/python/http/client.py`, which
+parses its arguments and posts a file at the top level), and no module of the application
+imports it. A call in it that waits forever
 stops the person at the terminal, who sees it; no user is waiting on it. A client module
 with a `__main__` self-test that the service does import (LocalGPT's `ollama_client.py`,
 which the backend uses for every answer) is production code and is judged as such.
@@ -21,7 +23,7 @@ import re
 from collections.abc import Iterator
 
 from prodready.scan.context import FileContext
-from prodready.scan.rules._paths import main_guard
+from prodready.scan.rules._paths import flat_script, main_guard
 
 CLIENT_IMPORTED_FACT = "imports-client-module:"
 _CLIENT = "client"
@@ -31,11 +33,14 @@ _IMPORTERS = frozenset({"importlib.import_module", "__import__"})
 
 def client_script_stem(ctx: FileContext) -> str | None:
     """The module name of a file named for a client (`tts_client.py`, `client_grpc.py`)
-    that has an `if __name__ == "__main__":` block; None for any other file."""
+    that has an `if __name__ == "__main__":` block or loops, prints or runs commands at the
+    top level; None for any other file."""
     stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
     if _CLIENT not in stem.lower() or not stem.isidentifier():
         return None
-    return stem if any(main_guard(stmt) for stmt in ctx.tree.body) else None
+    if any(main_guard(stmt) for stmt in ctx.tree.body) or flat_script(ctx):
+        return stem
+    return None
 
 
 def client_import_facts(ctx: FileContext) -> Iterator[str]:

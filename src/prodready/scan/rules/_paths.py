@@ -153,7 +153,7 @@ def developer_script(ctx: FileContext) -> bool:
     head, sep, _ = ctx.path.partition("/")
     if sep and script_dir(head.lower()):
         return True
-    if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and (runs_as_script(ctx) or _flat_script(ctx)):
+    if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and (runs_as_script(ctx) or flat_script(ctx)):
         return True
     if sep and head.lower() in QA_DIRS and SERVICE_FACT not in ctx.facts:
         return True
@@ -171,13 +171,13 @@ def developer_script(ctx: FileContext) -> bool:
     # `sys.argv`, a django-extensions `run()` script, or a file that does its work as it
     # is loaded is a program run by hand
     if any(_nested_script_dir(f) or f in EVALUATION_DIRS for f in folders[1:]) and (
-        standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or _flat_script(ctx)
+        standalone_program(ctx) or _main_program(ctx) or _runscript(ctx) or flat_script(ctx)
     ):
         return True
     # a nested `tools/` holds an agent's tools and shipped commands as often as scripts, so
     # only a file doing its work as it is loaded counts (HuixiangDou's
     # `web/tools/get_puyu_model_list.py`, which prints the models a token may use)
-    if "tools" in folders[1:] and _flat_script(ctx):
+    if "tools" in folders[1:] and flat_script(ctx):
         return True
     if any(f in PLAYGROUND_DIRS for f in folders) and runs_as_script(ctx):
         return True
@@ -192,7 +192,7 @@ def developer_script(ctx: FileContext) -> bool:
     # `taskcluster/scripts/codecov-upload.py`, a CI job that runs the uploader)
     if (not sep or not stem.isidentifier()) and standalone_program(ctx):
         return True
-    if not stem.isidentifier() and _flat_script(ctx):
+    if not stem.isidentifier() and flat_script(ctx):
         return True
     if standalone_program(ctx) and _header_shows_running_it(ctx, stem):
         return True
@@ -515,7 +515,7 @@ def standalone_program(ctx: FileContext) -> bool:
     return ctx.source.startswith("#!") or any(ctx.imports(m) for m in _CLI_MODULES)
 
 
-def _flat_script(ctx: FileContext) -> bool:
+def flat_script(ctx: FileContext) -> bool:
     """A file that does its work at the top level, with no `__main__` block: a loop, a
     `print()` or a command run (`subprocess.run(...)`) among its module statements
     (FastChat's `approve_all.py`, which fetches the pending requests and grants each one in
