@@ -23,6 +23,9 @@ from prodready.repo.files import is_production_path, is_test_path
         "readthedocs/settings/test.py",  # the settings module the suite runs with
         "config/settings/testing.py",
         "test.py",  # a try-out script at the top of the checkout (ChatTTS-ui)
+        "tests_common/api_client/api_client.py",  # LITE's client seeding end-to-end data
+        "bookmarks/tests_e2e/helpers.py",
+        "ajenti/tests-pytest/fixtures.py",
     ],
 )
 def test_django_test_modules_are_tests(rel: str) -> None:
@@ -44,6 +47,8 @@ def test_django_test_modules_are_tests(rel: str) -> None:
         "config/settings/production.py",
         "app/routes/test.py",  # a `test.py` outside a settings package: e.g. a route module
         "werkzeug/test.py",  # a library's test client ships
+        "dojo/test_type/views.py",  # DefectDojo's model of a kind of security test
+        "app/testsuites/views.py",
     ],
 )
 def test_production_modules_are_not_tests(rel: str) -> None:

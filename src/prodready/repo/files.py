@@ -150,9 +150,11 @@ def is_test_path(rel: str) -> bool:
     """Test code by the conventions pytest, unittest and Django's runner collect (and teams
     follow): `test_*.py`, `*_test.py`, `conftest.py`, a package's `pytest_plugin.py` (the
     fixtures it ships for its own and its plugins' suites), a Django app's `tests.py` (and
-    `tests_*.py`), anything under `tests/` or `testing/` or a folder named for a kind of
-    tests (`integration_tests/`, `heat_integrationtests/`), a package's `test_utils/` of
-    fixtures and factories, a `testing-scripts/` folder, a settings package's `test.py`
+    `tests_*.py`), anything under `tests/` or `testing/`, a folder named for a kind of
+    tests (`integration_tests/`, `heat_integrationtests/`) or named `tests_*` (`tests_e2e/`,
+    LITE's `tests_common/` API client that seeds end-to-end data; a `test_*` folder may be
+    a feature: DefectDojo's `dojo/test_type/`), a package's `test_utils/` of fixtures and
+    factories, a `testing-scripts/` folder, a settings package's `test.py`
     (the settings the suite runs with), a `test.py` at the top of the checkout, and the
     `test_project/` that runs a reusable Django app's suite."""
     parts = rel.split("/")
@@ -167,7 +169,7 @@ def is_test_path(rel: str) -> bool:
     if any(
         d in TEST_DIR_NAMES - {"test"}
         or d in _TEST_SUPPORT_DIRS
-        or d.startswith("pytest_")
+        or d.startswith(("pytest_", "tests_", "tests-"))
         or _kind_of_tests(d)
         for d in dirs
     ):
