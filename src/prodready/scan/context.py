@@ -87,6 +87,9 @@ class FileContext:
         self.import_nodes: list[ast.Import | ast.ImportFrom] = nodes.imports  # nested too
         self.module_constants: dict[str, ast.expr] = {}  # module-level NAME = <constant expr>
         self.facts: set[str] = set()  # project facts this file establishes (see engine)
+        # Answers about the whole file that several rules ask ("is it a developer
+        # script?"), worked out once per file instead of once per rule.
+        self.memo: dict[str, bool] = {}
         self._call_names: dict[ast.Call, str] = {}
         self._read_imports(nodes.imports)
 

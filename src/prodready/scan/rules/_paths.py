@@ -127,6 +127,14 @@ def _nested_script_dir(name: str) -> bool:
 
 
 def developer_script(ctx: FileContext) -> bool:
+    """See `_developer_script`; asked by four rules of every file, so answered once."""
+    known = ctx.memo.get("developer_script")
+    if known is None:
+        known = ctx.memo["developer_script"] = _developer_script(ctx)
+    return known
+
+
+def _developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
     `extras/`, `etc/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`, a
     program run by hand (or a file doing its work as it is loaded) under a top-level `utils/`,
