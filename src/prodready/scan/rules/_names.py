@@ -168,11 +168,13 @@ _CHECKS = _wordset("status check checks health poll probe test tests result verd
 # `since_token`, `from_token`, `prev_token`, `stream_token`: a position in a stream of
 # events (Synapse's sync and replication); `mention_token`: the "@bot" text that calls a bot;
 # `change_token`, `delta_token`: how far a sync has read a SharePoint site or a Microsoft
-# Graph collection (Airweave's connectors).
+# Graph collection (Airweave's connectors); `image_token`, `audio_token`: the placeholder in
+# a multimodal model's vocabulary where a picture or a sound goes (lm-eval's `<image>`).
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
     input output completion prompt special eos bos pad unk sep cls mask start end stop
+    image img audio video vision
     resume cursor friendly poll lp underlying erc20 erc721 wrapped staking reward
     since from to upto prev previous last stream batch position mention change delta
     """

@@ -161,12 +161,12 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `SecretStr` (a parameter annotated with it, a value the function unwraps with
         `.get_secret_value()`, or a name it only ever sets to `SecretStr(...)` or None: it
         prints as `**********`), hashes, names about a secret rather than the secret
-        (`max_tokens`, `available_token`, `token_type`, `password_length`, `secret_paths`,
-        `missing_secrets`, `credential_key`: the name a credential is stored under,
-        `otp_value_found`, `totp_secret_preview`, `token_refreshable`), a field of a token in a
-        nested key (`token__sub=`: its subject claim), an UPPER_CASE route
-        constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token logged inside
-        `except SignatureExpired:` or in a function named for expired tokens
+        (`max_tokens`, `available_token`, `token_type`, `image_token`: a model's `<image>`
+        placeholder, `password_length`, `secret_paths`, `missing_secrets`, `credential_key`: the
+        name a credential is stored under, `otp_value_found`, `totp_secret_preview`,
+        `token_refreshable`), a field of a token in a nested key (`token__sub=`: its subject claim),
+        an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
+        logged inside `except SignatureExpired:` or in a function named for expired tokens
         (`resend_email_expired_token(token)`: it no longer grants access), a `self.`
         attribute its class only sets to a number (`self.session_key = int(...)`: a playback
         session number), a token logged in the branch of `if token is None or
