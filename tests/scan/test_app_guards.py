@@ -1103,3 +1103,32 @@ def test_passing_on_another_services_401_is_no_login_of_the_app() -> None:
         "    projects.pop(pid)\n"
     )
     assert _findings({"app/server.py": guarded}) == [("app/server.py", 8), ("app/server.py", 18)]
+
+
+def test_an_api_key_field_of_the_body_is_no_authentication() -> None:
+    """OpenAgents' `/api/tool_list` lists each plugin with the API key the user saved for
+    it (`plugin_info["api_key"] = ...`): a field of the data, not the caller's
+    credentials, so the app still has no authentication and its other routes are not
+    flagged. Read from a header or the query string, the same name is a credential check."""
+    lists_keys = (
+        "from flask import jsonify, request\n\nfrom backend.main import app, pool\n\n\n"
+        '@app.route("/api/tool_list", methods=["POST"])\n'
+        "def get_tool_list():\n"
+        "    saved = pool.get(request.get_json())\n"
+        '    plugin_info = {"id": saved.id}\n'
+        '    plugin_info["api_key"] = saved.key\n'
+        "    return jsonify(plugin_info)\n"
+    )
+    chat = (
+        "from flask import request\n\nfrom backend.main import app, store\n\n\n"
+        '@app.route("/api/chat", methods=["POST"])\n'
+        "def chat():\n"
+        '    store.append(request.get_json()["message"])\n'
+        '    return "ok"\n'
+    )
+    files = {"backend/api/tool.py": lists_keys, "backend/api/chat.py": chat}
+    assert app_findings(files, "PR105") == []
+    for read in ('request.headers.get("api_key")', 'request.args["api_key"]'):
+        checks = lists_keys.replace("saved.key", read)
+        files = {"backend/api/tool.py": checks, "backend/api/chat.py": chat}
+        assert app_findings(files, "PR105") == [("backend/api/chat.py", 7)], read

@@ -165,6 +165,7 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
     method_checks: set[int] = set()  # `if request.method != "POST": return 403`
     relayed: set[int] = set()  # `if response.status_code == 401: return ..., 401`
     built_keys: set[int] = set()  # `{"Authorization": f"Bearer {key}"}` sent elsewhere
+    body_keys: set[int] = set()  # `request_json["api_key"]`: a field of the data
     for node in body:
         if isinstance(node, ast.If) and any(
             isinstance(n, ast.Attribute) and n.attr == "method" for n in ast.walk(node.test)
@@ -174,10 +175,13 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             relayed.update(id(n) for stmt in node.body + node.orelse for n in ast.walk(stmt))
         elif isinstance(node, ast.Dict):
             built_keys.update(id(k) for k in node.keys if k is not None)
+        key = _submitted_field(node)
+        if key is not None:
+            body_keys.add(id(key))
     for node in body:
         if id(node) in method_checks and _is_denial(node):
             continue  # a 403/405 for the wrong method is not about the caller
-        if (id(node) in relayed and _is_denial(node)) or id(node) in built_keys:
+        if (id(node) in relayed and _is_denial(node)) or id(node) in built_keys | body_keys:
             continue  # another service's refusal passed on; a header this code sends
         found = ""
         explicit = True
@@ -226,6 +230,32 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
             break
         weak = weak or found
     return (strong, True) if strong else (weak, False)
+
+
+# Where a request carries credentials: its headers, query string, cookies or WSGI environ.
+_CREDENTIAL_CARRIERS = re.compile(r"(?i)header|meta|environ|args|\bget\b|query|cookie|params")
+
+
+def _submitted_field(node: ast.AST) -> ast.Constant | None:
+    """The `"api_key"` in `request_json["api_key"]`, `data.pop("api_key")` or
+    `plugin_info["api_key"] = ...`: a field of the data a route takes or returns
+    (OpenAgents' list of the API keys a user saved for its plugins), not the caller's
+    credentials, which come in a header, the query string or a cookie
+    (`request.headers.get("api_key")`, `request.args["api_key"]`)."""
+    if isinstance(node, ast.Subscript):
+        owner, key = node.value, node.slice
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"get", "pop"}
+        and node.args
+    ):
+        owner, key = node.func.value, node.args[0]
+    else:
+        return None
+    if not (isinstance(key, ast.Constant) and key.value == "api_key"):
+        return None
+    return None if _CREDENTIAL_CARRIERS.search(dotted(owner)) else key
 
 
 # A helper whose name says it checks the caller's permission or access.
