@@ -189,11 +189,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         context's size in tokens (`context_token_estimate`), a meter of a model's use
         (`token_meter`, `token_counter`), credits a user bought (`token_amount`,
         `token_balance`) or models' context sizes (`provider_token_limits`), a plain `token` in a
-        function that runs a tokenizer or in a streaming callback (`on_llm_new_token(self, token)`):
-        a piece of the text a model reads or writes, a `pass` ending a name about a check
-        (`POLL_STATUS_PASS`: the check passed), a
-        model's special token written as a marker (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`,
-        `"[MASK]"`), a value
+        function that runs a tokenizer, a method of a tokenizer class (LMDeploy's
+        `HuggingFaceTokenizer`) or a streaming callback (`on_llm_new_token(self, token)`): a piece
+        of the text a model reads or writes, a `pass` ending a name about a check
+        (`POLL_STATUS_PASS`: the check passed), a model's special token written as a marker
+        (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
         formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
@@ -262,7 +262,7 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         if fn is not None and tokenizing is None:
             tokenizing = _TOKENIZER_WORD.search(ctx.source) is not None
         if fn is not None and tokenizing and fn not in tokenizer_functions:
-            tokenizer_functions[fn] = _uses_a_tokenizer(fn)
+            tokenizer_functions[fn] = _uses_a_tokenizer(fn) or _tokenizer_method(ctx, fn)
         resolver.text_tokens = fn is not None and (
             (bool(tokenizing) and tokenizer_functions[fn])
             or _NEW_TEXT_TOKEN.fullmatch(fn.name) is not None
@@ -314,6 +314,13 @@ def _uses_a_tokenizer(fn: ast.AST) -> bool:
         if isinstance(name, str) and "tokeniz" in name.lower():
             return True
     return False
+
+
+def _tokenizer_method(ctx: FileContext, fn: ast.AST) -> bool:
+    """A method of a tokenizer class (LMDeploy's `HuggingFaceTokenizer.
+    indexes_containing_token(self, token)`, which logs the stop word it cannot encode):
+    the class is the tokenizer, so its tokens are pieces of text."""
+    return any(fn in cls.body and "tokeniz" in cls.name.lower() for cls in ctx.classes)
 
 
 # Functions about DNS challenge records, and the names of the value they publish.
