@@ -5,10 +5,10 @@ CosyVoice keeps `runtime/python/fastapi/client.py` beside its server, and Linly-
 test the service". Such a file is named for a client and has an `if __name__ == "__main__":`
 block or does its work as it is loaded (FunASR's `runtime/python/http/client.py`, which
 parses its arguments and posts a file at the top level), and no module of the application
-imports it. A call in it that waits forever
-stops the person at the terminal, who sees it; no user is waiting on it. A client module
-with a `__main__` self-test that the service does import (LocalGPT's `ollama_client.py`,
-which the backend uses for every answer) is production code and is judged as such.
+imports it. A call in it that waits forever stops the person at the terminal, who sees
+it; no user is waiting on it. A client module with a `__main__` self-test that the service
+does import (LocalGPT's `ollama_client.py`, which the backend uses for every answer) is
+production code and is judged as such.
 
 Whether another module imports the file is only known once every file is scanned, so
 each file reports the client-like names it imports as facts, and the hits in a client
