@@ -14,7 +14,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from prodready.scan.context import FileContext, keyword
+from prodready.scan.context import FileContext, keyed_read, keyword
 from prodready.scan.rules._web.auth_signals import (
     AUTH_NAME,
     DENIALS,
@@ -236,23 +236,16 @@ def body_evidence(ctx: FileContext, body: list[ast.AST]) -> tuple[str, bool]:
 _CREDENTIAL_CARRIERS = re.compile(r"(?i)header|meta|environ|args|\bget\b|query|cookie|params")
 
 
-def _submitted_field(node: ast.AST) -> ast.Constant | None:
-    """The `"api_key"` in `request_json["api_key"]`, `data.pop("api_key")` or
+def _submitted_field(node: ast.AST) -> ast.expr | None:
+    """The `"api_key"` in `request_json["api_key"]`, `data.get("api_key")` or
     `plugin_info["api_key"] = ...`: a field of the data a route takes or returns
     (OpenAgents' list of the API keys a user saved for its plugins), not the caller's
     credentials, which come in a header, the query string or a cookie
     (`request.headers.get("api_key")`, `request.args["api_key"]`)."""
-    if isinstance(node, ast.Subscript):
-        owner, key = node.value, node.slice
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"get", "pop"}
-        and node.args
-    ):
-        owner, key = node.func.value, node.args[0]
-    else:
+    read = keyed_read(node)
+    if read is None:
         return None
+    key, owner = read
     if not (isinstance(key, ast.Constant) and key.value == "api_key"):
         return None
     return None if _CREDENTIAL_CARRIERS.search(dotted(owner)) else key
