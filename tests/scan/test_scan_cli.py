@@ -647,3 +647,27 @@ def test_folders_whose_name_starts_with_a_dot_are_not_scanned(tmp_path: Path) ->
     )
     assert flagged_paths(tmp_path) == ["saleor/core/http.client.py", "saleor/plugins/webhook.py"]
     assert flagged_paths(tmp_path / ".ci") == ["release/publish.py"]
+
+
+def test_a_cookbook_of_worked_examples_is_not_scanned(tmp_path: Path) -> None:
+    """agno's `cookbook/` holds one program per task, each fetching a sample file as it
+    starts, at any depth (llm-app's `cookbooks/`); Tandoor's `cookbook/` is its Django
+    application, with its own `models.py` and `views.py`, and is scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "cookbook/02_agents/audio_to_text.py": call,
+            "cookbook/__init__.py": "",
+            "docs_site/cookbooks/rag/app.py": call,
+            "recipes/cookbook/models.py": "",
+            "recipes/cookbook/views.py": call,
+            "recipes/cookbook/helper/image.py": call,
+            "libs/agno/tools/email.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "libs/agno/tools/email.py",
+        "recipes/cookbook/helper/image.py",
+        "recipes/cookbook/views.py",
+    ]

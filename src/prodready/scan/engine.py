@@ -224,8 +224,8 @@ def _excluded(
     import can name such a folder, so nothing there is part of the application; files of a
     project template, in a folder whose name is a Jinja expression
     (`{{cookiecutter.name}}/`): they become Python only once the template is filled; and the
-    files of a nested `test/` folder that holds a suite or of a vendored folder
-    (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
+    files of a nested `test/` folder that holds a suite, of a `cookbook/` of worked
+    examples or of a vendored folder (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
     folders ending in `/`)."""
     if is_test_path(path) or is_example_path(path):
         return True
@@ -293,12 +293,38 @@ def _pytest_rooted_suites(files: Sequence[str]) -> frozenset[str]:
     )
 
 
+# Folders of worked examples named for recipes (agno's `cookbook/02_agents/...`, llm-app's
+# `cookbooks/`): one program per task, shown to users, like an `examples/` folder. Tandoor's
+# `cookbook/` is its Django application, so a folder holding an application's own modules is
+# kept.
+_COOKBOOK_DIRS = frozenset({"cookbook", "cookbooks"})
+_APPLICATION_MODULES = ("models.py", "views.py", "apps.py", "urls.py")
+
+
+def _cookbook_dirs(files: Sequence[str]) -> frozenset[str]:
+    """`cookbook/` and `cookbooks/` folders at any depth, unless the folder is an
+    application package (a `models.py`, `views.py`, `apps.py` or `urls.py` of its own)."""
+    found = set()
+    for rel in files:
+        dirs = rel.split("/")[:-1]
+        for depth, name in enumerate(dirs, 1):
+            if name.lower() in _COOKBOOK_DIRS:
+                found.add("/".join(dirs[:depth]))
+    present = frozenset(files)
+    return frozenset(
+        folder
+        for folder in found
+        if not any(f"{folder}/{module}" in present for module in _APPLICATION_MODULES)
+    )
+
+
 def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Folders of test suites and vendored code, and the packages inside vendored folders
-    that are the application's own (as `prefix/`)."""
+    """Folders of test suites, worked examples and vendored code, and the packages inside
+    vendored folders that are the application's own (as `prefix/`)."""
     vendored = vendored_dirs(files)
     kept = tuple(d + "/" for d in sorted(own_packages(root, frozenset(files), vendored)))
-    return _suite_dirs(files) | _pytest_rooted_suites(files) | vendored, kept
+    suites = _suite_dirs(files) | _pytest_rooted_suites(files)
+    return suites | _cookbook_dirs(files) | vendored, kept
 
 
 def _production_files(
