@@ -225,8 +225,8 @@ def _excluded(
     project template, in a folder whose name is a Jinja expression
     (`{{cookiecutter.name}}/`): they become Python only once the template is filled; and the
     files of a nested `test/` folder that holds a suite, of a `cookbook/` of worked
-    examples or of a vendored folder (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
-    folders ending in `/`)."""
+    examples or of a vendored folder (`skipped_dirs`), unless they are in a package the
+    application wrote itself (`kept`, folders ending in `/`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
