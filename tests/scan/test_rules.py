@@ -100,6 +100,14 @@ def test_developer_scripts_need_no_timeout() -> None:
     # program (Open-Assistant's `data/datasets/`); their modules are still checked
     assert flagged_lines(looped, "PR101", rel="backend/openui/eval/scrape.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="backend/openui/eval/metrics.py") == [5]
+    # a `__main__` test with more conditions (AutoGen's benchmark set-up scripts)
+    guarded = _NO_TIMEOUT + (
+        '\n\ndef main():\n    load_releases_page(1)\n\n\n'
+        'if __name__ == "__main__" and __package__ is None:\n    main()\n'
+    )
+    init_tasks = "packages/agbench/benchmarks/HumanEval/Scripts/init_tasks.py"
+    assert flagged_lines(guarded, "PR101", rel=init_tasks) == []
+    assert flagged_lines(guarded.replace(" and ", " or "), "PR101", rel=init_tasks) == [5]
     assert flagged_lines(main_block, "PR101", rel="data/datasets/stackexchange/download.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="data/datasets/stackexchange/load.py") == [5]
     # WikiChat's `preprocessing/`: an argparse program, and one that scrapes as it is loaded

@@ -587,10 +587,21 @@ def _reads_argv(node: ast.AST) -> bool:
 
 
 def main_guard(stmt: ast.stmt) -> bool:
-    """`if __name__ == "__main__":`"""
-    if not isinstance(stmt, ast.If) or not isinstance(stmt.test, ast.Compare):
+    """`if __name__ == "__main__":`, also with more conditions that must hold as well
+    (AutoGen's `if __name__ == "__main__" and __package__ is None:`): the block still
+    runs only when the file is run as a program."""
+    if not isinstance(stmt, ast.If):
         return False
-    sides = [stmt.test.left, *stmt.test.comparators]
+    test = stmt.test
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    return any(_names_main(part) for part in parts)
+
+
+def _names_main(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`"""
+    if not isinstance(test, ast.Compare):
+        return False
+    sides = [test.left, *test.comparators]
     return any(isinstance(n, ast.Name) and n.id == "__name__" for n in sides) and any(
         isinstance(n, ast.Constant) and n.value == "__main__" for n in sides
     )
