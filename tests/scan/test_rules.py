@@ -412,6 +412,34 @@ def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
     assert not messages[8].endswith("when debug mode is on")
 
 
+def test_a_session_key_parameter_is_less_sure() -> None:
+    """Django's `request.session.session_key`, or a variable holding it, is the session's
+    id: medium. A `session_key` parameter may be that id (a Celery task's
+    `audit_login(user_id, session_key)`) or a label of the project's own (Phoenix's sandbox
+    backends): low. One the function builds from ids (Jupyter's `kernel_id:session`) is not
+    reported. A surer secret logged beside a parameter keeps the call at medium."""
+    source = (
+        "import logging\n"  # 1
+        "logger = logging.getLogger(__name__)\n"  # 2
+        "def signin(request):\n"  # 3
+        "    session_key = request.session.session_key\n"  # 4
+        "    logger.debug('posts of %s', session_key)\n"  # 5
+        "def audit_login(user_id, session_key):\n"  # 6
+        "    logger.debug('login %s %s', session_key, user_id)\n"  # 7
+        "def open_channel(kernel_id, session):\n"  # 8
+        "    session_key = f'{kernel_id}:{session.session}'\n"  # 9
+        "    logger.info('replacing %s', session_key)\n"  # 10
+        "def acquire(session_key, password):\n"  # 11
+        "    logger.info('sandbox %s', session_key)\n"  # 12
+        "    logger.info('login %s %s', session_key, password)\n"  # 13
+        "    logger.info(f'login {session_key} {password}')\n"  # 14
+    )
+    levels, messages = _levels_and_messages("app/sessions.py", source, "PR104")
+    assert levels == {5: "medium", 7: "low", 12: "low", 13: "medium", 14: "medium"}
+    assert "`request.session.session_key` (the session's id" in messages[5]
+    assert "`session_key` (a web session's id, if it is one)" in messages[7]
+
+
 def test_a_secret_logged_by_a_developer_script_is_less_sure() -> None:
     """Kitsune's `scripts/sprint_report.py` logs the Bugzilla session cookie it logs in
     with: a maintainer's report run by hand, not the deployed site. Reported at low

@@ -238,6 +238,13 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
     return None
 
 
+def names_a_session_key(name: str) -> bool:
+    """`session_key`, `sessionKey`, `credential_session_key`: Django's name for the id of a
+    user's session, and the name many projects give an identifier of sessions of their own
+    (Jupyter's `kernel_id:session_uuid`, a sandbox's routing label, a cache key)."""
+    return [w.lower() for w in _WORD.findall(name)][-2:] == ["session", "key"]
+
+
 def names_a_cursor_token(name: str) -> bool:
     """`get_current_change_token`, `next_page_token`: "token" right after a word that makes
     it a position or a marker. Stricter than `names_another_kind`, for function names:

@@ -15,6 +15,7 @@ from prodready.scan.rules._names import (
     innermost_function,
     leaf_name,
     names_a_cursor_token,
+    names_a_session_key,
     names_a_slot,
     names_another_kind,
     sensitive_word,
@@ -127,7 +128,11 @@ _PASSWORD_TEXT = re.compile(r"(?i)pass|pwd")
     "sensitive-logging",
     severity="warning",
     confidence="medium",
-    less_sure=("low", "calls in a branch that runs only in debug mode or in a developer script"),
+    less_sure=(
+        "low",
+        "calls in a branch that runs only in debug mode or in a developer script, and a"
+        " `session_key` parameter",
+    ),
 )
 def check(ctx: FileContext) -> Iterator[Hit]:
     """
@@ -145,7 +150,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         app.debug:`) has low confidence: a developer's machine, unless a self-hosted
         install is switched to debug to find a fault; so does one in a developer script
         (the folders and programs PR101 leaves out: a maintainer's report under
-        `scripts/` logging the session cookie it logged in with).
+        `scripts/` logging the session cookie it logged in with), and so does a
+        `session_key` the function is handed as a parameter, which is Django's session id
+        as often as a project's own label for a session of something else.
         It judges the values, not the message text: f-string parts, `%` and `.format()`
         arguments, positional arguments, keyword arguments and `extra=`. Values are
         sensitive when their name says so (password, token, secret, api_key, authorization,
@@ -167,12 +174,14 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `token_refreshable`), a field of a token in a nested key (`token__sub=`: its subject claim),
         an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
         logged inside `except SignatureExpired:` or in a function named for expired tokens
-        (`resend_email_expired_token(token)`: it no longer grants access), a `self.`
-        attribute its class only sets to a number (`self.session_key = int(...)`: a playback
-        session number), a token logged in the branch of `if token is None or
-        isinstance(token, AuthError):` (it is None or an error there), of `if not
-        isinstance(token, str):` (it is no text there) or of `if api_key == "public":` (it is
-        the literal written there), an id under a key named for a token
+        (`resend_email_expired_token(token)`: it no longer grants access), a `session_key`
+        not read from a session object (Jupyter's `kernel_id:session_uuid`, a sandbox's
+        routing label, Plex's playback session number; Django's
+        `request.session.session_key`, and a variable holding it, is the session's id and is
+        flagged, and a `session_key` parameter at low confidence), a token logged in the
+        branch of `if token is None or isinstance(token, AuthError):` (it is None or an error
+        there), of `if not isinstance(token, str):` (it is no text there) or of `if api_key
+        == "public":` (it is the literal written there), an id under a key named for a token
         (`extra={"id_token": token_id}`), the value of a secret's status enum
         (`credential=outcome.credential.status.value`), a setting named like a key that
         the same function opens as a file (`open(settings.ENCRYPTION_KEY)`: it holds a
@@ -267,6 +276,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             (bool(tokenizing) and tokenizer_functions[fn])
             or _NEW_TEXT_TOKEN.fullmatch(fn.name) is not None
         )
+        resolver.maybe = None
+        found = None
         for label, expr in _logged_values(call, kind):
             found = resolver.judge(expr, call.lineno)
             if found is None and label:
@@ -274,25 +285,26 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 if word and not _harmless(expr) and not resolver.speaks_for_itself(expr):
                     found = _named(f"{label}=", word)
             if found:
-                # `elif settings.DEBUG: print(otp)` runs where a developer works, unless a
-                # self-hosted install is switched to debug to find a fault, and so does a
-                # maintainer's report script logging its session cookie: low confidence
-                if dev_tool is None:
-                    dev_tool = developer_script(ctx)
-                where = (
-                    " when debug mode is on"
-                    if in_development_branch(ctx, call)
-                    else " in a developer script"
-                    if dev_tool
-                    else ""
-                )
-                yield Hit(
-                    call.lineno,
-                    call.end_lineno or call.lineno,
-                    f"{_callee(ctx, call)}() writes {found} to the logs{where}",
-                    confidence="low" if where else None,
-                )
                 break
+        if found or resolver.maybe:
+            # `elif settings.DEBUG: print(otp)` runs where a developer works, unless a
+            # self-hosted install is switched to debug to find a fault, and so does a
+            # maintainer's report script logging its session cookie: low confidence
+            if dev_tool is None:
+                dev_tool = developer_script(ctx)
+            where = (
+                " when debug mode is on"
+                if in_development_branch(ctx, call)
+                else " in a developer script"
+                if dev_tool
+                else ""
+            )
+            yield Hit(
+                call.lineno,
+                call.end_lineno or call.lineno,
+                f"{_callee(ctx, call)}() writes {found or resolver.maybe} to the logs{where}",
+                confidence="low" if where or not found else None,
+            )
 
 
 # The plain names a tokenizer's output goes by; `hf_token` or `access_token` beside a
@@ -712,6 +724,9 @@ class _Resolver:
         self.public_token = False
         self.expired_token = False  # inside `except SignatureExpired:`
         self.text_tokens = False  # inside a function that runs a language model's tokenizer
+        # what a call logs that may be sensitive, by a name that as often means something
+        # else (a `session_key` parameter): reported at low confidence if nothing surer is
+        self.maybe: str | None = None
         self._payments: bool | None = None
 
     def word(self, text: str) -> str | None:
@@ -721,6 +736,8 @@ class _Resolver:
         held = _looked_up_with(text)
         if held:
             return self.word(held)  # `get_user_from_token()`: a user, found by a token
+        if names_a_session_key(text):
+            return None  # a session's id only where read from a session (`_judge_attribute`)
         word = sensitive_word(text, logging=True)
         if word == "token" and self.public_token and _CHALLENGE_TOKEN.fullmatch(text.lower()):
             return None
@@ -830,6 +847,9 @@ class _Resolver:
             ):
                 return None
             return _named(node.id, word)
+        if names_a_session_key(node.id) and self._session_key_parameter(node.id, line):
+            self.maybe = self.maybe or f"`{node.id}` (a web session's id, if it is one)"
+            return None
         if depth >= 2:
             return None
         if words(node.id)[-1:] and words(node.id)[-1] in _PLACE_WORDS:
@@ -853,6 +873,19 @@ class _Resolver:
             if found:
                 return f"`{node.id}`, which holds {found}"
         return None
+
+    def _session_key_parameter(self, name: str, line: int) -> bool:
+        """A `session_key` the function is handed and never sets: a Celery task's
+        `audit_login(user_id, session_key)` may be given Django's session id, a sandbox
+        backend's `acquire(session_key)` its own routing label; which, only the callers know,
+        so it is reported at low confidence."""
+        if any(at <= line for at, _ in self._assignments(line).get(name, ())):
+            return False
+        fn = innermost_function(self.ctx, line)
+        if fn is None:
+            return False
+        params = fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs
+        return any(p.arg == name for p in params)
 
     def _other_branch(self, use: ast.Name, at: int, line: int) -> bool:
         """Can the assignment on line `at` never run before `use`: it is in one branch of
@@ -932,35 +965,12 @@ class _Resolver:
         owner = self.ctx.qualname(node.value)
         if owner == "os" and node.attr == "environ":
             return "the whole environment (`os.environ`)"
+        if names_a_session_key(node.attr) and _a_session(node.value):
+            return f"`{_short(node)}` (the session's id, which opens the session)"
         word = self.word(node.attr)
-        if word and not self._not_a_secret_here(node, line) and not self._numeric_attr(node):
+        if word and not self._not_a_secret_here(node, line):
             return _named(_short(node), word)
         return None
-
-    def _numeric_attr(self, node: ast.Attribute) -> bool:
-        """`self.session_key` that its class only ever sets to a number (Tautulli's
-        `self.session_key = int(self.timeline["sessionKey"])`, Plex's playback session
-        number) or to None: a sequence number that borrows a secret's name. A Django
-        `request.session.session_key`, the session id itself, is no `self.` attribute."""
-        if not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-            return False
-        method = innermost_function(self.ctx, node.lineno)
-        cls = self.ctx.parents.get(method) if method is not None else None
-        if not isinstance(cls, ast.ClassDef):
-            return False
-        values = [
-            stmt.value
-            for stmt in ast.walk(cls)
-            if isinstance(stmt, ast.Assign)
-            and any(
-                isinstance(t, ast.Attribute)
-                and t.attr == node.attr
-                and isinstance(t.value, ast.Name)
-                and t.value.id == "self"
-                for t in stmt.targets
-            )
-        ]
-        return any(_numeric(v) for v in values) and all(_numeric(v) or is_none(v) for v in values)
 
     def _holds_key_names(self, name: str, line: int) -> bool:
         """`cookie_key = "cookie_temp"`: a name that ends in `key` (not an `api_key` or a
@@ -1879,6 +1889,13 @@ def _equals_constant(test: ast.expr) -> tuple[str, object] | None:
 
 def _zero(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value == 0 and node.value is not False
+
+
+def _a_session(node: ast.expr) -> bool:
+    """`request.session`, `session`, `self.request.session`: an object named as a session,
+    whose `session_key` is the id its cookie carries (Django's sessions)."""
+    last = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return words(last)[-1:] == ("session",)
 
 
 def _named(text: str, word: str) -> str:
