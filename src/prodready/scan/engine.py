@@ -40,6 +40,12 @@ from prodready.scan.client_scripts import (
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.harness_packages import harness_package_dirs, harness_package_facts
 from prodready.scan.registry import Rule, all_rules
+from prodready.scan.subproject_scripts import (
+    PROJECT_FOLDER_FACT,
+    SPARED_RULES,
+    project_folder_facts,
+    subproject_script_folder,
+)
 from prodready.scan.suppression import apply_suppressions
 from prodready.scan.unreachable import DeadLines, unreachable_spans
 from prodready.scan.vendored import (
@@ -126,6 +132,10 @@ def scan_source(
     if client_stem is not None:
         needed = CLIENT_IMPORTED_FACT + client_stem
         hits = [h if h.rule in _FOUND_IN_DEAD_CODE_TOO else _only_if(needed, h) for h in hits]
+    subproject = subproject_script_folder(ctx) if hits else None
+    if subproject is not None:
+        unless = "!" + PROJECT_FOLDER_FACT + subproject
+        hits = [_only_if(unless, h) if h.rule in SPARED_RULES else h for h in hits]
     hits.sort(key=lambda h: (h.line, h.rule, h.message))
     return FileResult(
         hits=tuple(hits),
@@ -135,7 +145,9 @@ def scan_source(
 
 
 def _facts(ctx: FileContext) -> frozenset[str]:
-    return frozenset({*ctx.facts, *_folder_facts(ctx), *client_import_facts(ctx)})
+    return frozenset(
+        {*ctx.facts, *_folder_facts(ctx), *client_import_facts(ctx), *project_folder_facts(ctx)}
+    )
 
 
 def _folder_facts(ctx: FileContext) -> Iterable[str]:
@@ -158,10 +170,12 @@ def _drop_dead_code_hits(hits: list[RawHit], tree: ast.Module) -> list[RawHit]:
 
 
 def _only_if(needed: str, hit: RawHit) -> RawHit:
-    """The hit holds only if some file establishes `needed`: a hit in a `deprecated/`
-    folder only if some module imports from such a folder (code the project retired and no
-    longer loads cannot fail in production), a hit in a client script run by hand only if
-    some module imports it (see `client_scripts`)."""
+    """The hit holds only if some file establishes `needed` (or, written `!fact`, none
+    does): a hit in a `deprecated/` folder only if some module imports from such a folder
+    (code the project retired and no longer loads cannot fail in production), a hit in a
+    client script run by hand only if some module imports it (see `client_scripts`), a
+    hit in a program in `bot/tools/` only if `bot/` is no project of its own (see
+    `subproject_scripts`)."""
     condition = f"{hit.condition}&{needed}" if hit.condition else needed
     return replace(hit, condition=condition)
 
