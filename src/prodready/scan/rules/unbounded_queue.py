@@ -50,17 +50,18 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         is code under a folder named for a simulator or emulator (`simulator/`,
         `virtual_printer/`; mocks and fakes are not scanned at all), and modules wired
         to Django's development autoreloader (`django.utils.autoreload`, live reload under
-        `runserver`), which never run in production, a queue that carries one result
-        back from a child process or thread (one `put` and one `get` on its name, neither
-        in a loop), and a work list its consumer fills itself (a `self.` queue used only
-        through its methods, every `put` in the method that `get`s or in a private method
-        that one calls, as a task scheduler queues the tasks finished ones unlock), where
-        a bound would deadlock the consumer on its own `put`. Nor an executor's work queue
-        (a `self.` queue used only through its methods, whose every `put` of a work item
-        is in a method that returns that item or a future bundled with it, as
-        `submit(call)` ends `return call`): each caller gets a handle to wait on, so the
-        queue holds what concurrent callers submitted, like `ThreadPoolExecutor`'s. A
-        constant put (`put(None)` to stop the worker) does not count. Nor the queue of
+        `runserver`), which never run in production, a queue a method makes afresh that `__init__`
+        already makes without a bound (`self._message_queue = Queue()` in `stop()`: one queue,
+        reported once, where `__init__` makes it), a queue that carries one result back from a child
+        process or thread (one `put` and one `get` on its name, neither in a loop), and a work list
+        its consumer fills itself (a `self.` queue used only through its methods, every `put` in the
+        method that `get`s or in a private method that one calls, as a task scheduler queues the
+        tasks finished ones unlock), where a bound would deadlock the consumer on its own `put`. Nor
+        an executor's work queue (a `self.` queue used only through its methods, whose every `put`
+        of a work item is in a method that returns that item or a future bundled with it, as
+        `submit(call)` ends `return call`): each caller gets a handle to wait on, so the queue holds
+        what concurrent callers submitted, like `ThreadPoolExecutor`'s.
+        A constant put (`put(None)` to stop the worker) does not count. Nor the queue of
         a logging `QueueHandler`/`QueueListener`, which puts without waiting: a bound
         would drop log records instead of slowing anyone down. Nor a queue bounded by
         hand: every `put` comes after a check of its size in the same function (`if
@@ -88,12 +89,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         name = ctx.call_name(call)
         if name not in _QUEUES or has_star_kwargs(call):
             continue
-        size: ast.expr | None = call.args[0] if call.args else None
-        kw = keyword(call, "maxsize")
-        if kw is not None:
-            size = kw.value
         if (
-            (size is None or _non_positive(size))
+            _unbounded(call)
+            and not _recreated(ctx, call)
             and not _single_result(ctx, call)
             and not _own_work_list(ctx, call)
             and not _executor_queue(ctx, call)
@@ -107,6 +105,47 @@ def check(ctx: FileContext) -> Iterator[Hit]:
                 condition=SERVICE_FACT,
                 confidence="low" if _local_to_one_call(ctx, call) else None,
             )
+
+
+def _unbounded(call: ast.Call) -> bool:
+    """No `maxsize`, or one of 0 or less: "no bound"."""
+    size: ast.expr | None = call.args[0] if call.args else None
+    kw = keyword(call, "maxsize")
+    if kw is not None:
+        size = kw.value
+    return size is None or _non_positive(size)
+
+
+def _recreated(ctx: FileContext, call: ast.Call) -> bool:
+    """A fresh `self._message_queue = Queue()` in `stop()` (AutoGen's agent runtime) or
+    `clear()` for the queue that `__init__` already creates without a bound: one queue,
+    reported once, where the class first makes it."""
+    target = _assigned_to(ctx.parents.get(call))
+    method = ctx.enclosing_function(call)
+    owner = _owning_class(ctx, call)
+    if not (
+        isinstance(target, ast.Attribute)
+        and _is_name(target.value, "self")
+        and method is not None
+        and method.name != "__init__"
+        and owner is not None
+    ):
+        return False
+    for init in owner.body:
+        if isinstance(init, ast.FunctionDef) and init.name == "__init__":
+            for node in walk_own(init):
+                first = _assigned_to(node)
+                if (
+                    isinstance(first, ast.Attribute)
+                    and first.attr == target.attr
+                    and _is_name(first.value, "self")
+                    and isinstance(node, ast.Assign | ast.AnnAssign)
+                    and isinstance(node.value, ast.Call)
+                    and ctx.call_name(node.value) in _QUEUES
+                    and _unbounded(node.value)
+                ):
+                    return True
+    return False
 
 
 def _local_to_one_call(ctx: FileContext, call: ast.Call) -> bool:
