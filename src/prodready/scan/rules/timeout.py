@@ -120,7 +120,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         Limnoria's `conf.py`): those sockets take that default (`requests` does not, so its calls
         are still flagged). A call fetching a URL just tested to be a file
         (`url.startswith("file://")`, `parts.scheme == "file"`) reads a local file (h2oGPT mounts
-        `requests_file`'s adapter for it; Heat's template fetcher opens `file:` URLs).
+        `requests_file`'s adapter for it; Heat's template fetcher opens `file:` URLs), and
+        one opening a URL just tested to be a `data:` URL decodes the bytes written in it.
         `ftplib.FTP()` without a host opens nothing; it is not flagged when its `connect()` is given
         a timeout. A
         call inside a block that a deadline cuts short is not flagged: `with
@@ -216,16 +217,22 @@ def _reads_a_file_url(ctx: FileContext, call: ast.Call) -> bool:
         if (
             isinstance(node, ast.If)
             and child in node.body
-            and _tests_file_scheme(node.test, url.id)
+            and _tests_local_scheme(node.test, url.id)
         ):
             return True
         child, node = node, ctx.parents.get(node)
     return False
 
 
-def _tests_file_scheme(test: ast.expr, name: str) -> bool:
+# URL schemes whose "fetch" reads what is already here: a file on disk, or the bytes written
+# in a `data:` URL itself (`urlopen("data:image/png;base64,...")` decodes them).
+_LOCAL_SCHEMES = ("file", "data")
+
+
+def _tests_local_scheme(test: ast.expr, name: str) -> bool:
     """`name.startswith("file://")`, also with `file:` alone, or a parsed URL's
-    `components.scheme == "file"` (Heat's template fetcher)."""
+    `components.scheme == "file"` (Heat's template fetcher); the same for `data:` (agno
+    decodes an image sent as a `data:` URL with `urlopen`)."""
     if (
         isinstance(test, ast.Compare)
         and isinstance(test.left, ast.Attribute)
@@ -233,7 +240,7 @@ def _tests_file_scheme(test: ast.expr, name: str) -> bool:
         and len(test.ops) == 1
         and isinstance(test.ops[0], ast.Eq)
         and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "file"
+        and test.comparators[0].value in _LOCAL_SCHEMES
     ):
         return True
     return (
@@ -241,7 +248,7 @@ def _tests_file_scheme(test: ast.expr, name: str) -> bool:
         and len(test.args) == 1
         and isinstance(test.args[0], ast.Constant)
         and isinstance(test.args[0].value, str)
-        and test.args[0].value.lower().startswith("file:")
+        and test.args[0].value.lower().startswith(tuple(s + ":" for s in _LOCAL_SCHEMES))
     )
 
 
