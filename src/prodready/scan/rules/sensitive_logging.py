@@ -173,7 +173,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         name a credential is stored under, `otp_value_found`, `totp_secret_preview`,
         `token_refreshable`), a field of a token in a nested key (`token__sub=`: its subject claim),
         an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
-        logged inside `except SignatureExpired:` or in a function named for expired tokens
+        logged inside `except SignatureExpired:` or `except BadSignature:` (it failed the
+        check) or in a function named for expired tokens
         (`resend_email_expired_token(token)`: it no longer grants access), a `session_key`
         not read from a session object (Jupyter's `kernel_id:session_uuid`, a sandbox's
         routing label, Plex's playback session number; Django's
@@ -1689,15 +1690,21 @@ def _field_key(label: str) -> str:
     return tail if sep and head and tail else label
 
 
-# Exceptions that say a token's signature or lifetime has run out (itsdangerous, PyJWT...).
-_EXPIRED = re.compile(r"Expired")
+# Exceptions that say a token's lifetime has run out (itsdangerous, PyJWT...), or that its
+# signature does not match (itsdangerous's `BadSignature` and `BadData`, PyJWT's
+# `InvalidSignatureError`): a token that fails the check opens nothing. PyJWT's
+# `DecodeError` also covers a good token this code could not read, so it does not count.
+_EXPIRED = re.compile(
+    r"Expired|(?:^|\.)(?:Bad(?:Time)?Signature|BadData|BadPayload|BadHeader)$|InvalidSignature"
+)
 
 
 def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
     """Is the call inside `except SignatureExpired:` (`ExpiredSignatureError`,
-    `TokenExpired`), or in a function named for handling expired tokens
-    (`resend_verification_email_expired_token(token)`, the ONS frontstage's resend flow)?
-    The token logged there has been checked and no longer grants access."""
+    `TokenExpired`) or `except (BadSignature, BadData):`, or in a function named for
+    handling expired tokens (`resend_verification_email_expired_token(token)`, the ONS
+    frontstage's resend flow)? The token logged there has been checked and does not grant
+    access."""
     fn = innermost_function(ctx, call.lineno)
     if fn is not None and {"expired", "token"} <= set(words(fn.name)):
         return True
