@@ -388,6 +388,25 @@ def test_a_key_named_for_tests_is_less_sure() -> None:
     assert "`SSL_TEST_PRIVATE_CA_KEY`, named as a test or sample key" in messages[1]
 
 
+def test_a_key_in_a_test_configuration_class_is_less_sure() -> None:
+    """The ONS Response Operations UI writes an RSA key into `class
+    TestingConfig(DevelopmentConfig):` of its `config.py`, for unit tests of its JWT
+    decoding: low confidence. The same key in the production class stays high, and so
+    does one in a test class of a module that is no settings module."""
+    body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCmX3vlrtBzYs8m\\n"
+    source = (
+        "class Config:\n"  # 1
+        f'    JWT_KEY = "-----BEGIN PRIVATE KEY-----\\n{body}"\n'  # 2
+        "class TestingConfig(Config):\n"  # 3
+        f'    UAA_KEY = "-----BEGIN PRIVATE KEY-----\\n{body}"\n'  # 4
+    )
+    levels, messages = _levels_and_messages("config.py", source, "PR109")
+    assert levels == {2: "high", 4: "low"}
+    assert messages[4].endswith("in `TestingConfig`, a development or test configuration")
+    levels, _ = _levels_and_messages("app/jwt_helpers.py", source, "PR109")
+    assert levels == {2: "high", 4: "high"}
+
+
 def test_a_secret_logged_in_debug_mode_is_less_sure() -> None:
     """Care prints a patient's login code under `elif settings.DEBUG:` when no SMS gateway is
     set up, a developer's machine; TubeArchivist previews a cookie under `if settings.DEBUG:`,

@@ -184,8 +184,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         dictionary word with a run of digits (`"password1234"`, `"Test12345!"`) in a
         function or file named for development or test data (`create_dev_user()`,
         `add_test_users.py`). A known key format assigned to a name made for tests or
-        samples (`SSL_TEST_PRIVATE_CA_KEY`, `FAKE_GITHUB_TOKEN`) is low confidence: most
-        are fixtures, but a real key given a test name is still leaked.
+        samples (`SSL_TEST_PRIVATE_CA_KEY`, `FAKE_GITHUB_TOKEN`), or written in a
+        development or test configuration class of a settings module (`class
+        TestingConfig(DevelopmentConfig):`), is low confidence: most are fixtures, but a
+        real key put there is still leaked.
     Why it matters:
         A credential in the repository is readable by everyone with access to the code,
         its forks, its CI logs and its history, forever: deleting the line does not
@@ -201,39 +203,49 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     """
     hits: dict[int, Hit] = {}
     fixtures: dict[int, str] | None = None
+    development: list[tuple[int, int, str]] | None = None
     for hit in _scan_text(ctx):
         if hit.confidence == "high":
             if fixtures is None:
                 fixtures = _test_named_lines(ctx)
+                development = _development_classes(ctx)
             name = fixtures.get(hit.line)
+            config = next(
+                (c for first, last, c in development or () if first <= hit.line <= last), None
+            )
             if name is not None:
-                hit = Hit(
-                    hit.line,
-                    hit.end_line,
-                    f"{hit.message}, in `{name}`, named as a test or sample key",
-                    confidence="low",
-                )
+                hit = _less_sure(hit, f"in `{name}`, named as a test or sample key")
+            elif config is not None:
+                hit = _less_sure(hit, f"in `{config}`, a development or test configuration")
         hits.setdefault(hit.line, hit)
     if not developer_script(ctx) and not development_settings(ctx.path) and not _factories(ctx):
-        development = _development_classes(ctx)
+        if development is None:
+            development = _development_classes(ctx)
         for hit in _scan_tree(ctx):
-            if not any(first <= hit.line <= last for first, last in development):
+            if not any(first <= hit.line <= last for first, last, _ in development):
                 hits.setdefault(hit.line, hit)
     yield from (hits[line] for line in sorted(hits))
 
 
-def _development_classes(ctx: FileContext) -> list[tuple[int, int]]:
-    """The lines of the development and test configurations in a settings module written
-    as classes (django-configurations: La Suite's `class Development(Base):` and
-    `class Test(Base):` beside `class Production(Base):`): production runs another
-    class, which reads its keys from the environment."""
+def _development_classes(ctx: FileContext) -> list[tuple[int, int, str]]:
+    """The lines and names of the development and test configurations in a settings
+    module written as classes (django-configurations: La Suite's `class Development(Base):`
+    and `class Test(Base):` beside `class Production(Base):`; the ONS Response Operations
+    UI's Flask `class TestingConfig(DevelopmentConfig):`): production runs another class,
+    which reads its keys from the environment."""
     if not _settings_module(ctx.path.lower().split("/")):
         return []
     return [
-        (node.lineno, node.end_lineno or node.lineno)
+        (node.lineno, node.end_lineno or node.lineno, node.name)
         for node in ctx.tree.body
         if isinstance(node, ast.ClassDef) and _DEVELOPMENT_WORDS.intersection(words(node.name))
     ]
+
+
+def _less_sure(hit: Hit, where: str) -> Hit:
+    """A key in a known format where tests or development put it: most such keys are
+    fixtures, but a real key put there is still published, so it stays, at low confidence."""
+    return Hit(hit.line, hit.end_line, f"{hit.message}, {where}", confidence="low")
 
 
 # Words that name a key made for tests or samples (`SSL_TEST_PRIVATE_CA_KEY`,
