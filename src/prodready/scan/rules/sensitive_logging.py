@@ -130,8 +130,8 @@ _PASSWORD_TEXT = re.compile(r"(?i)pass|pwd")
     confidence="medium",
     less_sure=(
         "low",
-        "calls in a branch that runs only in debug mode or in a developer script, and a"
-        " `session_key` parameter",
+        "calls in a branch that runs only in debug mode or in a developer script, and calls"
+        " logging a `session_key` parameter",
     ),
 )
 def check(ctx: FileContext) -> Iterator[Hit]:
@@ -726,7 +726,8 @@ class _Resolver:
         self.expired_token = False  # inside `except SignatureExpired:`
         self.text_tokens = False  # inside a function that runs a language model's tokenizer
         # what a call logs that may be sensitive, by a name that as often means something
-        # else (a `session_key` parameter): reported at low confidence if nothing surer is
+        # else (a `session_key` parameter): reported, at low confidence, when the call logs
+        # nothing surer
         self.maybe: str | None = None
         self._payments: bool | None = None
 
