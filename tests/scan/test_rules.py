@@ -102,7 +102,7 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="backend/openui/eval/metrics.py") == [5]
     # a `__main__` test with more conditions (AutoGen's benchmark set-up scripts)
     guarded = _NO_TIMEOUT + (
-        '\n\ndef main():\n    load_releases_page(1)\n\n\n'
+        "\n\ndef main():\n    load_releases_page(1)\n\n\n"
         'if __name__ == "__main__" and __package__ is None:\n    main()\n'
     )
     init_tasks = "packages/agbench/benchmarks/HumanEval/Scripts/init_tasks.py"
