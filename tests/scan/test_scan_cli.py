@@ -649,6 +649,30 @@ def test_folders_whose_name_starts_with_a_dot_are_not_scanned(tmp_path: Path) ->
     assert flagged_paths(tmp_path / ".ci") == ["release/publish.py"]
 
 
+def test_the_samples_of_a_sub_project_are_not_scanned(tmp_path: Path) -> None:
+    """promptflow's `src/promptflow-evals/` is a project of its own, and its `samples/`
+    are example apps, as the checkout's top-level `samples/` would be; deeper in, a
+    `samples` package of the product (a laboratory's) is scanned, and so is a `samples/`
+    folder whose parent is no project."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "src/promptflow-evals/pyproject.toml": "[project]\nname = 'promptflow-evals'\n",
+            "src/promptflow-evals/samples/askwiki/askwiki.py": call,
+            "src/promptflow-evals/benchmarks/run.py": call,
+            "src/promptflow-evals/promptflow/evals/rai.py": call,
+            "src/promptflow-evals/promptflow/samples/views.py": call,
+            "lims/samples/sync.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "lims/samples/sync.py",
+        "src/promptflow-evals/promptflow/evals/rai.py",
+        "src/promptflow-evals/promptflow/samples/views.py",
+    ]
+
+
 def test_a_cookbook_of_worked_examples_is_not_scanned(tmp_path: Path) -> None:
     """agno's `cookbook/` holds one program per task, each fetching a sample file as it
     starts, at any depth (llm-app's `cookbooks/`); Tandoor's `cookbook/` is its Django

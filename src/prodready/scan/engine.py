@@ -239,8 +239,9 @@ def _excluded(
     project template, in a folder whose name is a Jinja expression
     (`{{cookiecutter.name}}/`): they become Python only once the template is filled; and the
     files of a nested `test/` folder that holds a suite, of a `cookbook/` of worked
-    examples or of a vendored folder (`skipped_dirs`), unless they are in a package the
-    application wrote itself (`kept`, folders ending in `/`)."""
+    examples, of a sub-project's own `samples/` or `docs/`, or of a vendored folder
+    (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
+    folders ending in `/`)."""
     if is_test_path(path) or is_example_path(path):
         return True
     *dirs, name = path.split("/")
@@ -332,13 +333,34 @@ def _cookbook_dirs(files: Sequence[str]) -> frozenset[str]:
     )
 
 
+def _subproject_example_dirs(files: Sequence[str]) -> frozenset[str]:
+    """The examples, samples, docs and benchmarks folders at the root of a sub-project (a
+    folder with a `setup.py` or `pyproject.toml` of its own), judged as the checkout's
+    top-level ones are: promptflow's `src/promptflow-evals/samples/` holds example apps
+    beside the package, as autogen's `python/samples/` does; one level further in, such a
+    name may again be a package of the product."""
+    roots = {
+        folder
+        for folder, _, name in (rel.rpartition("/") for rel in files)
+        if folder and name in _PROJECT_MANIFESTS
+    }
+    found = set()
+    for rel in files:
+        dirs = rel.split("/")
+        for depth in range(1, len(dirs) - 1):
+            if "/".join(dirs[:depth]) in roots and is_example_path("/".join(dirs[depth:])):
+                found.add("/".join(dirs[: depth + 1]))
+    return frozenset(found)
+
+
 def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
     """Folders of test suites, worked examples and vendored code, and the packages inside
     vendored folders that are the application's own (as `prefix/`)."""
     vendored = vendored_dirs(files)
     kept = tuple(d + "/" for d in sorted(own_packages(root, frozenset(files), vendored)))
     suites = _suite_dirs(files) | _pytest_rooted_suites(files)
-    return suites | _cookbook_dirs(files) | vendored, kept
+    examples = _cookbook_dirs(files) | _subproject_example_dirs(files)
+    return suites | examples | vendored, kept
 
 
 def _production_files(
