@@ -169,7 +169,10 @@ _CHECKS = _wordset("status check checks health poll probe test tests result verd
 # events (Synapse's sync and replication); `mention_token`: the "@bot" text that calls a bot;
 # `change_token`, `delta_token`: how far a sync has read a SharePoint site or a Microsoft
 # Graph collection (Airweave's connectors); `image_token`, `audio_token`: the placeholder in
-# a multimodal model's vocabulary where a picture or a sound goes (lm-eval's `<image>`).
+# a multimodal model's vocabulary where a picture or a sound goes (lm-eval's `<image>`);
+# `lock_token`, `fencing_token`, `consistency_token`: which holder owns a lock, or a snapshot
+# a later read must see (Red Hat's RBAC and its Kessel relations API); a write still needs
+# the service's own credential.
 _HARMLESS_TOKEN_PREFIXES = _wordset(
     """
     page next pagination continuation cancel cancellation sync lexer parse parser word
@@ -177,6 +180,7 @@ _HARMLESS_TOKEN_PREFIXES = _wordset(
     image img audio video vision
     resume cursor friendly poll lp underlying erc20 erc721 wrapped staking reward
     since from to upto prev previous last stream batch position mention change delta
+    lock fencing consistency
     """
 )
 
@@ -230,6 +234,8 @@ def sensitive_word(name: str, *, logging: bool = False) -> str | None:
                 return None
             if word in _LOOKED_UP and parts[i + 1 : i + 2] in (("key",), ("keys",)):
                 return None  # Skyvern's `credential_key`: the name it is stored under
+            if parts[-2:] in (("cache", "key"), ("cache", "keys")):
+                return None  # Red Hat RBAC's `JWT_CACHE_KEY`: where a cache keeps it
             if _RIGHTS.intersection(parts[:i]) or _HIDDEN.intersection(parts[:i]):
                 return None
             if word in ("cookie", "cookies") and not logging:
