@@ -361,6 +361,26 @@ def test_a_plain_card_is_card_data_only_where_payments_are_handled() -> None:
     assert flagged_lines(paying, "PR104") == [4, 5]
 
 
+def test_an_ssn_is_a_serial_number_where_the_file_speaks_of_serial_numbers() -> None:
+    """cinder's Dell Storage Center driver logs `ssn`, the array's serial number
+    (`pf.append('scSerialNumber', ssn)`): in a file with a line that puts an `ssn` beside a
+    serial number, and none that speaks of social security, an `ssn` is not personal data."""
+    source = (
+        "import logging\n"
+        "LOG = logging.getLogger(__name__)\n"
+        "def find_sc(self, ssn=-1):\n"
+        "    LOG.info('open_connection to %(ssn)s', {'ssn': ssn})\n"  # 4
+        "    LOG.info('login %s', self.password)\n"  # 5
+    )
+    assert flagged_lines(source, "PR104") == [4, 5]
+    serial = source + "    pf.append('scSerialNumber', ssn)\n"
+    assert flagged_lines(serial, "PR104") == [5]
+    apart = source + "    pf.append('scSerialNumber', sn)\n"
+    assert flagged_lines(apart, "PR104") == [4, 5]
+    social = serial + "    # not a social security number\n"
+    assert flagged_lines(social, "PR104") == [4, 5]
+
+
 def _levels_and_messages(rel: str, source: str, rule: str) -> tuple[dict[int, str], dict[int, str]]:
     """The confidence and the message of each line `rule` flags in one scanned file."""
     findings, _, _ = assemble({rel: scan_source(rel, source.encode())})

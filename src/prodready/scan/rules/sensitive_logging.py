@@ -655,6 +655,11 @@ def _masks(call: ast.Call) -> bool:
     return bool(leaf) and any(w.startswith(_MASKING_STEMS) for w in words(leaf))
 
 
+# A line that puts an `ssn` beside a serial number, in a module that never speaks of social
+# security: its `ssn` is a system's serial number (cinder's Dell Storage Center driver,
+# `pf.append("scSerialNumber", ssn)`).
+_SERIAL_NUMBERS = re.compile(r"(?im)^.*(?:\bssn\b.*serial|serial.*\bssn\b)")
+_SOCIAL_SECURITY = re.compile(r"(?i)social")
 # Words of a module that handles payment cards (`charge`, `cvv`, `card_number`, Stripe).
 _PAYMENT_WORDS = re.compile(
     r"(?i)payment|stripe|braintree|adyen|checkout|billing|charge|\bcvv|\bcvc|card_?number"
@@ -730,6 +735,7 @@ class _Resolver:
         # nothing surer
         self.maybe: str | None = None
         self._payments: bool | None = None
+        self._serials: bool | None = None
 
     def word(self, text: str) -> str | None:
         """The kind of sensitive data `text` names; a plain `token` inside a function
@@ -753,6 +759,8 @@ class _Resolver:
             return None  # `secrets_group`, `PASSWORD_HOOK`, `TOKEN_OWNER`: about the secret
         if word == "card data" and not self._about_payments():
             return None  # Lutris's `card`: `card0`, a graphics card under /sys/class/drm
+        if word == "social security number" and self._about_serial_numbers():
+            return None  # a storage array's serial number
         return word
 
     def _about_payments(self) -> bool:
@@ -761,6 +769,17 @@ class _Resolver:
         if self._payments is None:
             self._payments = _PAYMENT_WORDS.search(self.ctx.source) is not None
         return self._payments
+
+    def _about_serial_numbers(self) -> bool:
+        """Does a line of the file put an `ssn` beside a serial number, and none speak of
+        social security? An `ssn` is then a Storage Center's serial number, as in cinder's
+        Dell driver."""
+        if self._serials is None:
+            source = self.ctx.source
+            self._serials = bool(_SERIAL_NUMBERS.search(source)) and not _SOCIAL_SECURITY.search(
+                source
+            )
+        return self._serials
 
     def judge(self, expr: ast.expr, line: int, depth: int = 0) -> str | None:
         """A description of the sensitive data in `expr`, or None."""
@@ -970,7 +989,7 @@ class _Resolver:
         if names_a_session_key(node.attr) and _a_session(node.value):
             return f"`{_short(node)}` (the session's id, which opens the session)"
         word = self.word(node.attr)
-        if word and not self._not_a_secret_here(node, line):
+        if word and not self._not_a_secret_here(node, line) and not _reads_another_kind(node):
             return _named(_short(node), word)
         return None
 
@@ -1576,14 +1595,26 @@ def _builds_request(value: ast.expr) -> bool:
 
 
 def _client_call(value: ast.expr) -> bool:
-    """`session.get(url)`, `await client.post(...)`, `urllib.request.urlopen(url)`."""
+    """`session.get(url)`, `await client.post(...)`, `urllib.request.urlopen(url)`, or
+    `getattr(requests, cmd)(url, data=data)` (cinder's Inspur driver picks the verb)."""
     if isinstance(value, ast.Await):
         value = value.value
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in _CLIENT_CALLS
     return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _CLIENT_CALLS
+        isinstance(func, ast.Call)
+        and isinstance(func.func, ast.Name)
+        and func.func.id == "getattr"
+        and bool(func.args)
+        and isinstance(func.args[0], ast.Name)
+        and func.args[0].id in _HTTP_CLIENT_MODULES
     )
+
+
+_HTTP_CLIENT_MODULES = frozenset({"requests", "httpx", "session", "client"})
 
 
 # Calls that cut a text into words: `term.split()`, `re.split(r"\W", term)`,
@@ -1714,10 +1745,34 @@ def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
         if isinstance(node, ast.ExceptHandler):
             caught = node.type
             names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+            if _decrypts_a_token(ctx.parents.get(node)):
+                return True
             return bool(names) and all(
                 n is not None and bool(_EXPIRED.search(ast.unparse(n))) for n in names
             )
         node = ctx.parents.get(node)
+    return False
+
+
+def _decrypts_a_token(block: ast.AST | None) -> bool:
+    """Does the `try` that a handler belongs to decrypt a token (`f.decrypt(bytes(token,
+    "utf8"))`, `self.crypter.decrypt(bk_token)`)? BlueKing's callback views log the
+    token in that handler: a value the service's key could not decrypt grants nothing."""
+    if not isinstance(block, ast.Try):
+        return False
+    for stmt in block.body:
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "decrypt"
+                and any(
+                    isinstance(arg, ast.Name) and "token" in words(arg.id)
+                    for argument in node.args
+                    for arg in ast.walk(argument)
+                )
+            ):
+                return True
     return False
 
 
@@ -1769,12 +1824,17 @@ def _reads_another_kind(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Name):
         return names_another_kind(expr.id)
     if isinstance(expr, ast.Attribute):
-        return names_another_kind(expr.attr)
+        return names_another_kind(expr.attr) or _inner_value(expr.value, expr.attr)
     if isinstance(expr, ast.Subscript):
         key = string_value(expr.slice)
         return key is not None and names_another_kind(key)
     if isinstance(expr, ast.Await):
         return _reads_another_kind(expr.value)
+    if isinstance(expr, ast.Call) and _is_getattr(expr):
+        field = string_value(expr.args[1])
+        return field is not None and (
+            names_another_kind(field) or _inner_value(expr.args[0], field)
+        )
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         if expr.func.attr != "get":
             return names_a_cursor_token(expr.func.attr)  # `get_current_change_token()`
@@ -1783,6 +1843,32 @@ def _reads_another_kind(expr: ast.expr) -> bool:
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
         return names_a_cursor_token(expr.func.id)
     return False
+
+
+# The field that carries the text of a token object (`consistency_token.token`).
+_VALUE_FIELDS = frozenset({"token", "value"})
+
+
+def _inner_value(holder: ast.expr, field: str) -> bool:
+    """`response.consistency_token.token`: the text inside an object named as a non-secret
+    token is that token (Red Hat RBAC's relations API returns its snapshot marker so). A
+    `token_info.token` is the secret that the information is about."""
+    if field not in _VALUE_FIELDS:
+        return False
+    if isinstance(holder, ast.Attribute):
+        return names_a_cursor_token(holder.attr)
+    return isinstance(holder, ast.Name) and names_a_cursor_token(holder.id)
+
+
+def _is_getattr(call: ast.Call) -> bool:
+    """`getattr(obj, "field")` or `getattr(obj, "field", default)` with a literal field."""
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "getattr"
+        and len(call.args) in (2, 3)
+        and not call.keywords
+        and (len(call.args) == 2 or _blank(call.args[2]))
+    )
 
 
 def _blank(expr: ast.expr) -> bool:
