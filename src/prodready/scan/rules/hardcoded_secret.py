@@ -153,7 +153,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         passed as a password to `HTTPBasicAuth`, `auth=(user, password)`, `smtp.login()`, as
         the key of `hmac.new()`/`jwt.encode()`, or compared with a password. Not flagged:
         empty strings, environment lookups without a literal fallback, URLs without a
-        password, names such as `PASSWORD_FIELD = "password"`, `TOKEN_URL`, header names,
+        password, names such as `PASSWORD_FIELD = "password"`, `TOKEN_URL`, a cache's key
+        (`JWT_CACHE_KEY`), header names,
         placeholders (`"changeme"`, `"<token>"`, `"${SECRET}"`, an auth template's
         `"Bearer {access_token}"`, a settings template's
         `"$SECRET_KEY"`, a build-time `"__POSTHOG_API_KEY__"`), labels shown to people

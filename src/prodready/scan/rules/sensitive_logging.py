@@ -174,7 +174,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `token_refreshable`), a field of a token in a nested key (`token__sub=`: its subject claim),
         an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
         logged inside `except SignatureExpired:` or `except BadSignature:` (it failed the
-        check) or in a function named for expired tokens
+        check), in the handler of a `try` that decrypts it (`f.decrypt(token)`: the key
+        could not read it), or in a function named for expired tokens
         (`resend_email_expired_token(token)`: it no longer grants access), a `session_key`
         not read from a session object (Jupyter's `kernel_id:session_uuid`, a sandbox's
         routing label, Plex's playback session number; Django's
@@ -209,8 +210,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
         variable read only from keys or names of another kind of token
         (`token = response.get("startPageToken")`: a page cursor) or from a field of such a
-        token (`token_obj.get("StringValue")` of SharePoint's `CurrentChangeToken`), a
-        sync's cursor (`change_token`, `delta_token`), a reference to a key
+        token (`token_obj.get("StringValue")` of SharePoint's `CurrentChangeToken`,
+        `getattr(resp.consistency_token, "token")`), a sync's cursor (`change_token`,
+        `delta_token`), a lock's holder or a read's snapshot (`lock_token`,
+        `fencing_token`, `consistency_token`), a reference to a key
         (`encryption_key_href`),
         computed as one
         (`token_to_clip = total - allowed`, `count + 1`) or a parameter annotated as one
@@ -221,7 +224,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         literal key names (`cookie_key = "cookie_temp"`), counts
         (`access_token_delete_cnt`, `otp_match_counter`, what a call named for a count
         returns: `token_in_realm = token_count_function()`), a token's serial number or
-        date (`token_serial`, `tokenDt`), a `pwd` that holds the working directory
+        date (`token_serial`, `tokenDt`), an `ssn` in a file with a line that puts it beside
+        a serial number (`pf.append("scSerialNumber", ssn)`: a storage array's, in a file
+        that never speaks of social security), a `pwd` that holds the working directory
         (`pwd = os.getcwd()`, `pwd = self.working_dir`),
         a secret's file name (`secret = entry.name`), a path built from a secret's name
         (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
@@ -230,8 +235,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         also as `.format(credentials=credentials)`), what a call found by a token
         (`get_user_of_user_token()`: a user),
         and the response of an outgoing HTTP call even when named `request`
-        (`async with session.get(url) as request:`, or a `request = Request(url)` the code builds
-        and sends itself).
+        (`async with session.get(url) as request:`, `req = getattr(requests, cmd)(url)`, or a
+        `request = Request(url)` the code builds and sends itself).
     Why it matters:
         Logs are copied to aggregators, backups and support tickets and are read by far
         more people than the database. A token or password in a log line is a credential
