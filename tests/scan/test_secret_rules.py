@@ -226,6 +226,15 @@ def test_a_push_service_module_logs_device_tokens_not_credentials() -> None:
     assert flagged_lines(_PUSH, "PR104", rel="app/mdm/notify.py") == [7, 8]
 
 
+def test_a_lock_module_logs_lock_tokens_not_credentials() -> None:
+    """Tracim's WebDAV `lock_storage.py` logs the token of a dangling lock: in a module
+    named for locks a plain `token` names a lock; another token in it still fires, and so
+    does the same code in a module named for anything else (`blocks.py` is no lock)."""
+    assert flagged_lines(_PUSH, "PR104", rel="webdav/lock_storage.py") == [8]
+    assert flagged_lines(_PUSH, "PR104", rel="app/locks.py") == [8]
+    assert flagged_lines(_PUSH, "PR104", rel="app/blocks.py") == [7, 8]
+
+
 _ONVIF = """\
 import logging
 

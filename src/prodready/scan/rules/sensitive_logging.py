@@ -220,7 +220,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`new_token: int | None`), positions in a stream of events
         (`since_token`, `prev_token`, `stream_token`), the plain `token` of a push service's
         module (`apns.py`, `fcm.py`: a device's address) or of a module that drives cameras
-        through `onvif` (a media profile's name), a variable that only ever holds
+        through `onvif` (a media profile's name) or of a module named for locks
+        (`lock_storage.py`: a WebDAV lock's token), a variable that only ever holds
         literal key names (`cookie_key = "cookie_temp"`), counts
         (`access_token_delete_cnt`, `otp_match_counter`, what a call named for a count
         returns: `token_in_realm = token_count_function()`), a token's serial number or
@@ -252,7 +253,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
     script: bool | None = None
     dev_tool: bool | None = None
     module = ctx.path.rpartition("/")[2].removesuffix(".py")
-    public_token_module = bool(_PUSH_SERVICES.intersection(words(module))) or ctx.imports("onvif")
+    public_token_module = bool(
+        (_PUSH_SERVICES | _LOCK_MODULES).intersection(words(module))
+    ) or ctx.imports("onvif")
     # Asked once per function, and only of a file that mentions a tokenizer at all: a
     # walk of the function for every log call in it is quadratic in Skyvern's 600 KB
     # action handler.
@@ -346,8 +349,11 @@ _DNS_FUNCTION = re.compile(r"txt|dns|challenge|acme")
 # Modules that talk to a push service (Zentral's `mdm/apns.py`): their plain `token` is
 # the device token, the address a notification goes to, which Apple and Google deliver
 # only with the sender's own certificate or key. So is a module that drives cameras
-# through `onvif` (Frigate): there a `token` names a media profile (`ProfileToken`).
+# through `onvif` (Frigate): there a `token` names a media profile (`ProfileToken`), and a
+# module named for locks (Tracim's WebDAV `lock_storage.py`): there it names a lock, which
+# any client may discover and which opens nothing.
 _PUSH_SERVICES = frozenset({"apns", "fcm", "gcm"})
+_LOCK_MODULES = frozenset({"lock", "locks", "locking"})
 # An upper-case setting or environment variable name (`LEUVEN_DUTCH_API_KEY`).
 _SETTING_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 # The class in an `isinstance(value, AuthlibBaseError)` test that makes the value an error.
