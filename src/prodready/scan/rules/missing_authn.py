@@ -166,7 +166,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         check's 403 is no login), a django-oscar app config's `default_permissions` (for the views
         of its package), or a check in the body (`is_authenticated`, `abort(401)`, a 401 response
         (`return {...}, 401`, `make_response(body, 401)`), an `Authorization` header read (an
-        `api_key` field of the data a route takes or returns is none), a verified token, CKAN's
+        `api_key` field of the data a route takes or returns is none), a verified token, a call
+        named for checking a secret or token (REANA's `_check_quota_management_secret()`), CKAN's
         `check_access`, a helper handed the request with a permission to check,
         `get_and_check_project(request, pk, ("change_project",))`, or named for a permission, access
         or ownership check, `has_experiment_ownership(request, pk)`), also in a function of the same

@@ -37,8 +37,11 @@ if TYPE_CHECKING:
     from prodready.scan.rules._web.handler import Handler
 
 # Calls in a handler body that authenticate the caller.
+# REANA's `_check_quota_management_secret()`: a check named for the shared secret or
+# token it compares the caller's header with.
 _AUTH_CALL = re.compile(
-    r"^(authenticate\w*|verify_(token|jwt|auth\w*|api_?key|access\w*|session|user|"
+    r"^_*(?:(?:check|verify|validate)_(?:\w+_)?(?:secret|token|api_?key)|"
+    r"authenticate\w*|verify_(token|jwt|auth\w*|api_?key|access\w*|session|user|"
     r"credentials|id_token)|check_(auth\w*|token|api_?key|login|session|credentials|access)|"
     r"require_(login|auth\w*|user|api_?key)|login_required|jwt_required|"
     r"verify_jwt_in_request|get_current_(user|identity|account)\w*|current_user|"
