@@ -110,7 +110,9 @@ _COMPOUNDS = {
 # look like (Chia's `passphrase_requirements`: a minimum length), a lock (`token_lock`, a
 # mutex; Cashu's `secret_lock`, the public spending condition put on a token), the label a
 # token is known by (Objects API's `token_identifier`), whether one was found
-# (`otp_value_found`), a masked preview of one (`totp_secret_preview`).
+# (`otp_value_found`), a masked preview of one (`totp_secret_preview`), its reference in a
+# key manager (nova's `secret_uuid`), the security mode it is kept under
+# (`tpm_secret_security`), the store that keeps them (`CREDENTIAL_VAULT`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -130,6 +132,7 @@ _QUALIFIERS = _wordset(
     hostname port server action actions requirement requirements complexity
     environment environments namespace namespaces lock locks identifier identifiers
     counter counters dt serial serials serialnumber serialno found preview previews
+    uuid uuids guid guids security constraint constraints vault vaults
     """
 )
 # A last word that makes the name a property: `credential_ask_card_answerable`,

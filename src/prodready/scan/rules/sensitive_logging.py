@@ -171,7 +171,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`max_tokens`, `available_token`, `token_type`, `image_token`: a model's `<image>`
         placeholder, `password_length`, `secret_paths`, `missing_secrets`, `credential_key`: the
         name a credential is stored under, `otp_value_found`, `totp_secret_preview`,
-        `token_refreshable`), a field of a token in a nested key (`token__sub=`: its subject claim),
+        `token_refreshable`, `secret_uuid`: its reference in a key manager,
+        `CREDENTIAL_VAULT`: the store), a field of a token in a nested key (`token__sub=`: its subject claim),
         an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
         logged inside `except SignatureExpired:` or `except BadSignature:` (it failed the
         check), in the handler of a `try` that decrypts it (`f.decrypt(token)`: the key
@@ -205,7 +206,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         of the text a model reads or writes, a `pass` ending a name about a check
         (`POLL_STATUS_PASS`: the check passed), a model's special token written as a marker
         (`IMAGE_TOKEN = "<IMAGE_TOKEN>"`, `"<|im_end|>"`, `"[MASK]"`), a value
-        formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`),
+        formatted as a number (`{score:.3f}`, `"between %i and %i"`, `"%(d_quota)d keys"`, an
+        OpenFlow `"0x%(cookie)x"`),
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
         variable read only from keys or names of another kind of token
@@ -510,12 +512,13 @@ def _logged_values(call: ast.Call, kind: str) -> Iterator[tuple[str, ast.expr]]:
 _CONVERSION = re.compile(
     r"%(?:\(([^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])"
 )
-_NUMBER_KINDS = frozenset("diufFeEgG")  # conversions that take only a number
+# conversions that take only a number (`%x`: neutron's OpenFlow cookies, `0x%(cookie)x`)
+_NUMBER_KINDS = frozenset("diufFeEgGoxX")
 
 
 def _not_numbers(message: ast.expr, args: list[ast.expr]) -> list[ast.expr]:
     """Synapse's `logger.debug("Handling %i -> %i", last_token, current)`: a value the
-    message formats with `%d`, `%i` or `%f` is a number (a stream position), and a
+    message formats with `%d`, `%i`, `%x` or `%f` is a number (a stream position), and a
     password or a token is text that would raise there. Only when every argument
     has its own conversion."""
     if not isinstance(message, ast.Constant) or not isinstance(message.value, str):
@@ -1788,7 +1791,7 @@ def _decrypts_a_token(block: ast.AST | None) -> bool:
 
 
 # A format spec that only a number takes: `:.3f`, `:,`, `:5d`, `:.1%`, `:e`.
-_NUMBER_SPEC = re.compile(r"[<>^=]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGn%]|[<>^=]?\d*[,_]")
+_NUMBER_SPEC = re.compile(r"[<>^=]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGnoxX%]|[<>^=]?\d*[,_]")
 
 
 def _formatted_as_number(part: ast.FormattedValue) -> bool:
