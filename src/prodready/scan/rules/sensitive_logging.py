@@ -172,7 +172,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         placeholder, `password_length`, `secret_paths`, `missing_secrets`, `credential_key`: the
         name a credential is stored under, `otp_value_found`, `totp_secret_preview`,
         `token_refreshable`, `secret_uuid`: its reference in a key manager,
-        `CREDENTIAL_VAULT`: the store), a field of a token in a nested key (`token__sub=`: its subject claim),
+        `CREDENTIAL_VAULT`: the store), a field of a token in a nested key (`token__sub=`:
+        its subject claim),
         an UPPER_CASE route constant joined onto a base URL (`f"{API_URL}{urls.TOKEN}"`), a token
         logged inside `except SignatureExpired:` or `except BadSignature:` (it failed the
         check), in the handler of a `try` that decrypts it (`f.decrypt(token)`: the key
