@@ -1760,13 +1760,21 @@ def _in_expiry_handler(ctx: FileContext, call: ast.Call) -> bool:
         if isinstance(node, ast.ExceptHandler):
             caught = node.type
             names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
-            if _decrypts_a_token(ctx.parents.get(node)):
+            if _decrypts_a_token(ctx.parents.get(node)) and all(
+                n is None or _DECRYPTION_FAILURE.search(ast.unparse(n)) for n in names
+            ):
                 return True
             return bool(names) and all(
                 n is not None and bool(_EXPIRED.search(ast.unparse(n))) for n in names
             )
         node = ctx.parents.get(node)
     return False
+
+
+# What a failed decryption raises: Fernet's `InvalidToken`, a `ValueError` of bad padding,
+# or whatever a handler of any exception catches. A `DatabaseError` after the token
+# decrypted says nothing about the token.
+_DECRYPTION_FAILURE = re.compile(r"(?:^|\.)(?:Exception|BaseException|ValueError)$|Invalid|Crypt")
 
 
 def _decrypts_a_token(block: ast.AST | None) -> bool:
