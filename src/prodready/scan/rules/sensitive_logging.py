@@ -211,7 +211,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         OpenFlow `"0x%(cookie)x"`),
         a value passed through a function named for masking it
         (`strutils.mask_dict_password(...)`) or named as masked (`masked_token`), a
-        variable read only from keys or names of another kind of token
+        variable that holds only a mask or nothing (`safe_cookies = "***" if cookies else
+        cookies`), a request body named as a document the service stores (Mistral's
+        `definition = pecan.request.text`, a workflow; also `spec`, `template`,
+        `manifest`), a variable read only from keys or names of another kind of token
         (`token = response.get("startPageToken")`: a page cursor) or from a field of such a
         token (`token_obj.get("StringValue")` of SharePoint's `CurrentChangeToken`,
         `getattr(resp.consistency_token, "token")`), a sync's cursor (`change_token`,
@@ -696,6 +699,12 @@ _NAMING_WORDS = frozenset({"id", "ids", "arn", "arns", "name", "names", "identif
 # Last words of names for where a secret is kept (`vault_path`, `secret_dir`): whatever
 # they were built from, they hold a location, not the secret.
 _PLACE_WORDS = frozenset({"path", "paths", "dir", "dirs", "folder", "directory"})
+# Last words of names for a document the service stores and serves back, what a request
+# body that is one holds (Mistral's `definition = pecan.request.text`, a workflow in its
+# language): the application's own content, not a form of user data or credentials.
+_DOCUMENT_WORDS = frozenset(
+    {"definition", "definitions", "spec", "template", "manifest", "workflow", "workbook", "dsl"}
+)
 # String methods that trim a name without changing what it is.
 _TRIMMERS = frozenset({"removesuffix", "removeprefix", "strip", "rstrip", "lstrip", "lower"})
 
@@ -871,6 +880,7 @@ class _Resolver:
                 or self._absent_here(node, line)
                 or self._holds_key_names(node.id, line)
                 or self._holds_a_marker(node.id, line)
+                or self._holds_a_mask(node.id, line)
                 or self._holds_a_number(node.id, line)
                 or self._holds_a_folder(node.id, line)
                 or self._holds_policy_values(node.id, line)
@@ -906,7 +916,7 @@ class _Resolver:
             if len(assigned) > 1 and self._other_branch(node, at, line):
                 continue
             found = self.judge(value, line, depth + 1)
-            if found:
+            if found and not (parts[-1] in _DOCUMENT_WORDS and "request body" in found):
                 return f"`{node.id}`, which holds {found}"
         return None
 
@@ -1033,6 +1043,14 @@ class _Resolver:
             isinstance(v, ast.Constant) and isinstance(v.value, str) and _MARKER.fullmatch(v.value)
             for v in values
         )
+
+    def _holds_a_mask(self, name: str, line: int) -> bool:
+        """`safe_cookies = "***" if self.cookies else self.cookies`: a local every value of
+        which is a mask literal, or the original only where it is empty (Mistral's HTTP
+        action logs its cookies and auth that way). A branch that keeps a non-empty
+        original (`"***" if hide else cookies`) still leaks it."""
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        return bool(values) and all(_mask_or_empty(v) for v in values)
 
     def _holds_a_number(self, name: str, line: int) -> bool:
         """`token = int(redis.incr(token_key))`, `created_credentials = 0` then `+= 1`, or a
@@ -1901,6 +1919,18 @@ def _blank(expr: ast.expr) -> bool:
 
 def _reads_another_kind_or_none(expr: ast.expr) -> bool:
     return is_none(expr) or _reads_another_kind(expr)
+
+
+def _mask_or_empty(expr: ast.expr) -> bool:
+    """A mask literal ("***", "<redacted>"), or `mask if x else x`: the mask wherever `x`
+    holds anything, `x` itself only when it is empty."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return _MASK_TEXT.search(expr.value) is not None
+    return (
+        isinstance(expr, ast.IfExp)
+        and _mask_or_empty(expr.body)
+        and ast.dump(expr.orelse) == ast.dump(expr.test)
+    )
 
 
 def _masked(expr: ast.expr) -> bool:
