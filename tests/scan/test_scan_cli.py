@@ -395,6 +395,34 @@ def test_a_sub_folder_of_lib_holding_known_packages_is_vendored(tmp_path: Path) 
     ]
 
 
+def test_a_released_package_beside_a_django_project_is_vendored(tmp_path: Path) -> None:
+    """BlueKing's log platform keeps the IAM SDK, with its `__version__.py`, as a top-level
+    package beside `manage.py`. A package so versioned where no `manage.py` is beside it,
+    and the project's own settings package, are scanned."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "manage.py": "",
+            "apps/api/base.py": call,
+            "iam/__init__.py": "",
+            "iam/__version__.py": "__version__ = '1.1.9'\n",
+            "iam/api/client.py": call,
+            "config/__init__.py": "",
+            "config/__version__.py": "__version__ = '4.7'\n",
+            "config/settings.py": call,
+            "clients/sdk/__init__.py": "",
+            "clients/sdk/__version__.py": "__version__ = '2.0'\n",
+            "clients/sdk/http.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "apps/api/base.py",
+        "clients/sdk/http.py",
+        "config/settings.py",
+    ]
+
+
 def test_a_folder_of_installed_packages_is_not_scanned(tmp_path: Path) -> None:
     """SickChill pip-installs its dependencies into `lib3/`: the `.dist-info` folders
     beside the packages say so, whatever the packages are called."""

@@ -1,13 +1,14 @@
 """Which folders hold other projects' code, copied into the repository.
 
 A team does not write or fix vendored code in place, so a finding there is noise to
-them. Three signs, strongest first: a folder of pip-installed packages (`*.dist-info`
+them. Four signs, strongest first: a folder of pip-installed packages (`*.dist-info`
 beside them: SickChill's `lib3/`); a folder the application puts on the import path
 (`sys.path.insert(1, os.path.join(..., "lib"))`: Mylar's `lib/`) whose files carry
 licence notices, known only once every file was read and so decided through facts; and
 a `lib/`-like folder holding a package that no application writes for itself
 (Tautulli's `lib/requests/`), or a sub-folder of one holding several (nzbToMedia's
-`libs/common/requests/`, `libs/common/bs4/`). A single module may say so itself, in its
+`libs/common/requests/`, `libs/common/bs4/`); or a package with its own release number
+beside a Django project's `manage.py`. A single module may say so itself, in its
 header: "Vendored from twentyc.rpc (https://github.com/20c/twentyc.rpc)".
 """
 
@@ -141,7 +142,29 @@ def vendored_dirs(files: Sequence[str]) -> frozenset[str]:
             elif i + 2 < len(parts) and _known(parts, i + 2):
                 nested.setdefault("/".join(parts[: i + 2]), set()).add(parts[i + 2])
     found.update(folder for folder, known in nested.items() if len(known) > 1)
+    found.update(_released_packages_in_a_project(files))
     return frozenset(found)
+
+
+# Files that make a package beside `manage.py` the Django project's own settings package.
+_PROJECT_FILES = ("settings.py", "settings/__init__.py", "urls.py", "wsgi.py", "asgi.py")
+
+
+def _released_packages_in_a_project(files: Sequence[str]) -> Iterator[str]:
+    """Packages with a `__version__.py` beside a Django project's `manage.py`: a project
+    is deployed, not released, so a package in it that carries its own release number was
+    copied from a distribution (BlueKing's log platform keeps the IAM SDK, version 1.1.9,
+    as its top-level `iam/`). Not the project's own settings package, whatever it holds."""
+    present = set(files)
+    for rel in files:
+        package, _, name = rel.rpartition("/")
+        if name != "__version__.py" or f"{package}/__init__.py" not in present:
+            continue
+        parent = package.rpartition("/")[0]
+        if (f"{parent}/manage.py" if parent else "manage.py") not in present:
+            continue
+        if not any(f"{package}/{own}" in present for own in _PROJECT_FILES):
+            yield package
 
 
 def _known(parts: list[str], at: int) -> bool:
