@@ -112,7 +112,8 @@ _COMPOUNDS = {
 # token is known by (Objects API's `token_identifier`), whether one was found
 # (`otp_value_found`), a masked preview of one (`totp_secret_preview`), its reference in a
 # key manager (nova's `secret_uuid`), the security mode it is kept under
-# (`tpm_secret_security`), the store that keeps them (`CREDENTIAL_VAULT`).
+# (`tpm_secret_security`), the store that keeps them (`CREDENTIAL_VAULT`), which of
+# several it picked (Perceval's `token_idx`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -125,7 +126,7 @@ _QUALIFIERS = _wordset(
     prompt input widget location source store storage backend class cls manager service
     provider handler usage used attempts retries version algorithm alg algorithms method
     mode digest fingerprint masked mask redacted duration seconds minutes hours days
-    interval period window sent verified index position offset status state flag domain
+    interval period window sent verified index idx position offset status state flag domain
     samesite secure httponly prefix suffix claims info metadata data ref refs href arn issuer
     public publishable paths files filenames dirs urls uris labels attrs params
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
