@@ -701,6 +701,30 @@ def test_the_samples_of_a_sub_project_are_not_scanned(tmp_path: Path) -> None:
     ]
 
 
+def test_a_cookbook_folder_the_manifest_ships_is_scanned(tmp_path: Path) -> None:
+    """Wikimedia's `cookbooks/` is the package its `setup.py` ships: operations programs
+    its SREs run against production. A manifest beside a cookbook that names it only in
+    prose, or another folder, leaves it a folder of examples."""
+    call = "import requests\nrequests.get('https://example.com')\n"
+    write_tree(
+        tmp_path,
+        {
+            "ops/setup.py": 'setup(packages=find_namespace_packages(include=["cookbooks"]))\n',
+            "ops/cookbooks/sre/dns/wipe-cache.py": call,
+            "cfg/setup.cfg": "[options.packages.find]\ninclude =\n    cookbook*\n",
+            "cfg/cookbook/restart.py": call,
+            "sdk/pyproject.toml": '[tool.setuptools]\npackages = ["mylib"]\n# see the cookbook\n',
+            "sdk/cookbook/rag.py": call,
+            "sdk/mylib/client.py": call,
+        },
+    )
+    assert flagged_paths(tmp_path) == [
+        "cfg/cookbook/restart.py",
+        "ops/cookbooks/sre/dns/wipe-cache.py",
+        "sdk/mylib/client.py",
+    ]
+
+
 def test_a_cookbook_of_worked_examples_is_not_scanned(tmp_path: Path) -> None:
     """agno's `cookbook/` holds one program per task, each fetching a sample file as it
     starts, at any depth (llm-app's `cookbooks/`); Tandoor's `cookbook/` is its Django

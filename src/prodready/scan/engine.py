@@ -311,14 +311,17 @@ def _pytest_rooted_suites(files: Sequence[str]) -> frozenset[str]:
 # Folders of worked examples named for recipes (agno's `cookbook/02_agents/...`, llm-app's
 # `cookbooks/`): one program per task, shown to users, like an `examples/` folder. Tandoor's
 # `cookbook/` is its Django application, so a folder holding an application's own modules is
-# kept.
+# kept; so is one the project's manifest beside it packages (Wikimedia's `cookbooks/`, the
+# operations programs its SREs run against production through Spicerack).
 _COOKBOOK_DIRS = frozenset({"cookbook", "cookbooks"})
 _APPLICATION_MODULES = ("models.py", "views.py", "apps.py", "urls.py")
+_MANIFEST_CHARS = 20_000
 
 
-def _cookbook_dirs(files: Sequence[str]) -> frozenset[str]:
+def _cookbook_dirs(root: Path, files: Sequence[str]) -> frozenset[str]:
     """`cookbook/` and `cookbooks/` folders at any depth, unless the folder is an
-    application package (a `models.py`, `views.py`, `apps.py` or `urls.py` of its own)."""
+    application package (a `models.py`, `views.py`, `apps.py` or `urls.py` of its own) or
+    a package the manifest beside it ships."""
     found = set()
     for rel in files:
         dirs = rel.split("/")[:-1]
@@ -330,7 +333,29 @@ def _cookbook_dirs(files: Sequence[str]) -> frozenset[str]:
         folder
         for folder in found
         if not any(f"{folder}/{module}" in present for module in _APPLICATION_MODULES)
+        and not _packaged_by_manifest(root, folder, present)
     )
+
+
+def _packaged_by_manifest(root: Path, folder: str, present: frozenset[str]) -> bool:
+    """Does a `setup.py`, `setup.cfg` or `pyproject.toml` beside `folder` name it as a
+    package (`find_namespace_packages(include=["cookbooks"])`, `packages = ["cookbook"]`)?
+    A manifest that cannot be read names nothing."""
+    parent, _, name = folder.rpartition("/")
+    quoted = re.compile(rf"""["']{re.escape(name)}(?:\*|\.\*)?["']""")
+    for manifest in ("setup.py", "setup.cfg", "pyproject.toml"):
+        rel = f"{parent}/{manifest}" if parent else manifest
+        if rel not in present:
+            continue
+        try:
+            with open(root / rel, encoding="utf-8", errors="replace") as fh:
+                text = fh.read(_MANIFEST_CHARS)
+        except OSError:
+            continue
+        listed = rf"(?m)^\s*(?:\w+\s*=\s*)?{re.escape(name)}(?:\*|\.\*)?\s*$"
+        if quoted.search(text) or (manifest == "setup.cfg" and re.search(listed, text)):
+            return True
+    return False
 
 
 def _subproject_example_dirs(files: Sequence[str]) -> frozenset[str]:
@@ -359,7 +384,7 @@ def _skipped_dirs(root: Path, files: Sequence[str]) -> tuple[frozenset[str], tup
     vendored = vendored_dirs(files)
     kept = tuple(d + "/" for d in sorted(own_packages(root, frozenset(files), vendored)))
     suites = _suite_dirs(files) | _pytest_rooted_suites(files)
-    examples = _cookbook_dirs(files) | _subproject_example_dirs(files)
+    examples = _cookbook_dirs(root, files) | _subproject_example_dirs(files)
     return suites | examples | vendored, kept
 
 
