@@ -113,7 +113,8 @@ _COMPOUNDS = {
 # (`otp_value_found`), a masked preview of one (`totp_secret_preview`), its reference in a
 # key manager (nova's `secret_uuid`), the security mode it is kept under
 # (`tpm_secret_security`), the store that keeps them (`CREDENTIAL_VAULT`), which of
-# several it picked (Perceval's `token_idx`).
+# several it picked (Perceval's `token_idx`), how many are left in a rate limiter's bucket
+# (`token_remain`).
 _QUALIFIERS = _wordset(
     """
     id ids name names type types kind field fields column attr attribute label header
@@ -132,7 +133,8 @@ _QUALIFIERS = _wordset(
     scope scopes kwargs options opts cnt address addresses protection protected host hosts
     hostname port server action actions requirement requirements complexity
     environment environments namespace namespaces lock locks identifier identifiers
-    counter counters dt serial serials serialnumber serialno found preview previews
+    counter counters dt serial serials serialnumber serialno found preview previews remain
+    remaining
     uuid uuids guid guids security constraint constraints vault vaults
     """
 )
