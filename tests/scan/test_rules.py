@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -1008,3 +1009,34 @@ def test_a_retried_chat_completion_sends_nothing() -> None:
     assert flagged_lines(code.format(sdk="from twilio.rest import Client"), "PR102") == [7]
     both = "from anthropic import Anthropic\nfrom twilio.rest import Client"
     assert flagged_lines(code.format(sdk=both), "PR102") == [8]
+
+
+def test_a_warm_scan_takes_rule_facts_from_the_cache_and_mends_a_damaged_entry(
+    tmp_path: Path,
+) -> None:
+    """A warm scan runs no rule, so it reads what findings take from their rules (category,
+    severity, fix, the levels a hit may have) from the cache; an entry that cannot be read
+    is ignored and written again from the rules themselves."""
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "client.py").write_text(
+        "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n\n\n"
+        "STRIPE_KEY = 'sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc'\n"
+    )
+    cache_dir = tmp_path / "cache"
+    cold = scan_paths([root], jobs=1, cache=ScanCache(cache_dir))
+    assert [(f.rule, f.line, f.confidence) for f in cold.findings] == [
+        ("PR101", 5, "high"),
+        ("PR109", 8, "high"),
+    ]
+    stored = ScanCache(cache_dir).rule_facts()
+    assert stored is not None and stored["PR109"].declared == ("high",)
+    warm = scan_paths([root], jobs=1, cache=ScanCache(cache_dir))
+    assert warm.stats["cached"] == 1
+    assert warm.findings == cold.findings
+    with sqlite3.connect(cache_dir / "scan.sqlite") as db:
+        db.execute("UPDATE rules SET data = ?", ('{"PR101": 5}',))
+    assert ScanCache(cache_dir).rule_facts() is None
+    again = scan_paths([root], jobs=1, cache=ScanCache(cache_dir))
+    assert again.findings == cold.findings
+    assert ScanCache(cache_dir).rule_facts() == stored

@@ -5,8 +5,10 @@ One SQLite file in the user's cache directory (`PRODREADY_CACHE_DIR`, else
 of the file's bytes and of the rules' own source, so a new prodready version never reuses
 an old answer, and by the file's path in the scanned tree, since where a file sits decides
 what its code is (a developer's script or production). A stat table (path, size, mtime)
-lets a warm run skip reading unchanged files. A cache that cannot be opened or written is
-simply not used: it is an optimisation, never a source of truth.
+lets a warm run skip reading unchanged files, looked up for all files in one query, and a
+rules table keeps what findings take from each rule, so a run that analyses nothing need
+not import the rules. A cache that cannot be opened or written is simply not used: it is
+an optimisation, never a source of truth.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from prodready.scan.engine import FileResult
+    from prodready.scan.registry import RuleFacts
 
 
 def default_cache_dir() -> Path:
@@ -84,6 +87,7 @@ class ScanCache:
                 "CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, "
                 "mtime INTEGER, digest TEXT)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS rules (version TEXT PRIMARY KEY, data TEXT)")
             self._db = db
         except (OSError, sqlite3.Error):
             self._db = None
@@ -111,6 +115,43 @@ class ScanCache:
             self.hits += 1
         return result
 
+    def get_many(self, paths: list[Path]) -> dict[Path, FileResult]:
+        """`get` for many files at once: two queries in all rather than two per file, which
+        was a fifth of a warm scan. Files missing, changed or unreadable are left out."""
+        if self._db is None or not paths:
+            return {}
+        keys = {os.path.abspath(p): p for p in paths}
+        try:
+            known = self._db.execute(
+                "SELECT path, size, mtime, digest FROM stat "
+                "WHERE path IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(keys)),),
+            ).fetchall()
+            current: dict[str, str] = {}  # path -> digest, for files unchanged since
+            for key, size, mtime, digest in known:
+                try:
+                    st = os.stat(key)
+                except OSError:
+                    continue
+                if st.st_size == size and st.st_mtime_ns == mtime:
+                    current[key] = digest
+            data = dict(
+                self._db.execute(
+                    "SELECT digest, data FROM result "
+                    "WHERE version = ? AND digest IN (SELECT value FROM json_each(?))",
+                    (self.version, json.dumps(sorted(set(current.values())))),
+                ).fetchall()
+            )
+        except sqlite3.Error:  # e.g. an SQLite built without JSON: one file at a time
+            return {p: r for p in paths if (r := self.get(p)) is not None}
+        found: dict[Path, FileResult] = {}
+        for key, digest in current.items():
+            result = self._decode(data[digest]) if digest in data else None
+            if result is not None:
+                found[keys[key]] = result
+        self.hits += len(found)
+        return found
+
     def _decode(self, text: str) -> FileResult | None:
         from prodready.scan.engine import FileResult, RawHit
 
@@ -135,6 +176,33 @@ class ScanCache:
                 "suppressions": [list(s) for s in result.suppressions],
             }
         )
+
+    def rule_facts(self) -> dict[str, RuleFacts] | None:
+        """The rules' facts as these rules stored them; None when unknown or unreadable."""
+        from prodready.scan.registry import RuleFacts
+
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT data FROM rules WHERE version = ?", (self.version,)
+            ).fetchone()
+            if row is None:
+                return None
+            raw = json.loads(row[0])
+            return {
+                rule_id: RuleFacts(**{**fields, "declared": tuple(fields["declared"])})
+                for rule_id, fields in raw.items()
+            }
+        except (sqlite3.Error, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def put_rule_facts(self, facts: dict[str, RuleFacts]) -> None:
+        if self._db is None:
+            return
+        data = json.dumps({rule_id: f.__dict__ for rule_id, f in facts.items()})
+        with contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("INSERT OR REPLACE INTO rules VALUES (?, ?)", (self.version, data))
 
     def get_digest(self, digest: str) -> FileResult | None:
         """A result by content digest alone (the gate reads files from git, not the disk)."""

@@ -19,7 +19,6 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from prodready.scan.client_scripts import (
 )
 from prodready.scan.context import RETIRED_FOLDER, RETIRED_IMPORTED_FACT, FileContext
 from prodready.scan.harness_packages import harness_package_dirs, harness_package_facts
-from prodready.scan.registry import Rule, all_rules
+from prodready.scan.registry import Rule, RuleFacts, all_rules
 from prodready.scan.subproject_scripts import (
     PROJECT_FOLDER_FACT,
     SPARED_RULES,
@@ -469,7 +468,7 @@ def scan_paths(
     )
     if left_out:
         results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}
-    findings, file_errors, stats = assemble(results)
+    findings, file_errors, stats = assemble(results, rule_facts(cache))
     stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0
     return ScanResult(
@@ -492,17 +491,21 @@ def scan_files(
     todo: list[str] = []
     root = Path(os.path.abspath(root))
     if cache is not None:
+        cached = cache.get_many([root / rel for rel in rels])
         for rel in rels:
-            cached = cache.get(root / rel)
-            if cached is None:
+            hit = cached.get(root / rel)
+            if hit is None:
                 todo.append(rel)
             else:
-                results[rel] = cached
+                results[rel] = hit
     else:
         todo = list(rels)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     fresh: dict[str, tuple[str, FileResult]] = {}
     if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
+        # imported here: a warm scan starts no worker, and this import is a tenth of it
+        from concurrent.futures import ProcessPoolExecutor
+
         _rules()  # load the rules before forking, so each worker inherits them loaded
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -542,11 +545,25 @@ def _scan_files_in(root: str, rels: list[str]) -> dict[str, tuple[str, FileResul
     return out
 
 
+def rule_facts(cache: ScanCache | None = None) -> dict[str, RuleFacts]:
+    """What findings take from each rule: from the cache when it holds them for these
+    rules, else from the rules themselves (and then kept there for the next run)."""
+    stored = cache.rule_facts() if cache is not None else None
+    if stored is not None:
+        return stored
+    facts = {rule_id: rule.facts() for rule_id, rule in _rules().items()}
+    if cache is not None:
+        cache.put_rule_facts(facts)
+    return facts
+
+
 def assemble(
     results: dict[str, FileResult],
+    rules: Mapping[str, RuleFacts] | None = None,
 ) -> tuple[list[Finding], list[ReportError], dict[str, int | float]]:
     """Apply project facts, suppressions and rule metadata to the per-file hits."""
-    rules = _rules()
+    if rules is None:
+        rules = rule_facts()
     facts: set[str] = set()
     for result in results.values():
         facts.update(result.facts)

@@ -17,7 +17,7 @@ from prodready.model import Finding
 
 if TYPE_CHECKING:
     from prodready.scan.engine import RawHit
-    from prodready.scan.registry import Rule
+    from prodready.scan.registry import RuleFacts
 
 _MARKER = re.compile(r"#\s*prodready:\s*ignore\[([^\]]*)\]\s*(.*)$")
 SUPPRESSION_RULE = "PR000"
@@ -48,7 +48,7 @@ def apply_suppressions(
     rel: str,
     hits: Iterable[RawHit],
     suppressions: Sequence[tuple[int, tuple[str, ...], str]],
-    rules: Mapping[str, Rule],
+    rules: Mapping[str, RuleFacts],
 ) -> list[Finding]:
     findings: list[Finding] = []
     used: set[int] = set()
