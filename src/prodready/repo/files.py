@@ -256,6 +256,17 @@ def is_template_path(rel: str) -> bool:
     return any("{{" in d or "{%" in d for d in rel.split("/")[:-1])
 
 
+def read_start(path: Path, chars: int) -> str | None:
+    """The first `chars` characters of a text file, undecodable bytes replaced; None when
+    it cannot be read. Enough for a header or a manifest that decides how a folder is
+    judged, without reading a large file whole."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read(chars)
+    except OSError:
+        return None
+
+
 def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
     """Index every non-ignored file under `root`, leaving out the `exclude` directories
     (a monorepo's components, which are judged on their own)."""

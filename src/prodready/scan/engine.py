@@ -28,6 +28,7 @@ from prodready.repo.files import (
     is_example_path,
     is_template_path,
     is_test_path,
+    read_start,
     walk_repository,
 )
 from prodready.scan.cache import ScanCache, result_key
@@ -346,10 +347,8 @@ def _packaged_by_manifest(root: Path, folder: str, present: frozenset[str]) -> b
         rel = f"{parent}/{manifest}" if parent else manifest
         if rel not in present:
             continue
-        try:
-            with open(root / rel, encoding="utf-8", errors="replace") as fh:
-                text = fh.read(_MANIFEST_CHARS)
-        except OSError:
+        text = read_start(root / rel, _MANIFEST_CHARS)
+        if text is None:
             continue
         listed = rf"(?m)^\s*(?:\w+\s*=\s*)?{re.escape(name)}(?:\*|\.\*)?\s*$"
         if quoted.search(text) or (manifest == "setup.cfg" and re.search(listed, text)):

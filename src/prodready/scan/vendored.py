@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from prodready.repo.files import read_start
 from prodready.scan.context import FileContext
 
 # Folder names under which projects keep copies of other projects' packages. A project's
@@ -193,10 +194,8 @@ def own_packages(root: Path, files: Collection[str], folders: Collection[str]) -
             rest = rel.removeprefix(prefix)
             if rest == rel or rest.count("/") != 1 or not rest.endswith("/__init__.py"):
                 continue
-            try:
-                with open(root / rel, encoding="utf-8", errors="replace") as fh:
-                    header = fh.read(_HEADER_CHARS)
-            except OSError:
+            header = read_start(root / rel, _HEADER_CHARS)
+            if header is None:
                 continue
             match = _PART_OF.search(header)
             if match and match.group(1).lower() in top:
