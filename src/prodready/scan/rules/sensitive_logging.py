@@ -237,10 +237,11 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`pwd = os.getcwd()`, `pwd = self.working_dir`),
         a secret's file name (`secret = entry.name`), a path built from a secret's name
         (`vault_path = f"secrets/{credential}"`), a loop variable that takes only literals
-        (`for token in ["%y", "%M"]:`), the `credentials` a Django `user_login_failed` receiver gets
-        (Django masks every password, token, key and secret in them first, leaving the user name;
-        also as `.format(credentials=credentials)`), what a call found by a token
-        (`get_user_of_user_token()`: a user),
+        (`for token in ["%y", "%M"]:`, also through a local list the function writes out and
+        never adds to: `for password in unlock_passwords:`), the `credentials` a Django
+        `user_login_failed` receiver gets (Django masks every password, token, key and secret
+        in them first, leaving the user name; also as `.format(credentials=credentials)`),
+        what a call found by a token (`get_user_of_user_token()`: a user),
         and the response of an outgoing HTTP call even when named `request`
         (`async with session.get(url) as request:`, `req = getattr(requests, cmd)(url)`, or a
         `request = Request(url)` the code builds and sends itself).
@@ -1132,9 +1133,19 @@ class _Resolver:
         if self._assignments(line).get(name):
             return False
         source = self._loop_source(name, line)
-        return isinstance(source, ast.List | ast.Tuple | ast.Set) and all(
-            isinstance(e, ast.Constant) for e in source.elts
-        )
+        if isinstance(source, ast.Name):
+            return self._holds_only_literals(source.id, line)
+        return _literal_collection(source)
+
+    def _holds_only_literals(self, name: str, line: int) -> bool:
+        """`unlock_passwords = ['NULL', '']` then `for password in unlock_passwords:`
+        (ironic-python-agent's hdparm defaults): a local list the function writes out and
+        never adds to gives the loop only literals too."""
+        fn = innermost_function(self.ctx, line)
+        values = [value for at, value in self._assignments(line).get(name, ()) if at <= line]
+        if fn is None or not values or not all(_literal_collection(v) for v in values):
+            return False
+        return not any(_grows(node, name) for node in walk_own(fn))
 
     def _loop_source(self, name: str, line: int) -> ast.expr | None:
         """What the innermost `for name in ...:` around `line` iterates over, if any."""
@@ -1508,6 +1519,31 @@ _CLIENT_CALLS = frozenset(
 _MASK_TEXT = re.compile(r"(?i)redact|hidden|masked|removed|censored|filtered|\*{3}|^x{3,}$")
 # Calls that make a number of whatever they are given.
 _NUMBER_MAKERS = frozenset({"int", "float", "len", "sum"})
+
+
+def _literal_collection(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.List | ast.Tuple | ast.Set) and all(
+        isinstance(e, ast.Constant) for e in node.elts
+    )
+
+
+def _grows(node: ast.AST, name: str) -> bool:
+    """`name.append(x)`, `name += [x]` or `name[i] = x`: the collection gets a value the
+    code did not write out where it was made."""
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == name
+    if isinstance(node, ast.Assign):
+        return any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name
+            for t in node.targets
+        )
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+        and node.func.attr in ("append", "extend", "insert", "add", "update")
+    )
 
 
 def _replaces(stmt: ast.stmt, name: str) -> bool:
