@@ -50,7 +50,7 @@ from prodready.repo.codeowners import CODEOWNERS_LOCATIONS
 from prodready.repo.files import RepoIndex, is_production_path, walk_repository
 from prodready.repo.project_kind import detect_kind
 from prodready.repo.python_index import Progress, PythonIndex, index_python
-from prodready.scan.engine import assemble
+from prodready.scan.engine import assemble, unused_code_names
 
 T = TypeVar("T")
 # Criteria judged from parsed code: a "met" over files we could not parse says so.
@@ -262,7 +262,10 @@ def _scan_findings(ctx: AuditContext, python: PythonIndex) -> tuple[Finding, ...
     for alias, target in ctx.repo.aliases.items():
         if target in production:
             production.pop(alias, None)
-    findings, _errors, _stats = assemble(production)  # parse errors are already reported
+    # as `prodready scan` judges them: code that nothing in the repository names is low
+    walked = ctx.repo.files if ctx.repo.root.resolve() == ctx.root.resolve() else None
+    unused = unused_code_names(ctx.root, production, walked)
+    findings, _errors, _stats = assemble(production, unused=unused)  # errors: reported already
     located = [replace(f, path=ctx.repo_path(f.path)) for f in findings]
     active, _notes = active_waivers(ctx.policy, ctx.today)
     return tuple(waive_findings(located, active))

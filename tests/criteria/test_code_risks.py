@@ -57,3 +57,14 @@ def test_a_waiver_for_a_rule_accepts_its_findings_in_scope(make_repo: RepoFactor
     assert r.evidence[-1].text == "1 finding(s) suppressed in code with a reason"
     other = make_repo({**APP, "prodready.toml": waiver.replace("app/client.py", "app/other.py")})
     assert_status(evaluate(other, "arch.resilience"), Status.MISSING)
+
+
+def test_a_finding_in_code_nothing_names_is_listed_to_review(make_repo: RepoFactory) -> None:
+    """As `prodready scan` shows it: `fetch` is left in a module that `app/main.py` loads."""
+    root = make_repo({**APP, "app/main.py": "from app import client, jobs\n"})
+    r = evaluate(root, "arch.resilience")
+    assert_status(r, Status.MET)
+    assert [(e.path, e.line) for e in r.evidence if e.path] == [("app/client.py", 5)]
+    assert "nothing else in the repository names `fetch`" in r.evidence[-1].text
+    called = make_repo({**APP, "app/main.py": "from app.client import fetch\n\nfetch()\n"})
+    assert locations(evaluate(called, "arch.resilience")) == [("app/client.py", 5)]

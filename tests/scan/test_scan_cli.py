@@ -747,3 +747,87 @@ def test_a_cookbook_of_worked_examples_is_not_scanned(tmp_path: Path) -> None:
         "recipes/cookbook/helper/image.py",
         "recipes/cookbook/views.py",
     ]
+
+
+UNUSED_CODE = {
+    "app/tools.py": """
+        import requests
+
+
+        def used_fn(url):
+            return requests.get(url)
+
+
+        def left_over(url):
+            return requests.get(url)
+
+
+        @register
+        def registered(url):
+            return requests.get(url)
+
+
+        class Proxy(Base):
+            def call(self, url):
+                return requests.get(url)
+
+
+        class OldProxy:
+            def call(self, url):
+                return requests.get(url)
+
+
+        def named_in_config(url):
+            return requests.get(url)
+
+
+        def main(url):
+            return requests.get(url)
+        """,
+    "app/views.py": """
+        from app.tools import used_fn
+
+
+        def view(url):
+            return used_fn(url)
+        """,
+    "setup.cfg": "[options.entry_points]\nprobes = probe = app.tools:named_in_config\n",
+    "app/run_by_path.py": """
+        import requests
+
+
+        def lonely(url):
+            return requests.get(url)
+        """,
+}
+
+
+def _confidences(root: Path) -> list[tuple[str, int, str, bool]]:
+    result = scan(root, "--format", "json", "--no-cache", "--min-confidence", "low")
+    return [
+        (f["path"], f["line"], f["confidence"], "nothing else in the repository" in f["message"])
+        for f in json.loads(result.stdout)["findings"]
+    ]
+
+
+def test_code_nothing_names_is_shown_at_low_confidence_with_the_reason(tmp_path: Path) -> None:
+    write_tree(tmp_path, UNUSED_CODE)
+    assert _confidences(tmp_path) == [
+        ("app/run_by_path.py", 5, "high", False),  # no file names the module: may run by path
+        ("app/tools.py", 5, "high", False),  # imported by views.py
+        ("app/tools.py", 9, "low", True),  # nothing names left_over
+        ("app/tools.py", 14, "high", False),  # a decorator registers it
+        ("app/tools.py", 19, "high", False),  # a base class may register it
+        ("app/tools.py", 24, "low", True),  # nothing names OldProxy
+        ("app/tools.py", 28, "high", False),  # setup.cfg names it
+        ("app/tools.py", 32, "high", False),  # `main` is called by convention
+    ]
+
+
+def test_a_caller_outside_the_scanned_folder_of_a_git_work_tree_counts(tmp_path: Path) -> None:
+    write_tree(tmp_path, {f"svc/{rel}": text for rel, text in UNUSED_CODE.items()})
+    write_tree(tmp_path, {"jobs/nightly.py": "from svc.app.tools import left_over\n"})
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    found = _confidences(tmp_path / "svc")
+    assert ("app/tools.py", 9, "high", False) in found  # jobs/nightly.py calls left_over
+    assert ("app/tools.py", 24, "low", True) in found

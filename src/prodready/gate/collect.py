@@ -192,7 +192,7 @@ def findings_on_change(
         if h.condition
         and any(ln in added[path] for ln in range(h.line, max(h.line, h.end_line) + 1))
     }
-    needed = {part for c in conditions for part in c.split("&") if not part.startswith("!")}
+    needed = {part for c in conditions for part in c.split("&") if not part.startswith(("!", "?"))}
     known = {fact for r in results.values() for fact in r.facts}
     if needed - known:
         for path, facts in _facts_from_tree(root, head, results, cache, needed - known).items():
@@ -203,7 +203,7 @@ def findings_on_change(
     negated = {
         part[1:]
         for c in conditions
-        if all(p in known for p in c.split("&") if not p.startswith("!"))
+        if all(p in known for p in c.split("&") if not p.startswith(("!", "?")))
         for part in c.split("&")
         if part.startswith("!") and part[1:] not in known
     }

@@ -18,7 +18,7 @@ import ast
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,6 +48,15 @@ from prodready.scan.subproject_scripts import (
 )
 from prodready.scan.suppression import apply_suppressions
 from prodready.scan.unreachable import DeadLines, unreachable_spans
+from prodready.scan.unused import (
+    SOFT,
+    candidate_spans,
+    enclosing_candidate,
+    soft_condition,
+    soft_targets,
+    split_condition,
+    unused_names,
+)
 from prodready.scan.vendored import (
     copied_from_elsewhere,
     import_path_dirs,
@@ -126,6 +135,7 @@ def scan_source(
         # vendored folder's; the facts stay, since the app may still import the file.
         return FileResult(facts=_facts(ctx))
     hits = _drop_dead_code_hits(hits, tree)
+    hits = _soft_if_unnamed(rel, hits, tree, source)
     if RETIRED_FOLDER in rel.lower().split("/")[:-1]:
         hits = [_only_if(RETIRED_IMPORTED_FACT, h) for h in hits]
     client_stem = client_script_stem(ctx)
@@ -167,6 +177,24 @@ def _drop_dead_code_hits(hits: list[RawHit], tree: ast.Module) -> list[RawHit]:
         return hits
     dead = DeadLines(unreachable_spans(tree))
     return [h for h in hits if h.rule in _FOUND_IN_DEAD_CODE_TOO or h.line not in dead]
+
+
+def _soft_if_unnamed(rel: str, hits: list[RawHit], tree: ast.Module, source: str) -> list[RawHit]:
+    """A hit in a top-level function or class that no other line of the file names is
+    demoted, once every file is read, unless some other file names it (see `unused`)."""
+    if not any(h.rule not in _FOUND_IN_DEAD_CODE_TOO for h in hits):
+        return hits
+    spans = candidate_spans(tree, source)
+    if not spans:
+        return hits
+    out: list[RawHit] = []
+    for hit in hits:
+        name = enclosing_candidate(spans, hit.line)
+        if name is None or hit.rule in _FOUND_IN_DEAD_CODE_TOO:
+            out.append(hit)
+        else:
+            out.append(_only_if(soft_condition(name, rel), hit))
+    return out
 
 
 def _only_if(needed: str, hit: RawHit) -> RawHit:
@@ -429,11 +457,19 @@ _FILE_ERRORS = ("broken symlink", "symlink loop", "unreadable")
 
 def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]:
     """Production Python files under the given paths, relative to their common root."""
+    root, files, errors, _walked = _discover(paths)
+    return root, files, errors
+
+
+def _discover(
+    paths: Sequence[Path],
+) -> tuple[Path, list[str], list[ReportError], Sequence[str] | None]:
+    """`discover`, and every file walked under the root when one folder was (else None)."""
     if len(paths) == 1 and paths[0].is_dir():
         root = paths[0]
         repo = walk_repository(root)
         files = _production_files(root, repo.files, repo.aliases)
-        return root, files, _scan_errors(repo.errors)
+        return root, files, _scan_errors(repo.errors), repo.files
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
@@ -449,7 +485,7 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
             )
         else:
             found.append(p.relative_to(root).as_posix())
-    return root, sorted(set(found)), errors
+    return root, sorted(set(found)), errors, None
 
 
 def scan_paths(
@@ -459,7 +495,7 @@ def scan_paths(
     cache: ScanCache | None = None,
     progress: Progress | None = None,
 ) -> ScanResult:
-    root, rels, errors = discover(paths)
+    root, rels, errors, walked = _discover(paths)
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
@@ -467,7 +503,9 @@ def scan_paths(
     )
     if left_out:
         results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}
-    findings, file_errors, stats = assemble(results, rule_facts(cache))
+    findings, file_errors, stats = assemble(
+        results, rule_facts(cache), unused=unused_code_names(root, results, walked)
+    )
     stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0
     return ScanResult(
@@ -476,6 +514,36 @@ def scan_paths(
         errors=sorted([*errors, *file_errors], key=lambda e: (e.path, e.reason)),
         stats=stats,
     )
+
+
+def unused_code_names(
+    root: Path, results: Mapping[str, FileResult], walked: Sequence[str] | None
+) -> set[str]:
+    """Of the names that hits in possibly unused code ask about, those that no file names
+    besides their definition, in modules that some file does name. Files searched: those
+    under the scanned folder and, when that folder is in a git work tree, the rest of the
+    tree that git does not ignore."""
+    targets = soft_targets(h.condition for r in results.values() for h in r.hits)
+    if not targets:
+        return set()
+    root = Path(os.path.abspath(root))
+
+    def trees() -> Iterator[tuple[Path, Sequence[str]]]:
+        yield root, walked if walked is not None else walk_repository(root).files
+        top = _work_tree_top(root)
+        if top is not None and top != root:
+            inside = root.relative_to(top).as_posix()
+            yield top, walk_repository(top, exclude=[inside]).files
+
+    return unused_names(targets, trees(), root)
+
+
+def _work_tree_top(root: Path) -> Path | None:
+    here = Path(os.path.abspath(root))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
 
 
 def scan_files(
@@ -559,8 +627,12 @@ def rule_facts(cache: ScanCache | None = None) -> dict[str, RuleFacts]:
 def assemble(
     results: dict[str, FileResult],
     rules: Mapping[str, RuleFacts] | None = None,
+    *,
+    unused: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], list[ReportError], dict[str, int | float]]:
-    """Apply project facts, suppressions and rule metadata to the per-file hits."""
+    """Apply project facts, suppressions and rule metadata to the per-file hits. A hit in
+    a function or class named in `unused` (nothing else in the repository names it) is
+    demoted to low confidence."""
     if rules is None:
         rules = rule_facts()
     facts: set[str] = set()
@@ -574,7 +646,11 @@ def assemble(
         if result.error:
             errors.append(ReportError(rel, result.error))
             continue
-        raw = [h for h in result.hits if h.condition is None or holds(h.condition, facts)]
+        raw = [
+            _demoted(h, unused) if unused else h
+            for h in result.hits
+            if h.condition is None or holds(h.condition, facts)
+        ]
         findings.extend(apply_suppressions(rel, raw, result.suppressions, rules))
     stats: dict[str, int | float] = {
         "findings": sum(1 for f in findings if not f.suppressed),
@@ -582,6 +658,17 @@ def assemble(
         "unreadable": len(errors),
     }
     return findings, errors, stats
+
+
+def _demoted(hit: RawHit, unused: set[str] | frozenset[str]) -> RawHit:
+    if hit.condition is None or SOFT not in hit.condition:
+        return hit
+    _hard, targets = split_condition(hit.condition)
+    names = [name for name, _ in targets if name in unused]
+    if not names:
+        return hit
+    note = f"; nothing else in the repository names `{names[0]}`, so this may never run"
+    return replace(hit, confidence="low", message=hit.message + note)
 
 
 def implied(facts: set[str] | frozenset[str]) -> set[str]:
@@ -597,8 +684,10 @@ def implied(facts: set[str] | frozenset[str]) -> set[str]:
 
 def holds(condition: str, facts: set[str] | frozenset[str]) -> bool:
     """Does a hit's condition hold: every `&`-separated fact established, and none of
-    those written `!fact`?"""
+    those written `!fact`? Soft facts (`?fact`) never remove a hit; see `assemble`."""
     for part in condition.split("&"):
+        if part.startswith(SOFT):
+            continue
         if part.startswith("!"):
             if part[1:] in facts:
                 return False
