@@ -1,12 +1,12 @@
 """Code that nothing in the repository names: a finding there is demoted to low confidence.
 
 Reviewers of real applications found about half of the wrong high-confidence findings in
-code that nothing calls: GrimoireELK's `get_kibiter_version()`, kept in `utils.py` after
-its last caller went, or BMTools' `get_model_status()`. A call there that waits forever
-cannot hang a request. But "nothing calls it" is only a guess from text: a function may be
-named in a config file, looked up by a string or called by a framework by convention. So
-such a finding is not dropped; it is shown at low confidence, with the reason, for those
-who ask for everything (`--min-confidence low`).
+code that nothing calls: GrimoireELK's helper that reads Kibiter's version, kept in
+`utils.py` after its last caller went, or BMTools' model-status helper. A call there that
+waits forever cannot hang a request. But "nothing calls it" is only a guess from text: a
+function may be named in a config file, looked up by a string or called by a framework by
+convention. So such a finding is not dropped; it is shown at low confidence, with the
+reason, for those who ask for everything (`--min-confidence low`).
 
 A top-level function or class is a candidate when its name appears only once in its own
 file (the definition) and it has no decorator (a decorator registers it: a route, a task, a
