@@ -182,9 +182,10 @@ def _drop_dead_code_hits(hits: list[RawHit], tree: ast.Module) -> list[RawHit]:
 def _soft_if_unnamed(rel: str, hits: list[RawHit], tree: ast.Module, source: str) -> list[RawHit]:
     """A hit in a top-level function or class that no other line of the file names is
     demoted, once every file is read, unless some other file names it (see `unused`)."""
-    if not any(h.rule not in _FOUND_IN_DEAD_CODE_TOO for h in hits):
+    lines = [h.line for h in hits if h.rule not in _FOUND_IN_DEAD_CODE_TOO]
+    if not lines:
         return hits
-    spans = candidate_spans(tree, source)
+    spans = candidate_spans(tree, source, lines)
     if not spans:
         return hits
     out: list[RawHit] = []

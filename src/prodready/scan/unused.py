@@ -29,6 +29,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -78,23 +79,30 @@ _TEXT_NAMES = frozenset({"Dockerfile", "Makefile", "Procfile", "Containerfile", 
 _LARGEST = 2_000_000  # bytes: larger files are data, not code or config
 
 
-def candidate_spans(tree: ast.Module, source: str) -> list[tuple[int, int, str]]:
-    """(first line, last line, name) of each top-level function or class that no other
-    line of its file names and that nothing registers."""
+def candidate_spans(
+    tree: ast.Module, source: str, lines: Iterable[int]
+) -> list[tuple[int, int, str]]:
+    """(first line, last line, name) of each top-level function or class holding one of
+    `lines` (the hits') that no other line of its file names and that nothing registers.
+    The file is searched once for all of their names together."""
     if _DYNAMIC_LOOKUP.search(source) is not None:
         return []
+    wanted = sorted(set(lines))
     spans: list[tuple[int, int, str]] = []
     for stmt in tree.body:
-        if not _unregistered(stmt):
+        last = stmt.end_lineno or stmt.lineno
+        if not any(stmt.lineno <= line <= last for line in wanted) or not _unregistered(stmt):
             continue
         assert isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
         name = stmt.name
         if name in _CONVENTIONAL or name.startswith(_HOOK_PREFIXES) or name.startswith("__"):
             continue
-        if len(re.findall(rf"\b{re.escape(name)}\b", source)) != 1:
-            continue
-        spans.append((stmt.lineno, stmt.end_lineno or stmt.lineno, name))
-    return spans
+        spans.append((stmt.lineno, last, name))
+    if not spans:
+        return []
+    names = "|".join(re.escape(name) for _, _, name in spans)
+    mentions = Counter(re.findall(rf"\b({names})\b", source))
+    return [span for span in spans if mentions[span[2]] == 1]
 
 
 def _unregistered(stmt: ast.stmt) -> bool:
