@@ -11,6 +11,8 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -86,6 +88,9 @@ class RepoIndex:
     # function_server.py` -> `src/function_server.py`): alias -> the file it really is.
     # Judging both would report every finding twice.
     aliases: dict[str, str] = field(default_factory=dict, compare=False)
+    # Every symlink to a file met on the walk, in or out of the tree: what it points at can
+    # change without any folder of the tree changing, so a remembered walk cannot vouch for it.
+    links: tuple[str, ...] = field(default=(), compare=False)
 
     def exists(self, rel: str) -> bool:
         rel = rel.strip("/")
@@ -256,10 +261,34 @@ def is_template_path(rel: str) -> bool:
     return any("{{" in d or "{%" in d for d in rel.split("/")[:-1])
 
 
+# The files whose content decided how a tree was judged, while `recording_reads` is on: a
+# remembered walk is only as current as the folders it listed and the files it read.
+_READS: ContextVar[set[str] | None] = ContextVar("prodready_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[str]]:
+    """Collect the absolute paths of the files read through `note_read` in this block."""
+    reads: set[str] = set()
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
+
+
+def note_read(path: Path | str) -> None:
+    """Mark a file's content as having decided something (see `recording_reads`)."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.add(os.path.abspath(path))
+
+
 def read_start(path: Path, chars: int) -> str | None:
     """The first `chars` characters of a text file, undecodable bytes replaced; None when
     it cannot be read. Enough for a header or a manifest that decides how a folder is
     judged, without reading a large file whole."""
+    note_read(path)
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             return fh.read(chars)
@@ -284,11 +313,13 @@ def walk_repository(root: Path, *, exclude: Iterable[str] = ()) -> RepoIndex:
         dirs=frozenset(dirs),
         errors=tuple(sorted(errors, key=lambda e: e.path)),
         aliases=_aliases(root, links, files),
+        links=tuple(sorted(links)),
     )
 
 
 def _aliases(root: Path, links: list[str], files: dict[str, int]) -> dict[str, str]:
-    """The symlinked files whose target (after every link in the chain) is a file of the
+    """The symlinks (to files: a link to a folder or a dangling one is no file of the
+    index) whose target (after every link in the chain) is a file of the
     index itself; a link out of the tree is the only copy we see, so it stays a file."""
     if not links:
         return {}
@@ -373,6 +404,8 @@ def _walk(
             continue
         if _ignored(specs, rel, is_dir=False):
             continue
+        if is_link and links is not None:
+            links.append(rel)
         try:
             st = entry.stat(follow_symlinks=True)
         except OSError as exc:
@@ -386,14 +419,13 @@ def _walk(
             continue  # a symlink to a directory: not followed, so a loop cannot recurse
         if stat.S_ISREG(st.st_mode):
             files[rel] = st.st_size
-            if is_link and links is not None:
-                links.append(rel)
 
 
 def _load_gitignore(
     here: Path, rel_dir: str, errors: list[ReportError]
 ) -> pathspec.GitIgnoreSpec | None:
     path = here / ".gitignore"
+    note_read(path)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:

@@ -5,9 +5,11 @@ One SQLite file in the user's cache directory (`PRODREADY_CACHE_DIR`, else
 of the file's bytes and of the rules' own source, so a new prodready version never reuses
 an old answer, and by the file's path in the scanned tree, since where a file sits decides
 what its code is (a developer's script or production). A stat table (path, size, mtime)
-lets a warm run skip reading unchanged files, looked up for all files in one query, and a
+lets a warm run skip reading unchanged files, looked up for all files in one query; a
 rules table keeps what findings take from each rule, so a run that analyses nothing need
-not import the rules. A cache that cannot be opened or written is simply not used: it is
+not import the rules; and a walk table keeps which files of a scanned folder are its
+production code, with what that rested on (`walk_memo`), so a warm run need not list the
+folder again. A cache that cannot be opened or written is simply not used: it is
 an optimisation, never a source of truth.
 """
 
@@ -55,7 +57,7 @@ def rules_digest() -> str:
     return h.hexdigest()[:16]
 
 
-_READERS = ("astwalk.py", "newer_syntax.py")
+_READERS = ("astwalk.py", "newer_syntax.py", "repo/files.py")
 
 
 def source_digest(package: Path) -> str:
@@ -88,6 +90,9 @@ class ScanCache:
                 "mtime INTEGER, digest TEXT)"
             )
             db.execute("CREATE TABLE IF NOT EXISTS rules (version TEXT PRIMARY KEY, data TEXT)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS walk (root TEXT PRIMARY KEY, version TEXT, data TEXT)"
+            )
             self._db = db
         except (OSError, sqlite3.Error):
             self._db = None
@@ -203,6 +208,32 @@ class ScanCache:
         data = json.dumps({rule_id: f.__dict__ for rule_id, f in facts.items()})
         with contextlib.suppress(sqlite3.Error), self._db:
             self._db.execute("INSERT OR REPLACE INTO rules VALUES (?, ?)", (self.version, data))
+
+    def walk_memo(self, root: Path) -> str | None:
+        """The remembered walk of `root` by these rules (see `walk_memo`), if any."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT data FROM walk WHERE root = ? AND version = ?",
+                (os.path.abspath(root), self.version),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
+
+    def remember_walk(self, root: Path, data: str | None) -> None:
+        """Keep a walk of `root` for the next run, or forget the old one (`data` None)."""
+        if self._db is None:
+            return
+        key = os.path.abspath(root)
+        with contextlib.suppress(sqlite3.Error), self._db:
+            if data is None:
+                self._db.execute("DELETE FROM walk WHERE root = ?", (key,))
+            else:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO walk VALUES (?, ?, ?)", (key, self.version, data)
+                )
 
     def get_digest(self, digest: str) -> FileResult | None:
         """A result by content digest alone (the gate reads files from git, not the disk)."""

@@ -18,6 +18,7 @@ import ast
 import itertools
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +29,9 @@ from prodready.repo.files import (
     is_example_path,
     is_template_path,
     is_test_path,
+    note_read,
     read_start,
+    recording_reads,
     walk_repository,
 )
 from prodready.scan.cache import ScanCache, result_key
@@ -64,6 +67,7 @@ from prodready.scan.vendored import (
     vendored_dirs,
     vendoring_facts,
 )
+from prodready.scan.walk_memo import capture, recall
 
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
@@ -439,6 +443,7 @@ def _shadowed_modules(root: Path, files: Sequence[str], candidates: Sequence[str
     for rel in candidates:
         if rel.rpartition("/")[2] == "__init__.py" or f"{rel[:-3]}/__init__.py" not in present:
             continue
+        note_read(root / rel)
         try:
             if b"__main__" not in (root / rel).read_bytes():
                 shadowed.add(rel)
@@ -463,14 +468,11 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
 
 
 def _discover(
-    paths: Sequence[Path],
+    paths: Sequence[Path], cache: ScanCache | None = None
 ) -> tuple[Path, list[str], list[ReportError], Sequence[str] | None]:
     """`discover`, and every file walked under the root when one folder was (else None)."""
     if len(paths) == 1 and paths[0].is_dir():
-        root = paths[0]
-        repo = walk_repository(root)
-        files = _production_files(root, repo.files, repo.aliases)
-        return root, files, _scan_errors(repo.errors), repo.files
+        return _discover_folder(paths[0], cache)
     resolved = [p.resolve() for p in paths]
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
@@ -489,6 +491,25 @@ def _discover(
     return root, sorted(set(found)), errors, None
 
 
+def _discover_folder(
+    root: Path, cache: ScanCache | None
+) -> tuple[Path, list[str], list[ReportError], Sequence[str]]:
+    """One folder's production files, errors and walked files. The walk is remembered in
+    the cache and reused while everything it rested on is unchanged (`walk_memo`)."""
+    memo = cache.walk_memo(root) if cache is not None else None
+    if memo is not None and (recalled := recall(memo)) is not None:
+        files, errors, walked = recalled
+        return root, files, errors, walked
+    started = time.time_ns()
+    with recording_reads() as reads:
+        repo = walk_repository(root)
+        files = _production_files(root, repo.files, repo.aliases)
+    errors = _scan_errors(repo.errors)
+    if cache is not None:
+        cache.remember_walk(root, capture(root, repo, reads, files, errors, started))
+    return root, files, errors, repo.files
+
+
 def scan_paths(
     paths: Sequence[Path],
     *,
@@ -496,7 +517,7 @@ def scan_paths(
     cache: ScanCache | None = None,
     progress: Progress | None = None,
 ) -> ScanResult:
-    root, rels, errors, walked = _discover(paths)
+    root, rels, errors, walked = _discover(paths, cache)
     results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
