@@ -258,3 +258,14 @@ def test_an_onvif_module_logs_profile_tokens_not_credentials() -> None:
     assert flagged_lines(_ONVIF, "PR104", rel="frigate/ptz/onvif.py") == [12]
     plain = _ONVIF.replace("from onvif import ONVIFCamera", "from camera import ONVIFCamera")
     assert flagged_lines(plain, "PR104", rel="frigate/ptz/onvif.py") == [10, 11, 12]
+
+
+def test_a_url_password_message_names_the_scheme_only_when_there_is_one() -> None:
+    source = (
+        'DSN = "postgres://admin:Kq7vX2pm9Zw@db.internal/app"\n'
+        'BARE = "://admin:Kq7vX2pm9Zw@db.internal"\n'
+    )
+    assert [(f.line, f.message) for f in _findings(source, "PR109")] == [
+        (1, "a postgres URL carries a password literal"),
+        (2, "a URL carries a password literal"),
+    ]

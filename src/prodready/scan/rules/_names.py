@@ -314,6 +314,10 @@ _DOTTED = re.compile(r"[A-Za-z_]+(?:\d{1,2}[A-Za-z_]*)?(?:\.[A-Za-z_]+(?:\d{1,2}
 _IMPORT_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _PATH = re.compile(r"(?:[a-z0-9_.~\-]*/)+[a-z0-9_.~\-]*")
 _AUTH_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|bot|apikey)\s+")
+# Regular-expression syntax: AWX's API routes (`_credential = r'credentials/\d+/'`) and its
+# pattern that finds the password in a URL (`r'^.*?://[^:]+:(.*?)@.*?$'`) are patterns
+# that match secrets, not secrets.
+_REGEX_SYNTAX = re.compile(r"\\[dwsDWS]|\(\?[:=!P<]|\(\.[*+]|\.[*+]\?|\[\^")
 _URL_CREDENTIALS = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/@\s]*:([^@/\s]+)@")
 # Keys that look secret but are meant to be public or only work in test mode.
 _NOT_SECRET_PREFIXES = ("pk_live_", "pk_test_", "sk_test_", "rk_test_")
@@ -354,6 +358,8 @@ def looks_like_secret(value: str) -> bool:
         return False  # a command-line flag ("--passphrase-fd 0"), a rule ("provider=ovh")
     if _TEMPLATE_TOKEN.fullmatch(value):
         return False  # a template placeholder ("%customer_name%", "{{ token }}", "${TOKEN}")
+    if _REGEX_SYNTAX.search(value):
+        return False  # a pattern ("teams/\d+/credentials/", "(.*?)")
     value = "".join(value.split())
     if len(value) < 8:
         return False

@@ -165,8 +165,10 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         test-mode Stripe keys, the documentation example keys (`AKIA...EXAMPLE`) and
         formats (`xoxb-1234-1234-...`, shorter than Slack's ids), the keys Google publishes
         in every Chat webhook URL and every YouTube page (InnerTube), public keys
-        (`JWT_PUBLIC_KEY`), import paths (`"api-token": "app.factories:APIToken"`)
-        and Django model paths (`ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"`).
+        (`JWT_PUBLIC_KEY`), import paths (`"api-token": "app.factories:APIToken"`),
+        Django model paths (`ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"`) and
+        regular expressions (an API route `r"credentials/\\d+/"`, a pattern that finds the
+        password in a URL, `r"://[^:]+:(.*?)@"`).
         In development or CI settings modules (`settings/local_dev.py`, `settings/ci.py`,
         `config/dev.py`, `dev_settings.py`) and the settings of a demo or development
         project (`demodesk/config/settings.py`, `devproject/settings.py`), whose keys
@@ -361,9 +363,9 @@ def _scan_text(ctx: FileContext) -> Iterator[Hit]:
         start = match.start()
         while start > 0 and source[start - 1] in _SCHEME_CHARS:
             start -= 1
-        scheme = source[start : match.start()] or "URL"
+        scheme = source[start : match.start()]
         line = line_of(match.start())
-        yield Hit(line, line, f"a {scheme} URL carries a password literal")
+        yield Hit(line, line, f"a {scheme + ' ' if scheme else ''}URL carries a password literal")
 
 
 # -- credential-like literals given to credential-like names --------------------------------
