@@ -16,10 +16,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from prodready.model import ReportError
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Directories that are never the project's own source: tool caches, virtualenvs, vendored
 # installs. Skipping them by name is what every linter does, and it keeps a repository
@@ -335,7 +337,7 @@ def _aliases(root: Path, links: list[str], files: dict[str, int]) -> dict[str, s
 # (directory it applies to, its patterns). For a directory above the walked root the first
 # item is ">" and the root's path relative to that directory, since entries are named
 # relative to the root.
-_Spec = tuple[str, pathspec.GitIgnoreSpec]
+_Spec = tuple[str, "pathspec.GitIgnoreSpec"]
 
 
 def _enclosing_gitignores(root: Path, errors: list[ReportError]) -> list[_Spec]:
@@ -434,6 +436,8 @@ def _load_gitignore(
         rel = f"{rel_dir}/.gitignore" if rel_dir else ".gitignore"
         errors.append(ReportError(rel, f"cannot be read: {exc.strerror}"))
         return None
+    import pathspec  # here: a warm scan that reuses a remembered walk never needs it
+
     return pathspec.GitIgnoreSpec.from_lines(text.splitlines())
 
 
