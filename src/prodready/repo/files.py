@@ -90,7 +90,7 @@ class RepoIndex:
     # function_server.py` -> `src/function_server.py`): alias -> the file it really is.
     # Judging both would report every finding twice.
     aliases: dict[str, str] = field(default_factory=dict, compare=False)
-    # Every symlink to a file met on the walk, in or out of the tree: what it points at can
+    # Every symlink met on the walk, to a file, a folder or nothing: what it points at can
     # change without any folder of the tree changing, so a remembered walk cannot vouch for it.
     links: tuple[str, ...] = field(default=(), compare=False)
 
