@@ -340,19 +340,28 @@ def _aliases(root: Path, links: list[str], files: dict[str, int]) -> dict[str, s
 _Spec = tuple[str, "pathspec.GitIgnoreSpec"]
 
 
+def folders_above(root: Path) -> tuple[list[Path], bool]:
+    """The folders above `root` (nearest first) up to the top of the git work tree it is
+    in, and whether it is in one; every folder up to the filesystem's root when it is not.
+    No folders when `root` is itself a work tree's top."""
+    here = Path(os.path.abspath(root))
+    if (here / ".git").exists():
+        return [], True
+    above: list[Path] = []
+    for parent in here.parents:
+        above.append(parent)
+        if (parent / ".git").exists():
+            return above, True
+    return above, False
+
+
 def _enclosing_gitignores(root: Path, errors: list[ReportError]) -> list[_Spec]:
     """The `.gitignore` files of the directories above `root`, up to the top of its git
     work tree: walking `services/api` of a repository must skip what the repository
     ignores there (a `/benchmarks/.work/` rule at the top applies to `benchmarks/`)."""
     here = Path(os.path.abspath(root))
-    if (here / ".git").exists():
-        return []
-    above: list[Path] = []
-    for parent in here.parents:
-        above.append(parent)
-        if (parent / ".git").exists():
-            break
-    else:
+    above, in_work_tree = folders_above(here)
+    if not in_work_tree:
         return []  # not inside a git work tree: nothing is inherited
     specs: list[_Spec] = []
     for parent in reversed(above):  # the top first, as git applies them

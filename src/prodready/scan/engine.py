@@ -26,6 +26,7 @@ from pathlib import Path
 from prodready.astwalk import NodeIndex, parse_quietly, paused_gc, syntax_error_reason
 from prodready.model import Finding, ReportError
 from prodready.repo.files import (
+    folders_above,
     is_example_path,
     is_template_path,
     is_test_path,
@@ -561,11 +562,10 @@ def unused_code_names(
 
 
 def _work_tree_top(root: Path) -> Path | None:
-    here = Path(os.path.abspath(root))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
+    above, in_work_tree = folders_above(root)
+    if not in_work_tree:
+        return None
+    return above[-1] if above else Path(os.path.abspath(root))
 
 
 def scan_files(

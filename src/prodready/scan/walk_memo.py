@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from prodready.model import ReportError
-from prodready.repo.files import RepoIndex
+from prodready.repo.files import RepoIndex, folders_above
 
 _RACY_NS = 2_000_000_000
 _MISSING = -1  # the size and time recorded for a file that was looked for and not there
@@ -112,13 +112,5 @@ def _above(top: str) -> list[str]:
     that holds `.git` (whose `.gitignore`s apply), or to the filesystem's root when none
     does: one appearing or going changes how the root is walked. (The content of those
     read is among the reads.)"""
-    if os.path.exists(os.path.join(top, ".git")):
-        return []
-    out = []
-    here = top
-    while (parent := os.path.dirname(here)) != here:
-        out += [os.path.join(parent, ".git"), os.path.join(parent, ".gitignore")]
-        if os.path.exists(os.path.join(parent, ".git")):
-            break
-        here = parent
-    return out
+    folders, _in_work_tree = folders_above(Path(top))
+    return [str(folder / entry) for folder in folders for entry in (".git", ".gitignore")]
