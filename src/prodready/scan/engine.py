@@ -579,10 +579,11 @@ def scan_files(
     results: dict[str, FileResult] = {}
     todo: list[str] = []
     root = Path(os.path.abspath(root))
+    top = str(root)
     if cache is not None:
-        cached = cache.get_many([root / rel for rel in rels])
+        cached = cache.get_many([os.path.join(top, rel) for rel in rels])
         for rel in rels:
-            hit = cached.get(root / rel)
+            hit = cached.get(os.path.join(top, rel))
             if hit is None:
                 todo.append(rel)
             else:
@@ -599,18 +600,18 @@ def scan_files(
         chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = 0
-            for chunk in pool.map(_scan_chunk, [(str(root), c) for c in chunks]):
+            for chunk in pool.map(_scan_chunk, [(top, c) for c in chunks]):
                 fresh.update(chunk)
                 done += len(chunk)
                 if progress:
                     progress(done, len(todo))
     else:
         for i in range(0, len(todo), _CHUNK):
-            fresh.update(_scan_chunk((str(root), todo[i : i + _CHUNK])))
+            fresh.update(_scan_chunk((top, todo[i : i + _CHUNK])))
     for rel, (digest, result) in fresh.items():
         results[rel] = result
         if cache is not None and digest:
-            cache.put(root / rel, digest, result)
+            cache.put(os.path.join(top, rel), digest, result)
     if cache is not None:
         cache.flush()
     return results
