@@ -14,6 +14,7 @@ from prodready.scan.rules._names import (
     describes_a_secret,
     innermost_function,
     leaf_name,
+    looks_like_secret,
     names_a_cursor_token,
     names_a_session_key,
     names_a_slot,
@@ -196,7 +197,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         name says it holds a display preference (`last-login-method`, `theme`), switches and
         rights named for a secret (`permit_create_token`,
         `default_permissions_create_token`), a module constant that holds a setting's name
-        (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), a feed's poll cursor (`last_poll_token`), an
+        (`OPT_API_KEY = "LEUVEN_DUTCH_API_KEY"`), an attribute that a class of the same file
+        binds once to a literal that is no key (`CONDITION.TOKEN_IS_IN_CONTAINER =
+        "token_is_in_container"`: the name of a check), a feed's poll cursor (`last_poll_token`), an
         object's public URL id (`friendly_token`), factors in an (LLM) ranking score
         (`token_weight`, `token_penalty`), a model's price (`cost_per_token`), an estimate of a
         context's size in tokens (`context_token_estimate`), a meter of a model's use
@@ -1015,9 +1018,45 @@ class _Resolver:
         if names_a_session_key(node.attr) and _a_session(node.value):
             return f"`{_short(node)}` (the session's id, which opens the session)"
         word = self.word(node.attr)
-        if word and not self._not_a_secret_here(node, line) and not _reads_another_kind(node):
+        if (
+            word
+            and not self._not_a_secret_here(node, line)
+            and not _reads_another_kind(node)
+            and not self._class_constant_text(node)
+        ):
             return _named(_short(node), word)
         return None
+
+    def _class_constant_text(self, node: ast.Attribute) -> bool:
+        """`CONDITION.TOKEN_IS_IN_CONTAINER`, where this file's `class CONDITION` binds it
+        once, to `"token_is_in_container"`: a name written in the code (privacyidea logs
+        which event condition failed), like a module constant holding one. A class
+        attribute bound to a literal that looks like a key is a secret kept in the code,
+        and logging it still writes the secret out."""
+        if not isinstance(node.value, ast.Name):
+            return False
+        classes = [c for c in self.ctx.classes if c.name == node.value.id]
+        if len(classes) != 1:
+            return False
+        values = [
+            stmt.value
+            for stmt in classes[0].body
+            if (
+                isinstance(stmt, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == node.attr for t in stmt.targets)
+            )
+            or (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and stmt.target.id == node.attr
+            )
+        ]
+        return (
+            len(values) == 1
+            and isinstance(values[0], ast.Constant)
+            and isinstance(values[0].value, str)
+            and not looks_like_secret(values[0].value)
+        )
 
     def _holds_key_names(self, name: str, line: int) -> bool:
         """`cookie_key = "cookie_temp"`: a name that ends in `key` (not an `api_key` or a
