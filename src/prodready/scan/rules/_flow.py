@@ -1594,6 +1594,10 @@ class Strings:
             return "_meta" in self.source(node)
         if isinstance(node, ast.Subscript):
             base = node.value
+            if isinstance(node.slice, ast.Slice) and not isinstance(base, ast.Name):
+                # `("(%s,%s)," * len(rows))[:-1]`: a slice holds only what its text does
+                # (Mayan's migrations build their placeholders so)
+                return self.safe(base)
             if isinstance(base, ast.Name) and not _is_constant_name(base.id):
                 return self._item_of_safe(base.id)  # `row[0]` of a catalog row
             return _is_constant_name(_last_name(base)) or _setting(base, node.slice)

@@ -116,7 +116,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         (`uuid4()`, `now()`, `http_date(...)`, an attribute every assignment of the file
         sets to a UUID: `self.ws_uuid = WorkspaceUUID.new(id)`); the application's
         configuration (`settings.X`, `current_app.config["HISTORY_LIMIT"]`); placeholder
-        lists such as `", ".join(["%s"] * len(ids))`; quoted or escaped values:
+        lists such as `", ".join(["%s"] * len(ids))`, also cut to length
+        (`("(%s,%s)," * len(rows))[:-1]`); quoted or escaped values:
         `sql.Identifier`, `quote_name`, SQLAlchemy's `column(name)`, quotes doubled by
         `.replace("'", "''")` anywhere in a chain of replaces, and the project's own quoting
         helpers, named so, also when awaited or given more arguments (`identifier()`,
