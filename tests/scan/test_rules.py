@@ -117,6 +117,12 @@ def test_developer_scripts_need_no_timeout() -> None:
     assert flagged_lines(looped, "PR101", rel="preprocessing/get_words.py") == []
     assert flagged_lines(_NO_TIMEOUT, "PR101", rel="preprocessing/utils.py") == [5]
     assert flagged_lines(main_block, "PR101", rel="backend/data/download.py") == [5]
+    # Liberapay's `cli/`: a program that scrapes as it is loaded is run by hand; a module
+    # of a product's command-line interface, even one run as a program, is checked
+    assert flagged_lines(looped, "PR101", rel="cli/paypal_payout_countries.py") == []
+    assert flagged_lines(argv, "PR101", rel="cli/commands.py") == [6]
+    assert flagged_lines(_NO_TIMEOUT, "PR101", rel="cli/client.py") == [5]
+    assert flagged_lines(looped, "PR101", rel="app/cli/sync.py") == [4]
     # a program whose header shows running it by its path, from a checkout (Socorro)
     program = "#!/usr/bin/env python\nimport click\n" + main_block
     usage = "# Usage: python socorro/schemas/validate_crash.py\n" + program

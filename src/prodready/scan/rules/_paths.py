@@ -58,6 +58,12 @@ SCRIPT_WHEN_RUN_DIRS = frozenset(
         "preprocess",
     }
 )
+# A top-level `cli/` folder holds command-line programs: Liberapay's
+# `cli/paypal_payout_countries.py` scrapes PayPal's site in a top-level loop and prints
+# what a maintainer copies into the code. A module of a product's own command-line
+# interface defines commands and parses arguments; it does not do its work as it is
+# loaded, so only such a file counts as a script there.
+SCRIPT_WHEN_FLAT_DIRS = frozenset({"cli"})
 # Folders of end-to-end test support anywhere in the tree (`api/e2etests/seed_data.py`):
 # code that exists for a test run, with the test users and passwords it seeds.
 TEST_HARNESS_DIRS = frozenset({"e2e", "e2etests", "e2e_tests", "e2e-tests"})
@@ -138,7 +144,8 @@ def _developer_script(ctx: FileContext) -> bool:
     """A release, maintenance or CI script (under a top-level `scripts/`, `tools/`, `dev/`,
     `extras/`, `etc/`, `ci/`, `.ci/`... folder or one named with two such words, `scripts-dev/`, a
     program run by hand (or a file doing its work as it is loaded) under a top-level `utils/`,
-    `bin/`, `docker/`, `data/` or `preprocessing/`, a container health probe run as a program
+    `bin/`, `docker/`, `data/` or `preprocessing/`, a file doing its work as it is loaded under
+    a top-level `cli/`, a container health probe run as a program
     (`readyz.py`, `healthcheck.py`), a program with a `__main__` block, one doing its work at the
     top level or a django-extensions `run()` script in a `scripts/` (`dataset_release_scripts/`),
     `eval/` or `benchmarks/` folder deeper in the tree, a file doing its work at the top level in a
@@ -162,6 +169,8 @@ def _developer_script(ctx: FileContext) -> bool:
     if sep and script_dir(head.lower()):
         return True
     if sep and head.lower() in SCRIPT_WHEN_RUN_DIRS and (runs_as_script(ctx) or flat_script(ctx)):
+        return True
+    if sep and head.lower() in SCRIPT_WHEN_FLAT_DIRS and flat_script(ctx):
         return True
     if sep and head.lower() in QA_DIRS and SERVICE_FACT not in ctx.facts:
         return True
