@@ -175,6 +175,24 @@ def test_load_tests_static_asset_programs_and_dev_tooling_need_no_timeout() -> N
     assert flagged_lines(settings, "PR101", rel="cli/util/util.py") == [6]
     served = "import flask\n" + dev
     assert flagged_lines(served, "PR101", rel="app/views.py") == [7]
+    # RapidPro's `msg_console` command drives a local courier with the test suite's helpers
+    command = "from django.core.management.base import BaseCommand\n"
+    console = "temba/msgs/management/commands/msg_console.py"
+    for tests in (
+        "from temba.tests.integration import Messenger\n",
+        "from ..tests import factories\n",
+        "from . import tests\n",
+        "import tests.helpers\n",
+    ):
+        assert flagged_lines(command + tests + _NO_TIMEOUT, "PR101", rel=console) == [], tests
+    for other in (
+        "from django.test import RequestFactory\n",
+        "from numpy.testing import assert_allclose\n",
+        "from temba.contests import Contest\n",
+    ):
+        assert flagged_lines(command + other + _NO_TIMEOUT, "PR101", rel=console) == [7], other
+    lazy = _NO_TIMEOUT + "\n\ndef seed():\n    from temba.tests import factories\n"
+    assert flagged_lines(command + lazy, "PR101", rel=console) == [6]
 
 
 def test_a_file_no_import_can_name_that_works_as_it_loads_needs_no_timeout() -> None:

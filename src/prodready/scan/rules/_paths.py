@@ -156,7 +156,8 @@ def _developer_script(ctx: FileContext) -> bool:
     `qa/` file importing no web framework), a program in a folder named for experiments (`play/`,
     `sandbox/`), a top-level module whose docstring calls it a script, a load test (`locustfile.py`,
     a Locust import), a program among static assets (`static/js/data/merge.py`), a module importing
-    the project's development tooling (`from meta.dev.src...`) and no web framework, a plugin for a
+    the project's development tooling (`from meta.dev.src...`) and no web framework, or its
+    tests (`from temba.tests.integration import ...`), a plugin for a
     developer tool (a gitlint rule, a pylint checker) or a build hook (hatchling, setuptools), a
     file no `import` can name that does its work as it is loaded, an invoke or Fabric task file at
     the top of the checkout or in its top-level `tasks/` package, a script with PEP 723 inline
@@ -221,6 +222,8 @@ def _developer_script(ctx: FileContext) -> bool:
     if any(f in ASSET_DIRS for f in folders) and runs_as_script(ctx):
         return True
     if SERVICE_FACT not in ctx.facts and _built_on_dev_tooling(ctx):
+        return True
+    if _built_on_test_code(ctx):
         return True
     if any(ctx.imports(m) for m in _DEV_TOOL_MODULES) or _seeds_test_data(ctx):
         return True
@@ -382,6 +385,28 @@ def _built_on_dev_tooling(ctx: FileContext) -> bool:
 
 
 _DEV_PACKAGES = frozenset({"dev", "devtools", "dev_tools"})
+
+
+def _built_on_test_code(ctx: FileContext) -> bool:
+    """A module importing from the project's tests (RapidPro's `msg_console` command:
+    `from temba.tests.integration import Messenger`, or `from ..tests import factories`):
+    what needs the test suite to run is a developer's tool, even when it boots the
+    framework, since a deployed service does not ship or load its tests. A library's
+    testing helpers (`django.test`, `numpy.testing`) are another package's, not tests.
+    Only imports at the top of the module count: one inside a function may serve a branch
+    that only runs under test."""
+    for node in ctx.tree.body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif node.module:
+            modules = [node.module]
+        else:  # `from . import tests`
+            modules = [alias.name for alias in node.names]
+        if any("tests" in module.split(".") for module in modules):
+            return True
+    return False
 
 
 # Settings that say the process runs on a developer's machine.
