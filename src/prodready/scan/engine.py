@@ -69,6 +69,7 @@ from prodready.scan.vendored import (
     vendoring_facts,
 )
 from prodready.scan.walk_memo import capture, recall
+from prodready.scan.workers import ScanWorkers
 
 _PARALLEL_THRESHOLD = 120
 _CHUNK = 48
@@ -469,12 +470,17 @@ def discover(paths: Sequence[Path]) -> tuple[Path, list[str], list[ReportError]]
 
 
 def _discover(
-    paths: Sequence[Path], cache: ScanCache | None = None
+    paths: Sequence[Path],
+    cache: ScanCache | None = None,
+    before_walk: Callable[[], None] | None = None,
 ) -> tuple[Path, list[str], list[ReportError], Sequence[str] | None]:
-    """`discover`, and every file walked under the root when one folder was (else None)."""
+    """`discover`, and every file walked under the root when one folder was (else None).
+    `before_walk` is called when a folder must be walked (its walk is not remembered)."""
     if len(paths) == 1 and paths[0].is_dir():
-        return _discover_folder(paths[0], cache)
+        return _discover_folder(paths[0], cache, before_walk)
     resolved = [p.resolve() for p in paths]
+    if before_walk is not None and any(p.is_dir() for p in resolved):
+        before_walk()
     root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
     found: list[str] = []
     errors: list[ReportError] = []
@@ -493,7 +499,7 @@ def _discover(
 
 
 def _discover_folder(
-    root: Path, cache: ScanCache | None
+    root: Path, cache: ScanCache | None, before_walk: Callable[[], None] | None = None
 ) -> tuple[Path, list[str], list[ReportError], Sequence[str]]:
     """One folder's production files, errors and walked files. The walk is remembered in
     the cache and reused while everything it rested on is unchanged (`walk_memo`)."""
@@ -501,6 +507,8 @@ def _discover_folder(
     if memo is not None and (recalled := recall(memo)) is not None:
         files, errors, walked = recalled
         return root, files, errors, walked
+    if before_walk is not None:
+        before_walk()
     started = time.time_ns()
     with recording_reads() as reads:
         repo = walk_repository(root)
@@ -518,8 +526,10 @@ def scan_paths(
     cache: ScanCache | None = None,
     progress: Progress | None = None,
 ) -> ScanResult:
-    root, rels, errors, walked = _discover(paths, cache)
-    results = scan_files(root, rels, jobs=jobs, cache=cache, progress=progress)
+    count = jobs if jobs is not None else (os.cpu_count() or 1)
+    with ScanWorkers(count, prepare=_rules) as workers:
+        root, rels, errors, walked = _discover(paths, cache, before_walk=workers.start)
+        results = scan_files(root, rels, cache=cache, progress=progress, workers=workers)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
         d + "/" for d in {*import_path_dirs(facts_by_file, rels), *harness_package_dirs(results)}
@@ -575,7 +585,11 @@ def scan_files(
     jobs: int | None = None,
     cache: ScanCache | None = None,
     progress: Progress | None = None,
+    workers: ScanWorkers | None = None,
 ) -> dict[str, FileResult]:
+    """Each file's result, from the cache or analysed now. Analysed on `workers` when they
+    were started already or there are enough files to repay forking them (else on
+    `jobs` new ones, or in this process)."""
     results: dict[str, FileResult] = {}
     todo: list[str] = []
     root = Path(os.path.abspath(root))
@@ -590,24 +604,11 @@ def scan_files(
                 results[rel] = hit
     else:
         todo = list(rels)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    fresh: dict[str, tuple[str, FileResult]] = {}
-    if workers > 1 and len(todo) >= _PARALLEL_THRESHOLD:
-        # imported here: a warm scan starts no worker, and this import is a tenth of it
-        from concurrent.futures import ProcessPoolExecutor
-
-        _rules()  # load the rules before forking, so each worker inherits them loaded
-        chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = 0
-            for chunk in pool.map(_scan_chunk, [(top, c) for c in chunks]):
-                fresh.update(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, len(todo))
+    if workers is None:
+        with ScanWorkers(jobs if jobs is not None else (os.cpu_count() or 1), _rules) as own:
+            fresh = _analyse(top, todo, own, progress)
     else:
-        for i in range(0, len(todo), _CHUNK):
-            fresh.update(_scan_chunk((top, todo[i : i + _CHUNK])))
+        fresh = _analyse(top, todo, workers, progress)
     for rel, (digest, result) in fresh.items():
         results[rel] = result
         if cache is not None and digest:
@@ -615,6 +616,29 @@ def scan_files(
     if cache is not None:
         cache.flush()
     return results
+
+
+def _analyse(
+    top: str, todo: list[str], workers: ScanWorkers, progress: Progress | None
+) -> dict[str, tuple[str, FileResult]]:
+    fresh: dict[str, tuple[str, FileResult]] = {}
+    if todo and workers.count > 1 and (workers.started or len(todo) >= _PARALLEL_THRESHOLD):
+        size = min(_CHUNK, -(-len(todo) // workers.count))  # a few files: one chunk each
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        if not workers.started:
+            _rules()  # load the rules before forking, so each worker inherits them loaded
+        done_by_workers = workers.map(_scan_chunk, [(top, c) for c in chunks])
+        _rules()  # what findings take from each rule is read from them once the scan ends
+        done = 0
+        for chunk in done_by_workers:
+            fresh.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, len(todo))
+    else:
+        for i in range(0, len(todo), _CHUNK):
+            fresh.update(_scan_chunk((top, todo[i : i + _CHUNK])))
+    return fresh
 
 
 def _scan_chunk(item: tuple[str, list[str]]) -> dict[str, tuple[str, FileResult]]:
