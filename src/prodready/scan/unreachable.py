@@ -16,17 +16,25 @@ import ast
 from bisect import bisect_right
 
 _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
-_BODIES = ("body", "orelse", "finalbody")
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def unreachable_spans(tree: ast.AST) -> list[tuple[int, int]]:
     """First and last line of every run of statements that can never run, sorted."""
     spans: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
-        # every block of statements: a handler's or a `case`'s body is its own node's
-        for block in (getattr(node, name, None) for name in _BODIES):
-            if not isinstance(block, list) or not block or not isinstance(block[0], ast.stmt):
+    # Blocks of statements hang only from statements, handlers and `case`s, never from an
+    # expression (a lambda's body is one expression): walking just those is enough, and
+    # several times cheaper than visiting every node of the tree.
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if not block or not isinstance(block, list):
                 continue
+            stack.extend(block)
+            if not isinstance(block[0], ast.stmt):
+                continue  # handlers, cases: their bodies are blocks of their own
             for i, stmt in enumerate(block[:-1]):
                 if _ends_flow(stmt):
                     last = block[-1]
