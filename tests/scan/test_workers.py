@@ -13,7 +13,7 @@ import pytest
 from prodready.scan import engine
 from prodready.scan.cache import ScanCache
 from prodready.scan.engine import scan_paths
-from prodready.scan.workers import ScanWorkers
+from prodready.scan.workers import ScanWorkers, shrinking_chunks
 
 _UNBOUNDED = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
 _SWALLOWED = "def load(path):\n    try:\n        return open(path).read()\n    except Exception:\n        return None\n"
@@ -126,3 +126,29 @@ def test_files_changed_since_a_remembered_walk_are_scanned_in_this_process(
     assert ("PR101", "m0.py", 5) in found
     assert analysed == ["m0.py"]  # fewer files than repay forking: done here
     assert forks == [2]
+
+
+def test_chunks_shrink_as_the_work_runs_out_and_hold_every_item_once() -> None:
+    weights = [5, 900, 40, 300, 1, 70, 600, 2, 120, 8]
+    items = [f"f{i}.py" for i in range(len(weights))]
+    chunks = shrinking_chunks(items, weights, 2, 50)
+    assert sorted(i for c in chunks for i in c) == sorted(items)
+    weight_of = dict(zip(items, weights, strict=True))
+    sums = [sum(weight_of[i] for i in c) for c in chunks]
+    # a quarter of what is left each time, heaviest first, then the light ones together
+    assert chunks == [
+        ["f1.py"],
+        ["f6.py"],
+        ["f3.py"],
+        ["f8.py"],
+        ["f5.py"],
+        ["f2.py", "f9.py", "f0.py"],
+        ["f7.py", "f4.py"],
+    ]
+    assert sums == [900, 600, 300, 120, 70, 53, 3]
+
+
+def test_a_chunk_weighs_at_least_the_least_share() -> None:
+    chunks = shrinking_chunks(list(range(10)), [1] * 10, 2, 3)
+    assert chunks == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert shrinking_chunks([], [], 2, 3) == []

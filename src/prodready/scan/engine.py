@@ -69,10 +69,15 @@ from prodready.scan.vendored import (
     vendoring_facts,
 )
 from prodready.scan.walk_memo import capture, recall
-from prodready.scan.workers import ScanWorkers
+from prodready.scan.workers import ScanWorkers, shrinking_chunks
 
 _PARALLEL_THRESHOLD = 120
-_CHUNK = 48
+_CHUNK = 48  # files per chunk in this process
+# How work is weighed to share it out: by the file's bytes, plus what any file costs
+# however small (on Django's source an empty `__init__.py` takes as long as 400 bytes of
+# code); and the smallest share handed to a worker at once, since each is a round trip.
+_FILE_COST_BYTES = 400
+_LEAST_CHUNK_BYTES = 16_000
 
 Progress = Callable[[int, int], None]
 
@@ -606,39 +611,58 @@ def scan_files(
         todo = list(rels)
     if workers is None:
         with ScanWorkers(jobs if jobs is not None else (os.cpu_count() or 1), _rules) as own:
-            fresh = _analyse(top, todo, own, progress)
+            _analyse(top, todo, own, progress, results, cache)
     else:
-        fresh = _analyse(top, todo, workers, progress)
-    for rel, (digest, result) in fresh.items():
-        results[rel] = result
-        if cache is not None and digest:
-            cache.put(os.path.join(top, rel), digest, result)
+        _analyse(top, todo, workers, progress, results, cache)
     if cache is not None:
         cache.flush()
-    return results
+    return {rel: results[rel] for rel in rels}  # in the order asked, however they came
 
 
 def _analyse(
-    top: str, todo: list[str], workers: ScanWorkers, progress: Progress | None
-) -> dict[str, tuple[str, FileResult]]:
-    fresh: dict[str, tuple[str, FileResult]] = {}
+    top: str,
+    todo: list[str],
+    workers: ScanWorkers,
+    progress: Progress | None,
+    results: dict[str, FileResult],
+    cache: ScanCache | None,
+) -> None:
+    """Analyse `todo` into `results` (and the cache, as each chunk comes back)."""
     if todo and workers.count > 1 and (workers.started or len(todo) >= _PARALLEL_THRESHOLD):
-        size = min(_CHUNK, -(-len(todo) // workers.count))  # a few files: one chunk each
-        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        sizes = [_size(os.path.join(top, rel)) + _FILE_COST_BYTES for rel in todo]
+        chunks = shrinking_chunks(todo, sizes, workers.count, _LEAST_CHUNK_BYTES)
         if not workers.started:
             _rules()  # load the rules before forking, so each worker inherits them loaded
         done_by_workers = workers.map(_scan_chunk, [(top, c) for c in chunks])
         _rules()  # what findings take from each rule is read from them once the scan ends
         done = 0
         for chunk in done_by_workers:
-            fresh.update(chunk)
+            _keep(top, chunk, results, cache)
             done += len(chunk)
             if progress:
                 progress(done, len(todo))
     else:
         for i in range(0, len(todo), _CHUNK):
-            fresh.update(_scan_chunk((top, todo[i : i + _CHUNK])))
-    return fresh
+            _keep(top, _scan_chunk((top, todo[i : i + _CHUNK])), results, cache)
+
+
+def _keep(
+    top: str,
+    chunk: dict[str, tuple[str, FileResult]],
+    results: dict[str, FileResult],
+    cache: ScanCache | None,
+) -> None:
+    for rel, (digest, result) in chunk.items():
+        results[rel] = result
+        if cache is not None and digest:
+            cache.put(os.path.join(top, rel), digest, result)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the worker reports why it cannot be read
 
 
 def _scan_chunk(item: tuple[str, list[str]]) -> dict[str, tuple[str, FileResult]]:
