@@ -535,6 +535,7 @@ def scan_paths(
     with ScanWorkers(count, prepare=_rules) as workers:
         root, rels, errors, walked = _discover(paths, cache, before_walk=workers.start)
         results = scan_files(root, rels, cache=cache, progress=progress, workers=workers)
+        rules = rule_facts(cache, workers)
     facts_by_file = {r: v.facts for r, v in results.items()}
     left_out = tuple(
         d + "/" for d in {*import_path_dirs(facts_by_file, rels), *harness_package_dirs(results)}
@@ -542,7 +543,7 @@ def scan_paths(
     if left_out:
         results = {rel: r for rel, r in results.items() if not rel.startswith(left_out)}
     findings, file_errors, stats = assemble(
-        results, rule_facts(cache), unused=unused_code_names(root, results, walked)
+        results, rules, unused=unused_code_names(root, results, walked)
     )
     stats["files"] = len(results)
     stats["cached"] = cache.hits if cache is not None else 0
@@ -631,12 +632,8 @@ def _analyse(
     if todo and workers.count > 1 and (workers.started or len(todo) >= _PARALLEL_THRESHOLD):
         sizes = [_size(os.path.join(top, rel)) + _FILE_COST_BYTES for rel in todo]
         chunks = shrinking_chunks(todo, sizes, workers.count, _LEAST_CHUNK_BYTES)
-        if not workers.started:
-            _rules()  # load the rules before forking, so each worker inherits them loaded
-        done_by_workers = workers.map(_scan_chunk, [(top, c) for c in chunks])
-        _rules()  # what findings take from each rule is read from them once the scan ends
         done = 0
-        for chunk in done_by_workers:
+        for chunk in workers.map(_scan_chunk, [(top, c) for c in chunks]):
             _keep(top, chunk, results, cache)
             done += len(chunk)
             if progress:
@@ -683,16 +680,27 @@ def _scan_files_in(root: str, rels: list[str]) -> dict[str, tuple[str, FileResul
     return out
 
 
-def rule_facts(cache: ScanCache | None = None) -> dict[str, RuleFacts]:
+def rule_facts(
+    cache: ScanCache | None = None, workers: ScanWorkers | None = None
+) -> dict[str, RuleFacts]:
     """What findings take from each rule: from the cache when it holds them for these
-    rules, else from the rules themselves (and then kept there for the next run)."""
+    rules, else from the rules themselves (and then kept there for the next run). The
+    rules are asked in a worker when workers are running: they have the rules loaded, and
+    the main process of a scan on workers need not load them at all."""
     stored = cache.rule_facts() if cache is not None else None
     if stored is not None:
         return stored
-    facts = {rule_id: rule.facts() for rule_id, rule in _rules().items()}
+    if workers is not None and workers.started:
+        facts = workers.call(_facts_of_rules)
+    else:
+        facts = _facts_of_rules()
     if cache is not None:
         cache.put_rule_facts(facts)
     return facts
+
+
+def _facts_of_rules() -> dict[str, RuleFacts]:
+    return {rule_id: rule.facts() for rule_id, rule in _rules().items()}
 
 
 def assemble(

@@ -3,9 +3,9 @@
 A cold scan of a large tree spends its first fifth of a second walking and sorting the
 tree, and a tenth loading the rules. Both used to run in the main process before any
 worker existed, with the second core idle. Forked before the walk, the workers load the
-rules themselves while the main process walks; the main process loads them later, while
-the workers scan. A warm scan walks nothing (the walk is remembered) and so forks nothing
-unless files turn out to have changed.
+rules themselves while the main process walks, and the main process never loads them:
+what findings take from each rule is asked of a worker too. A warm scan walks nothing
+(the walk is remembered) and so forks nothing unless files turn out to have changed.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ class ScanWorkers:
         self.start()
         assert self._pool is not None, "map needs at least two workers"
         return self._pool.map(fn, items)
+
+    def call(self, fn: Callable[[], R]) -> R:
+        """`fn()` in a worker, after the work handed out before it."""
+        self.start()
+        assert self._pool is not None, "call needs at least two workers"
+        return self._pool.submit(fn).result()
 
     def close(self) -> None:
         if self._pool is not None:
