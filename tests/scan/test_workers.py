@@ -152,3 +152,18 @@ def test_a_chunk_weighs_at_least_the_least_share() -> None:
     chunks = shrinking_chunks(list(range(10)), [1] * 10, 2, 3)
     assert chunks == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
     assert shrinking_chunks([], [], 2, 3) == []
+
+
+def test_a_scan_on_workers_leaves_the_rules_to_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What findings take from each rule (severity, category, the fix) comes from a
+    worker, so the main process never imports a rule module."""
+    monkeypatch.setattr(engine, "_RULES", None)
+    root = _project(tmp_path, 2)
+    result = scan_paths([root / "svc"], jobs=2, cache=ScanCache(tmp_path / "cache"))
+    assert engine._RULES is None
+    assert [(f.rule, f.category, f.severity, f.path) for f in result.findings] == [
+        ("PR103", "swallowed-exception", "warning", "m0.py"),
+        ("PR101", "timeout", "warning", "m1.py"),
+    ]
