@@ -389,7 +389,8 @@ def _walk(
 ) -> None:
     here = os.path.join(root, rel_dir) if rel_dir else root
     try:
-        entries = sorted(os.scandir(here), key=lambda e: e.name)
+        # in the order the file system lists them: the index is sorted once at the end
+        entries = list(os.scandir(here))
     except OSError as exc:
         errors.append(ReportError(rel_dir or ".", f"directory cannot be listed: {exc.strerror}"))
         return

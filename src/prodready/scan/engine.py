@@ -15,6 +15,7 @@ are part of each file's cached result, so the outcome still depends only on file
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import os
 import re
@@ -282,12 +283,25 @@ def _excluded(
     examples, of a sub-project's own `samples/` or `docs/`, or of a vendored folder
     (`skipped_dirs`), unless they are in a package the application wrote itself (`kept`,
     folders ending in `/`)."""
-    if is_test_path(path) or is_example_path(path):
+    if is_test_path(path) or is_example_path(path) or is_template_path(path):
         return True
-    *dirs, name = path.split("/")
+    folder, _, name = path.rpartition("/")
+    if _excluded_folder(folder):
+        return True
+    stem_words = _NAME_WORD.split(name.removesuffix(".py").lower())
+    if len(stem_words) > 1 and _TEST_DATA_WORDS.intersection(stem_words):
+        return True
+    if _STAND_IN_WORDS.intersection(stem_words):
+        return True
+    return any(path.startswith(d + "/") for d in skipped_dirs) and not path.startswith(kept)
+
+
+@functools.lru_cache(maxsize=4096)
+def _excluded_folder(folder: str) -> bool:
+    """The part of `_excluded` that the folder alone decides, worked out once per folder
+    rather than once per file in it."""
+    dirs = folder.split("/") if folder else []
     if any(d.startswith(".") for d in dirs):
-        return True
-    if is_template_path(path):
         return True
     if any(d in _HARNESS_DIRS or d.endswith("_tests") or _SUITE_KINDS.fullmatch(d) for d in dirs):
         return True
@@ -295,14 +309,7 @@ def _excluded(
         return True
     if any(_NESTED_EXAMPLE_WORDS.intersection(_NAME_WORD.split(d.lower())) for d in dirs):
         return True
-    stem_words = _NAME_WORD.split(name.removesuffix(".py").lower())
-    if len(stem_words) > 1 and _TEST_DATA_WORDS.intersection(stem_words):
-        return True
-    if any(_STAND_IN_WORDS.intersection(_NAME_WORD.split(part.lower())) for part in dirs):
-        return True
-    if _STAND_IN_WORDS.intersection(stem_words):
-        return True
-    return any(path.startswith(d + "/") for d in skipped_dirs) and not path.startswith(kept)
+    return any(_STAND_IN_WORDS.intersection(_NAME_WORD.split(part.lower())) for part in dirs)
 
 
 def _suite_dirs(files: Sequence[str]) -> frozenset[str]:
