@@ -328,6 +328,21 @@ def test_a_module_level_socket_default_covers_the_file_only() -> None:
     assert flagged_lines(configured, "PR101", rel="app/feeds.py") == []
 
 
+def test_a_session_is_named_as_the_code_writes_it() -> None:
+    """A local `session = requests.Session()` in a module that also imports Flask's
+    `session` (changedetection.io's version check) is the requests session."""
+    source = (
+        "import requests\n"
+        "from flask import session\n\n\n"
+        "def check():\n"
+        "    session = requests.Session()\n"
+        "    return session.post('https://example.org/check', data={})\n"
+    )
+    [hit] = [h for h in scan_source("app/version.py", source.encode()).hits if h.rule == "PR101"]
+    assert hit.line == 7
+    assert hit.message.startswith("session session.post() has no timeout")
+
+
 _SETTINGS = (
     "# Don't use this key in production!\n"
     "SECRET_KEY = 'wger-local-development-supersecret-key-1234567890!'\n"

@@ -16,6 +16,7 @@ from prodready.scan.rules._names import (
     words,
 )
 from prodready.scan.rules._paths import developer_script, in_development_branch, main_only_lines
+from prodready.scan.rules._web.syntax import dotted
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 # callable -> index of the positional parameter that is the timeout (None: keyword only)
@@ -167,7 +168,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
             problem = _requests_problem(call, name)
             condition = f"!{REQUESTS_PATCHED_FACT}"
         elif verb in _HTTP_VERBS and head in sessions and _scope(ctx, call, head) in sessions[head]:
-            problem = _requests_problem(call, f"session {head}.{verb}")
+            # named as written: `session` may also be an import it shadows (Flask's)
+            problem = _requests_problem(call, f"session {dotted(call.func) or name}")
             mounted = mounts.get((head, _scope(ctx, call, head)))
             if problem and mounted and _under_mount(call, verb, mounted):
                 problem = None
