@@ -141,7 +141,9 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `Annotated[..., Depends(<authenticator>)]` alias (defined in the file or imported from
         another module: `auth_subject: auth.DiscountWrite`) or with one whose metadata is a
         dependency factory named for a role, ACL or permission check
-        (`Annotated[Role, RoleACL(allow_user=True)]`), Django mixins, DRF
+        (`Annotated[Role, RoleACL(allow_user=True)]`), Django mixins (also a mixin of
+        the file whose `dispatch()` is decorated with `login_required`, as Cabot's own
+        `LoginRequiredMixin` is, or such a `dispatch()` in the view itself), DRF
         `permission_classes` or the project's `DEFAULT_PERMISSION_CLASSES` (also, for a
         view that keeps the default `authentication_classes`, a class listed in
         `DEFAULT_AUTHENTICATION_CLASSES` whose `authenticate` never returns None but

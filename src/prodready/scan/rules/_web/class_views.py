@@ -14,7 +14,7 @@ an unknown base, whatever its name. So is every decorator of the class: a
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from prodready.scan.context import FileContext, FunctionNode
@@ -237,13 +237,10 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
                     attrs.setdefault(stmt.target.id, stmt.value)
             elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
                 methods.setdefault(stmt.name, stmt)
-        for dec in c.decorator_list:  # @method_decorator(login_required, name="dispatch")
-            for node in ast.walk(dec):  # every one counts: login_required above a permission
-                if isinstance(node, ast.Name | ast.Attribute):
-                    name = last(dotted(node))
-                    if AUTH_NAME.search(name) and name not in NOT_AUTH_DECORATORS:
-                        auth = auth or f"@{name}"
-                        authz_found = authz_found or is_role_check(name)
+        # @method_decorator(login_required, name="dispatch")
+        for name in _auth_decorators(c.decorator_list):
+            auth = auth or f"@{name}"
+            authz_found = authz_found or is_role_check(name)
         for base in c.bases:
             name = last(web.ctx.qualname(base))
             if not name:
@@ -272,6 +269,12 @@ def view_class(web: WebFile, cls: ast.ClassDef) -> ViewClass | None:
         view.authz = True
     if "dispatch" in methods and web.body_auth(methods["dispatch"]):
         view.auth = view.auth or "dispatch() check"
+    # `@method_decorator(login_required)` above `def dispatch`, in the view or in a mixin
+    # of this file (Cabot's own `LoginRequiredMixin`): every request passes through it
+    dispatch = methods.get("dispatch")
+    for name in _auth_decorators(dispatch.decorator_list if dispatch is not None else []):
+        view.auth = view.auth or f"@{name} on dispatch()"
+        view.authz = view.authz or is_role_check(name)
     for key in ("decorators", "method_decorators"):  # Flask MethodView / flask-restful
         value = attrs.get(key)
         if value is None:
@@ -329,6 +332,17 @@ def star_imports_framework(ctx: FileContext) -> bool:
         and any(a.name == "*" for a in stmt.names)
         for stmt in ctx.tree.body
     )
+
+
+def _auth_decorators(decorators: list[ast.expr]) -> Iterator[str]:
+    """The authentication names in decorators, however deeply passed on: every one counts
+    (`login_required` above a permission check)."""
+    for dec in decorators:
+        for node in ast.walk(dec):
+            if isinstance(node, ast.Name | ast.Attribute):
+                name = last(dotted(node))
+                if AUTH_NAME.search(name) and name not in NOT_AUTH_DECORATORS:
+                    yield name
 
 
 def _may_be_view(local_classes: dict[str, ast.ClassDef], cls: ast.ClassDef, seen: set[str]) -> bool:
