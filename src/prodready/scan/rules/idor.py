@@ -414,7 +414,8 @@ def check(ctx: FileContext) -> Iterator[Hit]:
         `request.current_organization`, `org=request.profile.org`) or by the caller as a
         project helper or middleware gives it for the request (`account =
         get_account(request)`, `get_current_user(request)`, `request.account`,
-        `request.profile`, `request.member`; then `account=account` or
+        `request.profile`, `request.member`, Shuup's `request.customer`; then
+        `account=account`, `owner=request.customer` or
         `obj.account != account`), ids taken from
         a form given the current user (`form = TagMergeForm(user=request.user, ...)`,
         whose fields choose among that user's objects), querysets filtered through a
@@ -638,12 +639,13 @@ def _identity_names(body: list[ast.AST], h: Handler) -> set[str]:
 _CALLER_HELPER = re.compile(r"^_?get_(?:current_|request_|logged_in_)?(?:user|account|member)$")
 _REQUEST = {"request", "self.request", "req"}
 # What middleware sets on the request for its caller: their account, their profile or
-# membership in the current organisation (`org=request.profile.org` scopes by the tenant).
+# membership in the current organisation (`org=request.profile.org` scopes by the tenant),
+# the shop's customer they act for (Shuup's `owner=request.customer`).
 _CALLER_ATTRS = frozenset(
     f"{r}.{prefix}{attr}"
     for r in _REQUEST
     for prefix in ("", "current_")
-    for attr in ("account", "profile", "member", "membership")
+    for attr in ("account", "profile", "member", "membership", "customer")
 )
 
 
