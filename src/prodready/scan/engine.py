@@ -595,14 +595,13 @@ def scan_files(
     root: Path,
     rels: Sequence[str],
     *,
-    jobs: int | None = None,
+    workers: ScanWorkers,
     cache: ScanCache | None = None,
     progress: Progress | None = None,
-    workers: ScanWorkers | None = None,
 ) -> dict[str, FileResult]:
-    """Each file's result, from the cache or analysed now. Analysed on `workers` when they
-    were started already or there are enough files to repay forking them (else on
-    `jobs` new ones, or in this process)."""
+    """Each file's result, from the cache or analysed now: on `workers` when they were
+    started already or there are enough files to repay forking them, else in this
+    process."""
     results: dict[str, FileResult] = {}
     todo: list[str] = []
     root = Path(os.path.abspath(root))
@@ -617,11 +616,7 @@ def scan_files(
                 results[rel] = hit
     else:
         todo = list(rels)
-    if workers is None:
-        with ScanWorkers(jobs if jobs is not None else (os.cpu_count() or 1), _rules) as own:
-            _analyse(top, todo, own, progress, results, cache)
-    else:
-        _analyse(top, todo, workers, progress, results, cache)
+    _analyse(top, todo, workers, progress, results, cache)
     if cache is not None:
         cache.flush()
     return {rel: results[rel] for rel in rels}  # in the order asked, however they came
